@@ -36,6 +36,14 @@ export interface Op {
   ack?: AckKind;
   /** On ok completions of `WAIT`-acknowledged writes: WAIT's reply (number of replicas). */
   replicas?: number;
+  /**
+   * On `WAIT`-acknowledged writes (invoke and completion): the `numreplicas` argument given to WAIT.
+   * The write completes `ok` with `ack: 'wait'` only when `replicas >= waitFor`; a short WAIT
+   * completes `info` with `replicas` set (see checkers/CONVENTIONS.md).
+   */
+  waitFor?: number;
+  /** On `WAIT`-acknowledged writes: WAIT's `timeout` argument in milliseconds (0 = block forever). */
+  waitTimeoutMs?: number;
 }
 
 /** A history is an ordered array (or stream) of operations. */
