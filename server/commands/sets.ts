@@ -1,0 +1,3 @@
+import type { CommandSpec } from './table.js';
+
+export const setCommands: CommandSpec[] = [];

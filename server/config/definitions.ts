@@ -1,0 +1,190 @@
+/**
+ * The configuration table: every option the server understands, with Redis's names, aliases,
+ * defaults and validation. One table drives the config file, the command line, CONFIG GET/SET
+ * and CONFIG REWRITE.
+ */
+
+export type ConfigKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'multi' | 'special';
+
+export interface ConfigDef {
+  name: string;
+  aliases?: string[];
+  kind: ConfigKind;
+  default: string;
+  /** false = can only be set at startup (CONFIG SET answers "can't set immutable config"). */
+  mutable: boolean;
+  enumValues?: string[];
+  min?: number;
+  max?: number;
+  /** Custom validation for 'special'/'string'; returns an error text or null. */
+  validate?: (value: string) => string | null;
+  /** Hidden from CONFIG GET * unless named exactly (Redis's debug configs). */
+  hidden?: boolean;
+}
+
+const b = (name: string, def: 'yes' | 'no', mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'bool', default: def, mutable, aliases });
+const i = (name: string, def: number, min: number, max: number, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'int', default: String(def), min, max, mutable, aliases });
+const m = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'memory', default: def, mutable, min: 0, aliases });
+const s = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'string', default: def, mutable, aliases });
+const e = (name: string, def: string, values: string[], mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'enum', default: def, enumValues: values, mutable, aliases });
+
+const INT_MAX = 2147483647;
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
+
+export const CONFIG_DEFS: ConfigDef[] = [
+  // Network
+  { name: 'bind', kind: 'multi', default: '* -::*', mutable: true },
+  s('bind-source-addr', ''),
+  i('port', 6379, 0, 65535),
+  b('protected-mode', 'yes'),
+  i('tcp-backlog', 511, 0, INT_MAX, false),
+  i('timeout', 0, 0, INT_MAX),
+  i('tcp-keepalive', 300, 0, INT_MAX),
+  s('unixsocket', '', false),
+  i('databases', 16, 1, INT_MAX, false),
+  i('maxclients', 10000, 1, INT_MAX),
+  s('requirepass', ''),
+  s('masterauth', ''),
+  s('masteruser', ''),
+  // General
+  b('daemonize', 'no', false),
+  s('pidfile', '', false),
+  e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  s('logfile', '', false),
+  b('syslog-enabled', 'no', false),
+  s('dir', '.'),
+  s('dbfilename', 'dump.rdb'),
+  s('appendfilename', 'appendonly.aof', false),
+  s('appenddirname', 'appendonlydir', false),
+  i('hz', 10, 0, INT_MAX),
+  b('dynamic-hz', 'yes'),
+  s('notify-keyspace-events', '', true),
+  b('always-show-logo', 'no', false),
+  b('set-proc-title', 'yes', false),
+  e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
+  b('crash-log-enabled', 'yes'),
+  b('enable-debug-command', 'yes', false),
+  // Memory
+  m('maxmemory', '0'),
+  e('maxmemory-policy', 'noeviction', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']),
+  i('maxmemory-samples', 5, 1, 64),
+  i('maxmemory-eviction-tenacity', 10, 0, 100),
+  i('lfu-log-factor', 10, 0, INT_MAX),
+  i('lfu-decay-time', 1, 0, INT_MAX),
+  b('lazyfree-lazy-eviction', 'no'),
+  b('lazyfree-lazy-expire', 'no'),
+  b('lazyfree-lazy-server-del', 'no'),
+  b('lazyfree-lazy-user-del', 'no'),
+  b('lazyfree-lazy-user-flush', 'no'),
+  b('replica-lazy-flush', 'no', true, ['slave-lazy-flush']),
+  i('active-expire-effort', 1, 1, 10),
+  // Limits
+  m('proto-max-bulk-len', '512mb'),
+  m('client-query-buffer-limit', '1gb'),
+  { name: 'client-output-buffer-limit', kind: 'special', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true },
+  // Encodings (used to emulate OBJECT ENCODING)
+  i('hash-max-listpack-entries', 128, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
+  i('hash-max-listpack-value', 64, 0, LONG_MAX, true, ['hash-max-ziplist-value']),
+  i('list-max-listpack-size', -2, -5, INT_MAX, true, ['list-max-ziplist-size']),
+  i('list-compress-depth', 0, 0, INT_MAX),
+  i('set-max-intset-entries', 512, 0, LONG_MAX),
+  i('zset-max-listpack-entries', 128, 0, LONG_MAX, true, ['zset-max-ziplist-entries']),
+  i('zset-max-listpack-value', 64, 0, LONG_MAX, true, ['zset-max-ziplist-value']),
+  i('hll-sparse-max-bytes', 3000, 0, LONG_MAX),
+  i('stream-node-max-bytes', 4096, 0, LONG_MAX),
+  i('stream-node-max-entries', 100, 0, LONG_MAX),
+  b('activerehashing', 'yes'),
+  // Slow log, latency
+  i('slowlog-log-slower-than', 10000, -1, LONG_MAX),
+  i('slowlog-max-len', 128, 0, LONG_MAX),
+  i('latency-monitor-threshold', 0, 0, LONG_MAX),
+  b('latency-tracking', 'yes'),
+  s('latency-tracking-info-percentiles', '50 99 99.9'),
+  // Persistence
+  { name: 'save', kind: 'special', default: '3600 1 300 100 60 10000', mutable: true },
+  b('stop-writes-on-bgsave-error', 'yes'),
+  b('rdbcompression', 'yes'),
+  b('rdbchecksum', 'yes'),
+  b('rdb-del-sync-files', 'no'),
+  b('appendonly', 'no'),
+  e('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  b('no-appendfsync-on-rewrite', 'no'),
+  i('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
+  m('auto-aof-rewrite-min-size', '64mb'),
+  b('aof-load-truncated', 'yes'),
+  b('aof-use-rdb-preamble', 'yes'),
+  b('aof-timestamp-enabled', 'no'),
+  b('aof-rewrite-incremental-fsync', 'yes'),
+  b('rdb-save-incremental-fsync', 'yes'),
+  // Replication
+  { name: 'replicaof', aliases: ['slaveof'], kind: 'special', default: '', mutable: false },
+  b('replica-serve-stale-data', 'yes', true, ['slave-serve-stale-data']),
+  b('replica-read-only', 'yes', true, ['slave-read-only']),
+  b('repl-diskless-sync', 'yes'),
+  i('repl-diskless-sync-delay', 5, 0, INT_MAX),
+  i('repl-diskless-sync-max-replicas', 0, 0, INT_MAX),
+  e('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb']),
+  i('repl-ping-replica-period', 10, 1, INT_MAX, true, ['repl-ping-slave-period']),
+  i('repl-timeout', 60, 1, INT_MAX),
+  b('repl-disable-tcp-nodelay', 'no'),
+  m('repl-backlog-size', '1mb'),
+  i('repl-backlog-ttl', 3600, 0, INT_MAX),
+  i('replica-priority', 100, 0, INT_MAX, true, ['slave-priority']),
+  s('replica-announce-ip', '', true, ['slave-announce-ip']),
+  i('replica-announce-port', 0, 0, 65535, true, ['slave-announce-port']),
+  b('replica-announced', 'yes'),
+  b('replica-ignore-maxmemory', 'yes', true, ['slave-ignore-maxmemory']),
+  i('min-replicas-to-write', 0, 0, INT_MAX, true, ['min-slaves-to-write']),
+  i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
+  // Cluster (used once cluster mode lands)
+  b('cluster-enabled', 'no', false),
+  s('cluster-config-file', 'nodes.conf', false),
+  i('cluster-node-timeout', 15000, 0, LONG_MAX),
+  i('cluster-port', 0, 0, 65535, false),
+  i('cluster-replica-validity-factor', 10, 0, INT_MAX, true, ['cluster-slave-validity-factor']),
+  i('cluster-migration-barrier', 1, 0, INT_MAX),
+  b('cluster-allow-replica-migration', 'yes'),
+  b('cluster-require-full-coverage', 'yes'),
+  b('cluster-replica-no-failover', 'no', true, ['cluster-slave-no-failover']),
+  b('cluster-allow-reads-when-down', 'no'),
+  b('cluster-allow-pubsubshard-when-down', 'yes'),
+  s('cluster-announce-ip', ''),
+  i('cluster-announce-port', 0, 0, 65535),
+  i('cluster-announce-bus-port', 0, 0, 65535),
+  i('cluster-announce-tls-port', 0, 0, 65535),
+  s('cluster-announce-hostname', ''),
+  e('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint']),
+  // Clients
+  b('lua-replicate-commands', 'yes'),
+  i('lua-time-limit', 5000, 0, LONG_MAX, true, ['busy-reply-threshold']),
+  i('io-threads', 1, 1, 128, false),
+  b('io-threads-do-reads', 'no', false),
+  b('jemalloc-bg-thread', 'yes'),
+  i('active-defrag-cycle-min', 1, 1, 99),
+  b('activedefrag', 'no'),
+  i('tracking-table-max-keys', 1000000, 0, LONG_MAX),
+  e('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute']),
+  s('oom-score-adj-values', '0 200 800'),
+  b('disable-thp', 'yes', false),
+  b('lazyfree-lazy-user-flush', 'no'),
+  e('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
+  e('enable-module-command', 'no', ['no', 'yes', 'local'], false),
+  // splitbrain additions (the harness routes node-to-node links through fault proxies)
+  { name: 'route', kind: 'multi', default: '', mutable: true, validate: validateRoutes },
+];
+
+/** `route host:port=proxyhost:proxyport ...`: where this node's outgoing links really connect. */
+function validateRoutes(v: string): string | null {
+  for (const r of v.split(/\s+/).filter(Boolean)) {
+    if (!/^[^=\s]+:\d+=[^=\s]+:\d+$/.test(r)) return `Invalid route '${r}', expected host:port=host:port`;
+  }
+  return null;
+}
+
+// The duplicate lazyfree entry above would shadow lookups; keep the table unique by name.
+const seen = new Set<string>();
+for (let k = CONFIG_DEFS.length - 1; k >= 0; k--) {
+  const d = CONFIG_DEFS[k]!;
+  if (seen.has(d.name)) CONFIG_DEFS.splice(k, 1);
+  else seen.add(d.name);
+}

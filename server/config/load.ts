@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { Config, ConfigError, buildConfigText, findDef } from './config.js';
+import { splitArgs } from '../resp/parser.js';
+import { REDIS_VERSION } from '../server.js';
+
+export class FatalConfigError extends Error {}
+
+/**
+ * Build a Config from redis-server style arguments: `[configfile] [--name value ...]`.
+ * Errors are reported as Redis does:
+ *
+ *   *** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***
+ *   Reading the configuration file, at line 2
+ *   >>> 'port "abc"'
+ *   argument couldn't be parsed into an integer
+ */
+export function loadConfig(args: string[], stdin?: () => string): Config {
+  const config = new Config();
+  let fileText = '';
+  let rest = args;
+  if (args.length > 0 && !args[0]!.startsWith('--')) {
+    const path = args[0]!;
+    rest = args.slice(1);
+    if (path === '-') {
+      fileText = stdin ? stdin() : readFileSync(0, 'utf8');
+    } else {
+      try {
+        fileText = readFileSync(path, 'latin1');
+      } catch (err) {
+        throw new FatalConfigError(`Fatal error, can't open config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
+      }
+      config.file = path;
+    }
+  }
+  let text: string;
+  try {
+    text = buildConfigText(fileText, rest);
+  } catch (err) {
+    throw new FatalConfigError(`${(err as Error).message}`);
+  }
+  const lines = text.split('\n');
+  const seen = new Set<string>();
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fail = (msg: string): never => {
+      throw new FatalConfigError(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`);
+    };
+    const argv = splitArgs(line);
+    if (argv === null) fail('Unbalanced quotes in configuration line');
+    const [name, ...vals] = argv!;
+    const def = findDef(name!);
+    if (!def || vals.length === 0) fail('Bad directive or wrong number of arguments');
+    // Multi-value options: values join with spaces; `save` and `bind` accumulate over lines.
+    let value = vals.join(' ');
+    if (def!.name === 'save' && seen.has('save') && value !== '') value = `${config.get('save')} ${value}`;
+    if (def!.kind !== 'multi' && def!.kind !== 'special' && def!.kind !== 'string' && vals.length !== 1) fail('wrong number of arguments');
+    try {
+      config.set(def!.name, value);
+    } catch (err) {
+      if (err instanceof ConfigError) fail(err.message);
+      throw err;
+    }
+    seen.add(def!.name);
+  }
+  return config;
+}

@@ -1,0 +1,175 @@
+import type { Client } from './client.js';
+import type { Server } from './server.js';
+import type { CommandSpec } from './commands/table.js';
+
+/**
+ * Extension points for the layers above the single node (replication, cluster, persistence,
+ * blocking). Each returns an error reply text to refuse a command, or null to let it through.
+ */
+export interface Hooks {
+  /** Cluster: redirect (MOVED/ASK/CROSSSLOT/CLUSTERDOWN) before execution. */
+  route?: (c: Client, spec: CommandSpec, argv: string[]) => string | null;
+  /** Replication: NOREPLICAS, READONLY, MASTERDOWN checks. */
+  checkCommand?: (c: Client, spec: CommandSpec, argv: string[]) => string | null;
+  /** Memory: evict and refuse with OOM (returns the error text when over maxmemory). */
+  checkMemory?: (c: Client, spec: CommandSpec) => string | null;
+  /** Serve clients blocked on keys that became ready (blocking.ts). */
+  handleReadyKeys?: () => void;
+  onClientClosed?: (c: Client) => void;
+  cron?: (now: number, tick: number) => void;
+  beforeShutdown?: () => Promise<void> | void;
+  /** After every top-level command (WAIT bookkeeping, MONITOR feed ...). */
+  afterCommand?: (c: Client, spec: CommandSpec, argv: string[]) => void;
+  /** After every call(), nested ones included (slowlog, latency). */
+  afterCall?: (c: Client, spec: CommandSpec, argv: string[], usec: number) => void;
+}
+
+/** Commands allowed while a RESP2 client is in subscribed mode. */
+const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+/** Commands that run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Redis's rejectCommand: inside MULTI a refused command also poisons the transaction. */
+function reject(c: Client, msg: string): void {
+  if (c.multi) c.multi.dirty = true;
+  c.addReplyError(msg);
+}
+
+/** Sanitised first 128 bytes of each argument, as in Redis's unknown-command error. */
+function argsPreview(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
+  }
+  return args;
+}
+
+/** Redis's processCommand: lookup, arity, auth, routing, memory, replication checks, MULTI queue, call. */
+export function processCommand(server: Server, c: Client, argv: string[]): void {
+  const name = argv[0]!;
+  const lower = name.toLowerCase();
+  if (lower === 'quit') {
+    c.addReplyOk();
+    c.closeAfterReply = true;
+    return;
+  }
+  const found = server.lookupCommand(argv);
+  if ('error' in found) {
+    if (found.error === 'unknown') {
+      reject(c, `unknown command '${name.slice(0, 128)}', with args beginning with: ${argsPreview(argv)}`);
+    } else {
+      reject(c, `unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`);
+    }
+    return;
+  }
+  const { spec, fullname } = found;
+  if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+    server.stats.command(fullname).rejected++;
+    reject(c, `wrong number of arguments for '${fullname}' command`);
+    return;
+  }
+  const flags = spec.flags;
+  if (!c.authenticated && !flags.includes('no_auth')) {
+    reject(c, '-NOAUTH Authentication required.');
+    return;
+  }
+  if (c.multi && flags.includes('no_multi')) {
+    reject(c, 'Command not allowed inside a transaction');
+    return;
+  }
+  const h = server.hooks;
+  if (h.route && !c.isMaster) {
+    const err = h.route(c, spec, argv);
+    if (err !== null) {
+      if (c.multi) c.multi.dirty = true;
+      c.addReplyError(err);
+      return;
+    }
+  }
+  if (h.checkMemory && !c.isMaster) {
+    const err = h.checkMemory(c, spec);
+    if (err !== null) {
+      reject(c, err);
+      return;
+    }
+  }
+  if (h.checkCommand) {
+    const err = h.checkCommand(c, spec, argv);
+    if (err !== null) {
+      reject(c, err);
+      return;
+    }
+  }
+  if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(lower)) {
+    reject(c, `Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    return;
+  }
+  if (c.multi && !MULTI_IMMEDIATE.has(lower)) {
+    c.multi.queue.push({ spec, argv });
+    c.addReplyRaw('+QUEUED\r\n');
+    return;
+  }
+  call(server, c, spec, fullname, argv);
+  if (server.readyKeys.size > 0) h.handleReadyKeys?.();
+  h.afterCommand?.(c, spec, argv);
+}
+
+/**
+ * Execute a command and propagate its effect. A command that changed the dataset (server.dirty
+ * grew) is propagated as-is unless its handler propagated explicitly (alsoPropagate).
+ */
+export function call(server: Server, c: Client, spec: CommandSpec, fullname: string, argv: string[]): void {
+  const dirtyBefore = server.dirty;
+  const overrideBefore = server.propagateOverride;
+  server.propagateOverride = false;
+  server.callDepth++;
+  if (server.monitors.size > 0 && !spec.flags.includes('skip_monitor') && !spec.flags.includes('admin')) feedMonitors(server, c, argv);
+  const start = process.hrtime.bigint();
+  try {
+    spec.handler!(c, argv);
+  } finally {
+    server.callDepth--;
+  }
+  const usec = Number(process.hrtime.bigint() - start) / 1000;
+  const st = server.stats.command(fullname);
+  st.calls++;
+  st.usec += usec;
+  server.stats.totalCommands++;
+  c.lastCmd = fullname;
+  const dirty = server.dirty - dirtyBefore;
+  if (dirty > 0) server.dirtySinceSave += dirty;
+  if (!server.propagateOverride && dirty > 0 && (spec.flags.includes('write') || spec.flags.includes('may_replicate'))) {
+    server.pendingPropagate.push({ db: c.db.id, argv });
+  }
+  server.propagateOverride = overrideBefore;
+  if (server.callDepth === 0) server.flushPropagation();
+  server.hooks.afterCall?.(c, spec, argv, usec);
+}
+
+function feedMonitors(server: Server, c: Client, argv: string[]): void {
+  const now = Date.now();
+  const ts = `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`;
+  const src = c.isMaster ? 'lua' : c.addr;
+  let line = `+${ts} [${c.db.id} ${src}]`;
+  for (const a of argv) line += ' ' + quoteRepr(a);
+  line += '\r\n';
+  for (const m of server.monitors) if (m !== c) m.addReplyRaw(line);
+}
+
+/** Redis's sdscatrepr: "quoted" with \n \r \t \a \b and \xHH escapes. */
+export function quoteRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const code = s.charCodeAt(i);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code === 7) out += '\\a';
+    else if (code === 8) out += '\\b';
+    else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { loadConfig, FatalConfigError } from './config/load.js';
+import { startServer } from './start.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
+
+const USAGE = `Usage: ./splitbrain-server [/path/to/redis.conf] [options] [-]
+       ./splitbrain-server - (read config from stdin)
+       ./splitbrain-server -v or --version
+       ./splitbrain-server -h or --help
+
+Examples:
+       ./splitbrain-server (run the server with default conf)
+       ./splitbrain-server /etc/redis/6379.conf
+       ./splitbrain-server --port 7777
+       ./splitbrain-server --port 7777 --replicaof 127.0.0.1 8888
+       ./splitbrain-server /etc/myredis.conf --loglevel verbose -
+`;
+
+const args = process.argv.slice(2);
+if (args[0] === '-v' || args[0] === '--version') {
+  process.stdout.write(`Redis server v=${REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=splitbrain-${SPLITBRAIN_VERSION}\n`);
+  process.exit(0);
+}
+if (args[0] === '-h' || args[0] === '--help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+try {
+  const config = loadConfig(args);
+  await startServer(config, { handleSignals: true });
+} catch (err) {
+  if (err instanceof FatalConfigError) {
+    process.stderr.write(err.message + '\n');
+    process.exit(1);
+  }
+  process.stderr.write(`# ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,9 @@
+import type { Server } from './server.js';
+
+/**
+ * Layers that attach to a server at start (eviction, replication, persistence, cluster ...).
+ * Each installs its hooks on `server.hooks` and its sinks on `server.sinks`.
+ */
+export type Installer = (server: Server) => void | Promise<void>;
+
+export const installers: Installer[] = [];

@@ -1,0 +1,367 @@
+import net from 'node:net';
+import { Client } from './client.js';
+import { Config } from './config/config.js';
+import { Db, type DbHooks } from './store/db.js';
+import { CommandTable, type CommandSpec } from './commands/table.js';
+import { buildCommandTable } from './commands/index.js';
+import { Logger } from './log.js';
+import { Stats } from './stats.js';
+import { PubSub } from './pubsub.js';
+import { ProtocolError } from './resp/parser.js';
+import { NOTIFY, parseNotifyFlags } from './notify.js';
+import { processCommand, type Hooks } from './dispatch.js';
+import { activeExpireCycle } from './store/expire.js';
+
+export const REDIS_VERSION = '7.0.15';
+export const SPLITBRAIN_VERSION = '0.1.0';
+
+/** A write as it is fed to replicas and the AOF. */
+export interface PropagatedOp {
+  db: number;
+  argv: string[];
+}
+
+/** Receivers of propagated writes (replication backlog/replicas, AOF). */
+export interface PropagationSink {
+  feed(ops: PropagatedOp[]): void;
+}
+
+/**
+ * The server: configuration, databases, clients, the command table and the event-loop chores
+ * (cron, pending writes). Commands live in commands/, the dispatch rules in dispatch.ts.
+ */
+export class Server implements DbHooks {
+  readonly config: Config;
+  readonly log = new Logger();
+  readonly stats = new Stats();
+  readonly pubsub = new PubSub();
+  readonly commands: CommandTable;
+  dbs: Db[] = [];
+  readonly clients = new Map<number, Client>();
+  private listeners: net.Server[] = [];
+  private pendingWrites = new Set<Client>();
+  private flushScheduled = false;
+  private cronTimer: NodeJS.Timeout | null = null;
+  /** Cached unix ms time, refreshed per input chunk and per cron (Redis's mstime cache). */
+  private cachedNow = Date.now();
+  /** Incremented by every change to the dataset (Redis's server.dirty). */
+  dirty = 0;
+  /** Changes since the last successful save (for INFO rdb_changes_since_last_save). */
+  dirtySinceSave = 0;
+  lastSave = Math.floor(Date.now() / 1000);
+  /** Ops the current top-level command propagates (see dispatch.ts). */
+  pendingPropagate: PropagatedOp[] = [];
+  /** Set by a handler that propagates explicitly (alsoPropagate/replaceArgv). */
+  propagateOverride = false;
+  /** Nesting depth of call(): EXEC calls its queued commands. */
+  callDepth = 0;
+  readonly sinks: PropagationSink[] = [];
+  readonly hooks: Hooks = {};
+  /** Whether replies are sent to our master's link (only for REPLCONF GETACK answers). */
+  replyToMaster = false;
+  /** WATCHed keys: "dbid\0key" → clients. */
+  readonly watchedKeys = new Map<string, Set<Client>>();
+  /** Clients blocked on keys: "dbid\0key" → FIFO of clients. */
+  readonly blockingKeys = new Map<string, Client[]>();
+  /** Keys that became ready for blocked clients during the current command. */
+  readyKeys = new Map<string, { db: Db; key: string }>();
+  monitors = new Set<Client>();
+  notifyFlags = 0;
+  role: 'master' | 'slave' = 'master';
+  readonly runId: string;
+  shuttingDown = false;
+  readonly startedAt = Date.now();
+  boundPort = 0;
+  /** Clients paused by CLIENT PAUSE: the pause mode and end time (ms). */
+  pause: { mode: 'write' | 'all'; until: number } | null = null;
+  /**
+   * INFO sections contributed by layers (replication, persistence, cluster): section name →
+   * lines of `field:value`. The INFO command renders built-in sections and these.
+   */
+  readonly infoSections = new Map<string, () => string[]>();
+  /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
+  activeExpireEnabled = true;
+
+  constructor(config: Config) {
+    this.config = config;
+    this.runId = randomHex(40);
+    this.log.setLevel(config.get('loglevel'));
+    this.log.file = config.get('logfile');
+    const n = config.int('databases');
+    for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
+    this.commands = new CommandTable();
+    this.commands.add(buildCommandTable());
+    this.notifyFlags = parseNotifyFlags(config.get('notify-keyspace-events')) ?? 0;
+    config.onChange('loglevel', (v) => this.log.setLevel(v));
+    config.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
+  }
+
+  // ---- DbHooks ----
+  now(): number {
+    return this.cachedNow;
+  }
+  refreshNow(): number {
+    return (this.cachedNow = Date.now());
+  }
+  isReplica(): boolean {
+    return this.role === 'slave';
+  }
+  onExpired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
+    this.signalModifiedKey(db, key);
+    this.propagate(db.id, ['DEL', key]);
+  }
+  onModified(db: Db, key: string): void {
+    this.signalModifiedKey(db, key);
+  }
+
+  // ---- Propagation ----
+
+  /** Queue a write for replicas/AOF; flushed after the current top-level command (or now, outside one). */
+  propagate(db: number, argv: string[]): void {
+    this.pendingPropagate.push({ db, argv });
+    if (this.callDepth === 0) this.flushPropagation();
+  }
+
+  /** Used by handlers whose effect must be replicated in another form (SPOP → SREM, EXPIRE → PEXPIREAT). */
+  alsoPropagate(db: number, argv: string[]): void {
+    this.propagateOverride = true;
+    this.pendingPropagate.push({ db, argv });
+  }
+
+  /** Suppress the default propagation of the current command (e.g. a no-op write). */
+  preventPropagation(): void {
+    this.propagateOverride = true;
+  }
+
+  flushPropagation(): void {
+    if (this.pendingPropagate.length === 0) return;
+    const ops = this.pendingPropagate;
+    this.pendingPropagate = [];
+    for (const s of this.sinks) s.feed(ops);
+  }
+
+  // ---- WATCH and blocking support ----
+
+  signalModifiedKey(db: Db, key: string): void {
+    if (this.watchedKeys.size > 0) {
+      const set = this.watchedKeys.get(db.id + '\0' + key);
+      if (set) for (const c of set) c.watchDirty = true;
+    }
+    if (this.blockingKeys.size > 0) {
+      const id = db.id + '\0' + key;
+      if (this.blockingKeys.has(id)) this.readyKeys.set(id, { db, key });
+    }
+  }
+
+  /** Invalidate all WATCHes (FLUSHALL, FLUSHDB of a db, SWAPDB). */
+  touchAllWatched(dbId: number | null): void {
+    for (const [k, set] of this.watchedKeys) {
+      if (dbId === null || k.startsWith(dbId + '\0')) for (const c of set) c.watchDirty = true;
+    }
+  }
+
+  notifyKeyspaceEvent(type: number, event: string, key: string, dbid: number): void {
+    const flags = this.notifyFlags;
+    if (!(flags & type)) return;
+    if (flags & NOTIFY.KEYSPACE) this.pubsub.publish(`__keyspace@${dbid}__:${key}`, event);
+    if (flags & NOTIFY.KEYEVENT) this.pubsub.publish(`__keyevent@${dbid}__:${event}`, key);
+  }
+
+  // ---- Networking ----
+
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    const binds = this.config.get('bind').split(/\s+/).filter(Boolean);
+    const addrs: string[] = [];
+    for (const b of binds) {
+      const optional = b.startsWith('-');
+      const host = optional ? b.slice(1) : b;
+      addrs.push(host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host);
+      void optional;
+    }
+    let first = true;
+    for (const [i, b] of binds.entries()) {
+      const host = addrs[i]!;
+      const optional = b.startsWith('-');
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ host, port: first ? port : this.boundPort, backlog: this.config.int('tcp-backlog'), ipv6Only: host === '::' }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        if (optional) continue;
+        throw new Error(`Failed listening on port ${port} (tcp), aborting. (${(err as Error).message})`);
+      }
+      const a = srv.address();
+      if (a && typeof a === 'object') this.boundPort = a.port;
+      first = false;
+      this.listeners.push(srv);
+    }
+    if (this.listeners.length === 0) throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+    this.startCron();
+  }
+
+  private accept(sock: net.Socket): void {
+    if (this.shuttingDown) {
+      sock.destroy();
+      return;
+    }
+    this.stats.totalConnections++;
+    sock.setNoDelay(true);
+    const c = new Client(this, sock);
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.config.bool('protected-mode') && this.config.get('requirepass') === '' && !isLoopback(sock.remoteAddress)) {
+      sock.end(
+        '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+          'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
+          "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+          '2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. ' +
+          '3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. ' +
+          '4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n',
+      );
+      return;
+    }
+    this.clients.set(c.id, c);
+    sock.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      c.parser.feed(chunk);
+      this.processInput(c);
+    });
+    sock.on('error', () => this.closeClient(c));
+    sock.on('close', () => this.closeClient(c));
+  }
+
+  /** Run as many complete commands as the client's input holds (stops while blocked). */
+  processInput(c: Client): void {
+    this.refreshNow();
+    const limit = this.config.int('client-query-buffer-limit');
+    for (;;) {
+      if (c.closed || c.blocked || c.closeAfterReply) break;
+      let argv: string[] | null;
+      try {
+        argv = c.parser.next();
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        this.log.verbose(`Protocol error (${err.message}) from client: id=${c.id} addr=${c.addr}`);
+        c.addReplyError(err.message);
+        c.closeAfterReply = true;
+        break;
+      }
+      if (argv === null) {
+        if (c.parser.buffered > limit && !c.isMaster) {
+          this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr} qbuf=${c.parser.buffered}`);
+          this.closeClient(c);
+          return;
+        }
+        break;
+      }
+      c.lastInteraction = this.cachedNow;
+      processCommand(this, c, argv);
+    }
+    c.flush();
+  }
+
+  markPendingWrite(c: Client): void {
+    this.pendingWrites.add(c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushPendingWrites());
+    }
+  }
+
+  private flushPendingWrites(): void {
+    this.flushScheduled = false;
+    const list = [...this.pendingWrites];
+    this.pendingWrites.clear();
+    for (const c of list) c.flush();
+  }
+
+  closeClient(c: Client): void {
+    if (c.closed) return;
+    if (c.out.length > 0 && c.socket && !c.socket.destroyed) {
+      const data = c.out;
+      c.out = '';
+      c.socket.end(data, 'latin1');
+    } else {
+      c.socket?.destroy();
+    }
+    c.closed = true;
+    this.pendingWrites.delete(c);
+    this.clients.delete(c.id);
+    this.pubsub.removeClient(c);
+    this.monitors.delete(c);
+    this.hooks.onClientClosed?.(c);
+  }
+
+  /** Look up a command spec, resolving subcommands ("config get" → the GET subcommand). */
+  lookupCommand(argv: string[]): { spec: CommandSpec; fullname: string } | { error: string } {
+    const name = argv[0]!.toLowerCase();
+    const spec = this.commands.get(name);
+    if (!spec) return { error: 'unknown' };
+    if (spec.subcommands && argv.length >= 2) {
+      const sub = argv[1]!.toLowerCase();
+      const s = spec.subcommands.find((x) => x.name === sub);
+      if (s) return { spec: s, fullname: `${name}|${sub}` };
+      return { error: 'subcommand' };
+    }
+    return { spec, fullname: name };
+  }
+
+  // ---- Cron ----
+
+  private startCron(): void {
+    const hz = Math.max(1, Math.min(500, this.config.int('hz')));
+    let tick = 0;
+    this.cronTimer = setInterval(() => {
+      const now = this.refreshNow();
+      tick++;
+      if (this.activeExpireEnabled && this.role === 'master') activeExpireCycle(this, 1000 / hz);
+      this.stats.sampleOps(now);
+      this.hooks.cron?.(now, tick);
+      this.clientsCron(now);
+    }, 1000 / hz);
+    this.cronTimer.unref?.();
+  }
+
+  private clientsCron(now: number): void {
+    const timeout = this.config.int('timeout');
+    if (timeout <= 0) return;
+    for (const c of this.clients.values()) {
+      if (c.isMaster || c.isReplica || c.blocked || c.inPubSub) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log.verbose('Closing idle client');
+        this.closeClient(c);
+      }
+    }
+  }
+
+  /** Close listeners and clients. */
+  async close(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    await this.hooks.beforeShutdown?.();
+    for (const c of [...this.clients.values()]) this.closeClient(c);
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+  }
+}
+
+function isLoopback(a: string | undefined): boolean {
+  if (!a) return true;
+  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+}
+
+export function randomHex(n: number): string {
+  let s = '';
+  while (s.length < n) s += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return s.slice(0, n);
+}

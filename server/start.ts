@@ -1,0 +1,45 @@
+import { Server, REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
+import type { Config } from './config/config.js';
+import { installBlocking } from './blocking.js';
+import { installers } from './modules.js';
+
+export interface StartOptions {
+  /** Install SIGTERM/SIGINT handlers that shut down like Redis (the executable does; embedded use doesn't). */
+  handleSignals?: boolean;
+}
+
+/** Create, wire up and start a server: the single entry point for the executable and tests. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<Server> {
+  const server = new Server(config);
+  const log = server.log;
+  log.notice('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
+  log.notice(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (splitbrain-server ${SPLITBRAIN_VERSION})`);
+  log.notice(config.file ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use splitbrain-server /path/to/redis.conf');
+  installBlocking(server);
+  for (const install of installers) await install(server);
+  await server.listen();
+  log.notice(`Running mode=${config.bool('cluster-enabled') ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
+  log.notice('Server initialized');
+  log.notice('Ready to accept connections tcp');
+  if (opts.handleSignals) {
+    const onSignal = (sig: string) => {
+      log.warning(`Received ${sig} scheduling shutdown...`);
+      void shutdown(server, 0);
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+  }
+  return server;
+}
+
+/** Shut down as Redis does: log, run shutdown hooks (final save), close, exit. */
+export async function shutdown(server: Server, code: number): Promise<void> {
+  if (server.shuttingDown) return;
+  server.log.warning('User requested shutdown...');
+  try {
+    await server.close();
+  } finally {
+    server.log.warning('Redis is now ready to exit, bye bye...');
+    process.exit(code);
+  }
+}
