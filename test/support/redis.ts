@@ -3,7 +3,7 @@ import net from 'node:net';
 
 /** An ioredis client with no retries or offline queue, so tests see errors as they happen. */
 export function client(port: number, opts: RedisOptions = {}): Redis {
-  return new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0, enableOfflineQueue: true, retryStrategy: () => null, ...opts });
+  return new Redis({ port, host: '127.0.0.1', lazyConnect: false, enableReadyCheck: false, maxRetriesPerRequest: 0, enableOfflineQueue: true, retryStrategy: () => null, ...opts });
 }
 
 /**
