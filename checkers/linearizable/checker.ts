@@ -1,0 +1,121 @@
+/**
+ * The linearizability checker (a Porcupine port): history → per-partition WGL search → verdict and
+ * the data for a linearization view. Pure apart from optionally spreading partitions over worker
+ * threads.
+ */
+import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { getModel, inferModel, models, type Model } from '../models/index.js';
+import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
+import { checkPartition, unsearchedPartition, type PartitionResult } from './partition.js';
+import { prepare, type PreparedPartition } from './prepare.js';
+
+// The checker is generic over models of any state/input/output types.
+type AnyModel = Model<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- type-erased model
+
+export interface LinearizableOptions {
+  /** Model name (see checkers/models) or a model; inferred from the ops' f when absent. */
+  model?: string | AnyModel;
+  /** Time budget in ms; past it the verdict is 'unknown' (unless some partition is already invalid). */
+  timeLimitMs?: number;
+  /** Worker threads: 'auto' (default) uses them for several partitions and enough ops. */
+  parallel?: boolean | 'auto';
+  /** Pool size; default: available parallelism. */
+  workers?: number;
+}
+
+export interface LinearizableResult extends CheckerResult {
+  valid: Validity;
+  checker: 'linearizable';
+  model: string;
+  /** Ops checked, and ops left out because they cannot matter (failed writes, unknown reads). */
+  opCount: number;
+  dropped: number;
+  partitionCount: number;
+  /** Keys of partitions found not linearizable, and of those left undecided. */
+  invalidKeys: string[];
+  unknownKeys: string[];
+  timedOut: boolean;
+  /** Worker threads used; 0 when checked in-process. */
+  workers: number;
+  partitions: PartitionResult[];
+}
+
+/** Below this many ops in total, starting workers costs more than it saves. */
+export const PARALLEL_MIN_OPS = 20_000;
+
+export function resolveModel(history: History, model: LinearizableOptions['model']): AnyModel {
+  if (model !== undefined) return typeof model === 'string' ? getModel(model) : model;
+  const name = inferModel(history);
+  if (name === undefined) {
+    const fs = [...new Set(history.filter((o) => o.process !== 'nemesis').map((o) => o.f))].join(', ');
+    throw new Error(`cannot infer a model from the operations (${fs || 'none'}); choose one with --model (${[...models.keys()].join(', ')})`);
+  }
+  return getModel(name);
+}
+
+function combine(parts: readonly PartitionResult[]): Validity {
+  let v: Validity = true;
+  for (const p of parts) {
+    if (p.valid === false) return false;
+    if (p.valid === 'unknown') v = 'unknown';
+  }
+  return v;
+}
+
+function assemble(model: AnyModel, prepared: ReturnType<typeof prepare>, partitions: PartitionResult[], workers: number): LinearizableResult {
+  const valid = combine(partitions);
+  return {
+    valid,
+    checker: 'linearizable',
+    model: model.name,
+    opCount: prepared.opCount,
+    dropped: prepared.dropped,
+    partitionCount: partitions.length,
+    invalidKeys: partitions.filter((p) => p.valid === false).map((p) => p.key),
+    unknownKeys: partitions.filter((p) => p.valid === 'unknown').map((p) => p.key),
+    timedOut: partitions.some((p) => p.timedOut === true),
+    workers,
+    partitions,
+  };
+}
+
+function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined): PartitionResult[] {
+  return partitions.map((p) => (deadline !== undefined && Date.now() > deadline ? unsearchedPartition(p) : checkPartition(model, p, deadline)));
+}
+
+/** In-process only; for callers that cannot await. */
+export function checkLinearizableSync(history: History, opts: LinearizableOptions = {}): LinearizableResult {
+  const start = Date.now();
+  const model = resolveModel(history, opts.model);
+  const prepared = prepare(history, model);
+  const deadline = opts.timeLimitMs === undefined ? undefined : start + opts.timeLimitMs;
+  return assemble(model, prepared, checkInProcess(model, prepared.partitions, deadline), 0);
+}
+
+export async function checkLinearizable(history: History, opts: LinearizableOptions = {}): Promise<LinearizableResult> {
+  const start = Date.now();
+  const model = resolveModel(history, opts.model);
+  const prepared = prepare(history, model);
+  const deadline = opts.timeLimitMs === undefined ? undefined : start + opts.timeLimitMs;
+  const parts = prepared.partitions;
+  const parallel = opts.parallel ?? 'auto';
+  const workers = Math.max(1, opts.workers ?? defaultWorkerCount());
+  // Workers rebuild the model from its registry name: only registered models can go there.
+  const registered = models.get(model.name) === model;
+  const workerUrl = parallel === false || !registered ? undefined : resolveWorkerUrl();
+  if (parallel === true && (workerUrl === undefined || !registered)) {
+    throw new Error(registered ? 'parallel check requested but the compiled worker (dist/checkers/linearizable/worker.js) is missing: run npm run build' : `parallel check needs a registered model, "${model.name}" is not`);
+  }
+  const useWorkers =
+    workerUrl !== undefined &&
+    parts.length >= 2 &&
+    (parallel === true || (workers >= 2 && prepared.opCount >= PARALLEL_MIN_OPS));
+  if (!useWorkers) return assemble(model, prepared, checkInProcess(model, parts, deadline), 0);
+  const results = await checkInWorkers(model.name, parts, { workerUrl, workers, deadline });
+  return assemble(model, prepared, results, Math.min(workers, parts.length));
+}
+
+export const linearizableChecker: Checker<LinearizableResult, LinearizableOptions> = {
+  name: 'linearizable',
+  check: (history, opts) => checkLinearizable(history, opts),
+};

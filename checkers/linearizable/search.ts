@@ -1,0 +1,252 @@
+/**
+ * The Wing–Gong–Lowe search with Porcupine's memoisation, over one partition.
+ *
+ * Events (call/return) sorted by time form a doubly linked list held in Int32Arrays. The search
+ * walks the list: at a call it tries to linearize the op now (model step); on success the op's
+ * call and return are lifted out of the list and the search restarts from the head. Reaching a
+ * return means the op it belongs to can no longer be placed after what is linearized, so the
+ * search backtracks (unlift the last op, try the next candidate). The cache holds every
+ * (set of linearized ops, model state) already explored, so no configuration is searched twice.
+ *
+ * Differences from Porcupine, all for speed or memory, none for the verdict:
+ *  - the set-of-linearized-ops hash is Zobrist (XOR of a random word per op), updated in O(1) on
+ *    set/clear instead of hashing the whole bitset;
+ *  - large partitions store the set compactly as (max linearized id + 1, ids below it that are
+ *    not linearized): ids follow call order, so this is the concurrency window plus pending
+ *    `info` ops, where a full bitset copy per cache entry would be O(n) (GBs at 100k ops);
+ *  - only the single longest partial linearization is kept (Porcupine's verbose mode keeps the
+ *    longest one through every op, which is what blows up on its 50-client histories). Keeping
+ *    it costs O(1) amortised per step: the copy shares its prefix with the call stack.
+ */
+import { hashScalar, type Model } from '../models/model.js';
+import type { PreparedPartition } from './prepare.js';
+
+export type SearchVerdict = true | false | 'unknown';
+
+export interface SearchOutcome {
+  valid: SearchVerdict;
+  /** Op ids (positions in the partition) of the longest linearizable prefix found, in order. */
+  best: Int32Array;
+  /** Op id whose return could not be met right after `best` (illegal or unknown), else -1. */
+  stuck: number;
+  /** Loop iterations, for benchmarks. */
+  steps: number;
+  cacheSize: number;
+}
+
+export interface SearchOptions {
+  /** Absolute wall-clock deadline (Date.now() ms); past it the result is 'unknown'. */
+  deadline?: number;
+}
+
+/** Up to this many ops the cache stores plain bitsets (cheapest for small partitions). */
+const SMALL_OPS = 256;
+/** How often (loop iterations) the deadline is checked; Date.now() is not free. */
+const DEADLINE_EVERY = 1023;
+
+interface CacheEntry<S> {
+  key: Int32Array;
+  state: S;
+  next: CacheEntry<S> | undefined;
+}
+
+function defaultHash(s: unknown): number {
+  return typeof s === 'object' && s !== null ? 0 : hashScalar(s);
+}
+
+function sameKey(a: Int32Array, b: Int32Array, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sorts call/return events: by time, a call before a return at the same time (closed intervals). */
+function sortedEvents(call: readonly number[], ret: readonly number[]): Int32Array {
+  const n = call.length;
+  const ev = new Int32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) ev[i] = i; // code = id * 2 + (1 if return)
+  const time = (code: number): number => {
+    const id = code >> 1;
+    const c = call[id]!;
+    if ((code & 1) === 0) return c;
+    const r = ret[id]!;
+    return r < c ? c : r; // a return never precedes its own call
+  };
+  ev.sort((a, b) => {
+    const ta = time(a);
+    const tb = time(b);
+    if (ta < tb) return -1;
+    if (ta > tb) return 1;
+    const ka = a & 1;
+    const kb = b & 1;
+    if (ka !== kb) return ka - kb;
+    return a - b;
+  });
+  return ev;
+}
+
+export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opts: SearchOptions = {}): SearchOutcome {
+  const n = p.inputs.length;
+  if (n === 0) return { valid: true, best: new Int32Array(0), stuck: -1, steps: 0, cacheSize: 0 };
+  const inputs = p.inputs as I[];
+  const outputs = p.outputs as O[];
+  const deadline = opts.deadline;
+
+  // ---- the linked list: node 0 is the head sentinel, nodes 1..2n the events in time order ----
+  const size = 2 * n + 1;
+  const next = new Int32Array(size);
+  const prev = new Int32Array(size);
+  const nodeOp = new Int32Array(size);
+  const match = new Int32Array(size); // call node -> its return node; -1 on return nodes
+  const ev = sortedEvents(p.call, p.ret);
+  const callNode = new Int32Array(n);
+  const retNode = new Int32Array(n);
+  for (let k = 1; k < size; k++) {
+    const code = ev[k - 1]!;
+    const id = code >> 1;
+    nodeOp[k] = id;
+    if (code & 1) {
+      retNode[id] = k;
+      match[k] = -1;
+    } else callNode[id] = k;
+    next[k] = k + 1 < size ? k + 1 : -1;
+    prev[k] = k - 1;
+  }
+  next[0] = 1;
+  prev[0] = -1;
+  match[0] = -1;
+  nodeOp[0] = -1;
+  for (let id = 0; id < n; id++) match[callNode[id]!] = retNode[id]!;
+
+  // ---- search state ----
+  const step = model.step;
+  const equal = model.equal;
+  const hash = model.hash ?? defaultHash;
+  const small = n <= SMALL_OPS;
+  const bits = new Int32Array(small ? (n + 31) >>> 5 : 0);
+  const scratch = new Int32Array(small ? 0 : n + 1);
+  const zobrist = new Int32Array(n);
+  let seed = 0x9e3779b9 | 0;
+  for (let i = 0; i < n; i++) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    zobrist[i] = seed;
+  }
+  let zh = 0;
+  const cache = new Map<number, CacheEntry<S>>();
+  let cacheSize = 0;
+
+  const callsNode = new Int32Array(n);
+  const callsState: S[] = new Array<S>(n);
+  const callsHi = new Int32Array(n + 1); // max linearized id + 1, per stack depth
+  let depth = 0;
+  let state = model.init();
+
+  const best = new Int32Array(n);
+  let bestLen = 0;
+  let agree = 0; // best[0..agree) equals the current call stack's op ids
+  let stuck = -1;
+
+  let steps = 0;
+  let entry = next[0]!;
+  while (next[0] !== -1) {
+    if ((++steps & DEADLINE_EVERY) === 0 && deadline !== undefined && Date.now() > deadline) {
+      if (depth > bestLen) {
+        for (let i = agree; i < depth; i++) best[i] = nodeOp[callsNode[i]!]!;
+        bestLen = depth;
+        stuck = -1;
+      }
+      return { valid: 'unknown', best: best.slice(0, bestLen), stuck, steps, cacheSize };
+    }
+    const ret = match[entry]!;
+    if (ret !== -1) {
+      // A call: try to linearize this op next.
+      const id = nodeOp[entry]!;
+      const r = step(state, inputs[id]!, outputs[id]!);
+      if (!r[0]) {
+        entry = next[entry]!;
+        continue;
+      }
+      const ns = r[1];
+      const nzh = zh ^ zobrist[id]!;
+      const key = (nzh ^ Math.imul(hash(ns), 0x85ebca6b)) | 0;
+      const hi = callsHi[depth]! > id ? callsHi[depth]! : id + 1;
+      let keyArr: Int32Array;
+      let keyLen: number;
+      if (small) {
+        bits[id >> 5]! |= 1 << (id & 31);
+        keyArr = bits;
+        keyLen = bits.length;
+      } else {
+        // (hi, ids < hi not yet linearized): call nodes still in the list come in id order.
+        scratch[0] = hi;
+        keyLen = 1;
+        for (let k = next[0]!; k !== -1; k = next[k]!) {
+          if (match[k] === -1) continue;
+          const o = nodeOp[k]!;
+          if (o >= hi) break;
+          if (o !== id) scratch[keyLen++] = o;
+        }
+        keyArr = scratch;
+      }
+      const head = cache.get(key);
+      let seen = false;
+      for (let e = head; e !== undefined; e = e.next) {
+        if (sameKey(e.key, keyArr, keyLen) && (equal === undefined ? e.state === ns : equal(e.state, ns))) {
+          seen = true;
+          break;
+        }
+      }
+      if (seen) {
+        if (small) bits[id >> 5]! &= ~(1 << (id & 31));
+        entry = next[entry]!;
+        continue;
+      }
+      cache.set(key, { key: keyArr.slice(0, keyLen), state: ns, next: head });
+      cacheSize++;
+      callsNode[depth] = entry;
+      callsState[depth] = state;
+      if (agree === depth && depth < bestLen && best[depth] === id) agree = depth + 1;
+      depth++;
+      callsHi[depth] = hi;
+      zh = nzh;
+      state = ns;
+      // lift: unlink the call and its return
+      next[prev[entry]!] = next[entry]!;
+      prev[next[entry]!] = prev[entry]!; // a call always has a later node (its return)
+      next[prev[ret]!] = next[ret]!;
+      if (next[ret] !== -1) prev[next[ret]!] = prev[ret]!;
+      entry = next[0]!;
+    } else {
+      // A return: its op can no longer be placed; record the prefix and backtrack.
+      if (depth > bestLen) {
+        for (let i = agree; i < depth; i++) best[i] = nodeOp[callsNode[i]!]!;
+        bestLen = depth;
+        agree = depth;
+        stuck = nodeOp[entry]!;
+      }
+      if (depth === 0) {
+        if (bestLen === 0) stuck = nodeOp[entry]!;
+        return { valid: false, best: best.slice(0, bestLen), stuck, steps, cacheSize };
+      }
+      depth--;
+      const ce = callsNode[depth]!;
+      const id = nodeOp[ce]!;
+      state = callsState[depth]!;
+      zh ^= zobrist[id]!;
+      if (small) bits[id >> 5]! &= ~(1 << (id & 31));
+      if (agree > depth) agree = depth;
+      // unlift, in reverse order of lift
+      const rn = match[ce]!;
+      next[prev[rn]!] = rn;
+      if (next[rn] !== -1) prev[next[rn]!] = rn;
+      next[prev[ce]!] = ce;
+      prev[next[ce]!] = ce;
+      entry = next[ce]!;
+    }
+  }
+  const lin = new Int32Array(depth);
+  for (let i = 0; i < depth; i++) lin[i] = nodeOp[callsNode[i]!]!;
+  return { valid: true, best: lin, stuck: -1, steps, cacheSize };
+}

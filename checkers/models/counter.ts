@@ -1,0 +1,50 @@
+/** A counter per key starting at 0: `incr` (or Jepsen's `add`) by value (default 1), `read`. */
+import { ModelError, hashScalar, known, type Model } from './model.js';
+
+export interface CounterInput {
+  f: 0 | 1; // incr, read
+  key: string;
+  delta: number;
+}
+/** null: unknown. */
+export interface CounterOutput {
+  value: number | null;
+}
+
+const UNKNOWN: CounterOutput = { value: null };
+
+export const counterModel: Model<number, CounterInput, CounterOutput> = {
+  name: 'counter',
+  init: () => 0,
+  step(state, input, output) {
+    if (input.f === 0) return [true, state + input.delta];
+    return [output.value === null || output.value === state, state];
+  },
+  hash: hashScalar,
+  partition: (input) => input.key,
+  describeOperation(input, output) {
+    if (input.f === 0) return `incr(${input.delta})`;
+    return `read() -> ${output.value === null ? 'unknown' : output.value}`;
+  },
+  describeState: (s) => String(s),
+  fromHistory(invoke, completion) {
+    const key = invoke.key ?? '';
+    const done = known(completion);
+    switch (invoke.f) {
+      case 'incr':
+      case 'add': {
+        if (done !== null && done.type === 'fail') return null;
+        const d = invoke.value === null || invoke.value === undefined ? 1 : invoke.value;
+        if (typeof d !== 'number') throw new ModelError(invoke.index, `counter ${invoke.f} value must be a number, got ${JSON.stringify(d)}`);
+        return { input: { f: 0, key, delta: d }, output: done === null ? UNKNOWN : { value: 0 } };
+      }
+      case 'read': {
+        if (done === null || done.type !== 'ok') return null;
+        if (typeof done.value !== 'number') throw new ModelError(done.index, `counter read must return a number, got ${JSON.stringify(done.value)}`);
+        return { input: { f: 1, key, delta: 0 }, output: { value: done.value } };
+      }
+      default:
+        throw new ModelError(invoke.index, `counter model has no operation "${invoke.f}" (incr, read)`);
+    }
+  },
+};

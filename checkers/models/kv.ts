@@ -1,0 +1,65 @@
+/**
+ * A string key-value map with get, put and append (Porcupine's KV model), partitioned by key: each
+ * key starts as the empty string; get must return the current value (nil reads as "").
+ */
+import { ModelError, fnv1a, known, type Model } from './model.js';
+
+export interface KvInput {
+  f: 0 | 1 | 2; // get, put, append
+  key: string;
+  value: string;
+}
+/** null: unknown result. */
+export interface KvOutput {
+  value: string | null;
+}
+
+const UNKNOWN: KvOutput = { value: null };
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+export const kvModel: Model<string, KvInput, KvOutput> = {
+  name: 'kv',
+  init: () => '',
+  step(state, input, output) {
+    switch (input.f) {
+      case 0:
+        return [output.value === null || output.value === state, state];
+      case 1:
+        return [true, input.value];
+      default:
+        return [true, state + input.value];
+    }
+  },
+  hash: (s) => fnv1a(s),
+  partition: (input) => input.key,
+  describeOperation(input, output) {
+    switch (input.f) {
+      case 0:
+        return `get('${input.key}') -> ${output.value === null ? 'unknown' : `'${output.value}'`}`;
+      case 1:
+        return `put('${input.key}', '${input.value}')`;
+      default:
+        return `append('${input.key}', '${input.value}')`;
+    }
+  },
+  describeState: (s) => `'${s}'`,
+  fromHistory(invoke, completion) {
+    const key = invoke.key ?? '';
+    const done = known(completion);
+    switch (invoke.f) {
+      case 'get':
+      case 'read':
+        if (done === null || done.type !== 'ok') return null;
+        return { input: { f: 0, key, value: '' }, output: { value: str(done.value) } };
+      case 'put':
+      case 'write':
+      case 'append': {
+        if (done !== null && done.type === 'fail') return null;
+        const f = invoke.f === 'append' ? 2 : 1;
+        return { input: { f, key, value: str(invoke.value) }, output: done === null ? UNKNOWN : { value: '' } };
+      }
+      default:
+        throw new ModelError(invoke.index, `kv model has no operation "${invoke.f}" (get, put, append)`);
+    }
+  },
+};
