@@ -1,0 +1,218 @@
+/**
+ * A proxy: one listening socket, its connections (each an upstream and a downstream Link) and
+ * its toxics, per direction in the order they were added (Toxiproxy's ToxicCollection chains).
+ */
+import net, { type Server, type Socket } from 'node:net';
+import { AddressError, formatHostPort, resolveHostPort, splitHostPort, formatResolved } from './address.js';
+import { ApiError } from './errors.js';
+import { Link, type Direction, type ToxicSpec } from './link.js';
+import { seededRandom, type Random } from './prng.js';
+import type { ToxicKind } from './toxic.js';
+
+export interface ToxicJson {
+  attributes: Record<string, number>;
+  name: string;
+  type: string;
+  stream: string;
+  toxicity: number;
+}
+
+export interface ProxyJson {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicJson[];
+}
+
+export class Toxic implements ToxicSpec {
+  constructor(
+    readonly name: string,
+    readonly kind: ToxicKind<unknown>,
+    /** As given by the client (Toxiproxy echoes it back verbatim). */
+    readonly stream: string,
+    readonly direction: Direction,
+    public toxicity: number,
+    public attributes: Record<string, number>,
+  ) {}
+
+  toJSON(): ToxicJson {
+    // Field order of Go's ToxicWrapper: attributes, name, type, stream, toxicity.
+    return { attributes: { ...this.attributes }, name: this.name, type: this.kind.type, stream: this.stream, toxicity: this.toxicity };
+  }
+}
+
+class Connection {
+  readonly up: Link;
+  readonly down: Link;
+  private disposed = false;
+
+  constructor(
+    private readonly proxy: Proxy,
+    private readonly client: Socket,
+    private readonly upstream: Socket,
+  ) {
+    const swallow = (): void => {
+      // Socket errors end the connection through 'close'; there is nobody to report them to.
+    };
+    client.on('error', swallow);
+    upstream.on('error', swallow);
+    // Toxiproxy closes the client at once when the upstream cannot be reached.
+    const onConnectError = (): void => {
+      client.destroy();
+    };
+    upstream.once('error', onConnectError);
+    upstream.once('connect', () => upstream.off('error', onConnectError));
+
+    this.up = new Link('upstream', client, upstream, this, proxy.chain.upstream);
+    this.down = new Link('downstream', upstream, client, this, proxy.chain.downstream);
+
+    let open = 2;
+    const onClose = (): void => {
+      if (--open === 0) this.dispose();
+    };
+    client.once('close', onClose);
+    upstream.once('close', onClose);
+  }
+
+  get random(): Random {
+    return this.proxy.random;
+  }
+
+  link(direction: Direction): Link {
+    return direction === 'upstream' ? this.up : this.down;
+  }
+
+  readonly reset = (): void => {
+    for (const s of [this.client, this.upstream]) if (!s.destroyed) s.resetAndDestroy();
+  };
+
+  destroy(): void {
+    this.client.destroy();
+    this.upstream.destroy();
+  }
+
+  private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.up.close();
+    this.down.close();
+    this.proxy.connections.delete(this);
+  }
+}
+
+export class Proxy {
+  enabled = false;
+  readonly chain: Record<Direction, Toxic[]> = { upstream: [], downstream: [] };
+  readonly connections = new Set<Connection>();
+  readonly random: Random;
+  private server: Server | null = null;
+
+  constructor(
+    readonly name: string,
+    public listen: string,
+    public upstream: string,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed, name);
+  }
+
+  toJSON(): ProxyJson {
+    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxics().map((t) => t.toJSON()) };
+  }
+
+  /** Upstream toxics first, then downstream, each in the order added (as GetToxicArray). */
+  toxics(): Toxic[] {
+    return [...this.chain.upstream, ...this.chain.downstream];
+  }
+
+  findToxic(name: string): Toxic | undefined {
+    return this.chain.upstream.find((t) => t.name === name) ?? this.chain.downstream.find((t) => t.name === name);
+  }
+
+  /** Listen; `listen` becomes the bound address. Errors read like Go's net.Listen errors (500). */
+  async start(): Promise<void> {
+    if (this.enabled) return;
+    let hp;
+    try {
+      hp = await resolveHostPort(this.listen);
+    } catch (err) {
+      throw new ApiError((err as Error).message, 500);
+    }
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => this.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        const what =
+          err.code === 'EADDRINUSE'
+            ? 'bind: address already in use'
+            : err.code === 'EACCES'
+              ? 'bind: permission denied'
+              : err.code === 'EADDRNOTAVAIL'
+                ? 'bind: cannot assign requested address'
+                : err.message;
+        reject(new ApiError(`listen tcp ${formatResolved(hp)}: ${what}`, 500));
+      };
+      server.once('error', onError);
+      server.listen({ host: hp.host === '' ? undefined : hp.host, port: hp.port }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', () => {
+      // Accept errors (EMFILE...) do not stop Toxiproxy's accept loop either.
+    });
+    const bound = server.address();
+    if (bound && typeof bound === 'object') this.listen = formatHostPort(bound.address, bound.port);
+    this.server = server;
+    this.enabled = true;
+  }
+
+  /** Close the listener and every connection (Toxiproxy's stop()). */
+  async stop(): Promise<void> {
+    if (!this.enabled) return;
+    this.enabled = false;
+    const server = this.server;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+    for (const c of this.connections) c.destroy();
+    await closed;
+  }
+
+  private accept(client: Socket): void {
+    if (!this.enabled) {
+      client.destroy();
+      return;
+    }
+    let target;
+    try {
+      target = splitHostPort(this.upstream, 'dial tcp');
+    } catch (err) {
+      if (!(err instanceof AddressError)) throw err;
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect({ host: target.host || undefined, port: target.port, noDelay: true, allowHalfOpen: true });
+    this.connections.add(new Connection(this, client, upstream));
+  }
+
+  addToxic(toxic: Toxic): void {
+    this.chain[toxic.direction].push(toxic);
+    for (const c of this.connections) c.link(toxic.direction).addToxic(toxic);
+  }
+
+  updateToxic(toxic: Toxic): void {
+    for (const c of this.connections) c.link(toxic.direction).updateToxic(toxic);
+  }
+
+  removeToxic(toxic: Toxic): void {
+    const list = this.chain[toxic.direction];
+    list.splice(list.indexOf(toxic), 1);
+    for (const c of this.connections) c.link(toxic.direction).removeToxic(toxic);
+  }
+
+  removeAllToxics(): void {
+    for (const dir of ['upstream', 'downstream'] as const) {
+      while (this.chain[dir].length > 0) this.removeToxic(this.chain[dir][0]!);
+    }
+  }
+}
