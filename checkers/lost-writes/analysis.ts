@@ -75,6 +75,38 @@ export function valueId(v: unknown): string {
   return JSON.stringify(v) ?? 'undefined';
 }
 
+/**
+ * value → id map under `valueId` identity, with a fast path for numbers (and numeric strings, mapped
+ * to the same number) that avoids allocating a string per lookup: checking reads of 10⁷ elements is
+ * dominated by these lookups.
+ */
+export class ValueIndex {
+  private readonly nums = new Map<number, number>();
+  private readonly strs = new Map<string, number>();
+
+  get size(): number {
+    return this.nums.size + this.strs.size;
+  }
+
+  get(v: unknown): number | undefined {
+    if (typeof v === 'number') return this.nums.get(v);
+    const s = valueId(v);
+    const n = Number(s);
+    return s !== '' && String(n) === s ? this.nums.get(n) : this.strs.get(s);
+  }
+
+  set(v: unknown, id: number): void {
+    if (typeof v === 'number') {
+      this.nums.set(v, id);
+      return;
+    }
+    const s = valueId(v);
+    const n = Number(s);
+    if (s !== '' && String(n) === s) this.nums.set(n, id);
+    else this.strs.set(s, id);
+  }
+}
+
 export function keyOf(op: Op): string {
   return op.key ?? '';
 }
@@ -88,7 +120,7 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
   const finalF = opts.finalReadF ?? DEFAULT_FINAL_READ_F;
   const pairing = pairOps(history);
   const writes: WriteRecord[] = [];
-  const byKey = new Map<string, Map<string, number>>();
+  const byKey = new Map<string, ValueIndex>();
   const finalReadsUnsorted = new Map<string, number[]>();
   const failedFinalReads: number[] = [];
 
@@ -111,9 +143,8 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
     if (op.type !== 'invoke' || !writeFs.has(op.f)) continue;
     const k = keyOf(op);
     let vals = byKey.get(k);
-    if (!vals) byKey.set(k, (vals = new Map()));
-    const id = valueId(op.value);
-    const existing = vals.get(id);
+    if (!vals) byKey.set(k, (vals = new ValueIndex()));
+    const existing = vals.get(op.value);
     if (existing !== undefined) {
       writes[existing]!.duplicates++;
       continue;
@@ -142,7 +173,7 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
     if (waitFor !== undefined) w.waitFor = waitFor;
     const waitTimeoutMs = cop?.waitTimeoutMs ?? op.waitTimeoutMs;
     if (waitTimeoutMs !== undefined) w.waitTimeoutMs = waitTimeoutMs;
-    vals.set(id, writes.length);
+    vals.set(op.value, writes.length);
     writes.push(w);
   }
 
@@ -169,7 +200,7 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
         // Collection semantics (a missing key reads as empty / nil).
         if (Array.isArray(rv)) {
           for (const e of rv) {
-            const w = vals?.get(valueId(e));
+            const w = vals?.get(e);
             if (w === undefined) {
               unexpected.push({ key: k, value: e, read: r });
               continue;
@@ -182,7 +213,7 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
         }
       } else {
         // Register semantics.
-        const holder = vals?.get(valueId(rv));
+        const holder = vals?.get(rv);
         if (holder === undefined) {
           unexpected.push({ key: k, value: rv, read: r });
         } else {

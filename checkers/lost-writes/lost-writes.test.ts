@@ -175,6 +175,16 @@ describe('lost-writes', () => {
     expect(bad.lostWrites.map((l) => l.value)).toEqual([2]);
   });
 
+  it('matches values read back as strings (Redis replies are strings) with numeric writes', () => {
+    const h = new HistoryBuilder();
+    h.add(0, 'k', 1834);
+    h.add(0, 'k', 'a');
+    h.finalRead(1, 'k', 'n1', ['1834', 'a']);
+    const res = checkLostWrites(h.build(), opts);
+    expect(res.valid).toBe(true);
+    expect(res.byAck.plain.present).toBe(2);
+  });
+
   it('is unknown without final reads', () => {
     const h = new HistoryBuilder();
     h.add(0, 'k', 1);

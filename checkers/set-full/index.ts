@@ -22,7 +22,7 @@
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { opIndex, pairOps } from '../faults.js';
-import { valueId } from '../lost-writes/analysis.js';
+import { valueId, ValueIndex } from '../lost-writes/analysis.js';
 
 export interface SetFullOptions {
   /** Stale reads make the result invalid. Default false (Jepsen's default). */
@@ -126,7 +126,7 @@ class ReadLog {
 }
 
 interface KeyState {
-  elements: Map<string, number>;
+  elements: ValueIndex;
   reads: ReadLog;
 }
 
@@ -150,7 +150,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
   const keys = new Map<string, KeyState>();
   const keyState = (k: string): KeyState => {
     let s = keys.get(k);
-    if (!s) keys.set(k, (s = { elements: new Map(), reads: new ReadLog() }));
+    if (!s) keys.set(k, (s = { elements: new ValueIndex(), reads: new ReadLog() }));
     return s;
   };
   const dupCounts = new Map<number, number>();
@@ -162,14 +162,13 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
     if (op.process === 'nemesis') continue;
     if (addFs.has(op.f)) {
       const s = keyState(op.key ?? '');
-      const id = valueId(op.value);
       if (op.type === 'invoke') {
-        if (s.elements.has(id)) {
+        if (s.elements.get(op.value) !== undefined) {
           duplicateAdds++;
           continue;
         }
         const e = E++;
-        s.elements.set(id, e);
+        s.elements.set(op.value, e);
         elKey.push(op.key ?? '');
         elValue.push(op.value);
         addInv[e] = i;
@@ -178,7 +177,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
         maxAbsent[e] = -1;
         lastSeen[e] = s.reads.count - 1;
       } else if (op.type === 'ok') {
-        const e = s.elements.get(id);
+        const e = s.elements.get(op.value);
         if (e !== undefined && known[e] === -1 && addInv[e]! < i) known[e] = i;
       }
     } else if (readFs.has(op.f) && op.type === 'ok') {
@@ -188,7 +187,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
       const v = op.value;
       if (Array.isArray(v)) {
         for (const x of v) {
-          const e = s.elements.get(valueId(x));
+          const e = s.elements.get(x);
           if (e === undefined) {
             unexpectedRaw.push({ key: op.key ?? '', element: x, read: i });
             continue;
