@@ -27,3 +27,12 @@ describe('compose', () => {
     expect(res['echo']).toEqual({ valid: true, opts: { x: 1 } });
   });
 });
+
+describe('registry', () => {
+  it('has the lost-writes, set-full, wait, min-replicas, counter, stats, perf and log-patterns checkers', async () => {
+    const { checkers } = await import('./registry.js');
+    for (const n of ['lost-writes', 'set-full', 'wait', 'min-replicas', 'counter', 'stats', 'perf', 'log-patterns']) {
+      expect(checkers.get(n)?.name).toBe(n);
+    }
+  });
+});

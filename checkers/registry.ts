@@ -4,6 +4,14 @@
  */
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
+import { counterChecker } from './counter/index.js';
+import { logPatternsChecker } from './log-patterns/index.js';
+import { lostWritesChecker } from './lost-writes/index.js';
+import { minReplicasChecker } from './min-replicas/index.js';
+import { perfChecker } from './perf/index.js';
+import { setFullChecker } from './set-full/index.js';
+import { statsChecker } from './stats/index.js';
+import { waitChecker } from './wait/index.js';
 
 export const checkers = new Map<string, Checker>();
 
@@ -19,3 +27,16 @@ export function getChecker(name: string): Checker {
 }
 
 registerChecker(linearizableChecker as Checker);
+// Typed checkers widen to Checker: their options are optional and checked by each checker.
+for (const c of [
+  lostWritesChecker,
+  setFullChecker,
+  waitChecker,
+  minReplicasChecker,
+  counterChecker,
+  statsChecker,
+  perfChecker,
+  logPatternsChecker,
+] as Checker[]) {
+  registerChecker(c);
+}
