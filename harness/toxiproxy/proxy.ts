@@ -42,16 +42,52 @@ export class Toxic implements ToxicSpec {
   }
 }
 
+type Onread = { buffer: () => Buffer; callback: (n: number, buf: Buffer) => boolean };
+
+/**
+ * net.Server cannot hand out sockets in `onread` mode, so the accepted (still paused) socket's
+ * libuv handle is moved into a new Socket that has it. This leans on `_handle` and the
+ * `handle` constructor option (both undocumented, stable since Node 12); when they are not
+ * there, returns null and the caller keeps the accepted socket with 'data' events. The husk
+ * is destroyed when the new socket closes so that the server's connection count stays right.
+ */
+function adoptWithOnread(accepted: Socket, onread: Onread): Socket | null {
+  const husk = accepted as unknown as { _handle?: object | null };
+  const handle = husk._handle;
+  if (!handle || accepted.readableFlowing) return null;
+  husk._handle = null;
+  // `handle` is not in SocketConstructorOpts; net's constructor accepts it (cluster uses it).
+  const socket = new net.Socket({ handle, onread, allowHalfOpen: true, readable: true, writable: true } as net.SocketConstructorOpts);
+  socket.setNoDelay(true);
+  socket.once('close', () => accepted.destroy());
+  return socket;
+}
+
 class Connection {
   readonly up: Link;
   readonly down: Link;
   private disposed = false;
 
+  private readonly client: Socket;
+  private readonly upstream: Socket;
+
   constructor(
     private readonly proxy: Proxy,
-    private readonly client: Socket,
-    private readonly upstream: Socket,
+    accepted: Socket,
+    upstreamAddress: { host: string; port: number },
   ) {
+    this.up = new Link('upstream', this, proxy.chain.upstream);
+    this.down = new Link('downstream', this, proxy.chain.downstream);
+    const adopted = adoptWithOnread(accepted, this.up.onread);
+    this.client = adopted ?? accepted;
+    this.upstream = net.connect({
+      host: upstreamAddress.host || undefined,
+      port: upstreamAddress.port,
+      noDelay: true,
+      allowHalfOpen: true,
+      onread: this.down.onread,
+    });
+    const { client, upstream } = this;
     const swallow = (): void => {
       // Socket errors end the connection through 'close'; there is nobody to report them to.
     };
@@ -64,8 +100,9 @@ class Connection {
     upstream.once('error', onConnectError);
     upstream.once('connect', () => upstream.off('error', onConnectError));
 
-    this.up = new Link('upstream', client, upstream, this, proxy.chain.upstream);
-    this.down = new Link('downstream', upstream, client, this, proxy.chain.downstream);
+    this.up.attach(client, upstream, adopted !== null);
+    this.down.attach(upstream, client, true);
+    if (!adopted) accepted.resume();
 
     let open = 2;
     const onClose = (): void => {
@@ -139,7 +176,7 @@ export class Proxy {
     } catch (err) {
       throw new ApiError((err as Error).message, 500);
     }
-    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => this.accept(client));
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true, pauseOnConnect: true }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         const what =
@@ -191,8 +228,7 @@ export class Proxy {
       client.destroy();
       return;
     }
-    const upstream = net.connect({ host: target.host || undefined, port: target.port, noDelay: true, allowHalfOpen: true });
-    this.connections.add(new Connection(this, client, upstream));
+    this.connections.add(new Connection(this, client, target));
   }
 
   addToxic(toxic: Toxic): void {
