@@ -1,7 +1,9 @@
 /**
  * Histories are plain data, as in Jepsen: one operation per event, invocations and completions
  * paired by process. This file is the contract between workloads (which write histories),
- * checkers (which judge them) and reports (which render them).
+ * checkers (which judge them) and reports (which render them). What the checkers expect inside this
+ * shape (fs, unique values, final reads, acknowledgement kinds, nemesis values) is in
+ * checkers/CONVENTIONS.md.
  */
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
