@@ -15,8 +15,10 @@ type AnyModel = Model<any, any, any>; // eslint-disable-line @typescript-eslint/
 export interface LinearizableOptions {
   /** Model name (see checkers/models) or a model; inferred from the ops' f when absent. */
   model?: string | AnyModel;
-  /** Time budget in ms; past it the verdict is 'unknown' (unless some partition is already invalid). */
+  /** Time budget in ms (0: none, as Porcupine); past it the verdict is 'unknown' unless a partition is invalid. */
   timeLimitMs?: number;
+  /** Absolute deadline (Date.now() ms), e.g. a budget shared with other checkers; the earlier one wins. */
+  deadline?: number;
   /** Worker threads: 'auto' (default) uses them for several partitions and enough ops. */
   parallel?: boolean | 'auto';
   /** Pool size; default: available parallelism. */
@@ -79,6 +81,12 @@ function assemble(model: AnyModel, prepared: ReturnType<typeof prepare>, partiti
   };
 }
 
+function deadlineOf(start: number, opts: LinearizableOptions): number | undefined {
+  const fromLimit = opts.timeLimitMs ? start + opts.timeLimitMs : undefined;
+  if (opts.deadline === undefined) return fromLimit;
+  return fromLimit === undefined ? opts.deadline : Math.min(fromLimit, opts.deadline);
+}
+
 function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined): PartitionResult[] {
   return partitions.map((p) => (deadline !== undefined && Date.now() > deadline ? unsearchedPartition(p) : checkPartition(model, p, deadline)));
 }
@@ -88,7 +96,7 @@ export function checkLinearizableSync(history: History, opts: LinearizableOption
   const start = Date.now();
   const model = resolveModel(history, opts.model);
   const prepared = prepare(history, model);
-  const deadline = opts.timeLimitMs === undefined ? undefined : start + opts.timeLimitMs;
+  const deadline = deadlineOf(start, opts);
   return assemble(model, prepared, checkInProcess(model, prepared.partitions, deadline), 0);
 }
 
@@ -96,7 +104,7 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
   const start = Date.now();
   const model = resolveModel(history, opts.model);
   const prepared = prepare(history, model);
-  const deadline = opts.timeLimitMs === undefined ? undefined : start + opts.timeLimitMs;
+  const deadline = deadlineOf(start, opts);
   const parts = prepared.partitions;
   const parallel = opts.parallel ?? 'auto';
   const workers = Math.max(1, opts.workers ?? defaultWorkerCount());

@@ -20,6 +20,7 @@
  */
 import { hashScalar, type Model } from '../models/model.js';
 import type { PreparedPartition } from './prepare.js';
+import { VisitedSet } from './visited.js';
 
 export type SearchVerdict = true | false | 'unknown';
 
@@ -44,20 +45,8 @@ const SMALL_OPS = 256;
 /** How often (loop iterations) the deadline is checked; Date.now() is not free. */
 const DEADLINE_EVERY = 1023;
 
-interface CacheEntry<S> {
-  key: Int32Array;
-  state: S;
-  next: CacheEntry<S> | undefined;
-}
-
 function defaultHash(s: unknown): number {
   return typeof s === 'object' && s !== null ? 0 : hashScalar(s);
-}
-
-function sameKey(a: Int32Array, b: Int32Array, len: number): boolean {
-  if (a.length !== len) return false;
-  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Sorts call/return events: by time, a call before a return at the same time (closed intervals). */
@@ -120,7 +109,6 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
 
   // ---- search state ----
   const step = model.step;
-  const equal = model.equal;
   const hash = model.hash ?? defaultHash;
   const small = n <= SMALL_OPS;
   const bits = new Int32Array(small ? (n + 31) >>> 5 : 0);
@@ -134,8 +122,7 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
     zobrist[i] = seed;
   }
   let zh = 0;
-  const cache = new Map<number, CacheEntry<S>>();
-  let cacheSize = 0;
+  const cache = new VisitedSet<S>(model.equal, Math.min(1 << 16, 4 * n));
 
   const callsNode = new Int32Array(n);
   const callsState: S[] = new Array<S>(n);
@@ -157,7 +144,7 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
         bestLen = depth;
         stuck = -1;
       }
-      return { valid: 'unknown', best: best.slice(0, bestLen), stuck, steps, cacheSize };
+      return { valid: 'unknown', best: best.slice(0, bestLen), stuck, steps, cacheSize: cache.size };
     }
     const ret = match[entry]!;
     if (ret !== -1) {
@@ -190,21 +177,11 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
         }
         keyArr = scratch;
       }
-      const head = cache.get(key);
-      let seen = false;
-      for (let e = head; e !== undefined; e = e.next) {
-        if (sameKey(e.key, keyArr, keyLen) && (equal === undefined ? e.state === ns : equal(e.state, ns))) {
-          seen = true;
-          break;
-        }
-      }
-      if (seen) {
+      if (!cache.add(key, keyArr, keyLen, ns)) {
         if (small) bits[id >> 5]! &= ~(1 << (id & 31));
         entry = next[entry]!;
         continue;
       }
-      cache.set(key, { key: keyArr.slice(0, keyLen), state: ns, next: head });
-      cacheSize++;
       callsNode[depth] = entry;
       callsState[depth] = state;
       if (agree === depth && depth < bestLen && best[depth] === id) agree = depth + 1;
@@ -228,7 +205,7 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
       }
       if (depth === 0) {
         if (bestLen === 0) stuck = nodeOp[entry]!;
-        return { valid: false, best: best.slice(0, bestLen), stuck, steps, cacheSize };
+        return { valid: false, best: best.slice(0, bestLen), stuck, steps, cacheSize: cache.size };
       }
       depth--;
       const ce = callsNode[depth]!;
@@ -248,5 +225,5 @@ export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opt
   }
   const lin = new Int32Array(depth);
   for (let i = 0; i < depth; i++) lin[i] = nodeOp[callsNode[i]!]!;
-  return { valid: true, best: lin, stuck: -1, steps, cacheSize };
+  return { valid: true, best: lin, stuck: -1, steps, cacheSize: cache.size };
 }
