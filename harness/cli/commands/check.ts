@@ -1,0 +1,119 @@
+/**
+ * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
+ * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { HistoryError } from '../../../checkers/history/errors.js';
+import type { CheckerResult, Validity } from '../../../checkers/history/types.js';
+import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
+import { ModelError, models } from '../../../checkers/models/index.js';
+import { checkers, getChecker } from '../../../checkers/registry.js';
+import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
+
+export const EXIT = { valid: 0, invalid: 1, unknown: 2, refused: 3 } as const;
+
+export interface CheckCliOptions {
+  checker?: string;
+  model?: string;
+  json?: boolean;
+  /** Seconds. */
+  timeLimit?: number;
+}
+
+export interface CheckIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CheckIo = {
+  out: (t) => process.stdout.write(t + '\n'),
+  err: (t) => process.stderr.write(t + '\n'),
+};
+
+export function exitCodeFor(valid: Validity): number {
+  return valid === true ? EXIT.valid : valid === false ? EXIT.invalid : EXIT.unknown;
+}
+
+/** A model named by scenario.json (`model`, or `workload.model`, or a workload named like a model). */
+function scenarioModel(scenario: unknown): string | undefined {
+  if (scenario === null || typeof scenario !== 'object') return undefined;
+  const s = scenario as Record<string, unknown>;
+  const w = s.workload;
+  const candidates = [s.model, w !== null && typeof w === 'object' ? (w as Record<string, unknown>).model : undefined, w !== null && typeof w === 'object' ? (w as Record<string, unknown>).name : w];
+  for (const c of candidates) if (typeof c === 'string' && models.has(c)) return c;
+  return undefined;
+}
+
+const verdictText = (v: Validity): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+
+function summarizeLinearizable(r: LinearizableResult, io: CheckIo): void {
+  const verdict = r.valid === true ? 'linearizable' : r.valid === false ? 'NOT LINEARIZABLE' : 'unknown (time limit reached)';
+  io.out(`linearizable (model ${r.model}): ${verdict}`);
+  io.out(`  ${r.opCount} ops checked in ${r.partitionCount} partition(s)${r.dropped ? `, ${r.dropped} left out (failed writes, reads without a result)` : ''}${r.workers ? `, ${r.workers} worker threads` : ''}`);
+  const show = (k: string): string => (k === '' ? '(single register)' : `key ${JSON.stringify(k)}`);
+  for (const p of r.partitions) {
+    if (p.valid === true) continue;
+    const lin = p.longestLinearizable[0] ?? [];
+    io.out(`  ${show(p.key)}: ${p.valid === false ? 'not linearizable' : 'undecided'}; longest linearizable prefix ${lin.length} of ${p.opCount} ops`);
+    const desc = new Map((p.ops ?? []).map((o) => [o.index, o]));
+    const states = p.states[0] ?? [];
+    for (let j = Math.max(0, lin.length - 3); j < lin.length; j++) {
+      const o = desc.get(lin[j]!);
+      io.out(`    op ${lin[j]} (process ${o?.process}) ${o?.description ?? ''} -> state ${states[j + 1] ?? '?'}`);
+    }
+    if (p.stuckAt !== undefined) {
+      const o = desc.get(p.stuckAt);
+      io.out(`    cannot place op ${p.stuckAt} (process ${o?.process}) ${o?.description ?? ''} after that (${p.nonLinearizable.length} ops unplaced)`);
+    }
+  }
+}
+
+export async function runCheck(target: string, opts: CheckCliOptions, io: CheckIo = stdio): Promise<number> {
+  try {
+    const checker = getChecker(opts.checker ?? 'linearizable');
+    const input = await resolveHistoryInput(target);
+    const parsed = await readHistoryFile(input.historyPath);
+    for (const w of parsed.warnings) io.err(`warning: ${w}`);
+    const model = opts.model ?? parsed.modelHint ?? scenarioModel(input.scenario);
+    const checkerOpts: Record<string, unknown> = {};
+    if (model !== undefined) checkerOpts.model = model;
+    if (opts.timeLimit !== undefined) checkerOpts.timeLimitMs = opts.timeLimit * 1000;
+    if (input.scenario !== undefined) checkerOpts.scenario = input.scenario;
+    const result: CheckerResult = await checker.check(parsed.ops, checkerOpts);
+    if (opts.json) {
+      io.out(JSON.stringify({ file: input.historyPath, format: parsed.format, ops: parsed.ops.length, warnings: parsed.warnings, checker: checker.name, result }));
+    } else {
+      io.out(`${input.historyPath}: ${parsed.format}, ${parsed.ops.length} ops`);
+      if (checker.name === 'linearizable') summarizeLinearizable(result as LinearizableResult, io);
+      else io.out(`${checker.name}: ${verdictText(result.valid)}`);
+    }
+    return exitCodeFor(result.valid);
+  } catch (e) {
+    if (e instanceof HistoryError || e instanceof ModelError) {
+      io.err(e.message);
+      return EXIT.refused;
+    }
+    // Unknown checker/model names and unreadable inputs are refusals too; keep stack traces off.
+    io.err(`splitbrain check: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.refused;
+  }
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number of seconds');
+  return n;
+}
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('check a stored history (history.jsonl, Jepsen EDN, or a Porcupine test log) or a run directory')
+    .argument('<path>', 'history file, or run directory holding history.jsonl (and scenario.json)')
+    .option('--checker <name>', `checker to run (${[...checkers.keys()].join(', ')})`, 'linearizable')
+    .option('--model <name>', `model for the linearizable checker (${[...models.keys()].join(', ')}); default: from the format, scenario.json or the ops`)
+    .option('--json', 'print the full result as JSON')
+    .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
+    .action(async (path: string, opts: CheckCliOptions) => {
+      process.exitCode = await runCheck(path, opts);
+    });
+}
