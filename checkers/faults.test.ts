@@ -38,4 +38,12 @@ describe('faultIntervals', () => {
     expect([...p.completion]).toEqual([-1, 2, -1, -1]);
     expect([...p.invocation]).toEqual([-1, -1, 1, -1]);
   });
+
+  it('derives the cut-off nodes of a partition given as groups', () => {
+    const h = new HistoryBuilder();
+    h.nemesis('start-partition', { groups: [['n1', 'n2'], ['n3', 'n4', 'n5']] });
+    h.nemesis('start-partition', { groups: [['n1', 'n2'], ['n3', 'n4']] }); // no majority: all cut off
+    const fs = faultIntervals(h.build());
+    expect(fs.map((f) => f.nodes)).toEqual([['n1', 'n2'], ['n1', 'n2', 'n3', 'n4']]);
+  });
 });

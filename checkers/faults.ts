@@ -127,9 +127,23 @@ export function faultTargets(value: unknown): FaultTargets {
       out.groups = (v['groups'] as string[][]).map((g) => [...g]);
     }
     if (typeof v['kind'] === 'string') out.kind = v['kind'];
+    if (out.nodes.length === 0 && out.groups) out.nodes = outsideMajority(out.groups);
     return out;
   }
   return { nodes: [] };
+}
+
+/**
+ * Partition components → the nodes cut off from a majority: everyone outside the component holding
+ * more than half of the nodes, or everyone when no component does.
+ */
+export function outsideMajority(groups: string[][]): string[] {
+  const total = groups.reduce((n, g) => n + g.length, 0);
+  const major = groups.find((g) => g.length * 2 > total);
+  return groups
+    .filter((g) => g !== major)
+    .flat()
+    .sort();
 }
 
 /** How an f opens or closes a fault. */

@@ -61,6 +61,9 @@ export interface LostWrite {
   relativeToFaultS: number | null;
   /** The allowed window the ack time fell in (or the nearest one it missed), in seconds. */
   window: { fromS: number; toS: number; rule: string } | null;
+  /** WAIT-acknowledged losses: faults between the ack and the final read, and the nodes they hit (null: unnamed). */
+  faultsDuring?: number[];
+  faultedNodes?: string[] | null;
   /** Inside an allowed window: reported, counted, but not an anomaly. */
   expected: boolean;
   reason: string;
@@ -188,12 +191,14 @@ export function describeLoss(
   const nodeName = node ?? 'an unknown node';
   let attr: Attribution;
   let reason: string;
+  let waitVerdict: ReturnType<typeof classifyWaitLoss> | null = null;
   const waitAcked = w.ack === 'wait' && (w.replicas ?? 0) >= 1;
   if (waitAcked) {
     const v = classifyWaitLoss(w.replicas!, t, read.time, faults, o.replicationLagMs, policy);
     const base = attributeLoss(t, node, w.ack, faults, o);
     attr = { fault: base.fault, window: base.window, expected: !v.anomaly };
     reason = v.reason;
+    waitVerdict = v;
   } else {
     attr = attributeLoss(t, node, w.ack === 'wait' ? 'plain' : w.ack, faults, o);
     const rule = attr.fault ? ruleFor(attr.fault, w.ack, o) : 'no fault';
@@ -235,6 +240,10 @@ export function describeLoss(
   };
   if (w.replicas !== undefined) out.replicas = w.replicas;
   if (w.waitFor !== undefined) out.waitFor = w.waitFor;
+  if (waitVerdict) {
+    out.faultsDuring = waitVerdict.faults;
+    out.faultedNodes = waitVerdict.faultedNodes;
+  }
   return out;
 }
 

@@ -85,6 +85,8 @@ describe('wait', () => {
     expect(l.relativeToFaultS).toBeLessThan(0); // acknowledged before the isolation
     expect(l.message).toContain('at 1.00 s, 2.00 s before n1 was isolated (op 2)');
     expect(l.reason).toMatch(/promoted a replica that had not acknowledged/);
+    expect(l.faultsDuring).toEqual([0]);
+    expect(l.faultedNodes).toEqual(['n1']);
     const ok = build(false).res;
     expect(ok.valid).toBe(true);
     expect(ok.waitAckedWrites).toBe(1);
