@@ -155,6 +155,38 @@ describe('linearizable checker', () => {
     expect(r.partitions[0]!.states[0]).toEqual(['0', '2', '2']);
   });
 
+  it('follows checkers/CONVENTIONS.md: 7 and "7" are one value, final-read is a read, wait ops are skipped', () => {
+    const reg = hist([
+      [0, 'invoke', 'write', 7, 0],
+      [0, 'ok', 'write', 7, 1],
+      [1, 'invoke', 'wait', { numreplicas: 1, timeoutMs: 100 }, 2],
+      [1, 'ok', 'wait', 1, 3],
+      [2, 'invoke', 'read', null, 4],
+      [2, 'ok', 'read', '7', 5],
+      [3, 'invoke', 'final-read', null, 6],
+      [3, 'ok', 'final-read', '7', 7],
+    ]);
+    const r = checkLinearizableSync(reg);
+    expect(r.model).toBe('register');
+    expect(r.valid).toBe(true);
+    expect(r.opCount).toBe(3);
+    expect(checkLinearizableSync(reg.map((o) => (o.index === 7 ? { ...o, value: '8' } : o))).valid).toBe(false);
+    const set = hist([
+      [0, 'invoke', 'add', 1, 0],
+      [0, 'ok', 'add', 1, 1],
+      [1, 'invoke', 'final-read', null, 2],
+      [1, 'ok', 'final-read', ['1'], 3],
+    ]);
+    expect(checkLinearizableSync(set, { model: 'set' }).valid).toBe(true);
+    const counter = hist([
+      [0, 'invoke', 'add', 3, 0],
+      [0, 'ok', 'add', 3, 1],
+      [1, 'invoke', 'read', null, 2],
+      [1, 'ok', 'read', '3', 3],
+    ]);
+    expect(checkLinearizableSync(counter).valid).toBe(true);
+  });
+
   it('refuses ops the model does not know, and infers models from the ops', () => {
     const h = hist([
       [0, 'invoke', 'frobnicate', 1, 0],

@@ -4,7 +4,7 @@
  * only, so a partition can be posted to a worker thread as is.
  */
 import type { History, Op } from '../history/types.js';
-import type { Model } from '../models/model.js';
+import { NON_DATA_FS, type Model } from '../models/model.js';
 
 export interface PreparedPartition {
   key: string;
@@ -56,6 +56,10 @@ export function prepare<S, I, O>(history: History, model: Model<S, I, O>): Prepa
   const byKey = new Map<string, { pair: Pair; input: I; output: O }[]>();
   let dropped = 0;
   for (const pair of pairs) {
+    if (NON_DATA_FS.has(pair.invoke.f)) {
+      dropped++;
+      continue;
+    }
     const m = model.fromHistory(pair.invoke, pair.completion);
     if (m === null) {
       dropped++;

@@ -40,8 +40,10 @@ export const counterModel: Model<number, CounterInput, CounterOutput> = {
       }
       case 'read': {
         if (done === null || done.type !== 'ok') return null;
-        if (typeof done.value !== 'number') throw new ModelError(done.index, `counter read must return a number, got ${JSON.stringify(done.value)}`);
-        return { input: { f: 1, key, delta: 0 }, output: { value: done.value } };
+        // Redis replies are strings: "12" reads as 12.
+        const v = typeof done.value === 'string' && /^-?\d+$/.test(done.value) ? Number(done.value) : done.value;
+        if (typeof v !== 'number') throw new ModelError(done.index, `counter read must return a number, got ${JSON.stringify(done.value)}`);
+        return { input: { f: 1, key, delta: 0 }, output: { value: v } };
       }
       default:
         throw new ModelError(invoke.index, `counter model has no operation "${invoke.f}" (incr, read)`);

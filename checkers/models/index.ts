@@ -3,7 +3,7 @@ import type { Op } from '../history/types.js';
 import { counterModel } from './counter.js';
 import { kvModel } from './kv.js';
 import { listAppendModel } from './list-append.js';
-import type { Model } from './model.js';
+import { NON_DATA_FS, type Model } from './model.js';
 import { registerModel } from './register.js';
 import { setModel } from './set.js';
 
@@ -33,8 +33,8 @@ export function inferModel(ops: readonly Op[]): string | undefined {
   let readsArray = false;
   let addNumeric = true;
   for (const op of ops) {
-    if (op.process === 'nemesis') continue;
-    fs.add(op.f);
+    if (op.process === 'nemesis' || NON_DATA_FS.has(op.f)) continue;
+    fs.add(op.f === 'final-read' ? 'read' : op.f);
     if (op.f === 'read' && op.type === 'ok' && Array.isArray(op.value)) readsArray = true;
     if (op.f === 'add' && op.type === 'invoke' && typeof op.value !== 'number') addNumeric = false;
   }

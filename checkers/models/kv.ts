@@ -15,7 +15,7 @@ export interface KvOutput {
 }
 
 const UNKNOWN: KvOutput = { value: null };
-const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 export const kvModel: Model<string, KvInput, KvOutput> = {
   name: 'kv',
@@ -49,6 +49,7 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
     switch (invoke.f) {
       case 'get':
       case 'read':
+      case 'final-read':
         if (done === null || done.type !== 'ok') return null;
         return { input: { f: 0, key, value: '' }, output: { value: str(done.value) } };
       case 'put':

@@ -3,7 +3,7 @@
  * is its elements' JSON texts joined by a separator that JSON never contains, so states compare
  * with === and hash as strings.
  */
-import { ModelError, fnv1a, known, type Model } from './model.js';
+import { ModelError, elementText, fnv1a, known, type Model } from './model.js';
 
 const SEP = '\u0001';
 
@@ -20,7 +20,7 @@ export interface ListOutput {
 function encodeList(v: unknown, opIndex: number): string {
   if (v === null || v === undefined) return '';
   if (!Array.isArray(v)) throw new ModelError(opIndex, `list read must return an array, got ${JSON.stringify(v)}`);
-  return v.map((x) => JSON.stringify(x)).join(SEP);
+  return v.map(elementText).join(SEP);
 }
 const show = (s: string): string => `[${s === '' ? '' : s.split(SEP).join(' ')}]`;
 const UNKNOWN: ListOutput = { value: null };
@@ -45,8 +45,9 @@ export const listAppendModel: Model<string, ListInput, ListOutput> = {
     switch (invoke.f) {
       case 'append':
         if (done !== null && done.type === 'fail') return null;
-        return { input: { f: 0, key, value: JSON.stringify(invoke.value) }, output: done === null ? UNKNOWN : { value: '' } };
+        return { input: { f: 0, key, value: elementText(invoke.value) }, output: done === null ? UNKNOWN : { value: '' } };
       case 'read':
+      case 'final-read':
         if (done === null || done.type !== 'ok') return null;
         return { input: { f: 1, key, value: '' }, output: { value: encodeList(done.value, done.index) } };
       default:

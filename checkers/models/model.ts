@@ -68,19 +68,30 @@ export function hashScalar(v: unknown): number {
 }
 
 /**
- * Register values compared by value: scalars as they are, anything structured by its JSON text
- * (so `[1,2]` read back equals `[1,2]` written).
+ * Register values compared by value. Numbers become their decimal text, because Redis replies
+ * are strings and `1834` written reads back as `"1834"` (checkers/CONVENTIONS.md); anything
+ * structured compares by its JSON text.
  */
-export function scalar(v: unknown): number | string | boolean | null {
+export function scalar(v: unknown): string | boolean | null {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
   return '\u0000json:' + JSON.stringify(v);
 }
 
 export function showScalar(v: unknown): string {
-  if (typeof v === 'string' && v.startsWith('\u0000json:')) return v.slice(6);
-  return v === null ? 'nil' : JSON.stringify(v);
+  if (v === null) return 'nil';
+  if (typeof v === 'string') return v.startsWith('\u0000json:') ? v.slice(6) : /^-?\d+(\.\d+)?$/.test(v) ? v : JSON.stringify(v);
+  return String(v);
 }
+
+/** A set or list element as comparable text: 7 and "7" are the same element. */
+export function elementText(v: unknown): string {
+  return JSON.stringify(typeof v === 'number' ? String(v) : v);
+}
+
+/** Ops a history may carry that no data model judges (standalone WAITs). */
+export const NON_DATA_FS: ReadonlySet<string> = new Set(['wait']);
 
 /** Is this completion a definite "did not happen" (failed with an error, not a semantic fail)? */
 export function failedWithError(completion: Op | null): boolean {

@@ -6,7 +6,7 @@
  */
 import { ModelError, failedWithError, hashScalar, known, scalar, showScalar, type Model } from './model.js';
 
-type Val = number | string | boolean | null;
+type Val = string | boolean | null;
 const READ = 0;
 const WRITE = 1;
 const CAS = 2;
@@ -60,6 +60,7 @@ export const registerModel: Model<Val, RegisterInput, RegisterOutput> = {
     const done = known(completion);
     switch (invoke.f) {
       case 'read':
+      case 'final-read':
         // A read with no known result neither observes nor changes anything.
         if (done === null || done.type !== 'ok') return null;
         return { input: { f: READ, key, a: null, b: null }, output: { unknown: false, ok: true, value: scalar(done.value) } };

@@ -1,8 +1,9 @@
 /**
  * A set per key with add and read: a read returns the whole set. States are sorted arrays of the
- * elements' JSON texts, so 1 and "1" differ and order in a read does not matter.
+ * elements' texts (7 and "7" are one element, as Redis replies are strings); order in a read does
+ * not matter.
  */
-import { ModelError, fnv1a, known, type Model } from './model.js';
+import { ModelError, elementText, fnv1a, known, type Model } from './model.js';
 
 export interface SetInput {
   f: 0 | 1; // add, read
@@ -17,7 +18,7 @@ export interface SetOutput {
 function canonSet(v: unknown, opIndex: number): string[] {
   if (v === null || v === undefined) return [];
   if (!Array.isArray(v)) throw new ModelError(opIndex, `set read must return an array, got ${JSON.stringify(v)}`);
-  return [...new Set(v.map((x) => JSON.stringify(x)))].sort();
+  return [...new Set(v.map(elementText))].sort();
 }
 
 function sameArray(a: readonly string[], b: readonly string[]): boolean {
@@ -68,8 +69,9 @@ export const setModel: Model<readonly string[], SetInput, SetOutput> = {
     switch (invoke.f) {
       case 'add':
         if (done !== null && done.type === 'fail') return null;
-        return { input: { f: 0, key, value: JSON.stringify(invoke.value) }, output: done === null ? UNKNOWN : { value: [] } };
+        return { input: { f: 0, key, value: elementText(invoke.value) }, output: done === null ? UNKNOWN : { value: [] } };
       case 'read':
+      case 'final-read':
         if (done === null || done.type !== 'ok') return null;
         return { input: { f: 1, key, value: '' }, output: { value: canonSet(done.value, done.index) } };
       default:
