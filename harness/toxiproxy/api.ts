@@ -196,9 +196,9 @@ export class ToxiproxyApi {
       }
     } catch (err) {
       const apiErr = toApiError(err);
-      return new Reply(apiErr.status, { error: apiErr.message, status: apiErr.status, proxies: created.map((p) => p.toJSON()) });
+      return new Reply(apiErr.status, { error: apiErr.message, status: apiErr.status, proxies: listOrNull(created) });
     }
-    return new Reply(201, { proxies: created.map((p) => p.toJSON()) });
+    return new Reply(201, { proxies: listOrNull(created) });
   }
 
   /** Go's Proxy.Differs: resolved listen address or upstream changed. */
@@ -316,6 +316,11 @@ export class ToxiproxyApi {
     for (const proxy of this.proxies.values()) await proxy.stop();
     this.proxies.clear();
   }
+}
+
+/** Go marshals a nil slice (nothing appended) as null. */
+function listOrNull(proxies: Proxy[]): unknown[] | null {
+  return proxies.length === 0 ? null : proxies.map((p) => p.toJSON());
 }
 
 function parseDirection(stream: string): Direction | null {

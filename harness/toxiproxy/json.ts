@@ -6,6 +6,7 @@
  * "bad request body: ..." (400).
  */
 import { ErrBadRequestBody, joinError, type ApiError } from './errors.js';
+import { GoSyntaxError, scanFirstValue } from './gojson.js';
 
 export type GoType = 'string' | 'bool' | 'int' | 'int64' | 'float32';
 
@@ -30,17 +31,20 @@ function badBody(detail: string): ApiError {
   return joinError(detail, ErrBadRequestBody);
 }
 
-/** Parses a request body; an empty body is Go's "EOF". */
+/**
+ * Parses a request body like json.Decoder.Decode: an empty body is "EOF", only the first value
+ * counts (trailing bytes are ignored), syntax errors carry Go's wording.
+ */
 export function parseBody(text: string): unknown {
   if (text.trim() === '') throw badBody('EOF');
+  let end: number;
   try {
-    return JSON.parse(text) as unknown;
+    end = scanFirstValue(text);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/end of (JSON )?input|Unterminated/i.test(msg)) throw badBody('unexpected EOF');
-    const token = /Unexpected token '?(.)'?/.exec(msg);
-    throw badBody(token ? `invalid character '${token[1]}' looking for beginning of value` : msg);
+    if (err instanceof GoSyntaxError) throw badBody(err.message);
+    throw err;
   }
+  return JSON.parse(text.slice(0, end)) as unknown;
 }
 
 /** The top-level value must be an object (or an array for /populate). */

@@ -22,6 +22,8 @@ export interface ProxyJson {
   listen: string;
   upstream: string;
   enabled: boolean;
+  /** Toxiproxy leaks its proxy's zerolog field into the JSON; kept for byte-level parity. */
+  Logger: Record<string, never>;
   toxics: ToxicJson[];
 }
 
@@ -155,7 +157,7 @@ export class Proxy {
   }
 
   toJSON(): ProxyJson {
-    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxics().map((t) => t.toJSON()) };
+    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, Logger: {}, toxics: this.toxics().map((t) => t.toJSON()) };
   }
 
   /** Upstream toxics first, then downstream, each in the order added (as GetToxicArray). */
