@@ -1,0 +1,152 @@
+import { Command, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
+import { runScenario, type RunOutcome } from '../../run/run.js';
+import { positiveInt, nonNegativeInt, positiveNumber, oneOf } from '../options.js';
+import { workloads } from '../../../workloads/index.js';
+import { PICKERS } from '../../nemesis/nemesis.js';
+import type { TopologyKind } from '../../targets/target.js';
+
+export interface RunFlags {
+  target: 'ts' | 'redis' | 'external';
+  topology: TopologyKind;
+  topologyFile?: string;
+  masters: number;
+  replicas: number;
+  net: 'toxiproxy' | 'iptables' | 'none';
+  toxiproxy?: string;
+  workload: string;
+  nemesis: string;
+  timeLimit: number;
+  seed: number;
+  concurrency: number;
+  rate: number;
+  opTimeout: number;
+  interval: number;
+  faultDuration: number;
+  keys: number;
+  waitFor: number;
+  waitTimeout: number;
+  nodeTimeout: number;
+  serverArg: string[];
+  scenario?: string;
+  replay?: string;
+  store: string;
+  json?: boolean;
+}
+
+/** Options shared by `run` and `start`. */
+export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = DEFAULTS): Command {
+  return cmd
+    .addOption(new Option('--target <kind>', 'system under test: ts (our server), redis (Debian redis-server), external').argParser(oneOf(['ts', 'redis', 'external'] as const)).default(defaults.target))
+    .addOption(new Option('--topology <kind>', 'single, replicated, cluster').argParser(oneOf(['single', 'replicated', 'cluster', 'sentinel'] as const)).default(defaults.topology.kind))
+    .option('--topology-file <file>', 'external target: JSON file with the nodes (and kill/pause/restart commands)')
+    .option('--masters <n>', 'cluster masters', positiveInt, defaults.topology.masters)
+    .option('--replicas <n>', 'replicas per master', nonNegativeInt, defaults.topology.replicas)
+    .addOption(new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none').argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const)).default(defaults.net))
+    .option('--toxiproxy <url>', 'use an installed toxiproxy-server (e.g. http://127.0.0.1:8474) instead of ours')
+    .option('--workload <name>', `one of: ${[...workloads.keys()].join(', ')}`, defaults.workload)
+    .option('--nemesis <names>', `comma-separated: none, ${Object.keys(PICKERS).join(', ')}`, defaults.nemesis)
+    .option('--time-limit <s>', 'seconds of workload', positiveInt, defaults.timeLimitS)
+    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, defaults.seed)
+    .option('--concurrency <n>', 'client workers', positiveInt, defaults.concurrency)
+    .option('--rate <ops/s>', 'total rate limit (0 = unlimited)', nonNegativeInt, defaults.rate)
+    .option('--op-timeout <ms>', 'per-operation timeout (a timed-out op is info)', positiveInt, defaults.opTimeoutMs)
+    .option('--interval <s>', 'calm seconds between faults', positiveNumber, defaults.intervalS)
+    .option('--fault-duration <s>', 'seconds each fault lasts', positiveNumber, defaults.faultS)
+    .option('--keys <n>', 'keys the workload spreads over', positiveInt, defaults.keys)
+    .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', nonNegativeInt, defaults.waitFor)
+    .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', nonNegativeInt, defaults.waitTimeoutMs)
+    .option('--node-timeout <ms>', 'cluster-node-timeout', positiveInt, defaults.nodeTimeoutMs)
+    .option('--server-arg <arg...>', 'extra server options for every node, e.g. --server-arg --min-replicas-to-write 1', [])
+    .option('--scenario <file>', 'a scenario JSON file (flags given on the command line override it)')
+    .option('--replay <run dir>', 're-run the exact scenario and fault schedule of a stored run')
+    .option('--store <dir>', 'where runs are stored', 'store')
+    .option('--json', 'print results.json to stdout at the end');
+}
+
+/** Build the scenario from flags, a scenario file, or a replayed run. */
+export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
+  let base: Partial<Scenario> = {};
+  if (f.replay) {
+    const file = existsSync(join(f.replay, 'scenario.json')) ? join(f.replay, 'scenario.json') : f.replay;
+    if (!existsSync(file)) throw new Error(`--replay: ${file} does not exist`);
+    base = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
+    base.replayOf = resolve(f.replay);
+  } else if (f.scenario) {
+    try {
+      base = JSON.parse(readFileSync(f.scenario, 'utf8')) as Partial<Scenario>;
+    } catch (err) {
+      throw new Error(`--scenario ${f.scenario}: ${(err as Error).message}`);
+    }
+  }
+  // A flag given explicitly wins over the file; defaults don't.
+  const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+  const pick = <K extends keyof Scenario>(k: K, flag: string, v: Scenario[K]): Scenario[K] => (given(flag) || base[k] === undefined ? v : (base[k] as Scenario[K]));
+  const topology = given('topology') || given('masters') || given('replicas') || !base.topology ? { kind: f.topology, masters: f.topology === 'cluster' ? f.masters : 1, replicas: f.topology === 'single' ? 0 : f.replicas } : base.topology;
+  if (f.target === 'external' && !f.topologyFile && !base.topologyFile) throw new Error('--target external needs --topology-file <file>');
+  if (f.topology === 'cluster' && f.masters < 3 && given('masters')) throw new Error('--masters: a Redis cluster needs at least 3 masters');
+  const s: Scenario = {
+    name: '',
+    target: pick('target', 'target', f.target),
+    topology,
+    topologyFile: pick('topologyFile', 'topologyFile', f.topologyFile),
+    net: pick('net', 'net', f.net),
+    toxiproxyUrl: pick('toxiproxyUrl', 'toxiproxy', f.toxiproxy),
+    workload: pick('workload', 'workload', f.workload),
+    nemesis: pick('nemesis', 'nemesis', f.nemesis),
+    timeLimitS: pick('timeLimitS', 'timeLimit', f.timeLimit),
+    seed: pick('seed', 'seed', f.seed),
+    concurrency: pick('concurrency', 'concurrency', f.concurrency),
+    rate: pick('rate', 'rate', f.rate),
+    opTimeoutMs: pick('opTimeoutMs', 'opTimeout', f.opTimeout),
+    intervalS: pick('intervalS', 'interval', f.interval),
+    faultS: pick('faultS', 'faultDuration', f.faultDuration),
+    keys: pick('keys', 'keys', f.keys),
+    waitFor: pick('waitFor', 'waitFor', f.waitFor),
+    waitTimeoutMs: pick('waitTimeoutMs', 'waitTimeout', f.waitTimeout),
+    nodeTimeoutMs: pick('nodeTimeoutMs', 'nodeTimeout', f.nodeTimeout),
+    serverArgs: given('serverArg') ? f.serverArg : (base.serverArgs ?? f.serverArg),
+    quiesceS: base.quiesceS ?? DEFAULTS.quiesceS,
+    schedule: f.replay ? base.schedule : undefined,
+    replayOf: base.replayOf,
+  };
+  if (!workloads.has(s.workload)) throw new Error(`--workload: unknown workload '${s.workload}' (known: ${[...workloads.keys()].join(', ')})`);
+  s.name = scenarioName(s);
+  return s;
+}
+
+export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> {
+  const outcome = await runScenario(s, {
+    storeRoot: f.store,
+    progress: process.stderr.isTTY ? 'tty' : 'plain',
+    log: (l) => process.stderr.write(l + '\n'),
+  });
+  if (outcome.results) {
+    const v = outcome.results.valid;
+    const word = v === true ? 'VALID' : v === false ? 'INVALID: anomalies found' : 'UNKNOWN';
+    process.stderr.write(`\nsplitbrain: ${word}\n`);
+    for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
+    process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
+    if (f.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
+  }
+  return outcome;
+}
+
+export function runCommand(): Command {
+  const cmd = new Command('run').description('run a Jepsen-style test: start a system, drive it with clients, inject faults, check the history');
+  addRunOptions(cmd).action(async (f: RunFlags) => {
+    let s: Scenario;
+    try {
+      s = scenarioFromFlags(f, cmd);
+    } catch (err) {
+      process.stderr.write(`splitbrain run: ${(err as Error).message}\n`);
+      process.exitCode = 3;
+      return;
+    }
+    const out = await executeRun(s, f);
+    process.exitCode = out.exitCode;
+  });
+  return cmd;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { runCommand, addRunOptions, scenarioFromFlags, executeRun, type RunFlags } from './commands/run.js';
+import { checkCommand } from './commands/check.js';
+import { toxiproxyCommand } from '../toxiproxy/command.js';
+
+const program = new Command('splitbrain')
+  .description('Jepsen-style consistency tests for Redis-style clusters')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // Usage errors exit 3+ (the run could not happen), never 0/1/2 which are verdicts.
+    process.exit(err.exitCode === 0 ? 0 : 64);
+  });
+
+program.addCommand(runCommand());
+
+const start = new Command('start').description('the default run: embedded TypeScript servers, replicated, with partitions and kills');
+addRunOptions(start).action(async (f: RunFlags) => {
+  const s = scenarioFromFlags(f, start);
+  const out = await executeRun(s, f);
+  process.stderr.write(`run directory: ${out.dir}\n`);
+  process.exitCode = out.exitCode;
+});
+program.addCommand(start);
+program.addCommand(checkCommand());
+program.addCommand(toxiproxyCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,103 @@
+import type { FaultSpec } from './nemesis.js';
+import type { Link, Network } from '../net/network.js';
+import { requireCapability, UnsupportedFault } from '../net/network.js';
+import type { NodeHandle, ProcessFaults } from '../targets/target.js';
+
+/** The links a partition cuts: every pair across groups (one way when asked), plus client links. */
+export function partitionLinks(f: FaultSpec, all: NodeHandle[]): Link[] {
+  const groups = f.value.groups ?? [];
+  const links: Link[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    for (let j = 0; j < groups.length; j++) {
+      if (i === j) continue;
+      // One-way: only the isolated side (group 0) loses its outgoing links.
+      if (f.value.oneWay && i !== 0) continue;
+      for (const a of groups[i]!) for (const b of groups[j]!) links.push({ from: a, to: b });
+    }
+  }
+  if (f.value.clientSide !== undefined) {
+    const side = new Set(groups[f.value.clientSide] ?? []);
+    for (const n of all) if (!side.has(n.name)) links.push({ from: 'client', to: n.name });
+  }
+  return links;
+}
+
+/** Refuse early, with a clear message, a fault the run's backend or target cannot inject. */
+export function checkSupported(f: FaultSpec, net: Network, processFaults: boolean): void {
+  switch (f.f) {
+    case 'start-partition':
+      requireCapability(net, 'pairPartitions', `cut links between pairs of nodes (${f.value.kind})`);
+      if (f.value.oneWay) requireCapability(net, 'oneWay', 'cut links one way');
+      return;
+    case 'start-latency':
+      requireCapability(net, 'latency', 'add latency');
+      return;
+    case 'start-loss':
+      requireCapability(net, 'packetLoss', 'drop a fraction of packets');
+      return;
+    case 'kill':
+    case 'pause':
+      if (!processFaults) throw new UnsupportedFault(`this target has no process control for ${f.f} (give kill/pause/restart commands in the topology file)`);
+      return;
+  }
+}
+
+export interface ApplyContext {
+  nodes: NodeHandle[];
+  net: Network;
+  faults: ProcessFaults;
+}
+
+function byName(ctx: ApplyContext, names: string[]): NodeHandle[] {
+  return names.map((n) => {
+    const h = ctx.nodes.find((x) => x.name === n);
+    if (!h) throw new Error(`nemesis targets unknown node ${n}`);
+    return h;
+  });
+}
+
+/** Start a fault; returns what was done (recorded as the completion's value). */
+export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unknown> {
+  switch (f.f) {
+    case 'start-partition':
+      await ctx.net.cut(partitionLinks(f, ctx.nodes), f.value.mode ?? 'drop');
+      return f.value;
+    case 'kill':
+      for (const n of byName(ctx, f.value.nodes)) await ctx.faults.kill(n);
+      return f.value;
+    case 'pause':
+      for (const n of byName(ctx, f.value.nodes)) await ctx.faults.pause(n);
+      return f.value;
+    case 'start-latency':
+    case 'start-loss': {
+      const links: Link[] = [];
+      for (const a of ctx.nodes) {
+        links.push({ from: 'client', to: a.name });
+        if (ctx.net.capabilities.pairPartitions) for (const b of ctx.nodes) if (a !== b) links.push({ from: a.name, to: b.name });
+      }
+      await ctx.net.degrade(links, f.f === 'start-loss' ? { loss: f.value.loss } : { latencyMs: f.value.latencyMs, jitterMs: f.value.jitterMs });
+      return f.value;
+    }
+    default:
+      throw new Error(`unknown fault ${f.f}`);
+  }
+}
+
+/** Stop a fault (heal, restart, resume). */
+export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknown> {
+  switch (f.f) {
+    case 'start-partition':
+    case 'start-latency':
+    case 'start-loss':
+      await ctx.net.heal();
+      return { nodes: f.value.nodes };
+    case 'kill':
+      for (const n of byName(ctx, f.value.nodes)) await ctx.faults.restart(n);
+      return { nodes: f.value.nodes };
+    case 'pause':
+      for (const n of byName(ctx, f.value.nodes)) await ctx.faults.resume(n);
+      return { nodes: f.value.nodes };
+    default:
+      throw new Error(`unknown fault ${f.f}`);
+  }
+}

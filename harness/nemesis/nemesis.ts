@@ -1,0 +1,130 @@
+import type { Prng } from '../util/prng.js';
+import type { NodeHandle, TopologyKind } from '../targets/target.js';
+
+/**
+ * A nemesis schedule is data: when each fault starts and stops, and what it targets. It is computed
+ * from the seed before the run starts (so `--replay` and scenario.json reproduce it exactly) and
+ * applied by nemesis/apply.ts.
+ */
+export interface FaultSpec {
+  /** start-partition, kill, pause, start-latency, start-reset-peer, failover, start-loss */
+  f: string;
+  /** Targets and parameters, recorded as the nemesis op's value. */
+  value: {
+    kind: string;
+    nodes: string[];
+    groups?: string[][];
+    /** Which partition component the clients live in (index into groups). */
+    clientSide?: number;
+    mode?: 'drop' | 'reset';
+    latencyMs?: number;
+    jitterMs?: number;
+    loss?: number;
+    oneWay?: boolean;
+  };
+}
+
+export interface ScheduledFault {
+  /** Seconds from the start of the run. */
+  start: number;
+  stop: number;
+  fault: FaultSpec;
+}
+
+export interface NemesisContext {
+  nodes: NodeHandle[];
+  topology: TopologyKind;
+}
+
+export type NemesisPicker = (rng: Prng, ctx: NemesisContext) => FaultSpec;
+
+const primaries = (ctx: NemesisContext) => ctx.nodes.filter((n) => n.role === 'primary');
+const names = (ns: NodeHandle[]) => ns.map((n) => n.name);
+
+/** Partition shapes, Jepsen's names where they exist. */
+export const PICKERS: Record<string, NemesisPicker> = {
+  /** One primary alone (with no clients); everyone else, clients included, on the other side. */
+  'partition-primary': (rng, ctx) => {
+    const p = rng.pick(primaries(ctx));
+    const rest = ctx.nodes.filter((n) => n !== p);
+    return { f: 'start-partition', value: { kind: 'isolate-primary', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 1, mode: 'drop' } };
+  },
+  /** A random node alone. */
+  'partition-node': (rng, ctx) => {
+    const p = rng.pick(ctx.nodes);
+    const rest = ctx.nodes.filter((n) => n !== p);
+    return { f: 'start-partition', value: { kind: 'isolate-node', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 1, mode: 'drop' } };
+  },
+  /** A primary cut from its replicas only; clients still reach everyone (the min-replicas scenario). */
+  'partition-replication': (rng, ctx) => {
+    const p = rng.pick(primaries(ctx));
+    const reps = ctx.nodes.filter((n) => n !== p);
+    return { f: 'start-partition', value: { kind: 'primary-from-replicas', nodes: [p.name], groups: [[p.name], names(reps)], mode: 'drop' } };
+  },
+  /** Random halves; clients with the larger half. */
+  'partition-halves': (rng, ctx) => {
+    const shuffled = rng.shuffle(ctx.nodes);
+    const cut = Math.floor(shuffled.length / 2);
+    const small = shuffled.slice(0, cut);
+    const big = shuffled.slice(cut);
+    return { f: 'start-partition', value: { kind: 'halves', nodes: names(small), groups: [names(small), names(big)], clientSide: 1, mode: 'drop' } };
+  },
+  /** Connections refused instead of black-holed. */
+  'partition-primary-reset': (rng, ctx) => {
+    const f = PICKERS['partition-primary']!(rng, ctx);
+    return { ...f, value: { ...f.value, mode: 'reset' } };
+  },
+  /** One-way: the primary's outgoing links are cut, incoming work (Jepsen's asymmetric partitions). */
+  'partition-one-way': (rng, ctx) => {
+    const f = PICKERS['partition-primary']!(rng, ctx);
+    return { ...f, value: { ...f.value, kind: 'one-way', oneWay: true } };
+  },
+  kill: (rng, ctx) => ({ f: 'kill', value: { kind: 'kill', nodes: [rng.pick(ctx.nodes).name] } }),
+  'kill-primary': (rng, ctx) => ({ f: 'kill', value: { kind: 'kill-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
+  pause: (rng, ctx) => ({ f: 'pause', value: { kind: 'pause', nodes: [rng.pick(ctx.nodes).name] } }),
+  'pause-primary': (rng, ctx) => ({ f: 'pause', value: { kind: 'pause-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
+  latency: (rng, ctx) => ({ f: 'start-latency', value: { kind: 'latency', nodes: names(ctx.nodes), latencyMs: 50 + rng.int(150), jitterMs: 20 } }),
+  loss: (rng, ctx) => ({ f: 'start-loss', value: { kind: 'packet-loss', nodes: names(ctx.nodes), loss: 0.2 } }),
+};
+
+/** The stop f of a fault's start f. */
+export function stopF(f: string): string {
+  if (f === 'kill') return 'start';
+  if (f === 'pause') return 'resume';
+  if (f.startsWith('start-')) return 'stop-' + f.slice(6);
+  return 'stop-' + f;
+}
+
+export interface ScheduleOptions {
+  /** Comma-separated picker names; "none" for no faults. */
+  nemesis: string;
+  timeLimitS: number;
+  /** Seconds of calm between faults. */
+  intervalS: number;
+  /** Seconds each fault lasts. */
+  faultS: number;
+}
+
+/** Alternate calm and fault intervals over the run, cycling through the requested nemeses. */
+export function buildSchedule(rng: Prng, ctx: NemesisContext, o: ScheduleOptions): ScheduledFault[] {
+  if (o.nemesis === 'none' || o.nemesis === '') return [];
+  const kinds = o.nemesis.split(',').map((s) => s.trim());
+  for (const k of kinds) {
+    if (!PICKERS[k]) throw new Error(`unknown nemesis '${k}' (known: none, ${Object.keys(PICKERS).join(', ')})`);
+  }
+  const out: ScheduledFault[] = [];
+  let t = o.intervalS;
+  let i = 0;
+  // Leave the last calm interval for recovery before the final reads.
+  while (t + o.faultS <= o.timeLimitS - Math.min(o.intervalS, 2)) {
+    const k = kinds[i % kinds.length]!;
+    out.push({ start: round(t), stop: round(t + o.faultS), fault: PICKERS[k]!(rng, ctx) });
+    t += o.faultS + o.intervalS;
+    i++;
+  }
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

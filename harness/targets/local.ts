@@ -1,0 +1,268 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { Redis } from 'ioredis';
+import { NodeProcess } from './node-process.js';
+import type { NodeHandle, ProcessFaults, TopologySpec } from './target.js';
+import type { Network } from '../net/network.js';
+import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
+import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
+import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
+import type { RunStore } from '../store/store.js';
+import { freePort, freePortPair } from '../util/ports.js';
+import { onCleanup } from '../util/cleanup.js';
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+export const REDIS_CLI = '/usr/bin/redis-cli';
+/** Our server's entry point, next to this file in the build. */
+export const SPLITBRAIN_SERVER = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+
+export type NetKind = 'toxiproxy' | 'iptables' | 'none';
+
+export interface LocalTargetOptions {
+  kind: 'ts' | 'redis';
+  topology: TopologySpec;
+  net: NetKind;
+  /** Use an installed toxiproxy-server instead of our in-process one. */
+  toxiproxyUrl?: string;
+  store: RunStore;
+  seed: number;
+  /** Extra server options for every node, e.g. ['--min-replicas-to-write', '1']. */
+  serverArgs: string[];
+  /** Cluster node timeout (ms). */
+  nodeTimeoutMs: number;
+  /** Short id, used to name proxies and the iptables chain. */
+  runId: string;
+}
+
+/**
+ * A system under test made of local processes: our splitbrain-server (`ts`) or the Debian
+ * redis-server (`redis`), in the single, replicated or cluster topology, wired to a network
+ * fault backend.
+ */
+export class LocalTarget implements ProcessFaults {
+  nodes: NodeHandle[] = [];
+  network: Network = new NoNetwork();
+  private toxiproxy: ToxiproxyServer | null = null;
+
+  constructor(private readonly o: LocalTargetOptions) {}
+
+  static check(kind: 'ts' | 'redis', topology: TopologySpec): void {
+    if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
+      throw new Error(`--target redis needs the Debian redis-server at ${REDIS_SERVER}: apt-get install -y redis-server redis-tools`);
+    }
+    if (kind === 'ts' && !existsSync(SPLITBRAIN_SERVER)) throw new Error(`${SPLITBRAIN_SERVER} is missing: run npm run build`);
+    if (topology.kind === 'cluster' && !existsSync(REDIS_CLI)) throw new Error(`the cluster topology is created with ${REDIS_CLI}: apt-get install -y redis-tools`);
+    if (topology.kind === 'sentinel') throw new Error('the sentinel topology is not available yet (Sentinel has not landed)');
+    if (topology.kind === 'cluster' && kind === 'ts') {
+      throw new Error('the ts cluster topology is not available yet (the TypeScript cluster has not landed); use --target redis --topology cluster');
+    }
+  }
+
+  versions(): Record<string, string> {
+    return { target: this.o.kind, server: this.o.kind === 'ts' ? 'splitbrain-server (Redis 7.0.15 compatible)' : 'redis-server (Debian)' };
+  }
+
+  async start(): Promise<void> {
+    const { topology, kind, net } = this.o;
+    LocalTarget.check(kind, topology);
+    const count = topology.kind === 'single' ? 1 : topology.masters * (topology.replicas + 1);
+    const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
+    const perNodeAddr = net === 'iptables';
+    const hostOf = (i: number) => (perNodeAddr ? `127.0.0.${10 + i}` : '127.0.0.1');
+    const cluster = topology.kind === 'cluster';
+    // Cluster nodes need port+10000 free too (the bus).
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) ports.push(cluster ? await freePortPair(hostOf(i)) : await freePort(hostOf(i)));
+
+    this.nodes = names.map((name, i) => {
+      const isPrimary = cluster ? i < topology.masters : i === 0;
+      return {
+        name,
+        host: hostOf(i),
+        port: ports[i]!,
+        role: isPrimary ? 'primary' : 'replica',
+        shard: cluster ? (i < topology.masters ? i : (i - topology.masters) % topology.masters) : 0,
+        primary: !isPrimary && !cluster ? 'n1' : undefined,
+      } satisfies NodeHandle;
+    });
+
+    // Network backend first: for our server the node→node proxies must exist before the nodes
+    // start, because their route tables point at them.
+    const routes = new Map<string, string[]>();
+    if (net === 'toxiproxy') {
+      let url = this.o.toxiproxyUrl;
+      if (!url) {
+        this.toxiproxy = await startToxiproxyServer({ host: '127.0.0.1', port: 0, seed: this.o.seed });
+        const tp = this.toxiproxy;
+        onCleanup('toxiproxy server', () => tp.close());
+        url = tp.url;
+      }
+      const routed = kind === 'ts';
+      const tn = new ToxiproxyNetwork(url, `sb${this.o.runId}-`, routed);
+      this.network = tn;
+      onCleanup('toxiproxy proxies', () => tn.close());
+      for (const n of this.nodes) await tn.addLink({ from: 'client', to: n.name }, n);
+      if (routed) {
+        for (const a of this.nodes) {
+          const r: string[] = [];
+          for (const b of this.nodes) {
+            if (a === b) continue;
+            const addr = await tn.addLink({ from: a.name, to: b.name }, b);
+            r.push(`${b.host}:${b.port}=${addr.host}:${addr.port}`);
+          }
+          routes.set(a.name, r);
+        }
+      }
+    } else if (net === 'iptables') {
+      const byName = new Map(this.nodes.map((n) => [n.name, n.host]));
+      const ipn = new IptablesNetwork(`SB-${this.o.runId}`.slice(0, 28), (n) => byName.get(n)!);
+      await ipn.setup();
+      this.network = ipn;
+    }
+
+    await Promise.all(this.nodes.map((n) => this.startNode(n, routes.get(n.name) ?? [])));
+    if (cluster) await this.createCluster();
+    else if (topology.kind === 'replicated') await this.awaitReplicas();
+  }
+
+  private nodeArgs(n: NodeHandle, routes: string[]): string[] {
+    const { kind, topology } = this.o;
+    const dir = this.o.store.nodeDir(n.name);
+    const args = ['--port', String(n.port), '--bind', n.host, '--dir', dir, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+    if (this.o.net === 'iptables') args.push('--bind-source-addr', n.host);
+    if (routes.length > 0) args.push('--route', ...routes);
+    if (topology.kind === 'replicated' && n.role === 'replica') {
+      const p = this.nodes.find((x) => x.name === n.primary)!;
+      args.push('--replicaof', p.host, String(p.port));
+    }
+    if (topology.kind === 'cluster') {
+      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.o.nodeTimeoutMs));
+    }
+    args.push(...this.o.serverArgs);
+    return kind === 'redis' ? args : [SPLITBRAIN_SERVER, ...args];
+  }
+
+  private async startNode(n: NodeHandle, routes: string[]): Promise<void> {
+    const dir = this.o.store.nodeDir(n.name);
+    n.process = new NodeProcess({
+      name: n.name,
+      file: this.o.kind === 'redis' ? REDIS_SERVER : process.execPath,
+      args: this.nodeArgs(n, routes),
+      cwd: dir,
+      logPath: this.o.store.path(`nodes/${n.name}/server.log`),
+    });
+    await n.process.start();
+  }
+
+  /** Wait until every replica reports its link up, so the run starts from a synced state. */
+  private async awaitReplicas(timeoutMs = 20000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const n of this.nodes.filter((x) => x.role === 'replica')) {
+      const r = new Redis({ host: n.host, port: n.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await r.connect();
+        for (;;) {
+          const info = await r.info('replication');
+          if (/master_link_status:up/.test(info)) break;
+          if (Date.now() > deadline) throw new Error(`replica ${n.name} did not sync with its primary within ${timeoutMs} ms:\n${info}`);
+          await sleep(100);
+        }
+      } finally {
+        r.disconnect();
+      }
+    }
+  }
+
+  private async createCluster(): Promise<void> {
+    const { topology } = this.o;
+    const addrs = this.nodes.map((n) => `${n.host}:${n.port}`);
+    const r = await execa(REDIS_CLI, ['--cluster', 'create', ...addrs, '--cluster-replicas', String(topology.replicas), '--cluster-yes'], { reject: false });
+    if (r.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${r.stdout}\n${r.stderr}`);
+    await this.awaitClusterOk();
+    await this.readClusterRoles();
+  }
+
+  async awaitClusterOk(timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const n of this.nodes) {
+      const r = new Redis({ host: n.host, port: n.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await r.connect();
+        for (;;) {
+          const info = String(await r.call('CLUSTER', 'INFO'));
+          if (/cluster_state:ok/.test(info)) break;
+          if (Date.now() > deadline) throw new Error(`cluster did not reach cluster_state:ok on ${n.name} within ${timeoutMs} ms:\n${info}`);
+          await sleep(200);
+        }
+      } finally {
+        r.disconnect();
+      }
+    }
+  }
+
+  /** Map nodes to their actual roles and shards after redis-cli assigned replicas. */
+  private async readClusterRoles(): Promise<void> {
+    const n1 = this.nodes[0]!;
+    const r = new Redis({ host: n1.host, port: n1.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      const text = String(await r.call('CLUSTER', 'NODES'));
+      const byAddr = new Map(this.nodes.map((n) => [`${n.host}:${n.port}`, n]));
+      const idToNode = new Map<string, NodeHandle>();
+      const lines = text.trim().split('\n').map((l) => l.split(' '));
+      for (const f of lines) {
+        const addr = f[1]!.split('@')[0]!;
+        const node = byAddr.get(addr);
+        if (node) idToNode.set(f[0]!, node);
+      }
+      let shard = 0;
+      const shardOf = new Map<string, number>();
+      for (const f of lines) {
+        const node = idToNode.get(f[0]!);
+        if (!node) continue;
+        if (f[2]!.includes('master')) {
+          node.role = 'primary';
+          node.primary = undefined;
+          shardOf.set(f[0]!, shard);
+          node.shard = shard++;
+        }
+      }
+      for (const f of lines) {
+        const node = idToNode.get(f[0]!);
+        if (!node || !f[2]!.includes('slave')) continue;
+        node.role = 'replica';
+        const p = idToNode.get(f[3]!);
+        node.primary = p?.name;
+        node.shard = shardOf.get(f[3]!) ?? 0;
+      }
+    } finally {
+      r.disconnect();
+    }
+  }
+
+  // ---- Process faults (by our own PIDs) ----
+
+  async kill(n: NodeHandle): Promise<void> {
+    await n.process?.kill();
+  }
+  async restart(n: NodeHandle): Promise<void> {
+    if (n.process && !n.process.running) await n.process.start();
+  }
+  async pause(n: NodeHandle): Promise<void> {
+    n.process?.signal('SIGSTOP');
+  }
+  async resume(n: NodeHandle): Promise<void> {
+    n.process?.signal('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.process?.stop()));
+    for (const n of this.nodes) n.process?.closeLog();
+    await this.network.close();
+    await this.toxiproxy?.close();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

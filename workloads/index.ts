@@ -1,0 +1,15 @@
+import type { Workload } from './workload.js';
+import { setWorkload } from './set.js';
+import { waitWorkload } from './wait.js';
+import { registerWorkload, counterWorkload, listAppendWorkload } from './register.js';
+import { minReplicasWorkload, lostWritesWorkload } from './min-replicas.js';
+
+export const workloads = new Map<string, Workload>(
+  [setWorkload, registerWorkload, counterWorkload, listAppendWorkload, waitWorkload, minReplicasWorkload, lostWritesWorkload].map((w) => [w.name, w]),
+);
+
+export function getWorkload(name: string): Workload {
+  const w = workloads.get(name);
+  if (!w) throw new Error(`unknown workload '${name}' (known: ${[...workloads.keys()].join(', ')})`);
+  return w;
+}
