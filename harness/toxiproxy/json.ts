@@ -1,6 +1,6 @@
 /**
  * Request-body decoding with the semantics (and, as far as practical, the error texts) of Go's
- * encoding/json as Toxiproxy uses it: unknown keys are ignored, `null` leaves a field unchanged,
+ * encoding/json as Toxiproxy uses it: unknown keys are ignored, keys match case-insensitively, `null` leaves a field unchanged,
  * a value of the wrong JSON kind is "json: cannot unmarshal <kind> into Go struct field ...",
  * a fraction into an integer field is an error, and the whole thing is wrapped as
  * "bad request body: ..." (400).
@@ -66,7 +66,12 @@ export function readField(obj: JsonObject, key: string, type: 'string', where: s
 export function readField(obj: JsonObject, key: string, type: 'bool', where: string): boolean | undefined;
 export function readField(obj: JsonObject, key: string, type: 'int' | 'int64' | 'float32', where: string): number | undefined;
 export function readField(obj: JsonObject, key: string, type: GoType, where: string): string | boolean | number | undefined {
-  const value = obj[key];
+  let value = obj[key];
+  if (value === undefined) {
+    // encoding/json falls back to a case-insensitive match of the key.
+    const alt = Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase());
+    if (alt !== undefined) value = obj[alt];
+  }
   if (value === undefined || value === null) return undefined;
   const mismatch = (shown: string) =>
     badBody(`json: cannot unmarshal ${shown} into Go struct field ${where} of type ${type}`);

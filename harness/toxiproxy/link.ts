@@ -5,9 +5,9 @@
  * Reading uses net's `onread` mode where possible: the socket reads into this link's own
  * buffer and calls `onRead` directly, skipping the Readable stream machinery and a 64 KiB
  * allocation per read (about +25% throughput over `socket.pipe` for small Redis messages).
- * The buffer is reused only when the previous write went to the kernel synchronously
- * (`dest.writableLength === 0` afterwards); otherwise the write still references it and a fresh
- * one is taken. Sockets that cannot use onread fall back to 'data' events (`onData`).
+ * The buffer is handed to `dest.write` only when the write can go to the kernel at once (empty
+ * write queue) and is reused only if it did (`dest.writableLength === 0` afterwards); a write
+ * that must queue gets an exact-size copy. Sockets that cannot use onread fall back to 'data' events (`onData`).
  *
  * Fast path: with no toxic on the link, a read is written straight to `dest` with the same
  * backpressure rule as `Readable.pipe` (pause on a full write buffer, resume on 'drain') and
@@ -91,9 +91,17 @@ export class Link {
       const data = buf.subarray(0, n);
       if (this.slots.length === 0) {
         if (this.outputEnded) return true;
-        const flushed = this.dest.write(data);
-        // Still queued in the socket: `buf` must not be overwritten by the next read.
-        if (this.dest.writableLength !== 0) this.readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+        const dest = this.dest;
+        let flushed: boolean;
+        if (dest.writableLength !== 0 || dest.connecting) {
+          // The write will wait in the socket's queue: give it an exact-size copy rather than
+          // pinning a whole read buffer per small message.
+          flushed = dest.write(Buffer.from(data));
+        } else {
+          flushed = dest.write(data);
+          // Partly written (kernel buffer full): the rest still points into `buf`.
+          if (dest.writableLength !== 0) this.readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+        }
         if (!flushed) this.pause();
         return true;
       }

@@ -80,6 +80,29 @@ describe('data path', () => {
     expect(got.equals(payload.subarray(0, sent))).toBe(true);
   });
 
+  it('keeps every byte under backpressure on the plain path (slow reader, bulk writer)', async () => {
+    const { client } = await server(9);
+    const proxy = await client.createProxy({ name: 'bulk', listen: '127.0.0.1:0', upstream: echo.address });
+    const c = await TestClient.connect(portOf(proxy.listen));
+    clients.push(c);
+    const payload = randomBytes(24 << 20);
+    // Read in stop-and-go fashion so the proxy's write queues fill up both ways.
+    const stall = setInterval(() => {
+      c.socket.pause();
+      setTimeout(() => c.socket.resume(), 5);
+    }, 10);
+    let sent = 0;
+    while (sent < payload.length) {
+      const n = Math.min(1 << 16, payload.length - sent);
+      const ok = c.socket.write(payload.subarray(sent, sent + n));
+      sent += n;
+      if (!ok) await new Promise((r) => c.socket.once('drain', r));
+    }
+    const got = await c.waitForBytes(payload.length, 60_000);
+    clearInterval(stall);
+    expect(got.equals(payload)).toBe(true);
+  });
+
   it('closes the client when the upstream cannot be reached', async () => {
     const { client } = await server(8);
     // A port from the echo server that has been closed is refused.

@@ -49,6 +49,8 @@ export interface Closed {
 
 export class TestClient {
   readonly chunks: Buffer[] = [];
+  /** Bytes received so far (cheap, unlike concatenating `received`). */
+  receivedBytes = 0;
   readonly closed: Promise<Closed>;
   private waiters: Array<() => void> = [];
   private closedResult: Closed | null = null;
@@ -57,6 +59,7 @@ export class TestClient {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => {
       this.chunks.push(d);
+      this.receivedBytes += d.length;
       this.notify();
     });
     this.closed = new Promise<Closed>((resolve) => {
@@ -108,11 +111,11 @@ export class TestClient {
   async waitForBytes(n: number, timeoutMs = 10_000): Promise<Buffer> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const got = this.received;
-      if (got.length >= n) return got;
-      if (this.closedResult) throw new Error(`closed (${this.closedResult.kind}) after ${got.length} of ${n} bytes`);
+      const got = this.receivedBytes;
+      if (got >= n) return this.received;
+      if (this.closedResult) throw new Error(`closed (${this.closedResult.kind}) after ${got} of ${n} bytes`);
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`timed out after ${got.length} of ${n} bytes`);
+      if (left <= 0) throw new Error(`timed out after ${got} of ${n} bytes`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -125,7 +128,7 @@ export class TestClient {
 
   /** Write `payload` and wait for it to come back; returns the round trip in ms. */
   async roundTrip(payload: string | Buffer, timeoutMs = 10_000): Promise<number> {
-    const before = this.received.length;
+    const before = this.receivedBytes;
     const len = Buffer.byteLength(payload);
     const t0 = performance.now();
     this.write(payload);
