@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Toxiproxy, type ToxicType } from 'toxiproxy-node-client';
@@ -158,6 +159,7 @@ interface Config {
 }
 
 async function main(): Promise<void> {
+  const loadStart = os.loadavg();
   const redis = await startRedis();
   const tp = await startToxiproxyServer({ host: '127.0.0.1', port: 0, seed: 1 });
   const client = new Toxiproxy(tp.url);
@@ -219,10 +221,15 @@ async function main(): Promise<void> {
   for (const c of configs) {
     summary[c.key] = {};
     for (const test of Object.keys(samples[c.key]!.direct)) {
+      const of = (v: Variant) => samples[c.key]![v][test]!;
       const med = (v: Variant): { rps: number; p50_us: number } => ({
-        rps: median(samples[c.key]![v][test]!.rps),
-        p50_us: median(samples[c.key]![v][test]!.p50_ms) * 1000,
+        rps: median(of(v).rps),
+        p50_us: median(of(v).p50_ms) * 1000,
       });
+      // Ratios and differences are taken per round (runs minutes apart drift; runs seconds apart
+      // less so), then the median over rounds.
+      const ratio = (v: Variant): number => median(of(v).rps.map((x, i) => x / of('direct').rps[i]!));
+      const added = (v: Variant): number => median(of(v).p50_ms.map((x, i) => (x - of('direct').p50_ms[i]!) * 1000));
       const d = med('direct');
       const o = med('ours');
       const p = med('pipe');
@@ -233,13 +240,13 @@ async function main(): Promise<void> {
           ours_rps: o.rps,
           pipe_rps: p.rps,
           ours_noop_rps: n.rps,
-          ours_ratio: o.rps / d.rps,
-          pipe_ratio: p.rps / d.rps,
-          ours_noop_ratio: n.rps / d.rps,
+          ours_ratio: ratio('ours'),
+          pipe_ratio: ratio('pipe'),
+          ours_noop_ratio: ratio('ours_noop'),
         };
         const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
         lines.push(
-          `${pad(c.key, 10)}${pad(test, 6)}${pad(d.rps.toFixed(0), 12)}${pad(o.rps.toFixed(0), 12)}${pad(pct(o.rps / d.rps), 10)}${pad(p.rps.toFixed(0), 12)}${pad(pct(p.rps / d.rps), 10)}${pad(n.rps.toFixed(0), 12)}${pad(pct(n.rps / d.rps), 10)}`,
+          `${pad(c.key, 10)}${pad(test, 6)}${pad(d.rps.toFixed(0), 12)}${pad(o.rps.toFixed(0), 12)}${pad(pct(ratio('ours')), 10)}${pad(p.rps.toFixed(0), 12)}${pad(pct(ratio('pipe')), 10)}${pad(n.rps.toFixed(0), 12)}${pad(pct(ratio('ours_noop')), 10)}`,
         );
       } else {
         summary[c.key]![test] = {
@@ -247,13 +254,13 @@ async function main(): Promise<void> {
           ours_p50_us: o.p50_us,
           pipe_p50_us: p.p50_us,
           ours_noop_p50_us: n.p50_us,
-          ours_added_p50_us: o.p50_us - d.p50_us,
-          pipe_added_p50_us: p.p50_us - d.p50_us,
-          ours_noop_added_p50_us: n.p50_us - d.p50_us,
+          ours_added_p50_us: added('ours'),
+          pipe_added_p50_us: added('pipe'),
+          ours_noop_added_p50_us: added('ours_noop'),
         };
         const us = (x: number): string => `${x.toFixed(0)}µs`;
         lines.push(
-          `${pad(c.key + ' p50', 10)}${pad(test, 6)}${pad(us(d.p50_us), 12)}${pad(us(o.p50_us), 12)}${pad('+' + us(o.p50_us - d.p50_us), 10)}${pad(us(p.p50_us), 12)}${pad('+' + us(p.p50_us - d.p50_us), 10)}${pad(us(n.p50_us), 12)}${pad('+' + us(n.p50_us - d.p50_us), 10)}`,
+          `${pad(c.key + ' p50', 10)}${pad(test, 6)}${pad(us(d.p50_us), 12)}${pad(us(o.p50_us), 12)}${pad('+' + us(added('ours')), 10)}${pad(us(p.p50_us), 12)}${pad('+' + us(added('pipe')), 10)}${pad(us(n.p50_us), 12)}${pad('+' + us(added('ours_noop')), 10)}`,
         );
       }
     }
@@ -266,7 +273,10 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     node: process.version,
-    cpus: (await import('node:os')).cpus().length,
+    cpus: os.cpus().length,
+    // Other work on the machine skews everything: recorded so a noisy run can be recognised.
+    loadavg_start: loadStart,
+    loadavg_end: os.loadavg(),
     rounds: ROUNDS,
     requests: REQUESTS,
     latency_requests: LATENCY_REQUESTS,
@@ -281,7 +291,11 @@ async function main(): Promise<void> {
     samples,
   };
   writeFileSync(join(outDir, 'proxy.json'), JSON.stringify(result, null, 2) + '\n');
-  process.stdout.write('\n' + lines.join('\n') + `\n\nmedians of ${ROUNDS} rounds; written to ${join(outDir, 'proxy.json')}\n`);
+  process.stdout.write(
+    '\n' +
+      lines.join('\n') +
+      `\n\nmedians of ${ROUNDS} rounds (ratios per round); load average ${loadStart[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs; written to ${join(outDir, 'proxy.json')}\n`,
+  );
 }
 
 process.on('SIGINT', () => {
