@@ -151,6 +151,7 @@ export class LocalTarget implements ProcessFaults {
       args: this.nodeArgs(n, routes),
       cwd: dir,
       logPath: this.o.store.path(`nodes/${n.name}/server.log`),
+      pidFile: this.o.store.path(`nodes/${n.name}/pids`),
     });
     await n.process.start();
   }

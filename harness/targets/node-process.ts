@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, appendFileSync, type WriteStream } from 'node:fs';
 import { onCleanup } from '../util/cleanup.js';
 
 export interface NodeProcessSpec {
@@ -9,6 +9,8 @@ export interface NodeProcessSpec {
   args: string[];
   cwd: string;
   logPath: string;
+  /** Every PID this node had is appended here, so tests and users can verify nothing outlived the run. */
+  pidFile?: string;
   /** A line that says the process is ready. */
   readyLine?: string;
   readyTimeoutMs?: number;
@@ -44,6 +46,7 @@ export class NodeProcess {
     const proc = execa(file, args, { cwd, reject: false, stdin: 'ignore', buffer: false, cleanup: true, forceKillAfterDelay: false });
     this.proc = proc;
     this.paused = false;
+    if (this.spec.pidFile && proc.pid) appendFileSync(this.spec.pidFile, `${proc.pid}\n`);
     const onData = (d: Buffer) => {
       this.log.write(d);
       if (this.out.length < 1 << 20) this.out += d.toString();

@@ -1,4 +1,4 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import net from 'node:net';
 
 /** An ioredis client with no retries or offline queue, so tests see errors as they happen. */

@@ -1,0 +1,77 @@
+import { execa, type ResultPromise } from 'execa';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execSync } from 'node:child_process';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = join(ROOT, 'dist', 'harness', 'cli', 'main.js');
+
+/** Run the splitbrain CLI from the build. */
+export function splitbrain(args: string[], opts: { timeout?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, [CLI, ...args], { reject: false, all: true, timeout: opts.timeout ?? 180_000 }) as ResultPromise<{ reject: false; all: true }>;
+}
+
+export function tempStore(): string {
+  return mkdtempSync(join(tmpdir(), 'sb-store-'));
+}
+
+/** The single run directory inside a store (store/<scenario>/<ts>). */
+export function runDirs(store: string): string[] {
+  const out: string[] = [];
+  for (const s of readdirSync(store)) {
+    if (s === 'latest' || s.endsWith('.html') || s.endsWith('.json')) continue;
+    const d = join(store, s);
+    for (const t of readdirSync(d)) out.push(join(d, t));
+  }
+  return out.sort();
+}
+
+export function readHistory(dir: string): Record<string, unknown>[] {
+  const p = join(dir, 'history.jsonl');
+  if (!existsSync(p)) return [];
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** PIDs of processes whose command line mentions `needle` (e.g. a run directory). */
+export function processesMentioning(needle: string): string[] {
+  const out = execSync('ps -eo pid=,args=', { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
+    .map((l) => l.trim());
+}
+
+export function iptablesRules(): string {
+  try {
+    return execSync('iptables -S', { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+/** PIDs a run recorded for its nodes (nodes/<n>/pids) that are still alive. */
+export function livePids(dir: string): number[] {
+  const nodes = join(dir, 'nodes');
+  if (!existsSync(nodes)) return [];
+  const out: number[] = [];
+  for (const n of readdirSync(nodes)) {
+    const f = join(nodes, n, 'pids');
+    if (!existsSync(f)) continue;
+    for (const l of readFileSync(f, 'utf8').split('\n')) {
+      const pid = Number(l);
+      if (!pid) continue;
+      try {
+        process.kill(pid, 0);
+        out.push(pid);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return out;
+}
