@@ -861,7 +861,8 @@ function zrandmemberWithCount(c: Client, key: string, l: number, withScores: boo
   const n = Math.min(count, size);
   c.addReplyArrayLen(withScores && c.resp === 2 ? n * 2 : n);
   if (count >= size) {
-    for (const [m, s] of z) emit(m, s);
+    // Redis walks a zset from the highest element down here (zuiNext).
+    for (let n = z.last(); n; n = n.backward) emit(n.member, n.score);
     return;
   }
   const pairs = [...z.dict];
