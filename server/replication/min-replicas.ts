@@ -1,0 +1,77 @@
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../commands/table.js';
+import type { ReplState } from './state.js';
+
+/**
+ * min-replicas-to-write / min-replicas-max-lag: a replica is good when online and its last ACK
+ * is at most max-lag seconds old (whole seconds, as Redis's unixtime arithmetic). The count is
+ * refreshed every second, when replicas come and go, and on CONFIG SET; writes check the cache.
+ */
+export function refreshGoodReplicas(rs: ReplState): void {
+  const cfg = rs.server.config;
+  const toWrite = cfg.int('min-replicas-to-write');
+  const maxLag = cfg.int('min-replicas-max-lag');
+  if (!toWrite || !maxLag) return;
+  const now = rs.unixtime();
+  let good = 0;
+  for (const l of rs.replicas) if (l.state === 'online' && now - l.ackTime <= maxLag) good++;
+  rs.goodReplicas = good;
+}
+
+export function goodReplicasOk(rs: ReplState): boolean {
+  const cfg = rs.server.config;
+  const toWrite = cfg.int('min-replicas-to-write');
+  const maxLag = cfg.int('min-replicas-max-lag');
+  return rs.isReplica || !maxLag || !toWrite || rs.goodReplicas >= toWrite;
+}
+
+export const NOREPLICAS = '-NOREPLICAS Not enough good replicas to write.';
+export const READONLY = "-READONLY You can't write against a read only replica.";
+export const MASTERDOWN = "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+/**
+ * The replication part of Redis's processCommand checks, in Redis's order: NOREPLICAS,
+ * READONLY, MASTERDOWN, and replicas touching the keyspace. EXEC counts as the commands it queued.
+ */
+export function checkCommand(rs: ReplState, c: Client, spec: CommandSpec, _argv: string[]): string | null {
+  if (c.isMaster) return null;
+  const flags = spec.flags;
+  let isWrite = flags.includes('write');
+  let isRead = flags.includes('readonly');
+  let mayReplicate = isWrite || flags.includes('may_replicate');
+  let denyStale = !flags.includes('stale');
+  const isExec = spec.name === 'exec' && c.multi !== null;
+  if (isExec) {
+    for (const q of c.multi!.queue) {
+      const f = q.spec.flags;
+      if (f.includes('write')) isWrite = mayReplicate = true;
+      if (f.includes('readonly')) isRead = true;
+      if (f.includes('may_replicate')) mayReplicate = true;
+      if (!f.includes('stale')) denyStale = true;
+    }
+  }
+  let err: string | null = null;
+  if (isWrite && !goodReplicasOk(rs)) err = NOREPLICAS;
+  else if (rs.isReplica && isWrite && rs.server.config.bool('replica-read-only')) err = READONLY;
+  else if (rs.isReplica && rs.linkState !== 'connected' && !rs.server.config.bool('replica-serve-stale-data') && denyStale) err = MASTERDOWN;
+  else if (c.isReplica && (mayReplicate || isWrite || isRead)) err = "Replica can't interact with the keyspace";
+  if (err !== null && isExec) {
+    // Redis's execCommandAbort: the transaction is discarded and EXEC answers EXECABORT.
+    discardTransaction(c);
+    return `-EXECABORT Transaction discarded because of: ${err.startsWith('-') ? err.slice(1) : err}`;
+  }
+  return err;
+}
+
+/** Drop the MULTI state and WATCHes (what EXEC does after an abort). */
+function discardTransaction(c: Client): void {
+  c.multi = null;
+  const s = c.server;
+  for (const k of c.watched) {
+    const set = s.watchedKeys.get(k);
+    set?.delete(c);
+    if (set && set.size === 0) s.watchedKeys.delete(k);
+  }
+  c.watched.clear();
+  c.watchDirty = false;
+}

@@ -1,0 +1,36 @@
+import net from 'node:net';
+import type { Server } from '../server.js';
+
+/**
+ * Outgoing node-to-node links (replication, later the cluster bus). The harness puts a fault
+ * proxy on every directed link and tells each node, through the `route` config
+ * (`route host:port=proxyhost:proxyport ...`), where its links to a peer really connect.
+ * `bind-source-addr` is the local address of every outgoing link, as in redis-server.
+ */
+
+/** The address to dial for a peer: its route when one is configured, else the peer itself. */
+export function resolveRoute(server: Server, host: string, port: number): { host: string; port: number } {
+  const routes = server.config.get('route');
+  if (routes === '') return { host, port };
+  const want = `${host}:${port}`;
+  const alt = host === 'localhost' ? `127.0.0.1:${port}` : host === '127.0.0.1' ? `localhost:${port}` : null;
+  for (const r of routes.split(/\s+/)) {
+    if (r === '') continue;
+    const eq = r.indexOf('=');
+    if (eq < 0) continue;
+    const from = r.slice(0, eq);
+    if (from !== want && from !== alt) continue;
+    const to = r.slice(eq + 1);
+    const colon = to.lastIndexOf(':');
+    return { host: to.slice(0, colon), port: Number(to.slice(colon + 1)) };
+  }
+  return { host, port };
+}
+
+/** Open an outgoing TCP link to host:port through its route, bound to bind-source-addr when set. */
+export function connectOut(server: Server, host: string, port: number): net.Socket {
+  const target = resolveRoute(server, host, port);
+  const localAddress = server.config.get('bind-source-addr') || undefined;
+  const sock = net.connect({ host: target.host, port: target.port, localAddress, noDelay: true });
+  return sock;
+}
