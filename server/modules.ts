@@ -1,4 +1,5 @@
 import type { Server } from './server.js';
+import { installPersistence } from './persistence/index.js';
 
 /**
  * Layers that attach to a server at start (eviction, replication, persistence, cluster ...).
@@ -6,4 +7,4 @@ import type { Server } from './server.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [];
+export const installers: Installer[] = [installPersistence];

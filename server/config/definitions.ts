@@ -116,6 +116,8 @@ export const CONFIG_DEFS: ConfigDef[] = [
   b('aof-timestamp-enabled', 'no'),
   b('aof-rewrite-incremental-fsync', 'yes'),
   b('rdb-save-incremental-fsync', 'yes'),
+  // Redis's hidden debug config: microseconds of delay per key while saving (tests of BGSAVE).
+  { ...i('rdb-key-save-delay', 0, -2147483648, INT_MAX), hidden: true },
   // Replication
   { name: 'replicaof', aliases: ['slaveof'], kind: 'special', default: '', mutable: false },
   b('replica-serve-stale-data', 'yes', true, ['slave-serve-stale-data']),
