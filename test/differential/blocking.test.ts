@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
 import { client, rawExchange } from '../support/redis.js';
 
@@ -93,11 +93,11 @@ describe.each(SERVER_KINDS)('blocking list/zset commands on %s', (kind) => {
     const p = ex(c1, 'blpop', 'mq', '5');
     await waitBlocked(1);
     const res = await r.multi().lpush('mq', 'x').lpush('mq', 'y').llen('mq').exec();
-    expect(res!.map((x) => x[1])).toEqual([1, 2, 2]);
+    expect(res!.map((x: [Error | null, unknown]) => x[1])).toEqual([1, 2, 2]);
     expect(await p).toEqual(['mq', 'y']);
     expect(await ex(r, 'lrange', 'mq', '0', '-1')).toEqual(['x']);
     const res2 = await r.multi().call('blpop', 'mq-none', '0').call('blmove', 'mq-none', 'd', 'left', 'left', '0').call('bzpopmin', 'mq-none', '0').call('blpop', 'mq', '0').exec();
-    expect(res2!.map((x) => x[1])).toEqual([null, null, null, ['mq', 'x']]);
+    expect(res2!.map((x: [Error | null, unknown]) => x[1])).toEqual([null, null, null, ['mq', 'x']]);
   });
 
   it('BLMOVE chain: a moved element wakes the next waiter', async () => {
