@@ -281,9 +281,9 @@ describe.each(SERVER_KINDS)('keyspace commands on %s', (kind) => {
     expect(help[0]).toBe('OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
     expect(help).toContain('ENCODING <key>');
     expect(help[help.length - 1]).toBe('    Prints this help.');
-    expect(await err(r.object('FOO', 'x'))).toBe("ERR unknown subcommand 'FOO'. Try OBJECT HELP.");
-    expect(await err(r.object('ENCODING'))).toBe("ERR wrong number of arguments for 'object|encoding' command");
-    expect(await err(r.object('ENCODING', 'a', 'b'))).toBe("ERR wrong number of arguments for 'object|encoding' command");
+    expect(await err(r.call('object', 'FOO', 'x'))).toBe("ERR unknown subcommand 'FOO'. Try OBJECT HELP.");
+    expect(await err(r.call('object', 'ENCODING'))).toBe("ERR wrong number of arguments for 'object|encoding' command");
+    expect(await err(r.call('object', 'ENCODING', 'a', 'b'))).toBe("ERR wrong number of arguments for 'object|encoding' command");
     expect(await err(r.call('object'))).toBe("ERR wrong number of arguments for 'object' command");
   });
 });

@@ -1,0 +1,190 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import type { Redis } from 'ioredis';
+import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
+import { client } from '../support/redis.js';
+
+async function err(p: Promise<unknown>): Promise<string | null> {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(SERVER_KINDS)('SCAN family on %s', (kind) => {
+  let srv: RunningServer;
+  let r: Redis;
+  let db = 0;
+  beforeAll(async () => {
+    srv = await startServer(kind);
+    r = client(srv.port);
+  });
+  afterAll(async () => {
+    r.disconnect();
+    await srv.stop();
+  });
+  beforeEach(async () => {
+    db = (db % 15) + 1;
+    await r.select(db);
+    const keys = (await r.call('keys', '*')) as string[];
+    if (keys.length) await r.call('del', ...keys);
+  });
+
+  /** A full SCAN with the given options: every key seen, and the number of calls. */
+  async function fullScan(c: Redis, ...opts: string[]): Promise<{ keys: Set<string>; calls: number }> {
+    const keys = new Set<string>();
+    let cursor = '0';
+    let calls = 0;
+    do {
+      const [next, batch] = (await c.call('scan', cursor, ...opts)) as [string, string[]];
+      for (const k of batch) keys.add(k);
+      cursor = next;
+      calls++;
+    } while (cursor !== '0');
+    return { keys, calls };
+  }
+
+  it('returns every key, with MATCH, COUNT and TYPE', async () => {
+    const args: string[] = [];
+    for (let i = 0; i < 500; i++) args.push('key:' + i, String(i));
+    await r.mset(...args);
+    await r.rpush('list:1', 'a');
+    await r.sadd('set:1', 'a');
+    await r.hset('hash:1', 'f', 'v');
+    await r.zadd('zset:1', 1, 'a');
+    const all = await fullScan(r);
+    expect(all.keys.size).toBe(504);
+    expect(all.calls).toBeGreaterThan(1); // iterates in steps
+    const m = await fullScan(r, 'MATCH', 'key:1*', 'COUNT', '50');
+    expect([...m.keys].sort()).toEqual(args.filter((_, i) => i % 2 === 0 && args[i]!.startsWith('key:1')).sort());
+    expect([...(await fullScan(r, 'TYPE', 'list')).keys]).toEqual(['list:1']);
+    expect([...(await fullScan(r, 'TYPE', 'HASH')).keys]).toEqual(['hash:1']);
+    expect([...(await fullScan(r, 'TYPE', 'zset', 'MATCH', 'z*')).keys]).toEqual(['zset:1']);
+    expect((await fullScan(r, 'TYPE', 'string')).keys.size).toBe(500);
+    expect((await fullScan(r, 'TYPE', 'nosuchtype')).keys.size).toBe(0);
+    const big = await fullScan(r, 'COUNT', '10000');
+    expect(big.keys.size).toBe(504);
+    expect(big.calls).toBe(1);
+  });
+
+  it('errors use Redis texts', async () => {
+    expect(await err(r.call('scan', 'x'))).toBe('ERR invalid cursor');
+    expect(await err(r.call('scan', ' 1'))).toBe('ERR invalid cursor');
+    expect(await err(r.call('scan', '1 '))).toBe('ERR invalid cursor');
+    expect(await err(r.call('scan', '18446744073709551616'))).toBe('ERR invalid cursor');
+    expect(await err(r.call('scan', '0', 'COUNT', '0'))).toBe('ERR syntax error');
+    expect(await err(r.call('scan', '0', 'COUNT', 'x'))).toBe('ERR value is not an integer or out of range');
+    expect(await err(r.call('scan', '0', 'COUNT'))).toBe('ERR syntax error');
+    expect(await err(r.call('scan', '0', 'MATCH'))).toBe('ERR syntax error');
+    expect(await err(r.call('scan', '0', 'TYPE'))).toBe('ERR syntax error');
+    expect(await err(r.call('scan', '0', 'FOO', 'bar'))).toBe('ERR syntax error');
+    expect(await err(r.call('scan'))).toBe("ERR wrong number of arguments for 'scan' command");
+    expect(await r.call('scan', '0')).toEqual(['0', []]);
+  });
+
+  it('expired keys are not returned', async () => {
+    await r.set('live', 'v');
+    await r.set('dead', 'v', 'PX', 50);
+    await sleep(150);
+    expect([...(await fullScan(r)).keys]).toEqual(['live']);
+  });
+
+  it('HSCAN / SSCAN / ZSCAN: small collections in one reply, pairs, errors', async () => {
+    await r.hset('h', 'a', '1', 'b', '2');
+    await r.sadd('s', '1', '2', '3');
+    await r.zadd('z', 1.5, 'x', 2, 'y');
+    await r.set('str', 'v');
+    const [hc, hitems] = (await r.call('hscan', 'h', '0')) as [string, string[]];
+    expect(hc).toBe('0');
+    expect(hitems).toEqual(['a', '1', 'b', '2']);
+    expect(await r.call('hscan', 'h', '0', 'MATCH', 'b')).toEqual(['0', ['b', '2']]);
+    const [sc, sitems] = (await r.call('sscan', 's', '0')) as [string, string[]];
+    expect(sc).toBe('0');
+    expect(sitems.sort()).toEqual(['1', '2', '3']);
+    expect(await r.call('zscan', 'z', '0')).toEqual(['0', ['x', '1.5', 'y', '2']]);
+    expect(await r.call('zscan', 'z', '0', 'MATCH', 'y*')).toEqual(['0', ['y', '2']]);
+    expect(await r.call('hscan', 'nokey', '0')).toEqual(['0', []]);
+    expect(await r.call('hscan', 'nokey', '0', 'FOO')).toEqual(['0', []]); // missing key answers before option parsing
+    expect(await err(r.call('hscan', 'str', '0'))).toBe('WRONGTYPE Operation against a key holding the wrong kind of value');
+    expect(await err(r.call('sscan', 's', 'x'))).toBe('ERR invalid cursor');
+    expect(await err(r.call('zscan', 'z', '0', 'TYPE', 'string'))).toBe('ERR syntax error');
+    expect(await err(r.call('sscan', 's', '0', 'COUNT', '0'))).toBe('ERR syntax error');
+  });
+
+  it('HSCAN / SSCAN / ZSCAN over big collections iterate every element', async () => {
+    const fields: string[] = [];
+    const members: string[] = [];
+    const zargs: (string | number)[] = [];
+    for (let i = 0; i < 1000; i++) {
+      fields.push('f' + i, 'v' + i);
+      members.push('m' + i);
+      zargs.push(i, 'm' + i);
+    }
+    await r.hset('h', ...fields);
+    await r.sadd('s', ...members);
+    await r.zadd('z', ...zargs);
+    for (const [cmd, key] of [
+      ['hscan', 'h'],
+      ['sscan', 's'],
+      ['zscan', 'z'],
+    ] as const) {
+      const seen = new Map<string, string>();
+      let cursor = '0';
+      let calls = 0;
+      do {
+        const [next, items] = (await r.call(cmd, key, cursor, 'COUNT', '50')) as [string, string[]];
+        if (cmd === 'sscan') for (const m of items) seen.set(m, '');
+        else for (let i = 0; i < items.length; i += 2) seen.set(items[i]!, items[i + 1]!);
+        cursor = next;
+        calls++;
+      } while (cursor !== '0');
+      expect(seen.size).toBe(1000);
+      expect(calls).toBeGreaterThan(1);
+      if (cmd === 'hscan') expect(seen.get('f7')).toBe('v7');
+      if (cmd === 'zscan') expect(seen.get('m7')).toBe('7');
+    }
+  });
+
+  it('under concurrent writes, every key present throughout is returned', async () => {
+    const stable: string[] = [];
+    const args: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      stable.push('stable:' + i);
+      args.push('stable:' + i, 'v');
+    }
+    await r.mset(...args);
+    const w = client(srv.port);
+    await w.select(db);
+    let stop = false;
+    let writes = 0;
+    // Another client keeps adding and deleting churn keys (the dict grows, shrinks, rehashes).
+    const writer = (async () => {
+      let i = 0;
+      while (!stop) {
+        const p = w.pipeline();
+        for (let j = 0; j < 200; j++) p.set('churn:' + (i + j), 'x');
+        for (let j = 0; j < 150; j++) p.del('churn:' + (i - 2000 + j));
+        await p.exec();
+        i += 200;
+        writes += 350;
+        await sleep(1);
+      }
+    })();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const { keys, calls } = await fullScan(r, 'COUNT', '20');
+        expect(calls).toBeGreaterThan(10);
+        const missing = stable.filter((k) => !keys.has(k));
+        expect(missing).toEqual([]);
+      }
+    } finally {
+      stop = true;
+      await writer;
+      w.disconnect();
+    }
+    expect(writes).toBeGreaterThan(0);
+  });
+});
