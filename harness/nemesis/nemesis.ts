@@ -49,6 +49,15 @@ export const PICKERS: Record<string, NemesisPicker> = {
     const rest = ctx.nodes.filter((n) => n !== p);
     return { f: 'start-partition', value: { kind: 'isolate-primary', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 1, mode: 'drop' } };
   },
+  /**
+   * A primary in the minority *with the clients*: they keep writing to it while the majority
+   * fails it over — the Redis Cluster spec's documented window for lost acknowledged writes.
+   */
+  'partition-primary-with-clients': (rng, ctx) => {
+    const p = rng.pick(primaries(ctx));
+    const rest = ctx.nodes.filter((n) => n !== p);
+    return { f: 'start-partition', value: { kind: 'isolate-primary-with-clients', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 0, mode: 'drop' } };
+  },
   /** A random node alone. */
   'partition-node': (rng, ctx) => {
     const p = rng.pick(ctx.nodes);

@@ -37,13 +37,15 @@ interface SystemUnderTest {
   net: Network;
   faults: ProcessFaults & { processFaults: boolean };
   versions: Record<string, string>;
+  /** Wait until the system is whole again after the final heal (cluster ok, replicas linked). */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 async function startSystem(s: Scenario, store: RunStore, serverArgs: string[]): Promise<SystemUnderTest> {
   if (s.target === 'external') {
     const t = await ExternalTarget.load(s.topologyFile!);
-    return { nodes: t.nodes, net: t.network, faults: t, versions: { target: 'external' }, stop: () => t.stop() };
+    return { nodes: t.nodes, net: t.network, faults: t, versions: { target: 'external' }, settle: async () => {}, stop: () => t.stop() };
   }
   const t = new LocalTarget({
     kind: s.target,
@@ -63,7 +65,7 @@ async function startSystem(s: Scenario, store: RunStore, serverArgs: string[]): 
     throw err;
   }
   const faults = Object.assign(t, { processFaults: true });
-  return { nodes: t.nodes, net: t.network, faults, versions: t.versions(), stop: () => t.stop() };
+  return { nodes: t.nodes, net: t.network, faults, versions: t.versions(), settle: () => t.settle(), stop: () => t.stop() };
 }
 
 /**
@@ -117,6 +119,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       // Heal everything, let replication settle, then read the final state from every primary.
       await healAll(sut, history);
       await sleep(s.quiesceS * 1000);
+      await sut.settle();
       await finalReads(s, workload, wopts, sut, history);
     }
   } catch (err) {
@@ -261,6 +264,7 @@ async function finalReads(s: Scenario, workload: Workload, wopts: WorkloadOption
   let process = 1_000_000;
   if (s.topology.kind === 'cluster') {
     const c: Cluster = clusterClient(sut.nodes, sut.net, 5000);
+    await awaitReady(c, 10_000);
     try {
       for (const key of keys) await oneFinalRead(history, process++, key, undefined, () => workload.finalRead!(c, key));
     } finally {

@@ -241,6 +241,16 @@ export class LocalTarget implements ProcessFaults {
     }
   }
 
+  /** After the final heal: wait (bounded) until the system looks whole again; never throws. */
+  async settle(): Promise<void> {
+    try {
+      if (this.o.topology.kind === 'cluster') await this.awaitClusterOk(30_000);
+      else if (this.o.topology.kind === 'replicated') await this.awaitReplicas(15_000);
+    } catch {
+      /* the final reads will show what is still broken */
+    }
+  }
+
   // ---- Process faults (by our own PIDs) ----
 
   async kill(n: NodeHandle): Promise<void> {

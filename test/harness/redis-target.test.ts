@@ -1,0 +1,67 @@
+import { describe, it, expect } from 'vitest';
+import { Redis } from 'ioredis';
+import { LocalTarget, sleep } from '../../harness/targets/local.js';
+import { RunStore } from '../../harness/store/store.js';
+import { startFault, stopFault } from '../../harness/nemesis/apply.js';
+import { cleanupAll } from '../../harness/util/cleanup.js';
+import { splitbrain, tempStore, runDirs, readHistory, livePids, iptablesRules } from '../support/cli.js';
+
+async function clusterView(host: string, port: number): Promise<{ info: string; nodes: string }> {
+  const r = new Redis({ host, port, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
+  try {
+    return { info: String(await r.call('CLUSTER', 'INFO')), nodes: String(await r.call('CLUSTER', 'NODES')) };
+  } finally {
+    r.disconnect();
+  }
+}
+
+describe('--target redis with the iptables backend', () => {
+  it('a master isolated from all other nodes is marked fail by the majority and sees cluster_state:fail; healing leaves no rules', async () => {
+    const store = new RunStore(tempStore(), 'cluster-partition');
+    const t = new LocalTarget({ kind: 'redis', topology: { kind: 'cluster', masters: 3, replicas: 1 }, net: 'iptables', store, seed: 1, serverArgs: [], nodeTimeoutMs: 1500, runId: 'ct' + process.pid });
+    try {
+      await t.start();
+      const primary = t.nodes.find((n) => n.role === 'primary')!;
+      const others = t.nodes.filter((n) => n !== primary);
+      // Cut node links only; the test's own client (127.0.0.1) still reaches both sides to observe them.
+      const fault = { f: 'start-partition', value: { kind: 'isolate-primary', nodes: [primary.name], groups: [[primary.name], others.map((n) => n.name)], mode: 'drop' as const } };
+      const ctx = { nodes: t.nodes, net: t.network, faults: t };
+      await startFault(fault, ctx);
+      expect(iptablesRules()).toMatch(new RegExp(`-s ${primary.host.replace(/\./g, '\\.')}/32 -d`));
+      let majority = '';
+      let minority = '';
+      for (let i = 0; i < 60; i++) {
+        await sleep(250);
+        const m = await clusterView(others[0]!.host, others[0]!.port);
+        const own = await clusterView(primary.host, primary.port);
+        const line = m.nodes.split('\n').find((l) => l.includes(`${primary.host}:${primary.port}`)) ?? '';
+        majority = line;
+        minority = own.info;
+        if (/\bfail\b/.test(line) && /cluster_state:fail/.test(own.info)) break;
+      }
+      expect(majority).toMatch(/master,fail\b|master,fail\?|\bfail\b/);
+      expect(minority).toMatch(/cluster_state:fail/);
+      await stopFault(fault, ctx);
+      await t.awaitClusterOk(30_000);
+    } finally {
+      await t.stop();
+      await cleanupAll();
+    }
+    expect(iptablesRules()).not.toMatch(/SB-ct/);
+  }, 120_000);
+
+  it('runs replicated and cluster topologies end to end with kill, pause and partition nemeses', async () => {
+    for (const topo of [['--topology', 'replicated', '--replicas', '2'], ['--topology', 'cluster', '--masters', '3', '--replicas', '1', '--node-timeout', '1500']]) {
+      const store = tempStore();
+      const r = await splitbrain(['run', '--target', 'redis', ...topo, '--net', 'iptables', '--workload', 'set', '--nemesis', 'partition-primary,kill,pause', '--interval', '1', '--fault-duration', '2', '--time-limit', '11', '--store', store]);
+      expect([0, 1, 2], r.all).toContain(r.exitCode);
+      const [dir] = runDirs(store);
+      const fs = readHistory(dir!).filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => o.f);
+      expect(fs).toEqual(expect.arrayContaining(['start-partition', 'stop-partition', 'kill', 'start', 'pause', 'resume']));
+      const finals = readHistory(dir!).filter((o) => o.f === 'final-read' && o.type === 'ok');
+      expect(finals.length).toBeGreaterThan(0);
+      expect(livePids(dir!)).toEqual([]);
+    }
+    expect(iptablesRules()).not.toMatch(/SB-/);
+  }, 240_000);
+});
