@@ -105,7 +105,8 @@ export class Config {
   file: string | null = null;
 
   constructor() {
-    for (const d of CONFIG_DEFS) this.values.set(d.name, d.default);
+    // Defaults are stored normalised (memory as bytes), exactly as a set value would be.
+    for (const d of CONFIG_DEFS) this.values.set(d.name, d.default === '' ? '' : normalize(d, d.default));
   }
 
   get(name: string): string {
@@ -166,7 +167,7 @@ export class Config {
     const out: [string, string][] = [];
     for (const d of CONFIG_DEFS) {
       const v = this.values.get(d.name)!;
-      if (v !== d.default) out.push([d.name, v]);
+      if (v !== (d.default === '' ? '' : normalize(d, d.default))) out.push([d.name, v]);
     }
     return out;
   }
