@@ -476,6 +476,7 @@ export class Aof implements PropagationSink {
       m.base = { name: baseName, seq: m.baseSeq, type: 'b' };
       this.persistManifest(m);
       this.deleteHistory(m);
+      this.persistManifest(m);
       this.baseSize = size;
       this.currentSize = size + m.incrs.reduce((a, f) => a + this.fileSize(f.name), 0);
       this.lastRewriteTimeSec = Math.round((Date.now() - this.rewriteStartedAt) / 1000);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, appendFileSync, readdirSync, statSync, mkd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { startServer, SPLITBRAIN_SERVER, type RunningServer } from '../support/servers.js';
 import { client } from '../support/redis.js';
 import { populate, readAll, waitFor, infoField } from './helpers.js';

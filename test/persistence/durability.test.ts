@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../support/servers.js';
 import { client } from '../support/redis.js';
 import { readAll, waitFor, infoField, checkRdb } from './helpers.js';
@@ -133,7 +133,7 @@ describe('BGSAVE is a point-in-time snapshot', () => {
     w.set('other-db', 'after-flush');
     w.select(0);
     await w.exec();
-    expect(await a.c.call('BGSAVE')).toBeDefined(); // a second BGSAVE is refused while one runs
+    await expect(a.c.call('BGSAVE')).rejects.toThrow('Background save already in progress');
     expect(await infoField(a.c, 'persistence', 'rdb_bgsave_in_progress')).toBe('1');
     await waitFor(async () => (await infoField(a.c, 'persistence', 'rdb_bgsave_in_progress')) === '0', 30000);
     expect(await infoField(a.c, 'persistence', 'rdb_last_bgsave_status')).toBe('ok');

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
 
 /** Deterministic pseudo-random bytes. */

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { startServer, SPLITBRAIN_SERVER, type RunningServer } from '../support/servers.js';
 import { client } from '../support/redis.js';
 import { populate, readAll, checkRdb, encodings, ENCODING_KEYS } from './helpers.js';
