@@ -49,6 +49,8 @@ export class Client {
   watchDirty = false;
   channels = new Set<string>();
   patterns = new Set<string>();
+  /** Shard channels (SSUBSCRIBE). */
+  shardChannels = new Set<string>();
   blocked: BlockedState | null = null;
   closed = false;
   closeAfterReply = false;
@@ -83,7 +85,7 @@ export class Client {
   }
 
   get inPubSub(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
   // ---- Reply encoding (Redis's addReply* family) ----
@@ -181,7 +183,7 @@ export class Client {
   }
 
   addReplyHelp(cmdName: string, lines: string[]): void {
-    const all = [`${cmdName.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
+    const all = [`${cmdName.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Prints this help.'];
     this.addReplyArrayLen(all.length);
     for (const l of all) this.addReplyStatus(l);
   }

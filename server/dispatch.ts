@@ -1,6 +1,7 @@
 import type { Client } from './client.js';
 import type { Server } from './server.js';
 import type { CommandSpec } from './commands/table.js';
+import type { Db } from './store/db.js';
 
 /**
  * Extension points for the layers above the single node (replication, cluster, persistence,
@@ -22,6 +23,10 @@ export interface Hooks {
   afterCommand?: (c: Client, spec: CommandSpec, argv: string[]) => void;
   /** After every call(), nested ones included (slowlog, latency). */
   afterCall?: (c: Client, spec: CommandSpec, argv: string[], usec: number) => void;
+  /** CLIENT PAUSE: true when the client was blocked until the pause ends (the command re-runs then). */
+  postpone?: (c: Client, spec: CommandSpec, argv: string[]) => boolean;
+  /** Every key change signalled through server.signalModifiedKey (memory accounting). */
+  onKeyModified?: (db: Db, key: string) => void;
 }
 
 /** Commands allowed while a RESP2 client is in subscribed mode. */
@@ -104,6 +109,7 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     reject(c, `Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
+  if (server.pause && h.postpone && h.postpone(c, spec, argv)) return;
   if (c.multi && !MULTI_IMMEDIATE.has(lower)) {
     c.multi.queue.push({ spec, argv });
     c.addReplyRaw('+QUEUED\r\n');

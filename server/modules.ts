@@ -1,4 +1,5 @@
 import type { Server } from './server.js';
+import { installServerAdmin } from './commands/serverinfo.js';
 import { installPersistence } from './persistence/index.js';
 
 /**
@@ -7,4 +8,4 @@ import { installPersistence } from './persistence/index.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installPersistence];
+export const installers: Installer[] = [installServerAdmin, installPersistence];

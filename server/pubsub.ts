@@ -1,49 +1,47 @@
 import type { Client } from './client.js';
 import { globMatch } from './util/glob.js';
 
-/** Channel and pattern subscriptions; PUBLISH delivery in RESP2 array or RESP3 push form. */
+/**
+ * Channel, pattern and shard-channel subscriptions; delivery in RESP2 array or RESP3 push form.
+ * Redis's pubsub.c: a client's subscription count (SUBSCRIBE's third element) is channels +
+ * patterns; shard channels are counted on their own.
+ */
 export class PubSub {
   channels = new Map<string, Set<Client>>();
   patterns = new Map<string, Set<Client>>();
+  shardChannels = new Map<string, Set<Client>>();
+  /** Messages delivered by PUBLISH/SPUBLISH and keyspace notifications (INFO has no field; kept for debugging). */
+  published = 0;
 
   subscribe(c: Client, ch: string): boolean {
-    if (c.channels.has(ch)) return false;
-    c.channels.add(ch);
-    let s = this.channels.get(ch);
-    if (!s) this.channels.set(ch, (s = new Set()));
-    s.add(c);
-    return true;
+    return add(c.channels, this.channels, c, ch);
   }
 
   unsubscribe(c: Client, ch: string): boolean {
-    if (!c.channels.delete(ch)) return false;
-    const s = this.channels.get(ch);
-    s?.delete(c);
-    if (s && s.size === 0) this.channels.delete(ch);
-    return true;
+    return remove(c.channels, this.channels, c, ch);
   }
 
   psubscribe(c: Client, p: string): boolean {
-    if (c.patterns.has(p)) return false;
-    c.patterns.add(p);
-    let s = this.patterns.get(p);
-    if (!s) this.patterns.set(p, (s = new Set()));
-    s.add(c);
-    return true;
+    return add(c.patterns, this.patterns, c, p);
   }
 
   punsubscribe(c: Client, p: string): boolean {
-    if (!c.patterns.delete(p)) return false;
-    const s = this.patterns.get(p);
-    s?.delete(c);
-    if (s && s.size === 0) this.patterns.delete(p);
-    return true;
+    return remove(c.patterns, this.patterns, c, p);
   }
 
-  /** Drop every subscription of a closing client. */
+  ssubscribe(c: Client, ch: string): boolean {
+    return add(c.shardChannels, this.shardChannels, c, ch);
+  }
+
+  sunsubscribe(c: Client, ch: string): boolean {
+    return remove(c.shardChannels, this.shardChannels, c, ch);
+  }
+
+  /** Drop every subscription of a closing (or RESET) client. */
   removeClient(c: Client): void {
     for (const ch of [...c.channels]) this.unsubscribe(c, ch);
     for (const p of [...c.patterns]) this.punsubscribe(c, p);
+    for (const ch of [...c.shardChannels]) this.sunsubscribe(c, ch);
   }
 
   /** Deliver a message; returns the number of receivers (PUBLISH's reply). */
@@ -59,17 +57,54 @@ export class PubSub {
         n++;
       }
     }
-    for (const [p, clients] of this.patterns) {
-      if (!globMatch(p, channel)) continue;
-      for (const c of clients) {
-        c.addReplyPushLen(4);
-        c.addReplyBulk('pmessage');
-        c.addReplyBulk(p);
+    if (this.patterns.size > 0) {
+      for (const [p, clients] of this.patterns) {
+        if (!globMatch(p, channel)) continue;
+        for (const c of clients) {
+          c.addReplyPushLen(4);
+          c.addReplyBulk('pmessage');
+          c.addReplyBulk(p);
+          c.addReplyBulk(channel);
+          c.addReplyBulk(message);
+          n++;
+        }
+      }
+    }
+    this.published += n;
+    return n;
+  }
+
+  /** SPUBLISH: shard channels only, delivered as "smessage". */
+  spublish(channel: string, message: string): number {
+    let n = 0;
+    const subs = this.shardChannels.get(channel);
+    if (subs) {
+      for (const c of subs) {
+        c.addReplyPushLen(3);
+        c.addReplyBulk('smessage');
         c.addReplyBulk(channel);
         c.addReplyBulk(message);
         n++;
       }
     }
+    this.published += n;
     return n;
   }
+}
+
+function add(mine: Set<string>, all: Map<string, Set<Client>>, c: Client, name: string): boolean {
+  if (mine.has(name)) return false;
+  mine.add(name);
+  let s = all.get(name);
+  if (!s) all.set(name, (s = new Set()));
+  s.add(c);
+  return true;
+}
+
+function remove(mine: Set<string>, all: Map<string, Set<Client>>, c: Client, name: string): boolean {
+  if (!mine.delete(name)) return false;
+  const s = all.get(name);
+  s?.delete(c);
+  if (s && s.size === 0) all.delete(name);
+  return true;
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Client } from './client.js';
 import { Config } from './config/config.js';
 import { Db, type DbHooks } from './store/db.js';
+import type { Entry } from './store/entry.js';
 import { CommandTable, type CommandSpec } from './commands/table.js';
 import { buildCommandTable } from './commands/index.js';
 import { Logger } from './log.js';
@@ -81,6 +82,8 @@ export class Server implements DbHooks {
   readonly infoSections = new Map<string, () => string[]>();
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
+  /** Extra access bookkeeping on key lookup (LFU counters under an LFU policy, see store/evict.ts). */
+  touchEntry?: (e: Entry) => void;
 
   constructor(config: Config) {
     this.config = config;
@@ -145,6 +148,7 @@ export class Server implements DbHooks {
   // ---- WATCH and blocking support ----
 
   signalModifiedKey(db: Db, key: string): void {
+    this.hooks.onKeyModified?.(db, key);
     if (this.watchedKeys.size > 0) {
       const set = this.watchedKeys.get(db.id + '\0' + key);
       if (set) for (const c of set) c.watchDirty = true;

@@ -1,0 +1,235 @@
+import type { Client } from '../client.js';
+import { cmd, type CommandSpec } from './table.js';
+import { datasetDigest, keyValueDigest } from '../store/digest.js';
+import { entrySize, memoryOf } from '../store/memory.js';
+import { parseDouble, parseLL } from '../util/numbers.js';
+import { ERR } from './util.js';
+import type { Entry } from '../store/entry.js';
+
+/**
+ * DEBUG (the subset tests and tooling use) and MEMORY. Other layers add DEBUG subcommands
+ * through `debugSubcommands` (the persistence layer registers RELOAD).
+ */
+export const debugSubcommands = new Map<string, (c: Client, argv: string[]) => void>();
+
+function syntaxError(c: Client, argv: string[]): void {
+  c.addReplyError(`unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
+}
+
+const DEBUG_HELP = [
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory (provided by the persistence layer).',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis behavior). Setting it to 1 reenables back the default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+];
+
+function isLocal(c: Client): boolean {
+  return c.addr.startsWith('127.') || c.addr.startsWith('::1') || c.addr === '';
+}
+
+/** An approximation of OBJECT ENCODING for DEBUG OBJECT. */
+function encodingOf(c: Client, e: Entry): string {
+  const cfg = c.server.config;
+  switch (e.type) {
+    case 'string': {
+      const v = e.value as string;
+      if (v.length <= 20 && parseLL(v) !== null) return 'int';
+      return v.length <= 44 ? 'embstr' : 'raw';
+    }
+    case 'list':
+      return 'quicklist';
+    case 'set': {
+      const s = e.value as Set<string>;
+      if (!e.big && s.size <= cfg.int('set-max-intset-entries') && [...s].every((m) => parseLL(m) !== null)) return 'intset';
+      return 'hashtable';
+    }
+    case 'hash':
+      return e.big ? 'hashtable' : 'listpack';
+    case 'zset':
+      return e.big ? 'skiplist' : 'listpack';
+  }
+  return 'raw';
+}
+
+function debug(c: Client, argv: string[]): void {
+  const s = c.server;
+  const mode = s.config.get('enable-debug-command');
+  if (mode === 'no' || (mode === 'local' && !isLocal(c))) {
+    c.addReplyError('DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+    return;
+  }
+  const sub = argv[1]!.toLowerCase();
+  const ext = debugSubcommands.get(sub);
+  if (ext) return ext(c, argv);
+  if (sub === 'help' && argv.length === 2) {
+    c.addReplyHelp('debug', DEBUG_HELP);
+  } else if (sub === 'digest' && argv.length === 2) {
+    c.addReplyStatus(datasetDigest(s));
+  } else if (sub === 'digest-value' && argv.length >= 2) {
+    c.addReplyArrayLen(argv.length - 2);
+    for (let i = 2; i < argv.length; i++) c.addReplyStatus(keyValueDigest(c.db, argv[i]!));
+  } else if (sub === 'sleep' && argv.length === 3) {
+    const secs = parseDouble(argv[2]!) ?? 0;
+    // Redis blocks the whole server; so do we (a synchronous wait on the event loop thread).
+    const ms = Math.max(0, Math.round(secs * 1000));
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    s.refreshNow();
+    c.addReplyOk();
+  } else if (sub === 'set-active-expire' && argv.length === 3) {
+    s.activeExpireEnabled = argv[2] !== '0';
+    c.addReplyOk();
+  } else if (sub === 'object' && argv.length === 3) {
+    const e = c.db.peek(argv[2]!);
+    if (!e || c.db.isExpired(e)) {
+      c.addReplyError(ERR.NOKEY);
+      return;
+    }
+    const idle = Math.floor((s.now() - e.lru) / 1000);
+    const enc = encodingOf(c, e);
+    let extra = '';
+    if (e.type === 'list') {
+      const n = (e.value as { length: number }).length;
+      extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.int('list-max-listpack-size')} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
+    }
+    c.addReplyStatus(`Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`);
+  } else if (sub === 'reload') {
+    c.addReplyError('DEBUG RELOAD is not available yet: the persistence layer is not installed');
+  } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id' || sub === 'stringmatch-len') {
+    c.addReplyError(`DEBUG ${sub.toUpperCase()} is not supported by this server`);
+  } else {
+    syntaxError(c, argv);
+  }
+}
+
+function memoryUsage(c: Client, argv: string[]): void {
+  if (argv.length !== 3 && argv.length !== 5) {
+    c.addReplyError(ERR.SYNTAX);
+    return;
+  }
+  if (argv.length === 5) {
+    if (argv[3]!.toLowerCase() !== 'samples') {
+      c.addReplyError(ERR.SYNTAX);
+      return;
+    }
+    const n = parseLL(argv[4]!);
+    if (n === null) {
+      c.addReplyError(ERR.NOT_INT);
+      return;
+    }
+    if (n < 0) {
+      c.addReplyError(ERR.SYNTAX);
+      return;
+    }
+  }
+  const e = c.db.lookup(argv[2]!, true);
+  if (!e) {
+    c.addReplyNull();
+    return;
+  }
+  c.addReplyInt(entrySize(e));
+}
+
+function memoryStats(c: Client): void {
+  const s = c.server;
+  const mem = memoryOf(s);
+  const used = mem.used();
+  const fields: [string, number | string][] = [
+    ['peak.allocated', mem.peak],
+    ['total.allocated', used],
+    ['startup.allocated', used - mem.dataset - mem.clientsMemory()],
+    ['replication.backlog', 0],
+    ['clients.slaves', 0],
+    ['clients.normal', mem.clientsMemory()],
+    ['cluster.links', 0],
+    ['aof.buffer', 0],
+    ['lua.caches', 0],
+    ['functions.caches', 184],
+  ];
+  let keys = 0;
+  const dbs: [string, number, number][] = [];
+  for (const db of s.dbs) {
+    if (!db.size) continue;
+    keys += db.size;
+    dbs.push([`db.${db.id}`, db.size * 56, db.expiresCount * 32]);
+  }
+  c.addReplyMapLen(fields.length + dbs.length + 8);
+  for (const [k, v] of fields) {
+    c.addReplyBulk(k);
+    c.addReplyInt(Number(v));
+  }
+  for (const [k, a, b] of dbs) {
+    c.addReplyBulk(k);
+    c.addReplyMapLen(2);
+    c.addReplyBulk('overhead.hashtable.main');
+    c.addReplyInt(a);
+    c.addReplyBulk('overhead.hashtable.expires');
+    c.addReplyInt(b);
+  }
+  const overhead = used - mem.dataset;
+  const rest: [string, number][] = [
+    ['overhead.total', overhead],
+    ['keys.count', keys],
+    ['keys.bytes-per-key', keys ? Math.floor(mem.dataset / keys) : 0],
+    ['dataset.bytes', mem.dataset],
+  ];
+  for (const [k, v] of rest) {
+    c.addReplyBulk(k);
+    c.addReplyInt(v);
+  }
+  c.addReplyBulk('dataset.percentage');
+  c.addReplyDouble(used ? (mem.dataset * 100) / used : 0);
+  c.addReplyBulk('peak.percentage');
+  c.addReplyDouble(mem.peak ? (used * 100) / mem.peak : 100);
+  c.addReplyBulk('fragmentation');
+  c.addReplyDouble(1);
+  c.addReplyBulk('fragmentation.bytes');
+  c.addReplyInt(0);
+}
+
+function memoryDoctor(c: Client): void {
+  const used = memoryOf(c.server).used();
+  if (used < 5 * 1024 * 1024) {
+    c.addReplyVerbatim(
+      "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.",
+    );
+  } else {
+    c.addReplyVerbatim('Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.');
+  }
+}
+
+const MEMORY_HELP = [
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+];
+
+export const debugCommands: CommandSpec[] = [
+  cmd('debug', -2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'A container for debugging commands', debug, { hint: 'subcommand [argument]' }),
+  cmd('memory', -2, [], [0, 0, 0], 'server', 'A container for memory diagnostics commands', undefined, {
+    since: '4.0.0',
+    subcommands: [
+      cmd('usage', -3, ['readonly'], [2, 2, 1], 'server', 'Estimate the memory usage of a key', memoryUsage, { since: '4.0.0', hint: 'key [SAMPLES count]' }),
+      cmd('stats', 2, [], [0, 0, 0], 'server', 'Show memory usage details', memoryStats, { since: '4.0.0' }),
+      cmd('doctor', 2, [], [0, 0, 0], 'server', 'Outputs memory problems report', memoryDoctor, { since: '4.0.0' }),
+      cmd('malloc-stats', 2, [], [0, 0, 0], 'server', 'Show allocator internal stats', (c) => c.addReplyVerbatim('Stats not supported for the current allocator'), { since: '4.0.0' }),
+      cmd('purge', 2, [], [0, 0, 0], 'server', 'Ask the allocator to release memory', (c) => c.addReplyOk(), { since: '4.0.0' }),
+      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('memory', MEMORY_HELP), { since: '4.0.0' }),
+    ],
+  }),
+];
