@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import { parseLL } from '../util/numbers.js';
+import { endPause } from '../commands/clientcmd.js';
 import { repl, replicaIp, replicaPort, type ReplState, type ReplicaLink } from './state.js';
 import { setMaster, unsetMaster } from './replica.js';
 
@@ -20,9 +21,10 @@ function pauseWrites(rs: ReplState): void {
   rs.server.pause = { mode: 'write', until: Number.MAX_SAFE_INTEGER };
 }
 
+/** Lift our pause (not a CLIENT PAUSE given meanwhile) and re-run the postponed commands. */
 function unpause(rs: ReplState): void {
   const p = rs.server.pause;
-  if (p && p.until === Number.MAX_SAFE_INTEGER) rs.server.pause = null;
+  if (p && p.until === Number.MAX_SAFE_INTEGER) endPause(rs.server);
 }
 
 export function clearFailoverState(rs: ReplState): void {
