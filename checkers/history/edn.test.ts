@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EdnIncomplete, EdnReader, EdnSet, EdnSymbol, Keyword, ednToJs, kw, parseEdn, toEdn } from './edn.js';
+import { EdnIncomplete, EdnReader, EdnSet, EdnSymbol, Keyword, ednToJs, kw, parseEdn, toEdn, type EdnMap } from './edn.js';
 
 describe('EDN reader', () => {
   it('reads scalars', () => {
@@ -17,7 +17,7 @@ describe('EDN reader', () => {
   });
 
   it('reads collections, interning keywords so maps can be looked up', () => {
-    const m = parseEdn('{:a [1 2 (3)], :b #{:x}, "s" {:c nil}}') as Map<unknown, unknown>;
+    const m = parseEdn('{:a [1 2 (3)], :b #{:x}, "s" {:c nil}}') as EdnMap;
     expect(m.get(kw('a'))).toEqual([1, 2, [3]]);
     expect(m.get(kw('b'))).toEqual(new EdnSet([kw('x')]));
     expect(ednToJs(m)).toEqual({ a: [1, 2, [3]], b: ['x'], s: { c: null } });

@@ -213,8 +213,14 @@ describe('linearizable checker', () => {
     expect(r.unknownKeys).toEqual(['']);
     // An invalid partition decides the verdict even when others are unknown.
     const kv = parseHistoryText(readFileSync(testdata + 'kv/c10-bad.txt', 'utf8'), 'c10-bad.txt').ops;
-    const full = checkLinearizableSync(kv, { model: 'kv' });
-    expect(full.valid).toBe(false);
+    const first = checkLinearizableSync(kv, { model: 'kv' });
+    expect(first.valid).toBe(false);
+    const all = checkLinearizableSync(kv, { model: 'kv', stopOnIllegal: false });
+    expect(all.cancelled).toBe(0);
+    expect(all.invalidKeys.length).toBeGreaterThanOrEqual(first.invalidKeys.length);
+    // Cancelled partitions are undecided, with their partial data; invalid ones are complete.
+    for (const p of first.partitions) if (p.cancelled) expect(p.valid).toBe('unknown');
+    for (const key of first.invalidKeys) expect(all.invalidKeys).toContain(key);
   });
 });
 
@@ -239,8 +245,9 @@ describe('worker threads', () => {
 
   it('give the same results as the in-process path, from the sources', async () => {
     for (const [name, h, model] of histories) {
-      const inProcess = await checkLinearizable(h, { model, parallel: false });
-      const par = await checkLinearizable(h, { model, parallel: true, workers: 2 });
+      // Every partition searched to the end, so both paths must agree exactly.
+      const inProcess = await checkLinearizable(h, { model, parallel: false, stopOnIllegal: false });
+      const par = await checkLinearizable(h, { model, parallel: true, workers: 2, stopOnIllegal: false });
       expect(inProcess.workers, name).toBe(0);
       expect(par.workers, name).toBe(2);
       sameVerdicts(inProcess, par);
@@ -250,11 +257,20 @@ describe('worker threads', () => {
   it('run from the compiled dist build', async () => {
     const dist = (await import(distChecker)) as typeof import('./checker.js');
     for (const [name, h, model] of histories) {
-      const inProcess = checkLinearizableSync(h, { model });
-      const par = await dist.checkLinearizable(h, { model, parallel: true, workers: 3 });
+      const inProcess = checkLinearizableSync(h, { model, stopOnIllegal: false });
+      const par = await dist.checkLinearizable(h, { model, parallel: true, workers: 3, stopOnIllegal: false });
       expect(par.workers, name).toBeGreaterThan(1);
       sameVerdicts(inProcess, par);
     }
+  });
+
+  it('stop at the first illegal partition unless asked to search them all', async () => {
+    const h = histories[0]![1];
+    const stop = await checkLinearizable(h, { model: 'kv', parallel: true, workers: 2 });
+    expect(stop.valid).toBe(false);
+    const full = await checkLinearizable(h, { model: 'kv', parallel: true, workers: 2, stopOnIllegal: false });
+    expect(full.cancelled).toBe(0);
+    expect(stop.invalidKeys.length + stop.cancelled).toBeLessThanOrEqual(full.invalidKeys.length + stop.partitionCount);
   });
 
   it('are not started for small histories in auto mode', async () => {

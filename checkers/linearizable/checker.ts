@@ -6,8 +6,9 @@
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { getModel, inferModel, models, type Model } from '../models/index.js';
 import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
-import { checkPartition, unsearchedPartition, type PartitionResult } from './partition.js';
+import { describePartition, unsearchedPartition, type PartitionResult } from './partition.js';
 import { prepare, type PreparedPartition } from './prepare.js';
+import { Search, type SearchOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
 type AnyModel = Model<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- type-erased model
@@ -23,6 +24,12 @@ export interface LinearizableOptions {
   parallel?: boolean | 'auto';
   /** Pool size; default: available parallelism. */
   workers?: number;
+  /**
+   * Stop searching the other partitions once one is not linearizable (default true, as Porcupine
+   * without verbose mode): the verdict is decided, the failing partition's data is complete, and
+   * the rest are reported `cancelled` with their partial result. False: search every partition.
+   */
+  stopOnIllegal?: boolean;
 }
 
 export interface LinearizableResult extends CheckerResult {
@@ -37,6 +44,8 @@ export interface LinearizableResult extends CheckerResult {
   invalidKeys: string[];
   unknownKeys: string[];
   timedOut: boolean;
+  /** Partitions left undecided because another one was found not linearizable. */
+  cancelled: number;
   /** Worker threads used; 0 when checked in-process. */
   workers: number;
   partitions: PartitionResult[];
@@ -76,6 +85,7 @@ function assemble(model: AnyModel, prepared: ReturnType<typeof prepare>, partiti
     invalidKeys: partitions.filter((p) => p.valid === false).map((p) => p.key),
     unknownKeys: partitions.filter((p) => p.valid === 'unknown').map((p) => p.key),
     timedOut: partitions.some((p) => p.timedOut === true),
+    cancelled: partitions.filter((p) => p.cancelled === true).length,
     workers,
     partitions,
   };
@@ -87,8 +97,38 @@ function deadlineOf(start: number, opts: LinearizableOptions): number | undefine
   return fromLimit === undefined ? opts.deadline : Math.min(fromLimit, opts.deadline);
 }
 
-function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined): PartitionResult[] {
-  return partitions.map((p) => (deadline !== undefined && Date.now() > deadline ? unsearchedPartition(p) : checkPartition(model, p, deadline)));
+/** Steps a partition's search runs before the next partition gets its turn. */
+const QUANTUM = 1 << 16;
+
+/**
+ * All partitions in this thread, interleaved in quanta: a partition whose search explodes cannot
+ * keep another from being found not linearizable (Porcupine gets this from goroutines).
+ */
+function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined, stopOnIllegal: boolean): PartitionResult[] {
+  const outcomes: (SearchOutcome | undefined)[] = new Array(partitions.length);
+  const searches = partitions.map((p) => new Search(model, p));
+  let active = searches.map((_, i) => i);
+  let illegal = false;
+  while (active.length > 0 && !(illegal && stopOnIllegal)) {
+    const still: number[] = [];
+    for (const i of active) {
+      if (illegal && stopOnIllegal) {
+        still.push(i);
+        continue;
+      }
+      const o = searches[i]!.run(QUANTUM, deadline);
+      if (o === undefined) still.push(i);
+      else {
+        outcomes[i] = o;
+        if (o.valid === false) illegal = true;
+      }
+    }
+    active = still;
+  }
+  return partitions.map((p, i) => {
+    const o = outcomes[i];
+    return o !== undefined ? describePartition(model, p, o) : describePartition(model, p, searches[i]!.abandon(), true);
+  });
 }
 
 /** In-process only; for callers that cannot await. */
@@ -97,7 +137,7 @@ export function checkLinearizableSync(history: History, opts: LinearizableOption
   const model = resolveModel(history, opts.model);
   const prepared = prepare(history, model);
   const deadline = deadlineOf(start, opts);
-  return assemble(model, prepared, checkInProcess(model, prepared.partitions, deadline), 0);
+  return assemble(model, prepared, checkInProcess(model, prepared.partitions, deadline, opts.stopOnIllegal ?? true), 0);
 }
 
 export async function checkLinearizable(history: History, opts: LinearizableOptions = {}): Promise<LinearizableResult> {
@@ -118,8 +158,9 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
     workerUrl !== undefined &&
     parts.length >= 2 &&
     (parallel === true || (workers >= 2 && prepared.opCount >= PARALLEL_MIN_OPS));
-  if (!useWorkers) return assemble(model, prepared, checkInProcess(model, parts, deadline), 0);
-  const results = await checkInWorkers(model.name, parts, { workerUrl, workers, deadline });
+  const stopOnIllegal = opts.stopOnIllegal ?? true;
+  if (!useWorkers) return assemble(model, prepared, checkInProcess(model, parts, deadline, stopOnIllegal), 0);
+  const results = await checkInWorkers(model.name, parts, { workerUrl, workers, deadline, stopOnIllegal });
   return assemble(model, prepared, results, Math.min(workers, parts.length));
 }
 

@@ -43,6 +43,8 @@ export interface ParallelOptions {
   workerUrl: URL;
   workers: number;
   deadline?: number;
+  /** Finish as soon as one partition is not linearizable; the others are reported cancelled. */
+  stopOnIllegal?: boolean;
 }
 
 export function checkInWorkers(model: string, partitions: PreparedPartition[], opts: ParallelOptions): Promise<PartitionResult[]> {
@@ -57,13 +59,14 @@ export function checkInWorkers(model: string, partitions: PreparedPartition[], o
     let outstanding = partitions.length;
     let timer: NodeJS.Timeout | undefined;
 
+    let cancelled = false;
     const finish = (err?: Error): void => {
       if (settled) return;
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       for (const w of pool) void w.terminate();
       if (err) reject(err);
-      else resolve(results.map((r, i) => r ?? unsearchedPartition(partitions[i]!)));
+      else resolve(Array.from(partitions, (p, i) => results[i] ?? unsearchedPartition(p, cancelled))); // results may have holes
     };
 
     const feed = (w: Worker): void => {
@@ -89,6 +92,10 @@ export function checkInWorkers(model: string, partitions: PreparedPartition[], o
         if ('error' in reply) return finish(new Error(`linearizable worker failed on partition "${partitions[reply.slot]!.key}": ${reply.error}`));
         results[reply.slot] = reply.result;
         if (--outstanding === 0) return finish();
+        if (reply.result.valid === false && opts.stopOnIllegal) {
+          cancelled = true;
+          return finish();
+        }
         feed(w);
       });
       w.on('error', (e) => finish(e));

@@ -2,7 +2,7 @@
 import type { Validity } from '../history/types.js';
 import type { Model } from '../models/model.js';
 import type { PreparedPartition } from './prepare.js';
-import { search } from './search.js';
+import { search, type SearchOutcome } from './search.js';
 
 /** State descriptions longer than this are cut (an append-only list would otherwise be O(n²)). */
 const MAX_STATE_CHARS = 2000;
@@ -41,6 +41,8 @@ export interface PartitionResult {
   steps: number;
   cacheSize: number;
   timedOut?: boolean;
+  /** Search stopped because another partition was already found not linearizable. */
+  cancelled?: boolean;
 }
 
 function cut(s: string): string {
@@ -48,8 +50,11 @@ function cut(s: string): string {
 }
 
 export function checkPartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, deadline?: number): PartitionResult {
-  const out = search(model, p, deadline === undefined ? {} : { deadline });
-  const inputs = p.inputs as I[];
+  return describePartition(model, p, search(model, p, deadline === undefined ? {} : { deadline }));
+}
+
+/** The visualization data for a search outcome: the linearization, states along it, what is left. */
+export function describePartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, out: SearchOutcome, cancelled = false): PartitionResult {  const inputs = p.inputs as I[];
   const outputs = p.outputs as O[];
   const lin: number[] = new Array<number>(out.best.length);
   const states: string[] = [cut(model.describeState(model.init()))];
@@ -83,13 +88,16 @@ export function checkPartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartit
       process: p.process[id]!,
       description: model.describeOperation(inputs[id]!, outputs[id]!),
     }));
-    if (out.valid === 'unknown') result.timedOut = true;
+    if (out.valid === 'unknown') {
+      if (cancelled) result.cancelled = true;
+      else result.timedOut = true;
+    }
   }
   return result;
 }
 
 /** The result for a partition never searched (the time budget ran out before it started). */
-export function unsearchedPartition(p: PreparedPartition): PartitionResult {
+export function unsearchedPartition(p: PreparedPartition, cancelled = false): PartitionResult {
   return {
     key: p.key,
     valid: 'unknown',
@@ -99,6 +107,6 @@ export function unsearchedPartition(p: PreparedPartition): PartitionResult {
     nonLinearizable: [...p.opIndex].sort((a, b) => a - b),
     steps: 0,
     cacheSize: 0,
-    timedOut: true,
+    ...(cancelled ? { cancelled: true } : { timedOut: true }),
   };
 }

@@ -74,156 +74,214 @@ function sortedEvents(call: readonly number[], ret: readonly number[]): Int32Arr
   return ev;
 }
 
-export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opts: SearchOptions = {}): SearchOutcome {
-  const n = p.inputs.length;
-  if (n === 0) return { valid: true, best: new Int32Array(0), stuck: -1, steps: 0, cacheSize: 0 };
-  const inputs = p.inputs as I[];
-  const outputs = p.outputs as O[];
-  const deadline = opts.deadline;
+/**
+ * A resumable search over one partition: `run` advances it by up to `budget` loop steps, so several
+ * partitions can be interleaved in one thread and a hopeless one cannot starve the others.
+ */
+export class Search<S, I, O> {
+  private readonly n: number;
+  private readonly inputs: I[];
+  private readonly outputs: O[];
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly nodeOp: Int32Array;
+  private readonly match: Int32Array;
+  private readonly small: boolean;
+  private readonly bits: Int32Array;
+  private readonly scratch: Int32Array;
+  private readonly zobrist: Int32Array;
+  private readonly cache: VisitedSet<S>;
+  private readonly callsNode: Int32Array;
+  private readonly callsState: S[];
+  private readonly callsHi: Int32Array;
+  private readonly best: Int32Array;
+  // Scalars of the loop, saved between runs.
+  private zh = 0;
+  private depth = 0;
+  private state: S;
+  private bestLen = 0;
+  private agree = 0; // best[0..agree) equals the current call stack's op ids
+  private stuck = -1;
+  private steps = 0;
+  private entry: number;
+  private outcome: SearchOutcome | undefined;
 
-  // ---- the linked list: node 0 is the head sentinel, nodes 1..2n the events in time order ----
-  const size = 2 * n + 1;
-  const next = new Int32Array(size);
-  const prev = new Int32Array(size);
-  const nodeOp = new Int32Array(size);
-  const match = new Int32Array(size); // call node -> its return node; -1 on return nodes
-  const ev = sortedEvents(p.call, p.ret);
-  const callNode = new Int32Array(n);
-  const retNode = new Int32Array(n);
-  for (let k = 1; k < size; k++) {
-    const code = ev[k - 1]!;
-    const id = code >> 1;
-    nodeOp[k] = id;
-    if (code & 1) {
-      retNode[id] = k;
-      match[k] = -1;
-    } else callNode[id] = k;
-    next[k] = k + 1 < size ? k + 1 : -1;
-    prev[k] = k - 1;
-  }
-  next[0] = 1;
-  prev[0] = -1;
-  match[0] = -1;
-  nodeOp[0] = -1;
-  for (let id = 0; id < n; id++) match[callNode[id]!] = retNode[id]!;
-
-  // ---- search state ----
-  const step = model.step;
-  const hash = model.hash ?? defaultHash;
-  const small = n <= SMALL_OPS;
-  const bits = new Int32Array(small ? (n + 31) >>> 5 : 0);
-  const scratch = new Int32Array(small ? 0 : n + 1);
-  const zobrist = new Int32Array(n);
-  let seed = 0x9e3779b9 | 0;
-  for (let i = 0; i < n; i++) {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    zobrist[i] = seed;
-  }
-  let zh = 0;
-  const cache = new VisitedSet<S>(model.equal, Math.min(1 << 16, 4 * n));
-
-  const callsNode = new Int32Array(n);
-  const callsState: S[] = new Array<S>(n);
-  const callsHi = new Int32Array(n + 1); // max linearized id + 1, per stack depth
-  let depth = 0;
-  let state = model.init();
-
-  const best = new Int32Array(n);
-  let bestLen = 0;
-  let agree = 0; // best[0..agree) equals the current call stack's op ids
-  let stuck = -1;
-
-  let steps = 0;
-  let entry = next[0]!;
-  while (next[0] !== -1) {
-    if ((++steps & DEADLINE_EVERY) === 0 && deadline !== undefined && Date.now() > deadline) {
-      if (depth > bestLen) {
-        for (let i = agree; i < depth; i++) best[i] = nodeOp[callsNode[i]!]!;
-        bestLen = depth;
-        stuck = -1;
-      }
-      return { valid: 'unknown', best: best.slice(0, bestLen), stuck, steps, cacheSize: cache.size };
+  constructor(
+    private readonly model: Model<S, I, O>,
+    p: PreparedPartition,
+  ) {
+    const n = (this.n = p.inputs.length);
+    this.inputs = p.inputs as I[];
+    this.outputs = p.outputs as O[];
+    // ---- the linked list: node 0 is the head sentinel, nodes 1..2n the events in time order ----
+    const size = 2 * n + 1;
+    const next = (this.next = new Int32Array(size));
+    const prev = (this.prev = new Int32Array(size));
+    const nodeOp = (this.nodeOp = new Int32Array(size));
+    const match = (this.match = new Int32Array(size)); // call node -> its return node; -1 on return nodes
+    const ev = sortedEvents(p.call, p.ret);
+    const callNode = new Int32Array(n);
+    const retNode = new Int32Array(n);
+    for (let k = 1; k < size; k++) {
+      const code = ev[k - 1]!;
+      const id = code >> 1;
+      nodeOp[k] = id;
+      if (code & 1) {
+        retNode[id] = k;
+        match[k] = -1;
+      } else callNode[id] = k;
+      next[k] = k + 1 < size ? k + 1 : -1;
+      prev[k] = k - 1;
     }
-    const ret = match[entry]!;
-    if (ret !== -1) {
-      // A call: try to linearize this op next.
-      const id = nodeOp[entry]!;
-      const r = step(state, inputs[id]!, outputs[id]!);
-      if (!r[0]) {
-        entry = next[entry]!;
-        continue;
-      }
-      const ns = r[1];
-      const nzh = zh ^ zobrist[id]!;
-      const key = (nzh ^ Math.imul(hash(ns), 0x85ebca6b)) | 0;
-      const hi = callsHi[depth]! > id ? callsHi[depth]! : id + 1;
-      let keyArr: Int32Array;
-      let keyLen: number;
-      if (small) {
-        bits[id >> 5]! |= 1 << (id & 31);
-        keyArr = bits;
-        keyLen = bits.length;
-      } else {
-        // (hi, ids < hi not yet linearized): call nodes still in the list come in id order.
-        scratch[0] = hi;
-        keyLen = 1;
-        for (let k = next[0]!; k !== -1; k = next[k]!) {
-          if (match[k] === -1) continue;
-          const o = nodeOp[k]!;
-          if (o >= hi) break;
-          if (o !== id) scratch[keyLen++] = o;
+    next[0] = n === 0 ? -1 : 1;
+    prev[0] = -1;
+    match[0] = -1;
+    nodeOp[0] = -1;
+    for (let id = 0; id < n; id++) match[callNode[id]!] = retNode[id]!;
+
+    this.small = n <= SMALL_OPS;
+    this.bits = new Int32Array(this.small ? (n + 31) >>> 5 : 0);
+    this.scratch = new Int32Array(this.small ? 0 : n + 1);
+    this.zobrist = new Int32Array(n);
+    let seed = 0x9e3779b9 | 0;
+    for (let i = 0; i < n; i++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      this.zobrist[i] = seed;
+    }
+    this.cache = new VisitedSet<S>(model.equal, Math.min(1 << 16, 4 * n + 16));
+    this.callsNode = new Int32Array(n);
+    this.callsState = new Array<S>(n);
+    this.callsHi = new Int32Array(n + 1); // max linearized id + 1, per stack depth
+    this.best = new Int32Array(n);
+    this.state = model.init();
+    this.entry = next[0]!;
+    if (n === 0) this.outcome = { valid: true, best: new Int32Array(0), stuck: -1, steps: 0, cacheSize: 0 };
+  }
+
+  get done(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /** Stops the search for good: 'unknown', with the longest prefix found so far. */
+  abandon(): SearchOutcome {
+    if (this.outcome !== undefined) return this.outcome;
+    if (this.depth > this.bestLen) {
+      for (let i = this.agree; i < this.depth; i++) this.best[i] = this.nodeOp[this.callsNode[i]!]!;
+      this.bestLen = this.depth;
+      this.stuck = -1;
+    }
+    return (this.outcome = { valid: 'unknown', best: this.best.slice(0, this.bestLen), stuck: this.stuck, steps: this.steps, cacheSize: this.cache.size });
+  }
+
+  /** Runs up to `budget` more steps; the outcome once decided (or past the deadline), else undefined. */
+  run(budget: number, deadline?: number): SearchOutcome | undefined {
+    if (this.outcome !== undefined) return this.outcome;
+    const { next, prev, nodeOp, match, small, bits, scratch, zobrist, cache, callsNode, callsState, callsHi, best, inputs, outputs } = this;
+    const step = this.model.step;
+    const hash = this.model.hash ?? defaultHash;
+    let { zh, depth, state, bestLen, agree, stuck, steps, entry } = this;
+    const stopAt = steps + budget;
+    let result: SearchOutcome | undefined;
+    while (next[0] !== -1) {
+      if ((++steps & DEADLINE_EVERY) === 0) {
+        if (deadline !== undefined && Date.now() > deadline) {
+          Object.assign(this, { zh, depth, state, bestLen, agree, stuck, steps, entry });
+          return this.abandon();
         }
-        keyArr = scratch;
+        if (steps >= stopAt) break;
       }
-      if (!cache.add(key, keyArr, keyLen, ns)) {
+      const ret = match[entry]!;
+      if (ret !== -1) {
+        // A call: try to linearize this op next.
+        const id = nodeOp[entry]!;
+        const r = step(state, inputs[id]!, outputs[id]!);
+        if (!r[0]) {
+          entry = next[entry]!;
+          continue;
+        }
+        const ns = r[1];
+        const nzh = zh ^ zobrist[id]!;
+        const key = (nzh ^ Math.imul(hash(ns), 0x85ebca6b)) | 0;
+        const hi = callsHi[depth]! > id ? callsHi[depth]! : id + 1;
+        let keyArr: Int32Array;
+        let keyLen: number;
+        if (small) {
+          bits[id >> 5]! |= 1 << (id & 31);
+          keyArr = bits;
+          keyLen = bits.length;
+        } else {
+          // (hi, ids < hi not yet linearized): call nodes still in the list come in id order.
+          scratch[0] = hi;
+          keyLen = 1;
+          for (let k = next[0]!; k !== -1; k = next[k]!) {
+            if (match[k] === -1) continue;
+            const o = nodeOp[k]!;
+            if (o >= hi) break;
+            if (o !== id) scratch[keyLen++] = o;
+          }
+          keyArr = scratch;
+        }
+        if (!cache.add(key, keyArr, keyLen, ns)) {
+          if (small) bits[id >> 5]! &= ~(1 << (id & 31));
+          entry = next[entry]!;
+          continue;
+        }
+        callsNode[depth] = entry;
+        callsState[depth] = state;
+        if (agree === depth && depth < bestLen && best[depth] === id) agree = depth + 1;
+        depth++;
+        callsHi[depth] = hi;
+        zh = nzh;
+        state = ns;
+        // lift: unlink the call and its return
+        next[prev[entry]!] = next[entry]!;
+        prev[next[entry]!] = prev[entry]!; // a call always has a later node (its return)
+        next[prev[ret]!] = next[ret]!;
+        if (next[ret] !== -1) prev[next[ret]!] = prev[ret]!;
+        entry = next[0]!;
+      } else {
+        // A return: its op can no longer be placed; record the prefix and backtrack.
+        if (depth > bestLen) {
+          for (let i = agree; i < depth; i++) best[i] = nodeOp[callsNode[i]!]!;
+          bestLen = depth;
+          agree = depth;
+          stuck = nodeOp[entry]!;
+        }
+        if (depth === 0) {
+          if (bestLen === 0) stuck = nodeOp[entry]!;
+          result = { valid: false, best: best.slice(0, bestLen), stuck, steps, cacheSize: cache.size };
+          break;
+        }
+        depth--;
+        const ce = callsNode[depth]!;
+        const id = nodeOp[ce]!;
+        state = callsState[depth]!;
+        zh ^= zobrist[id]!;
         if (small) bits[id >> 5]! &= ~(1 << (id & 31));
-        entry = next[entry]!;
-        continue;
+        if (agree > depth) agree = depth;
+        // unlift, in reverse order of lift
+        const rn = match[ce]!;
+        next[prev[rn]!] = rn;
+        if (next[rn] !== -1) prev[next[rn]!] = rn;
+        next[prev[ce]!] = ce;
+        prev[next[ce]!] = ce;
+        entry = next[ce]!;
       }
-      callsNode[depth] = entry;
-      callsState[depth] = state;
-      if (agree === depth && depth < bestLen && best[depth] === id) agree = depth + 1;
-      depth++;
-      callsHi[depth] = hi;
-      zh = nzh;
-      state = ns;
-      // lift: unlink the call and its return
-      next[prev[entry]!] = next[entry]!;
-      prev[next[entry]!] = prev[entry]!; // a call always has a later node (its return)
-      next[prev[ret]!] = next[ret]!;
-      if (next[ret] !== -1) prev[next[ret]!] = prev[ret]!;
-      entry = next[0]!;
-    } else {
-      // A return: its op can no longer be placed; record the prefix and backtrack.
-      if (depth > bestLen) {
-        for (let i = agree; i < depth; i++) best[i] = nodeOp[callsNode[i]!]!;
-        bestLen = depth;
-        agree = depth;
-        stuck = nodeOp[entry]!;
-      }
-      if (depth === 0) {
-        if (bestLen === 0) stuck = nodeOp[entry]!;
-        return { valid: false, best: best.slice(0, bestLen), stuck, steps, cacheSize: cache.size };
-      }
-      depth--;
-      const ce = callsNode[depth]!;
-      const id = nodeOp[ce]!;
-      state = callsState[depth]!;
-      zh ^= zobrist[id]!;
-      if (small) bits[id >> 5]! &= ~(1 << (id & 31));
-      if (agree > depth) agree = depth;
-      // unlift, in reverse order of lift
-      const rn = match[ce]!;
-      next[prev[rn]!] = rn;
-      if (next[rn] !== -1) prev[next[rn]!] = rn;
-      next[prev[ce]!] = ce;
-      prev[next[ce]!] = ce;
-      entry = next[ce]!;
     }
+    if (result === undefined && next[0] === -1) {
+      const lin = new Int32Array(depth);
+      for (let i = 0; i < depth; i++) lin[i] = nodeOp[callsNode[i]!]!;
+      result = { valid: true, best: lin, stuck: -1, steps, cacheSize: cache.size };
+    }
+    Object.assign(this, { zh, depth, state, bestLen, agree, stuck, steps, entry });
+    if (result !== undefined) this.outcome = result;
+    return result;
   }
-  const lin = new Int32Array(depth);
-  for (let i = 0; i < depth; i++) lin[i] = nodeOp[callsNode[i]!]!;
-  return { valid: true, best: lin, stuck: -1, steps, cacheSize: cache.size };
+}
+
+/** Searches one partition to the end (or the deadline). */
+export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opts: SearchOptions = {}): SearchOutcome {
+  return new Search(model, p).run(Infinity, opts.deadline)!;
 }
