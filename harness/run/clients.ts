@@ -18,7 +18,9 @@ export function nodeClient(node: NodeHandle, net: Network, opTimeoutMs: number):
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    enableReadyCheck: false,
+    // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
+    // right after accepting (upstream down) as ready and then never reconnect.
+    enableReadyCheck: true,
     commandTimeout: opTimeoutMs,
     connectTimeout: Math.max(500, opTimeoutMs),
     retryStrategy: (times) => Math.min(50 * times, 500),
@@ -53,7 +55,9 @@ export function clusterClient(nodes: NodeHandle[], net: Network, opTimeoutMs: nu
         maxRetriesPerRequest: 0,
         commandTimeout: opTimeoutMs,
         connectTimeout: Math.max(500, opTimeoutMs),
-        enableReadyCheck: false,
+        // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
+    // right after accepting (upstream down) as ready and then never reconnect.
+    enableReadyCheck: true,
       },
       slotsRefreshTimeout: Math.max(1000, opTimeoutMs),
     },
@@ -72,7 +76,9 @@ export function adminClient(node: NodeHandle, net: Network, timeoutMs: number): 
     port: a.port,
     enableOfflineQueue: true,
     maxRetriesPerRequest: 2,
-    enableReadyCheck: false,
+    // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
+    // right after accepting (upstream down) as ready and then never reconnect.
+    enableReadyCheck: true,
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
     retryStrategy: (times) => (times > 5 ? null : 200),

@@ -63,7 +63,7 @@ export const CONFIG_DEFS: ConfigDef[] = [
   b('set-proc-title', 'yes', false),
   e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
   b('crash-log-enabled', 'yes'),
-  b('enable-debug-command', 'yes', false),
+  e('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
   // Memory
   m('maxmemory', '0'),
   e('maxmemory-policy', 'noeviction', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']),
@@ -83,7 +83,7 @@ export const CONFIG_DEFS: ConfigDef[] = [
   m('client-query-buffer-limit', '1gb'),
   { name: 'client-output-buffer-limit', kind: 'special', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true },
   // Encodings (used to emulate OBJECT ENCODING)
-  i('hash-max-listpack-entries', 128, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
+  i('hash-max-listpack-entries', 512, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
   i('hash-max-listpack-value', 64, 0, LONG_MAX, true, ['hash-max-ziplist-value']),
   i('list-max-listpack-size', -2, -5, INT_MAX, true, ['list-max-ziplist-size']),
   i('list-compress-depth', 0, 0, INT_MAX),

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
 import { client, rawExchange } from '../support/redis.js';
 
