@@ -96,6 +96,15 @@ export class RdbReader {
   }
 
   string(): string {
+    const b0 = this.buf[this.pos];
+    // Fast path for the common short raw string (6-bit length): no intermediate Buffer.
+    if (b0 !== undefined && b0 < 0x40) {
+      const end = this.pos + 1 + b0;
+      if (end > this.buf.length) throw new ShortRead();
+      const s = this.buf.toString('latin1', this.pos + 1, end);
+      this.pos = end;
+      return s;
+    }
     const b = this.blob();
     return b.toString('latin1', 0, b.length);
   }
@@ -530,22 +539,28 @@ export function rdbLoad(server: Server, buf: Buffer, opts: RdbLoadOptions = {}):
 
 /** Swap a parsed image in as the dataset. */
 export function installParsed(server: Server, parsed: RdbParseResult, clear = true): void {
-  // Check duplicates before touching anything (Redis refuses such a file).
-  const seen = server.dbs.map(() => new Set<string>());
-  for (const k of parsed.keys) {
-    const s = seen[k.db]!;
-    if (s.has(k.key)) throw new RdbError(`RDB has duplicated key '${k.key}' in DB ${k.db}`);
-    s.add(k.key);
-  }
+  // Keep the old contents so that a duplicated key (Redis refuses such a file) can roll back.
+  const saved = server.dbs.map((db) => ({ dict: db.dict, all: db.all, volatile: db.volatile }));
   if (clear) for (const db of server.dbs) db.clear();
   const now = server.refreshNow();
   for (const k of parsed.keys) {
+    const db = server.dbs[k.db]!;
+    if (db.dict.has(k.key)) {
+      if (clear) {
+        server.dbs.forEach((d, i) => {
+          d.dict = saved[i]!.dict;
+          d.all = saved[i]!.all;
+          d.volatile = saved[i]!.volatile;
+        });
+      }
+      throw new RdbError(`RDB has duplicated key '${k.key}' in DB ${k.db}`);
+    }
     const e = new Entry(k.key, k.value.type, k.value.value, now);
     e.expireAt = k.expireAt;
     e.big = k.value.big;
     if (k.idleSec >= 0) e.lru = now - k.idleSec * 1000;
     if (k.freq >= 0) e.lfu = k.freq;
-    server.dbs[k.db]!.insert(e);
+    db.insert(e);
   }
   server.touchAllWatched(null);
 }

@@ -230,7 +230,7 @@ describe('DUMP / RESTORE across servers', () => {
 
 describe('DEBUG RELOAD and INFO persistence', () => {
   it('DEBUG RELOAD keeps the data and INFO reports the saves', async () => {
-    const ours = await start('splitbrain');
+    const ours = await start('splitbrain', ['--enable-debug-command', 'yes']);
     await populate(ours.c);
     const before = await readAll(ours.c);
     expect(await ours.c.call('DEBUG', 'RELOAD')).toBe('OK');
@@ -246,3 +246,36 @@ describe('DEBUG RELOAD and INFO persistence', () => {
     expect(Math.abs(last - Date.now() / 1000)).toBeLessThan(5);
   });
 });
+
+describe('save points and the final save', () => {
+  it('a save point triggers a BGSAVE from the cron', async () => {
+    const ours = await start('splitbrain', ['--save', '1 2']);
+    await ours.c.set('a', '1');
+    await ours.c.set('b', '2');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(ours.s.output()).toContain('2 changes in 1 seconds. Saving...');
+    expect(ours.s.output()).toContain('Background saving terminated with success');
+    expect(existsSync(join(ours.s.dir, 'dump.rdb'))).toBe(true);
+    expect(await ours.c.info('persistence')).toMatch(/rdb_changes_since_last_save:0/);
+  });
+
+  it('SHUTDOWN and SIGTERM save when save points are configured; SHUTDOWN NOSAVE does not', async () => {
+    const a = await start('splitbrain', ['--save', '3600 1']);
+    await a.c.set('k', 'shutdown');
+    await a.c.shutdown().catch(() => undefined);
+    await new Promise<void>((r) => (a.s.proc.exitCode !== null ? r() : a.s.proc.once('exit', () => r())));
+    expect(a.s.output()).toContain('Saving the final RDB snapshot before exiting.');
+    const b = await start('splitbrain', ['--save', '3600 1'], a.s.dir);
+    expect(await b.c.get('k')).toBe('shutdown');
+    await b.c.set('k', 'sigterm');
+    await b.s.stop('SIGTERM');
+    const c = await start('splitbrain', ['--save', '3600 1'], a.s.dir);
+    expect(await c.c.get('k')).toBe('sigterm');
+    await c.c.set('k', 'nosave');
+    await c.c.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+    await new Promise<void>((r) => (c.s.proc.exitCode !== null ? r() : c.s.proc.once('exit', () => r())));
+    const d = await start('splitbrain', [], a.s.dir);
+    expect(await d.c.get('k')).toBe('sigterm');
+  });
+});
+
