@@ -1,64 +1,116 @@
 /**
- * The replication backlog: a ring buffer holding the last `size` bytes of the replication
- * stream, so a replica that reconnects can continue from its offset (PSYNC partial resync).
- * Offsets are Redis's: `offset` is the replication offset of the first byte held, which is
- * masterReplOffset - histlen + 1 (masterReplOffset + 1 while empty).
+ * The replication backlog, modelled on Redis 7.0's shared replication buffer: a list of blocks,
+ * trimmed by whole blocks from the head while the history without the first block would still
+ * be longer than repl-backlog-size. So, as in Redis 7.0, the history held (histlen) is between
+ * the configured size and size + one block, and a partial resync is possible exactly where it is
+ * with redis-server (block sizes follow Redis's rule and jemalloc's size classes, see blockSize).
+ *
+ * Offsets are Redis's: `offset` is the replication offset of the first byte held
+ * (masterReplOffset + 1 while empty).
  */
+
+/** Redis's replBufBlock header (refcount, id, repl_offset, size, used): 40 bytes on 64-bit. */
+const BLOCK_HEADER = 40;
+/** PROTO_REPLY_CHUNK_BYTES */
+const MIN_BLOCK = 16 * 1024;
+
+/** jemalloc 5 size class for an allocation of n bytes (4 classes per power of two above 128). */
+export function jemallocSizeClass(n: number): number {
+  if (n <= 8) return 8;
+  if (n <= 128) return Math.ceil(n / 16) * 16;
+  const lg = Math.floor(Math.log2(n - 1));
+  const base = 2 ** lg;
+  const step = base / 4;
+  return base + Math.ceil((n - base) / step) * step;
+}
+
+/** Usable bytes of a new block for an append of `len` bytes (feedReplicationBuffer's rule). */
+export function blockSize(len: number, backlogSize: number): number {
+  const limit = Math.max(Math.floor(backlogSize / 16), MIN_BLOCK);
+  const size = Math.min(Math.max(len, MIN_BLOCK), limit);
+  return jemallocSizeClass(size + BLOCK_HEADER) - BLOCK_HEADER;
+}
+
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number, len: number): number };
+
+interface Block {
+  buf: Latin1Buffer;
+  used: number;
+  /** Replication offset of the block's first byte. */
+  replOffset: number;
+}
+
 export class Backlog {
-  private buf: Latin1Buffer;
-  /** Where the next byte goes. */
-  private idx = 0;
-  /** Bytes of history held (≤ size). */
+  private blocks: Block[] = [];
+  /** Bytes of history held. */
   histlen = 0;
   /** Replication offset of the first byte held. */
   offset: number;
 
   constructor(
+    /** repl-backlog-size */
     public size: number,
     masterReplOffset: number,
   ) {
-    this.buf = Buffer.allocUnsafe(Math.max(1, size)) as Latin1Buffer;
     this.offset = masterReplOffset + 1;
+  }
+
+  /** Offset of the byte after the last one held. */
+  private get end(): number {
+    return this.offset + this.histlen;
   }
 
   /** Append stream bytes given as a latin1 string (one char per byte). */
   appendString(s: string): void {
-    const n = s.length;
-    if (n === 0) return;
-    const size = this.buf.length;
-    if (n >= size) {
-      this.buf.write(s.slice(n - size), 0, size, 'latin1');
-      this.idx = 0;
-    } else {
-      const first = Math.min(n, size - this.idx);
-      this.buf.write(first === n ? s : s.slice(0, first), this.idx, first, 'latin1');
-      if (first < n) this.buf.write(s.slice(first), 0, n - first, 'latin1');
-      this.idx = (this.idx + n) % size;
+    let pos = 0;
+    let added = false;
+    while (pos < s.length) {
+      let tail = this.blocks[this.blocks.length - 1];
+      if (!tail || tail.used === tail.buf.length) {
+        const n = blockSize(s.length - pos, this.size);
+        tail = { buf: Buffer.allocUnsafe(n) as Latin1Buffer, used: 0, replOffset: this.end };
+        this.blocks.push(tail);
+        added = true;
+      }
+      const copy = Math.min(tail.buf.length - tail.used, s.length - pos);
+      tail.buf.latin1Write(copy === s.length && pos === 0 ? s : s.slice(pos, pos + copy), tail.used, copy);
+      tail.used += copy;
+      pos += copy;
+      this.histlen += copy;
     }
-    this.advance(n);
+    if (added) this.trim();
   }
 
   /** Append stream bytes (a replica forwarding its master's stream verbatim). */
   appendBuffer(b: Buffer): void {
-    const n = b.length;
-    if (n === 0) return;
-    const size = this.buf.length;
-    if (n >= size) {
-      b.copy(this.buf, 0, n - size, n);
-      this.idx = 0;
-    } else {
-      const first = Math.min(n, size - this.idx);
-      b.copy(this.buf, this.idx, 0, first);
-      if (first < n) b.copy(this.buf, 0, first, n);
-      this.idx = (this.idx + n) % size;
+    let pos = 0;
+    let added = false;
+    while (pos < b.length) {
+      let tail = this.blocks[this.blocks.length - 1];
+      if (!tail || tail.used === tail.buf.length) {
+        const n = blockSize(b.length - pos, this.size);
+        tail = { buf: Buffer.allocUnsafe(n) as Latin1Buffer, used: 0, replOffset: this.end };
+        this.blocks.push(tail);
+        added = true;
+      }
+      const copy = Math.min(tail.buf.length - tail.used, b.length - pos);
+      b.copy(tail.buf, tail.used, pos, pos + copy);
+      tail.used += copy;
+      pos += copy;
+      this.histlen += copy;
     }
-    this.advance(n);
+    if (added) this.trim();
   }
 
-  private advance(n: number): void {
-    const end = this.offset + this.histlen + n; // offset of the byte after the last one
-    this.histlen = Math.min(this.buf.length, this.histlen + n);
-    this.offset = end - this.histlen;
+  /** Redis's incrementalTrimReplicationBacklog: drop head blocks not needed to hold `size` bytes. */
+  trim(): void {
+    while (this.histlen > this.size && this.blocks.length > 1) {
+      const first = this.blocks[0]!;
+      if (this.histlen - first.buf.length <= this.size) break;
+      this.blocks.shift();
+      this.histlen -= first.used;
+      this.offset = this.blocks[0]!.replOffset;
+    }
   }
 
   /** Whether the stream from replication offset `off` (the first byte wanted) is held. */
@@ -68,32 +120,19 @@ export class Backlog {
 
   /** The stream from replication offset `off` (inclusive) to the end, as a latin1 string. */
   readFrom(off: number): string {
-    const skip = off - this.offset;
-    const len = this.histlen - skip;
-    if (len <= 0) return '';
-    const size = this.buf.length;
-    // Index of the oldest byte held.
-    const start = (this.idx - this.histlen + size) % size;
-    const from = (start + skip) % size;
-    if (from + len <= size) return this.buf.latin1Slice(from, from + len);
-    return this.buf.latin1Slice(from, size) + this.buf.latin1Slice(0, len - (size - from));
+    let out = '';
+    for (const b of this.blocks) {
+      const bEnd = b.replOffset + b.used;
+      if (bEnd <= off) continue;
+      const from = Math.max(0, off - b.replOffset);
+      out += b.buf.latin1Slice(from, b.used);
+    }
+    return out;
   }
 
-  /** Change the capacity, keeping as much of the most recent history as fits. */
+  /** CONFIG SET repl-backlog-size: Redis enforces 16k at least, then trims to the new size. */
   resize(newSize: number): void {
-    newSize = Math.max(1, newSize);
-    if (newSize === this.buf.length) return;
-    const keep = Math.min(this.histlen, newSize);
-    const tail = this.readFrom(this.offset + this.histlen - keep);
-    const end = this.offset + this.histlen;
-    this.buf = Buffer.allocUnsafe(newSize) as Latin1Buffer;
-    this.size = newSize;
-    this.idx = 0;
-    this.histlen = 0;
-    this.offset = end - tail.length;
-    this.appendString(tail);
+    this.size = Math.max(newSize, MIN_BLOCK);
+    this.trim();
   }
 }
-
-/** Node's undocumented-but-stable fast latin1 decoder (also used by the RESP parser). */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };

@@ -1,0 +1,159 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import net from 'node:net';
+import type Redis from 'ioredis';
+import { SERVER_KINDS, startServer, type RunningServer, type ServerKind } from '../support/servers.js';
+import { freePort } from '../support/ports.js';
+import { client } from '../support/redis.js';
+import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWrites, startReplicaOf, whileStopped } from './helpers.js';
+
+let servers: RunningServer[] = [];
+let conns: Redis[] = [];
+let cleanups: (() => void)[] = [];
+function conn(port: number): Redis {
+  const r = client(port);
+  conns.push(r);
+  return r;
+}
+afterEach(async () => {
+  for (const f of cleanups) f();
+  cleanups = [];
+  for (const r of conns) r.disconnect();
+  conns = [];
+  for (const s of servers) {
+    try {
+      process.kill(s.pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
+    await s.stop();
+  }
+  servers = [];
+});
+
+const FAST = ['--repl-diskless-sync-delay', '0'];
+
+const chains: [ServerKind, ServerKind, ServerKind][] = [
+  ['redis', 'splitbrain', 'redis'],
+  ['splitbrain', 'splitbrain', 'splitbrain'],
+  ['splitbrain', 'redis', 'splitbrain'],
+];
+
+describe.each(chains)('chained replication %s → %s → %s', (mk, ak, bk) => {
+  it('the middle node forwards the stream verbatim: same offsets, same data, selected db kept across the sync', async () => {
+    const m = await startServer(mk, FAST);
+    servers.push(m);
+    const mr = conn(m.port);
+    await seed(mr);
+    const a = await startReplicaOf(ak, m.port, FAST);
+    servers.push(a);
+    const ar = conn(a.port);
+    await caughtUp(mr, ar);
+    // The stream's selected db is 3 when B syncs: B must apply the next db-3 write (no SELECT) in db 3.
+    await mr.select(3);
+    await mr.set('in-db3', '1');
+    await caughtUp(mr, ar);
+    const b = await startReplicaOf(bk, a.port, FAST);
+    servers.push(b);
+    const br = conn(b.port);
+    await caughtUp(ar, br);
+    await mr.set('in-db3-after', '2');
+    await mr.select(0);
+    for (let i = 0; i < 3; i++) await liveWrites(mr, i);
+    await caughtUp(mr, ar);
+    await caughtUp(ar, br);
+    const mi = await info(mr, 'replication');
+    const bi = await info(br, 'replication');
+    expect(bi['master_repl_offset']).toBe(mi['master_repl_offset']);
+    expect(bi['master_replid']).toBe(mi['master_replid']);
+    expect(expectSameData(await snapshot(mr), await snapshot(br))).toEqual([]);
+    // The middle node loses its master briefly: partial resync, B stays attached (same history).
+    const syncsBefore = (await info(mr, 'stats'))['sync_partial_ok'];
+    await ar.call('client', 'kill', 'type', 'master');
+    await liveWrites(mr, 10);
+    await waitFor('a partial resync', async () => (await info(mr, 'stats'))['sync_partial_ok'] === String(Number(syncsBefore) + 1));
+    await caughtUp(mr, ar);
+    await caughtUp(ar, br);
+    expect((await info(ar, 'stats'))['sync_full']).toBe('1');
+    // B reconnects to A with a partial resync.
+    await ar.call('client', 'kill', 'type', 'replica');
+    await liveWrites(mr, 11);
+    await waitFor('b partial resync', async () => (await info(ar, 'stats'))['sync_partial_ok'] === '1');
+    await caughtUp(mr, ar);
+    await caughtUp(ar, br);
+    expect(expectSameData(await snapshot(mr), await snapshot(br))).toEqual([]);
+    expect((await info(br, 'replication'))['master_repl_offset']).toBe((await info(mr, 'replication'))['master_repl_offset']);
+  });
+});
+
+describe.each(SERVER_KINDS)('link liveness on %s', (kind) => {
+  it('repl-timeout on both sides; bind-source-addr is the source address of the link', async () => {
+    const opts = [...FAST, '--repl-timeout', '2', '--repl-ping-replica-period', '1'];
+    // protected-mode no: redis-server only treats exactly 127.0.0.1 and ::1 as local.
+    const m = await startServer(kind, [...opts, '--protected-mode', 'no']);
+    servers.push(m);
+    const mr = conn(m.port);
+    const r = await startReplicaOf(kind, m.port, [...opts, '--bind-source-addr', '127.0.0.2']);
+    servers.push(r);
+    const rr = conn(r.port);
+    await caughtUp(mr, rr);
+    await waitFor('online', async () => /^ip=127\.0\.0\.2,/.test((await info(mr, 'replication'))['slave0'] ?? ''));
+    // Master stopped: the replica notices the silence after repl-timeout.
+    await whileStopped(m, async () => {
+      const t0 = Date.now();
+      await waitFor('replica sees master timeout', async () => !(await linkUp(rr)), 10000, 100);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    });
+    await waitFor('relinked', () => linkUp(rr), 15000);
+    // Replica stopped: the master drops it after repl-timeout without ACKs.
+    await whileStopped(r, async () => {
+      await waitFor('master drops replica', async () => (await info(mr, 'replication'))['connected_slaves'] === '0', 10000, 100);
+    });
+    await waitFor('replica back', async () => (await info(mr, 'replication'))['connected_slaves'] === '1', 15000);
+    await mr.set('after', '1');
+    await caughtUp(mr, rr);
+    expect(await rr.get('after')).toBe('1');
+  });
+});
+
+describe('route: outgoing replication links go through the configured proxy', () => {
+  it('connects to the proxy address and survives the proxy cutting the link', async () => {
+    const m = await startServer('splitbrain', FAST);
+    servers.push(m);
+    const mr = conn(m.port);
+    await mr.set('k', 'v');
+    const proxyPort = await freePort();
+    const sockets = new Set<net.Socket>();
+    let accepted = 0;
+    const proxy = net.createServer((inbound) => {
+      accepted++;
+      const out = net.connect(m.port, '127.0.0.1');
+      sockets.add(inbound).add(out);
+      inbound.pipe(out).pipe(inbound);
+      const close = () => {
+        inbound.destroy();
+        out.destroy();
+      };
+      inbound.on('error', close).on('close', close);
+      out.on('error', close).on('close', close);
+    });
+    await new Promise<void>((res) => proxy.listen(proxyPort, '127.0.0.1', () => res()));
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+      proxy.close();
+    });
+    const r = await startReplicaOf('splitbrain', m.port, ['--route', `127.0.0.1:${m.port}=127.0.0.1:${proxyPort}`]);
+    servers.push(r);
+    const rr = conn(r.port);
+    await caughtUp(mr, rr);
+    expect(accepted).toBe(1);
+    expect(await rr.get('k')).toBe('v');
+    // The INFO still names the real master.
+    expect((await info(rr, 'replication'))['master_port']).toBe(String(m.port));
+    for (const s of sockets) s.destroy();
+    await mr.set('k2', 'v2');
+    await waitFor('reconnected via proxy', async () => accepted === 2 && (await linkUp(rr)));
+    await caughtUp(mr, rr);
+    expect(await rr.get('k2')).toBe('v2');
+    expect((await info(mr, 'stats'))['sync_partial_ok']).toBe('1');
+  });
+});
