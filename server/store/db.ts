@@ -19,6 +19,12 @@ export interface DbHooks {
   touchEntry?: (e: Entry) => void;
 }
 
+/** Global insertion counter behind Entry.seq (global so SWAPDB keeps every dict's order monotonic). */
+let seqCounter = 0;
+export function currentSeq(): number {
+  return seqCounter;
+}
+
 /** One logical database (SELECT n): the dict plus sampling arrays for random access. */
 export class Db {
   dict = new Map<string, Entry>();
@@ -89,6 +95,8 @@ export class Db {
     const old = this.dict.get(key);
     if (old !== undefined) this.unlinkEntry(old);
     const e = new Entry<T>(key, type, value, this.hooks.now());
+    // Overwriting keeps the key's place in the Map's iteration order, so it keeps its seq.
+    e.seq = old !== undefined ? old.seq : ++seqCounter;
     e.pos = this.all.length;
     this.all.push(e);
     this.dict.set(key, e);
@@ -99,6 +107,7 @@ export class Db {
   insert(e: Entry): void {
     const old = this.dict.get(e.key);
     if (old !== undefined) this.unlinkEntry(old);
+    e.seq = old !== undefined ? old.seq : ++seqCounter;
     e.pos = this.all.length;
     this.all.push(e);
     e.vpos = -1;

@@ -31,6 +31,11 @@ export class Entry<T extends RType = RType> {
   pos = -1;
   /** Index in Db.volatile, or -1. */
   vpos = -1;
+  /**
+   * Position of the key in its dict's iteration order (monotonic, global): SCAN stops at keys
+   * inserted after the iteration started, so a full SCAN terminates even under constant inserts.
+   */
+  seq = 0;
   /** Sticky "converted to the big encoding" flag, for OBJECT ENCODING emulation. */
   big = false;
 

@@ -13,6 +13,7 @@
  * Small collections in a compact encoding (listpack/intset) are returned whole with cursor 0,
  * as Redis does.
  */
+import { currentSeq } from './db.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { Entry, RType } from './entry.js';
@@ -30,6 +31,12 @@ export interface ScanSource {
   value?: (k: string) => string;
   /** Return everything at once with cursor 0 (compact encodings). */
   all?: boolean;
+  /**
+   * Keyspace only: the insertion seq of a key (Entry.seq) and the seq at the start of the
+   * iteration; keys inserted later are not owed to the caller, and stopping there bounds the walk.
+   */
+  seqOf?: (k: string) => number | undefined;
+  startSeq?: number;
   /** Keyspace only: filter by type and drop expired keys. */
   db?: { typeOf: (k: string) => string | null };
 }
@@ -39,6 +46,8 @@ interface CursorState {
   it: Iterator<string>;
   /** The element read ahead to learn whether the iteration ended; validated when emitted. */
   pending: string | undefined;
+  /** Keyspace: Entry.seq when the iteration started (see ScanSource.seqOf). */
+  startSeq: number;
 }
 
 const MAX_CURSORS = 4096;
@@ -154,7 +163,9 @@ export function scanGeneric(c: Client, argv: string[], cursor: string, optStart:
   } else {
     const table = tableOf(c.server);
     let st = cursor === '0' ? undefined : table.take(cursor, coll);
-    if (st === undefined) st = { coll, it: coll.keys(), pending: undefined };
+    if (st === undefined) st = { coll, it: coll.keys(), pending: undefined, startSeq: src.startSeq ?? Infinity };
+    const seqOf = src.seqOf;
+    const isNew = (k: string) => seqOf !== undefined && (seqOf(k) ?? 0) > st!.startSeq;
     // Examine up to COUNT elements, then read one ahead to know whether we are done.
     const batch: string[] = [];
     let done = false;
@@ -164,7 +175,8 @@ export function scanGeneric(c: Client, argv: string[], cursor: string, optStart:
     }
     while (batch.length < opts.count) {
       const r = st.it.next();
-      if (r.done) {
+      // Insertion order: once a key newer than the iteration shows up, all that follow are newer.
+      if (r.done || isNew(r.value)) {
         done = true;
         break;
       }
@@ -173,7 +185,7 @@ export function scanGeneric(c: Client, argv: string[], cursor: string, optStart:
     if (!done) {
       // Skip entries deleted since; the look-ahead itself is re-validated on the next call.
       const r = st.it.next();
-      if (r.done) done = true;
+      if (r.done || isNew(r.value)) done = true;
       else st.pending = r.value;
     }
     for (const k of batch) if (has(k)) emit(k);
@@ -191,6 +203,8 @@ export function scanKeys(c: Client, argv: string[]): void {
   const db = c.db;
   scanGeneric(c, argv, cursor, 2, {
     coll: db.dict,
+    seqOf: (k) => db.dict.get(k)?.seq,
+    startSeq: currentSeq(),
     db: {
       typeOf: (k) => {
         const e = db.lookup(k, true);
