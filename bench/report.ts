@@ -1,0 +1,65 @@
+/**
+ * bench:report — screenshots of a valid and an invalid report (bench/results/report-*.png) and the
+ * load time of a report of a 100k-op history in headless Chromium (bench/results/report.json).
+ * Histories are generated (reports/testing/fixtures.ts) and judged by the real checkers.
+ */
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkRun } from '../harness/run/check.js';
+import { writeReport } from '../reports/report.js';
+import { SET_SPECS, setHistory, storeRun } from '../reports/testing/fixtures.js';
+import { launchChromium } from '../reports/testing/browser.js';
+
+const out = join(process.cwd(), 'bench', 'results');
+mkdirSync(out, { recursive: true });
+const store = mkdtempSync(join(tmpdir(), 'splitbrain-bench-report-'));
+
+async function make(ops: number, lose: number, ts: string, failoverMs = 1500): Promise<{ dir: string; genMs: number; bytes: number }> {
+  const { history } = setHistory({ ops, lose, seed: 11, xss: lose > 0, failoverMs });
+  const dir = await storeRun(history, SET_SPECS, checkRun, { storeRoot: store, ts });
+  const t0 = performance.now();
+  await writeReport(dir);
+  return { dir, genMs: Math.round(performance.now() - t0), bytes: statSync(join(dir, 'report.html')).size };
+}
+
+const valid = await make(6000, 0, '20260101T000000Z');
+const invalid = await make(6000, 3, '20260102T000000Z', 2500);
+const big = await make(50_000, 2, '20260103T000000Z'); // 50k client ops = 100k history entries
+
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+const errors: string[] = [];
+page.on('console', (m) => {
+  if (m.type() === 'error') errors.push(m.text());
+});
+page.on('pageerror', (e) => errors.push(e.message));
+for (const [name, r] of [['valid', valid], ['invalid', invalid]] as const) {
+  await page.goto(pathToFileURL(join(r.dir, 'report.html')).href);
+  await page.waitForSelector('#ex-rows .ex-row');
+  await page.screenshot({ path: join(out, `report-${name}.png`), fullPage: true });
+}
+// Load time: navigation start until the explorer's rows exist (the last thing rendered).
+const loads: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(join(big.dir, 'report.html')).href);
+  await page.waitForSelector('#ex-rows .ex-row');
+  loads.push(Math.round(performance.now() - t0));
+}
+await page.screenshot({ path: join(out, 'report-100k.png') });
+await browser.close();
+const result = {
+  date: new Date().toISOString(),
+  historyOps: 100_000,
+  reportBytes: big.bytes,
+  generateMs: big.genMs,
+  loadMs: loads,
+  loadMsMedian: [...loads].sort((a, b) => a - b)[1],
+  consoleErrors: errors,
+  screenshots: ['report-valid.png', 'report-invalid.png', 'report-100k.png'],
+};
+writeFileSync(join(out, 'report.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(JSON.stringify(result, null, 2));
+if (errors.length) process.exitCode = 1;

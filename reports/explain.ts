@@ -1,0 +1,238 @@
+/**
+ * Turning checker results into what a person reads first: one headline per question ("did we lose
+ * data, when, under which fault"), one summary line per checker, and every anomaly as a sentence
+ * with the op indices to link. The sentences come from the checkers; only set-full and the
+ * linearizable checker, which return data rather than sentences, are put into words here.
+ */
+import type { CheckerResult, Validity } from '../checkers/history/types.js';
+import type { LostWritesResult, LostWrite } from '../checkers/lost-writes/index.js';
+import type { SetFullResult, ElementOutcome } from '../checkers/set-full/index.js';
+import type { WaitResult } from '../checkers/wait/index.js';
+import type { MinReplicasResult } from '../checkers/min-replicas/index.js';
+import type { CounterResult } from '../checkers/counter/index.js';
+import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
+import type { PerfResult } from '../checkers/perf/index.js';
+import type { StatsResult } from '../checkers/stats/index.js';
+import type { LinearizableResult } from '../checkers/linearizable/checker.js';
+import type { ResultsFile, Verdict } from './types.js';
+
+export interface ExplainedAnomaly {
+  checker: string;
+  kind: string;
+  /** Expected by design (e.g. a loss inside a fault's allowed window): listed, but not a failure. */
+  expected: boolean;
+  message: string;
+  /** op.index values to link to. */
+  ops: number[];
+}
+
+const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 'set-full', 'counter'];
+
+/** Anomalies kept per checker in reports (the counts stay exact; the rest is in results.json). */
+export const MAX_ANOMALIES_PER_CHECKER = 500;
+
+const keyName = (k: string): string => (k === '' ? '(single key)' : k);
+const val = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+function setElementOps(e: ElementOutcome): number[] {
+  return [e.addIndex, e.knownIndex, e.lastPresentIndex, e.lastAbsentIndex].filter((x): x is number => typeof x === 'number');
+}
+
+function lostWriteAnomaly(checker: string, lw: LostWrite): ExplainedAnomaly {
+  return { checker, kind: `lost-write (${lw.ack})`, expected: lw.expected, message: lw.message, ops: lw.ops };
+}
+
+/** Every anomaly of every checker, anomalous ones first, then expected-by-design ones. */
+export function explainAnomalies(results: ResultsFile | null): { anomalies: ExplainedAnomaly[]; truncated: number } {
+  const out: ExplainedAnomaly[] = [];
+  let truncated = 0;
+  const seen = new Set<string>();
+  const push = (a: ExplainedAnomaly, list: ExplainedAnomaly[]): void => {
+    // wait re-reports WAIT-acknowledged losses that lost-writes lists already.
+    const id = `${a.message}\u0000${a.ops.join(',')}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    list.push(a);
+  };
+  for (const [name, r] of Object.entries(results?.checkers ?? {})) {
+    const list: ExplainedAnomaly[] = [];
+    if (typeof r.error === 'string') push({ checker: name, kind: 'checker-error', expected: false, message: `the ${name} checker failed: ${r.error}`, ops: [] }, list);
+    switch (name) {
+      case 'lost-writes': {
+        const lw = r as LostWritesResult;
+        for (const w of lw.lostWrites ?? []) push(lostWriteAnomaly(name, w), list);
+        for (const a of lw.anomalies ?? []) if (a.kind !== 'lost-write') push({ checker: name, kind: a.kind, expected: false, message: a.message, ops: a.ops }, list);
+        break;
+      }
+      case 'wait': {
+        const w = r as WaitResult;
+        for (const v of w.violations ?? []) push({ checker: name, kind: v.kind, expected: false, message: v.message, ops: v.ops }, list);
+        for (const l of w.waitAckedLosses ?? []) push(lostWriteAnomaly(name, l), list);
+        break;
+      }
+      case 'min-replicas': {
+        const m = r as MinReplicasResult;
+        for (const v of m.violations ?? []) push({ checker: name, kind: v.kind, expected: false, message: v.message, ops: v.ops }, list);
+        break;
+      }
+      case 'set-full': {
+        const s = r as SetFullResult;
+        for (const e of s.lost ?? []) {
+          push({
+            checker: name,
+            kind: 'lost-element',
+            expected: false,
+            message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}`,
+            ops: setElementOps(e),
+          }, list);
+        }
+        for (const e of s.stale ?? []) {
+          push({
+            checker: name,
+            kind: 'stale-read',
+            // Stale reads only fail set-full in linearizable mode; otherwise they are information.
+            expected: s.valid !== false || (s.lostCount ?? 0) > 0,
+            message: `element ${val(e.element)} of set ${keyName(e.key)} was missing from the read at op ${e.lastAbsentIndex ?? '?'} after it was known (op ${e.knownIndex ?? '?'}): a stale read, visible to every read ${e.stableLatencyMs ?? '?'} ms after it became known`,
+            ops: setElementOps(e),
+          }, list);
+        }
+        for (const u of s.unexpected ?? []) push({ checker: name, kind: 'unexpected-element', expected: false, message: `the read at op ${u.readIndex} returned ${val(u.element)} in set ${keyName(u.key)}, which no add had written before it`, ops: [u.readIndex] }, list);
+        for (const d of s.duplicated ?? []) push({ checker: name, kind: 'duplicated-element', expected: false, message: `the read at op ${d.readIndex} listed ${val(d.element)} ${d.count} times in set ${keyName(d.key)}`, ops: [d.readIndex] }, list);
+        break;
+      }
+      case 'counter': {
+        const c = r as CounterResult;
+        for (const e of c.errors ?? []) push({ checker: name, kind: 'counter-out-of-bounds', expected: false, message: e.message, ops: [e.invokeIndex, e.index] }, list);
+        break;
+      }
+      case 'linearizable': {
+        const l = r as LinearizableResult;
+        for (const p of l.partitions ?? []) {
+          if (p.valid === true) continue;
+          const prefix = p.longestLinearizable[0] ?? [];
+          const stuck = p.stuckAt;
+          const desc = stuck !== undefined ? p.ops?.find((o) => o.index === stuck)?.description : undefined;
+          const msg =
+            p.valid === false
+              ? `key ${keyName(p.key)} is not linearizable: after a linearizable prefix of ${prefix.length} of ${p.opCount} ops, ${stuck !== undefined ? `op ${stuck}${desc ? ` (${desc})` : ''} cannot be placed in any order consistent with the model` : 'no op can be placed'}; ${plural(p.nonLinearizable.length, 'op')} left over`
+              : `key ${keyName(p.key)} is undecided: the search ran out of time after a prefix of ${prefix.length} of ${p.opCount} ops`;
+          const ops = stuck !== undefined ? [stuck, ...prefix.slice(-2)] : prefix.slice(-1);
+          push({ checker: name, kind: p.valid === false ? 'non-linearizable' : 'undecided', expected: false, message: msg, ops }, list);
+        }
+        break;
+      }
+      case 'log-patterns': {
+        const lp = r as LogPatternsResult;
+        for (const m of lp.matches ?? []) push({ checker: name, kind: m.pattern, expected: false, message: `${m.node} ${m.file}:${m.line}: ${m.pattern}: ${m.text.slice(0, 300)}`, ops: [] }, list);
+        break;
+      }
+    }
+    list.sort((a, b) => Number(a.expected) - Number(b.expected));
+    if (list.length > MAX_ANOMALIES_PER_CHECKER) {
+      truncated += list.length - MAX_ANOMALIES_PER_CHECKER;
+      list.length = MAX_ANOMALIES_PER_CHECKER;
+    }
+    out.push(...list);
+  }
+  // Stable sort: anomalies before expected ones, the checkers that explain losses best first.
+  const rank = (c: string): number => {
+    const i = CHECKER_ORDER.indexOf(c);
+    return i < 0 ? CHECKER_ORDER.length : i;
+  };
+  out.sort((a, b) => Number(a.expected) - Number(b.expected) || rank(a.checker) - rank(b.checker));
+  return { anomalies: out, truncated };
+}
+
+const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/** One line per checker: what it looked at and what it found. */
+export function summarizeChecker(name: string, r: CheckerResult): string {
+  if (typeof r.error === 'string') return `failed: ${r.error}`;
+  switch (name) {
+    case 'lost-writes': {
+      const lw = r as LostWritesResult;
+      const kinds = (['plain', 'wait', 'min-replicas'] as const)
+        .filter((k) => (lw.byAck?.[k]?.acknowledged ?? 0) > 0)
+        .map((k) => `${k} ${lw.byAck[k].lost}/${lw.byAck[k].acknowledged} lost`);
+      return `${lw.acknowledged} acknowledged writes, ${lw.lost} lost (${lw.lostAnomalous} anomalous, ${lw.lostExpected} expected by design)${kinds.length ? `: ${kinds.join(', ')}` : ''}; ${lw.recovered} indeterminate writes survived${lw.unchecked ? `; ${lw.unchecked} unchecked (no final read)` : ''}`;
+    }
+    case 'set-full': {
+      const s = r as SetFullResult;
+      return `${s.attemptCount} elements added: ${s.stableCount} stable, ${s.lostCount} lost, ${s.neverReadCount} never read, ${s.staleCount} stale${s.unexpectedCount ? `, ${s.unexpectedCount} unexpected` : ''}${s.duplicatedCount ? `, ${s.duplicatedCount} duplicated` : ''}`;
+    }
+    case 'linearizable': {
+      const l = r as LinearizableResult;
+      return `model ${l.model}: ${l.opCount} ops in ${l.partitionCount} keys${l.invalidKeys.length ? `; not linearizable: ${l.invalidKeys.map(keyName).join(', ')}` : ''}${l.unknownKeys.length ? `; undecided: ${l.unknownKeys.map(keyName).join(', ')}` : ''}${l.timedOut ? ' (time limit reached)' : ''}`;
+    }
+    case 'wait': {
+      const w = r as WaitResult;
+      return `${w.waitCount} WAITs (${w.ok} ok, ${w.fail} fail, ${w.info} info), ${w.waitAckedWrites} WAIT-acknowledged writes, ${w.waitAckedLost} lost (${w.waitAckedLostAnomalous} anomalous); ${plural(w.violations?.length ?? 0, 'violation')}`;
+    }
+    case 'min-replicas': {
+      const m = r as MinReplicasResult;
+      return `${plural(m.windows?.length ?? 0, 'isolation window')} measured, ${m.noreplicasCount} NOREPLICAS writes; ${plural(m.violations?.length ?? 0, 'violation')}`;
+    }
+    case 'counter': {
+      const c = r as CounterResult;
+      return `${c.reads?.length ?? 0} reads checked against their bounds; ${plural(c.errors?.length ?? 0, 'read')} out of bounds`;
+    }
+    case 'stats': {
+      const s = r as StatsResult;
+      return `${s.count} client ops: ${s.okCount} ok, ${s.failCount} fail, ${s.infoCount} info`;
+    }
+    case 'perf': {
+      const p = r as PerfResult;
+      const q = Object.values(p.latency ?? {})
+        .map((t) => t.ok)
+        .filter((x) => x !== undefined);
+      const p50 = q.length ? Math.max(...q.map((x) => x!.quantiles['0.5'] ?? 0)) : null;
+      const p99 = q.length ? Math.max(...q.map((x) => x!.quantiles['0.99'] ?? 0)) : null;
+      return `ok latency p50 ≤ ${p50 ?? '—'} ms, p99 ≤ ${p99 ?? '—'} ms; availability ${pct(p.availability?.overall?.availability)} overall, ${pct(p.availability?.outsideFaults?.availability)} outside faults`;
+    }
+    case 'log-patterns': {
+      const lp = r as LogPatternsResult;
+      return `${lp.filesScanned} node logs scanned, ${plural(lp.count, 'match')}${lp.count ? `: ${Object.entries(lp.byPattern).map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}`;
+    }
+    default:
+      return `valid: ${String(r.valid)}`;
+  }
+}
+
+export function validWord(v: Validity): 'valid' | 'invalid' | 'unknown' {
+  return v === true ? 'valid' : v === false ? 'invalid' : 'unknown';
+}
+
+/** The sentences at the top of a report: the verdict's reasons, data loss first. */
+export function headline(verdict: Verdict, results: ResultsFile | null, error: string | null): string[] {
+  if (verdict === 'crashed') {
+    const first = (error ?? 'the run did not finish').split('\n').find((l) => l.trim() !== '') ?? '';
+    return [`The run itself failed before its history could be checked: ${first.trim()}`, 'Nothing was verified: a crashed run never counts as passed.'];
+  }
+  const lines: string[] = [];
+  const c = results?.checkers ?? {};
+  const lw = c['lost-writes'] as LostWritesResult | undefined;
+  if (lw && lw.byAck) {
+    if (lw.lost === 0) lines.push(`No acknowledged write was lost (${lw.acknowledged} acknowledged${lw.unchecked ? `, ${lw.unchecked} unchecked` : ''}).`);
+    else {
+      const kinds = (['plain', 'wait', 'min-replicas'] as const).filter((k) => lw.byAck[k].lost > 0).map((k) => `${lw.byAck[k].lost} ${k === 'plain' ? 'plain' : k === 'wait' ? 'WAIT' : 'min-replicas'}`);
+      const first = lw.lostWrites.find((w) => !w.expected) ?? lw.lostWrites[0];
+      const rel = first?.relativeToFaultS ?? null;
+      const near = first?.fault ? `${first.fault.f} of ${first.fault.nodes.join(', ') || 'the cluster'} at ${first.fault.startS.toFixed(2)} s` : '';
+      const when = first
+        ? ` First ${first.expected ? 'expected ' : ''}loss acknowledged at ${first.ackTimeS.toFixed(2)} s${first.fault ? (rel === null ? `, during ${near}` : rel >= 0 ? `, ${rel.toFixed(2)} s into ${near}` : `, ${(-rel).toFixed(2)} s before ${near}`) : ', with no fault nearby'}.`
+        : '';
+      lines.push(`Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window.${when}`);
+    }
+  }
+  const sf = c['set-full'] as SetFullResult | undefined;
+  if (sf && (sf.lostCount > 0 || sf.staleCount > 0)) lines.push(`set-full: ${plural(sf.lostCount, 'element')} lost, ${sf.staleCount} stale out of ${sf.attemptCount} added.`);
+  const lin = c['linearizable'] as LinearizableResult | undefined;
+  if (lin && lin.invalidKeys?.length) lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);
+  for (const [name, r] of Object.entries(c)) {
+    if (r.valid === false && !['lost-writes', 'set-full', 'linearizable'].includes(name)) lines.push(`${name}: ${summarizeChecker(name, r)}.`);
+    if (r.valid === 'unknown' && name !== 'perf') lines.push(`${name} could not decide: ${summarizeChecker(name, r)}.`);
+  }
+  if (lines.length === 0) lines.push(verdict === 'valid' ? 'Every checker passed.' : 'See the checkers below.');
+  return lines;
+}

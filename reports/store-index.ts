@@ -1,0 +1,158 @@
+/**
+ * store/index.html: every run in the store (store/<scenario>/<ts>/), filterable, with trends per
+ * scenario over time (verdicts, lost writes per ack kind, failover time, availability) and the
+ * suites (store/suites/<suite>/<ts>/). Regenerated after every run and suite; data comes from each
+ * run's metrics.json (results.json alone when a run has none), never from re-reading histories.
+ */
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { asset, inlineScript, jsonForScript } from './embed.js';
+import { loadRun } from './load.js';
+import { computeMetrics, type RunMetrics } from './metrics.js';
+import type { Verdict } from './types.js';
+
+export const SUITES_DIR = 'suites';
+
+export interface IndexRun {
+  scenario: string;
+  ts: string;
+  href: string;
+  verdict: Verdict;
+  target: string;
+  topology: string;
+  workload: string;
+  nemesis: string;
+  seed: number | null;
+  startedAt: string | null;
+  opCount: number;
+  lost: { plain: number; wait: number; 'min-replicas': number } | null;
+  lostAnomalous: number | null;
+  setLost: number | null;
+  failoverP50Ms: number | null;
+  failoverP95Ms: number | null;
+  unavailableMaxMs: number | null;
+  availability: number | null;
+}
+
+export interface IndexSuite {
+  name: string;
+  ts: string;
+  href: string;
+  counts: Record<string, number>;
+}
+
+const RUN_FILES = ['scenario.json', 'results.json', 'error.txt', 'history.jsonl'];
+
+/** A store holds `latest` (RunStore) or our index or a suites dir. */
+export function isStoreRoot(dir: string): boolean {
+  try {
+    lstatSync(join(dir, 'latest'));
+    return true;
+  } catch {
+    return existsSync(join(dir, SUITES_DIR)) || existsSync(join(dir, 'index.html'));
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Run directories of a store, oldest first. */
+export function listRunDirs(root: string): string[] {
+  const out: string[] = [];
+  if (!isDir(root)) return out;
+  for (const scen of readdirSync(root).sort()) {
+    if (scen === 'latest' || scen === SUITES_DIR || scen.startsWith('.')) continue;
+    const sd = join(root, scen);
+    if (!isDir(sd)) continue;
+    for (const ts of readdirSync(sd).sort()) {
+      const rd = join(sd, ts);
+      if (isDir(rd) && RUN_FILES.some((f) => existsSync(join(rd, f)))) out.push(rd);
+    }
+  }
+  return out;
+}
+
+const href = (root: string, p: string): string => relative(root, p).split(sep).map(encodeURIComponent).join('/');
+
+export async function collectIndex(root: string): Promise<{ runs: IndexRun[]; suites: IndexSuite[] }> {
+  const runs: IndexRun[] = [];
+  for (const dir of listRunDirs(root)) {
+    const run = await loadRun(dir, { history: false });
+    let m: RunMetrics | null = null;
+    try {
+      m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
+    } catch {
+      m = computeMetrics(run.verdict, run.results, null);
+    }
+    const s = run.scenario;
+    const lost = m.lostByAck ? { plain: m.lostByAck.plain.lost, wait: m.lostByAck.wait.lost, 'min-replicas': m.lostByAck['min-replicas'].lost } : null;
+    runs.push({
+      scenario: run.name,
+      ts: run.ts,
+      href: existsSync(join(dir, 'report.html')) ? href(root, join(dir, 'report.html')) : `${href(root, dir)}/`,
+      // The run's own files win over a stale metrics.json (a run re-checked after a crash).
+      verdict: run.verdict,
+      target: s?.target ?? '',
+      topology: s?.topology?.kind ?? '',
+      workload: s?.workload ?? '',
+      nemesis: s?.nemesis ?? '',
+      seed: typeof s?.seed === 'number' ? s.seed : null,
+      startedAt: s?.startedAt ?? null,
+      opCount: m.opCount,
+      lost,
+      lostAnomalous: m.lostByAck ? m.lostByAck.plain.lostAnomalous + m.lostByAck.wait.lostAnomalous + m.lostByAck['min-replicas'].lostAnomalous : null,
+      setLost: m.setLost,
+      failoverP50Ms: m.failover.p50Ms,
+      failoverP95Ms: m.failover.p95Ms,
+      unavailableMaxMs: m.unavailability.maxMs,
+      availability: m.availability.overall,
+    });
+  }
+  const suites: IndexSuite[] = [];
+  const sroot = join(root, SUITES_DIR);
+  if (isDir(sroot)) {
+    for (const name of readdirSync(sroot).sort()) {
+      if (!isDir(join(sroot, name))) continue;
+      for (const ts of readdirSync(join(sroot, name)).sort()) {
+        const f = join(sroot, name, ts, 'summary.json');
+        if (!existsSync(f)) continue;
+        try {
+          const sum = JSON.parse(readFileSync(f, 'utf8')) as { counts?: Record<string, number> };
+          suites.push({ name, ts, href: href(root, join(sroot, name, ts, 'summary.html')), counts: sum.counts ?? {} });
+        } catch {
+          /* a summary being written concurrently: listed next time */
+        }
+      }
+    }
+  }
+  return { runs, suites };
+}
+
+export function renderStoreIndex(data: { runs: IndexRun[]; suites: IndexSuite[]; generatedAt: string; root: string }): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="splitbrain reports">
+<title>splitbrain store</title>
+<style>${asset('report.css')}</style>
+<style>${asset('index.css')}</style>
+</head><body>
+<header class="verdict store"><div><h1>splitbrain store</h1><div class="sub" id="store-sub"></div></div></header>
+<main><div id="app"></div></main>
+<script type="application/json" id="index-data">${jsonForScript(data)}</script>
+<script>${inlineScript(asset('index.js'))}</script>
+</body></html>
+`;
+}
+
+/** Writes <root>/index.html and returns its path. */
+export async function writeStoreIndex(root: string): Promise<string> {
+  const { runs, suites } = await collectIndex(root);
+  const out = join(root, 'index.html');
+  writeFileSync(out, renderStoreIndex({ runs, suites, generatedAt: new Date().toISOString(), root }));
+  return out;
+}
