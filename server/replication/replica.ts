@@ -42,6 +42,8 @@ export class MasterLink {
   private mark: Buffer | null = null;
   private chunks: Buffer[] = [];
   private tail: Buffer = EMPTY;
+  /** Stream bytes of a transaction in progress (MULTI ... not yet EXEC), applied but not counted. */
+  private pendingTx: Buffer[] = [];
 
   constructor(public readonly rs: ReplState) {
     const server = rs.server;
@@ -367,7 +369,9 @@ export class MasterLink {
   /**
    * Apply every complete command of the stream. Offsets advance per applied command (REPLCONF
    * GETACK answers the offset before itself, as Redis), and the applied bytes are forwarded
-   * verbatim to our backlog and sub-replicas so chained offsets stay identical.
+   * verbatim to our backlog and sub-replicas so chained offsets stay identical. A transaction
+   * counts only once its EXEC ran (Redis's commandProcessed skips clients in MULTI): a link lost
+   * in the middle resumes from before its MULTI.
    */
   private applyStream(): void {
     const rs = this.rs;
@@ -375,26 +379,39 @@ export class MasterLink {
     const c = this.client!;
     const buf = this.buf;
     let pos = 0;
-    let fwdStart = 0;
+    // Start of the bytes processed but not yet committed to the offset.
+    let seg = 0;
+    const commit = (): void => {
+      let n = pos - seg;
+      if (this.pendingTx.length) {
+        this.pendingTx.push(buf.subarray(seg, pos));
+        const all = Buffer.concat(this.pendingTx);
+        this.pendingTx = [];
+        n = all.length;
+        forward(rs, all);
+      } else {
+        forward(rs, buf.subarray(seg, pos));
+      }
+      this.reploff += n;
+      seg = pos;
+    };
     while (pos < buf.length && !c.closed && this.phase === 'stream') {
       const b0 = buf[pos];
       if (b0 === 10 || (b0 === 13 && buf[pos + 1] === 10)) {
         // Out-of-band keepalive newline: not part of the offsets, not forwarded.
-        forward(rs, buf.subarray(fwdStart, pos));
+        if (pos > seg) this.pendingTx.push(buf.subarray(seg, pos));
         pos += b0 === 10 ? 1 : 2;
-        fwdStart = pos;
+        seg = pos;
         continue;
       }
       if (b0 === 13 && pos + 1 >= buf.length) break;
       if (b0 !== 42) {
         server.log.warning(`Protocol error from MASTER: unexpected byte '${String.fromCharCode(b0!)}' in the replication stream`);
-        forward(rs, buf.subarray(fwdStart, pos));
         server.closeClient(c);
         return;
       }
       const r = parseMultibulk(buf, pos);
       if (r === null) break;
-      const len = r.end - pos;
       // The master's commands see keys as they are: expiry is the master's decision.
       const hooks: DbHooks = server;
       hooks.applyingMasterStream = true;
@@ -404,9 +421,9 @@ export class MasterLink {
         hooks.applyingMasterStream = false;
       }
       pos = r.end;
-      this.reploff += len;
+      if (c.multi === null) commit();
     }
-    forward(rs, buf.subarray(fwdStart, pos));
+    if (pos > seg) this.pendingTx.push(buf.subarray(seg, pos));
     this.buf = (pos >= buf.length ? EMPTY : buf.subarray(pos)) as Latin1Buffer;
     c.out = '';
   }

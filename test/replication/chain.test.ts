@@ -157,3 +157,55 @@ describe('route: outgoing replication links go through the configured proxy', ()
     expect((await info(mr, 'stats'))['sync_partial_ok']).toBe('1');
   });
 });
+
+describe('a link lost inside a transaction of the stream', () => {
+  it('resumes from before MULTI: the transaction is applied exactly once', async () => {
+    const m = await startServer('redis', FAST);
+    servers.push(m);
+    const mr = conn(m.port);
+    await mr.set('n', '0');
+    const proxyPort = await freePort();
+    const sockets = new Set<net.Socket>();
+    let cutOnExec = false;
+    const proxy = net.createServer((inbound) => {
+      const out = net.connect(m.port, '127.0.0.1');
+      sockets.add(inbound).add(out);
+      inbound.pipe(out);
+      out.on('data', (d: Buffer) => {
+        const i = d.indexOf('EXEC');
+        if (cutOnExec && i >= 0) {
+          // Deliver MULTI and the queued commands, never the EXEC.
+          cutOnExec = false;
+          inbound.write(d.subarray(0, i - 8), () => {
+            inbound.destroy();
+            out.destroy();
+          });
+          return;
+        }
+        inbound.write(d);
+      });
+      const close = () => {
+        inbound.destroy();
+        out.destroy();
+      };
+      inbound.on('error', close).on('close', close);
+      out.on('error', close).on('close', close);
+    });
+    await new Promise<void>((res) => proxy.listen(proxyPort, '127.0.0.1', () => res()));
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+      proxy.close();
+    });
+    const r = await startReplicaOf('splitbrain', m.port, ['--route', `127.0.0.1:${m.port}=127.0.0.1:${proxyPort}`]);
+    servers.push(r);
+    const rr = conn(r.port);
+    await caughtUp(mr, rr);
+    cutOnExec = true;
+    await mr.multi().incr('n').incr('n').set('t', 'x').exec();
+    await waitFor('partial resync', async () => (await info(mr, 'stats'))['sync_partial_ok'] === '1');
+    await caughtUp(mr, rr);
+    expect(await rr.get('n')).toBe('2');
+    expect(await rr.get('t')).toBe('x');
+    expect((await info(rr, 'replication'))['master_repl_offset']).toBe((await info(mr, 'replication'))['master_repl_offset']);
+  });
+});
