@@ -2,7 +2,7 @@ import type { Server } from '../server.js';
 import { repl } from './state.js';
 import { feedOps, masterCron, replicaClosed } from './master.js';
 import { replicaCron, masterClientClosed } from './replica.js';
-import { checkCommand, refreshGoodReplicas } from './min-replicas.js';
+import { checkCommand, refreshGoodReplicas, minReplicasConfigChanged } from './min-replicas.js';
 import { waitClientClosed } from './wait.js';
 import { updateFailoverStatus } from './failover.js';
 import { infoReplication } from './info.js';
@@ -46,8 +46,9 @@ export function installReplication(server: Server): void {
   };
 
   server.config.onChange('repl-backlog-size', () => rs.backlog?.resize(rs.backlogSize()));
-  server.config.onChange('min-replicas-to-write', () => refreshGoodReplicas(rs));
-  server.config.onChange('min-replicas-max-lag', () => refreshGoodReplicas(rs));
+  minReplicasConfigChanged(rs);
+  server.config.onChange('min-replicas-to-write', () => minReplicasConfigChanged(rs));
+  server.config.onChange('min-replicas-max-lag', () => minReplicasConfigChanged(rs));
 
   server.infoSections.set('replication', () => infoReplication(rs));
 

@@ -48,7 +48,7 @@ export function infoReplication(rs: ReplState): string[] {
     );
   }
   lines.push(`connected_slaves:${rs.replicas.length}`);
-  if (cfg.int('min-replicas-to-write') && cfg.int('min-replicas-max-lag')) lines.push(`min_slaves_good_slaves:${rs.goodReplicas}`);
+  if (rs.minReplicasToWrite && rs.minReplicasMaxLag) lines.push(`min_slaves_good_slaves:${rs.goodReplicas}`);
   let id = 0;
   for (const l of rs.replicas) {
     const lag = l.state === 'online' ? Math.floor(Date.now() / 1000) - l.ackTime : 0;

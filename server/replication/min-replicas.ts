@@ -8,9 +8,8 @@ import type { ReplState } from './state.js';
  * refreshed every second, when replicas come and go, and on CONFIG SET; writes check the cache.
  */
 export function refreshGoodReplicas(rs: ReplState): void {
-  const cfg = rs.server.config;
-  const toWrite = cfg.int('min-replicas-to-write');
-  const maxLag = cfg.int('min-replicas-max-lag');
+  const toWrite = rs.minReplicasToWrite;
+  const maxLag = rs.minReplicasMaxLag;
   if (!toWrite || !maxLag) return;
   const now = rs.unixtime();
   let good = 0;
@@ -19,10 +18,15 @@ export function refreshGoodReplicas(rs: ReplState): void {
 }
 
 export function goodReplicasOk(rs: ReplState): boolean {
+  return rs.isReplica || !rs.minReplicasMaxLag || !rs.minReplicasToWrite || rs.goodReplicas >= rs.minReplicasToWrite;
+}
+
+/** Cache the two settings (read on every write) and recount, as Redis does on CONFIG SET. */
+export function minReplicasConfigChanged(rs: ReplState): void {
   const cfg = rs.server.config;
-  const toWrite = cfg.int('min-replicas-to-write');
-  const maxLag = cfg.int('min-replicas-max-lag');
-  return rs.isReplica || !maxLag || !toWrite || rs.goodReplicas >= toWrite;
+  rs.minReplicasToWrite = cfg.int('min-replicas-to-write');
+  rs.minReplicasMaxLag = cfg.int('min-replicas-max-lag');
+  refreshGoodReplicas(rs);
 }
 
 export const NOREPLICAS = '-NOREPLICAS Not enough good replicas to write.';
@@ -35,6 +39,8 @@ export const MASTERDOWN = "-MASTERDOWN Link with MASTER is down and replica-serv
  */
 export function checkCommand(rs: ReplState, c: Client, spec: CommandSpec, _argv: string[]): string | null {
   if (c.isMaster) return null;
+  // Fast path: a master without min-replicas and a normal client has nothing to check.
+  if (!rs.isReplica && !c.isReplica && !(rs.minReplicasToWrite && rs.minReplicasMaxLag)) return null;
   const flags = spec.flags;
   let isWrite = flags.includes('write');
   let isRead = flags.includes('readonly');

@@ -72,6 +72,9 @@ export class ReplState {
   /** Unix seconds since when there have been no replicas (repl-backlog-ttl). */
   noReplicasSince = Math.floor(Date.now() / 1000);
   goodReplicas = 0;
+  /** min-replicas-to-write / min-replicas-max-lag, cached (checked on every write). */
+  minReplicasToWrite = 0;
+  minReplicasMaxLag = 10;
   /** Clients blocked in WAIT, newest first (Redis adds at the list head). */
   waiting: Client[] = [];
   /** A full-sync RDB is being produced (Redis's BGSAVE child for replication). */

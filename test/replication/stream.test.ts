@@ -246,4 +246,24 @@ describe.each(SERVER_KINDS)('replication stream and protocol on %s', (kind) => {
     expect(await mr.get('k2')).toBe('v2');
     await expect(mr.set('x', '1')).rejects.toThrow('READONLY');
   });
+
+  it('masterauth/masteruser; REPLICAOF to the current master is a no-op; FAILOVER to any replica', async () => {
+    // The master gets masterauth too: after the failover it must authenticate to its new master.
+    const m = await startServer(kind, ['--repl-diskless-sync-delay', '0', '--requirepass', 's3cret', '--masterauth', 's3cret']);
+    servers.push(m);
+    const mr = conn(m.port);
+    await mr.call('auth', 's3cret');
+    await mr.set('k', 'v');
+    const rep = await startReplicaOf(kind, m.port, ['--masteruser', 'default', '--masterauth', 's3cret', '--repl-diskless-sync-delay', '0', '--requirepass', 's3cret']);
+    servers.push(rep);
+    const rr = conn(rep.port);
+    await rr.call('auth', 's3cret');
+    await caughtUp(mr, rr);
+    expect(await rr.get('k')).toBe('v');
+    expect(await rr.call('replicaof', '127.0.0.1', String(m.port))).toBe('OK Already connected to specified master');
+    expect(await mr.call('failover')).toBe('OK');
+    await waitFor('roles swapped', async () => (await rr.role())[0] === 'master' && (await mr.role())[0] === 'slave', 15000);
+    await waitFor('old master follows', () => info(mr, 'replication').then((i) => i['master_link_status'] === 'up' && i['master_port'] === String(rep.port)));
+    expect((await info(mr, 'replication'))['master_failover_state']).toBe('no-failover');
+  });
 });
