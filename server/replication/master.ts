@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { PropagatedOp } from '../server.js';
 import { parseLL } from '../util/numbers.js';
+import { parseMemory } from '../config/config.js';
 import { randomHex } from '../server.js';
 import { rdbSaveStream } from './persist.js';
 import { repl, replicaIp, replicaPort, type ReplState, type ReplicaLink } from './state.js';
@@ -30,7 +31,56 @@ export function feedStream(rs: ReplState, s: string): void {
   }
   for (const link of rs.replicas) {
     if (link.state === 'online' && !link.startOnAck) link.client.addReplyRaw(s);
-    else if (link.fullResyncSent) link.pending.push(s);
+    else if (link.fullResyncSent) {
+      link.pending.push(s);
+      link.pendingBytes += s.length;
+    }
+  }
+  checkOutputLimits(rs);
+}
+
+/** client-output-buffer-limit for the replica class: [hard, soft, soft seconds] in bytes/seconds. */
+function replicaBufferLimits(rs: ReplState): [number, number, number] {
+  const p = rs.server.config.get('client-output-buffer-limit').trim().split(/\s+/);
+  for (let k = 0; k + 3 < p.length; k += 4) {
+    const cls = p[k]!.toLowerCase();
+    if (cls === 'slave' || cls === 'replica') return [parseMemory(p[k + 1]!) ?? 0, parseMemory(p[k + 2]!) ?? 0, Number(p[k + 3])];
+  }
+  return [256 * 1024 * 1024, 64 * 1024 * 1024, 60];
+}
+
+/** Bytes queued for a replica and not yet handed to the kernel. */
+function queuedBytes(l: ReplicaLink): number {
+  return l.client.out.length + (l.client.socket?.writableLength ?? 0) + l.pendingBytes;
+}
+
+/**
+ * Redis closes a replica whose output buffer passes the hard limit, or stays above the soft one
+ * for the soft seconds (a stopped or partitioned replica must not eat the master's memory).
+ */
+export function checkOutputLimits(rs: ReplState): void {
+  if (rs.replicas.length === 0) return;
+  let limits: [number, number, number] | null = null;
+  const now = rs.unixtime();
+  for (const l of rs.replicas) {
+    const q = queuedBytes(l);
+    if (q < 1024 * 1024 && l.softSince === 0) continue; // cheap common case
+    limits ??= replicaBufferLimits(rs);
+    const [hard, soft, softSecs] = limits;
+    let over = hard > 0 && q >= hard;
+    if (!over && soft > 0 && q >= soft) {
+      if (l.softSince === 0) l.softSince = now;
+      else if (now - l.softSince >= softSecs) over = true;
+    } else if (!over) {
+      l.softSince = 0;
+    }
+    if (over && !l.client.closed) {
+      const c = l.client;
+      rs.server.log.warning(
+        `Client id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} flags=S omem=${q} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
+      setImmediate(() => rs.server.closeClient(c));
+    }
   }
 }
 
@@ -137,6 +187,8 @@ export function syncCommand(c: Client, argv: string[]): void {
     ackTime: 0,
     startOnAck: false,
     pending: [],
+    pendingBytes: 0,
+    softSince: 0,
     prePsync: !isPsync,
     waitingSince: rs.unixtime(),
   };
@@ -196,6 +248,8 @@ function tryPartialResync(rs: ReplState, c: Client, replidArg: string, off: numb
     ackTime: rs.unixtime(),
     startOnAck: false,
     pending: [],
+    pendingBytes: 0,
+    softSince: 0,
     prePsync: false,
     waitingSince: rs.unixtime(),
   };
@@ -289,6 +343,7 @@ function startCommandStream(l: ReplicaLink): void {
   l.startOnAck = false;
   const data = l.pending.join('');
   l.pending = [];
+  l.pendingBytes = 0;
   if (data.length) l.client.addReplyRaw(data);
 }
 
@@ -341,6 +396,7 @@ export function masterCron(rs: ReplState, loops: number): void {
       server.closeClient(l.client);
     }
   }
+  checkOutputLimits(rs);
   const ttl = server.config.int('repl-backlog-ttl');
   if (rs.replicas.length === 0 && ttl > 0 && rs.backlog && !rs.isReplica && now - rs.noReplicasSince > ttl) {
     rs.changeReplicationId();

@@ -6,7 +6,7 @@ import { unblock, resume } from '../blocking.js';
 import { connectOut } from './routes.js';
 import { rdbLoad } from './persist.js';
 import { repl, type ReplState } from './state.js';
-import { disconnectReplicas, encodeCommand } from './master.js';
+import { disconnectReplicas, encodeCommand, checkOutputLimits } from './master.js';
 import { clearFailoverState, abortFailover } from './failover.js';
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
@@ -471,8 +471,12 @@ function forward(rs: ReplState, b: Buffer): void {
   const s = (b as Latin1Buffer).latin1Slice(0, b.length);
   for (const l of rs.replicas) {
     if (l.state === 'online' && !l.startOnAck) l.client.addReplyRaw(s);
-    else if (l.fullResyncSent) l.pending.push(s);
+    else if (l.fullResyncSent) {
+      l.pending.push(s);
+      l.pendingBytes += s.length;
+    }
   }
+  checkOutputLimits(rs);
 }
 
 /** Parse one `*N\r\n$len\r\n...` command at `pos`; null when incomplete. */

@@ -19,6 +19,9 @@ export interface ReplicaLink {
   startOnAck: boolean;
   /** Stream accumulated while the RDB is produced or before the first ACK. */
   pending: string[];
+  pendingBytes: number;
+  /** Unix seconds since when the output is above the soft limit (0: it is not). */
+  softSince: number;
   /** Joined with SYNC (pre-PSYNC protocol: no ACKs, no +FULLRESYNC). */
   prePsync: boolean;
   /** Unix seconds when the replica asked for sync (repl-diskless-sync-delay counts from there). */

@@ -115,6 +115,30 @@ describe.each(SERVER_KINDS)('link liveness on %s', (kind) => {
   });
 });
 
+describe.each(SERVER_KINDS)('replica output buffer limit on %s', (kind) => {
+  it('a stopped replica past the hard limit is dropped, then resyncs in full (the backlog is too small)', async () => {
+    const m = await startServer(kind, [...FAST, '--client-output-buffer-limit', 'replica 2mb 0 0']);
+    servers.push(m);
+    const mr = conn(m.port);
+    const r = await startReplicaOf(kind, m.port, FAST);
+    servers.push(r);
+    const rr = conn(r.port);
+    await caughtUp(mr, rr);
+    const big = 'x'.repeat(100_000);
+    await whileStopped(r, async () => {
+      for (let i = 0; i < 400 && (await info(mr, 'replication'))['connected_slaves'] !== '0'; i++) {
+        const p = mr.pipeline();
+        for (let j = 0; j < 10; j++) p.set(`big:${j}`, big);
+        await p.exec();
+      }
+      expect((await info(mr, 'replication'))['connected_slaves']).toBe('0');
+    });
+    await waitFor('resynced', async () => (await info(mr, 'stats'))['sync_full'] === '2' && (await linkUp(rr)), 20000);
+    await caughtUp(mr, rr);
+    expect(await rr.get('big:3')).toBe(big);
+  });
+});
+
 describe('route: outgoing replication links go through the configured proxy', () => {
   it('connects to the proxy address and survives the proxy cutting the link', async () => {
     const m = await startServer('splitbrain', FAST);
