@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import { runCommand, addRunOptions, scenarioFromFlags, executeRun, type RunFlags } from './commands/run.js';
 import { checkCommand } from './commands/check.js';
 import { toxiproxyCommand } from '../toxiproxy/command.js';
+import { reportCommand } from './commands/report.js';
+import { gateCommand } from './commands/gate.js';
+import { suiteCommand } from './commands/suite.js';
+import { serveCommand } from './commands/serve.js';
 
 const program = new Command('splitbrain')
   .description('Jepsen-style consistency tests for Redis-style clusters')
@@ -25,5 +29,9 @@ addRunOptions(start).action(async (f: RunFlags) => {
 program.addCommand(start);
 program.addCommand(checkCommand());
 program.addCommand(toxiproxyCommand());
+program.addCommand(reportCommand());
+program.addCommand(gateCommand());
+program.addCommand(suiteCommand());
+program.addCommand(serveCommand());
 
 await program.parseAsync(process.argv);

@@ -17,6 +17,7 @@ import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { nodeClient, clusterClient, adminClient, awaitReady } from './clients.js';
 import { checkRun, exitCodeOf, type RunResults } from './check.js';
+import { writeReport } from '../../reports/report.js';
 
 export interface RunOptions {
   storeRoot: string;
@@ -141,6 +142,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
 
   const results = await checkRun(store.dir, history.ops, workload.checkers(wopts));
   store.writeJson('results.json', results);
+  await writeReport(store.dir).catch((e: Error) => o.log(`splitbrain: report generation failed: ${e.message}`));
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };
 }
 

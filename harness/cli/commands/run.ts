@@ -129,6 +129,7 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
     process.stderr.write(`\nsplitbrain: ${word}\n`);
     for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
+    if (existsSync(join(outcome.dir, 'report.html'))) process.stderr.write(`report: ${join(outcome.dir, 'report.html')}\n`);
     if (f.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
   }
   return outcome;

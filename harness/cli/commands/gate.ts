@@ -1,0 +1,73 @@
+/**
+ * `splitbrain gate --baseline <…> --current <…>`: regression gating between two runs or suites
+ * (reports/gate.ts). Prints a table, writes gate.json and gate-junit.xml, exits 0 when nothing
+ * regressed, 1 otherwise, 3 when an input cannot be read.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gate, gateJUnit, gateTable, type GateResult } from '../../../reports/gate.js';
+
+function nonNegative(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number.');
+  return n;
+}
+
+export interface GateCliOptions {
+  baseline: string[];
+  current: string[];
+  tolerance: number;
+  timeTolerance: number;
+  out?: string;
+  json?: boolean;
+}
+
+export interface GateOutcome {
+  exitCode: number;
+  result: GateResult | null;
+  files: { json: string; junit: string } | null;
+}
+
+/** Where gate.json goes by default: the current run (or suite) directory. */
+function defaultOut(current: string[]): string {
+  const c = resolve(current[0]!);
+  try {
+    return statSync(c).isDirectory() ? c : dirname(c);
+  } catch {
+    return process.cwd();
+  }
+}
+
+export async function runGate(o: GateCliOptions, io: { out(s: string): void; err(s: string): void }): Promise<GateOutcome> {
+  let result: GateResult;
+  try {
+    result = await gate(o.baseline, o.current, { tolerance: o.tolerance, timeToleranceMs: o.timeTolerance });
+  } catch (e) {
+    io.err(`splitbrain gate: ${(e as Error).message}`);
+    return { exitCode: 3, result: null, files: null };
+  }
+  const out = o.out ? resolve(o.out) : defaultOut(o.current);
+  mkdirSync(out, { recursive: true });
+  const files = { json: join(out, 'gate.json'), junit: join(out, 'gate-junit.xml') };
+  writeFileSync(files.json, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(files.junit, gateJUnit(result));
+  io.out(o.json ? JSON.stringify(result, null, 2) : gateTable(result));
+  io.err(`gate: ${files.json}\njunit: ${files.junit}`);
+  return { exitCode: result.regressed ? 1 : 0, result, files };
+}
+
+export function gateCommand(): Command {
+  return new Command('gate')
+    .description('compare runs or suites with a baseline; exit 1 when anything regressed')
+    .requiredOption('--baseline <paths...>', 'baseline: results.json, run directory or suite directory (several: shards)')
+    .requiredOption('--current <paths...>', 'current: results.json, run directory or suite directory (several: shards)')
+    .option('--tolerance <n>', 'extra lost acknowledged writes per ack kind tolerated', nonNegative, 0)
+    .option('--time-tolerance <ms>', 'extra failover / unavailability time tolerated', nonNegative, 1000)
+    .option('--out <dir>', 'where to write gate.json and gate-junit.xml (default: the current run or suite dir)')
+    .option('--json', 'print gate.json instead of the table')
+    .action(async (o: GateCliOptions) => {
+      const r = await runGate(o, { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') });
+      process.exitCode = r.exitCode;
+    });
+}

@@ -1,0 +1,237 @@
+/**
+ * `splitbrain suite <file> [--shard i/n]`: run a matrix of scenarios (reports/schema/
+ * suite.schema.json, JSON or YAML) one after another through runScenario, carrying on past failed
+ * and crashed scenarios, within the suite's time budget; then write the suite summary (summary.json,
+ * summary.html, junit.xml under store/suites/<suite>/<ts>/) and the store index.
+ *
+ * Sharding is by position in the expanded matrix: shard i of n runs entries i-1, i-1+n, … so the
+ * shards 1/n … n/n together run every entry exactly once, whatever machine runs which shard.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
+import { runScenario, type RunOptions, type RunOutcome } from '../../run/run.js';
+import { workloads } from '../../../workloads/index.js';
+import type { TopologyKind, TopologySpec } from '../../targets/target.js';
+import { validate } from '../../../reports/schema.js';
+import { writeReport } from '../../../reports/report.js';
+import { writeStoreIndex, SUITES_DIR } from '../../../reports/store-index.js';
+import { countStatuses, reportHref, suiteExitCode, writeSuiteSummary, type EntryStatus, type SuiteEntry, type SuiteSummary } from '../../../reports/suite-summary.js';
+import { sanitize } from '../../store/store.js';
+
+type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; topologyFile?: string };
+
+export interface SuiteFile {
+  version?: 1;
+  name: string;
+  description?: string;
+  timeBudgetS?: number;
+  matrix: {
+    targets: Array<Scenario['target']>;
+    topologies: TopologyItem[];
+    workloads: string[];
+    nemeses: string[];
+    seeds?: number[];
+    repeats?: number;
+  };
+  scenario?: Partial<Omit<Scenario, 'name' | 'target' | 'topology' | 'workload' | 'nemesis' | 'seed'>>;
+}
+
+export interface MatrixEntry {
+  ordinal: number;
+  id: string;
+  repeat: number;
+  scenario: Scenario;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export class SuiteFileError extends Error {}
+
+/** Reads and validates a suite file (JSON, or YAML for .yaml/.yml). */
+export function loadSuiteFile(path: string): SuiteFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SuiteFileError(`${path}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = /^\.ya?ml$/i.test(extname(path)) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new SuiteFileError(`${path}: not valid ${/^\.ya?ml$/i.test(extname(path)) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+  }
+  const errors = validate('suite', data);
+  if (errors.length) throw new SuiteFileError(`${path} does not match reports/schema/suite.schema.json:\n  ${errors.join('\n  ')}`);
+  const s = data as SuiteFile;
+  for (const w of s.matrix.workloads) if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
+  return s;
+}
+
+function topologyOf(t: TopologyItem, base: string): { spec: TopologySpec; file?: string } {
+  const kind = typeof t === 'string' ? t : t.kind;
+  const d = DEFAULTS.topology;
+  const spec: TopologySpec =
+    kind === 'single'
+      ? { kind, masters: 1, replicas: 0 }
+      : kind === 'cluster'
+        ? { kind, masters: 3, replicas: 1 }
+        : { kind, masters: 1, replicas: d.kind === 'single' ? 2 : d.replicas };
+  if (typeof t !== 'string') {
+    if (t.masters !== undefined) spec.masters = t.masters;
+    if (t.replicas !== undefined) spec.replicas = t.replicas;
+    if (t.topologyFile) return { spec, file: resolve(base, t.topologyFile) };
+  }
+  return { spec };
+}
+
+/** Every entry of the matrix, in order: targets × topologies × workloads × nemeses × seeds × repeats. */
+export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
+  const base = dirname(resolve(suitePath));
+  const out: MatrixEntry[] = [];
+  const seeds = s.matrix.seeds ?? [DEFAULTS.seed];
+  const repeats = s.matrix.repeats ?? 1;
+  for (const target of s.matrix.targets)
+    for (const topo of s.matrix.topologies)
+      for (const workload of s.matrix.workloads)
+        for (const nemesis of s.matrix.nemeses)
+          for (const seed of seeds)
+            for (let repeat = 0; repeat < repeats; repeat++) {
+              const { spec, file } = topologyOf(topo, base);
+              const sc: Scenario = {
+                ...DEFAULTS,
+                ...(s.scenario ?? {}),
+                name: '',
+                target,
+                topology: spec,
+                workload,
+                nemesis,
+                seed,
+                serverArgs: [...(s.scenario?.serverArgs ?? DEFAULTS.serverArgs)],
+                ...(file ? { topologyFile: file } : {}),
+              };
+              sc.name = scenarioName(sc);
+              out.push({ ordinal: out.length, id: `${sc.name}#seed${seed}#r${repeat}`, repeat, scenario: sc });
+            }
+  return out;
+}
+
+export function parseShard(v: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('must look like i/n, e.g. 1/2.');
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count) throw new InvalidArgumentError('needs 1 ≤ i ≤ n.');
+  return { index, count };
+}
+
+export function shardEntries(entries: MatrixEntry[], shard: Shard | null): MatrixEntry[] {
+  return shard ? entries.filter((e) => e.ordinal % shard.count === shard.index - 1) : entries;
+}
+
+export interface SuiteRunOptions {
+  storeRoot: string;
+  shard?: Shard | null;
+  log?: (line: string) => void;
+  progress?: RunOptions['progress'];
+  /** Injected for tests; default runScenario. */
+  run?: (s: Scenario, o: RunOptions) => Promise<RunOutcome>;
+  now?: () => number;
+}
+
+export interface SuiteRunResult {
+  summary: SuiteSummary;
+  dir: string;
+  files: { json: string; html: string; junit: string };
+  index: string;
+}
+
+const statusOf = (o: RunOutcome): EntryStatus => (!o.results ? 'crashed' : o.results.valid === true ? 'valid' : o.results.valid === false ? 'invalid' : 'unknown');
+
+export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<SuiteRunResult> {
+  const file = loadSuiteFile(path);
+  const log = o.log ?? (() => undefined);
+  const now = o.now ?? Date.now;
+  const run = o.run ?? runScenario;
+  const all = expandMatrix(file, path);
+  const mine = shardEntries(all, o.shard ?? null);
+  const startedAt = new Date(now());
+  const t0 = now();
+  const ts = startedAt.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dir = resolve(join(o.storeRoot, SUITES_DIR, sanitize(file.name), `${ts}${o.shard ? `-shard${o.shard.index}of${o.shard.count}` : ''}`));
+  mkdirSync(dir, { recursive: true });
+  log(`splitbrain suite ${file.name}: ${mine.length} of ${all.length} scenarios${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}${file.timeBudgetS ? `, budget ${file.timeBudgetS} s` : ''}`);
+  const entries: SuiteEntry[] = [];
+  let stop = false;
+  for (const [i, m] of mine.entries()) {
+    const s = m.scenario;
+    const base = { id: m.id, ordinal: m.ordinal, scenario: s.name, target: s.target, topology: s.topology.kind, workload: s.workload, nemesis: s.nemesis, seed: s.seed, repeat: m.repeat };
+    const elapsedS = (now() - t0) / 1000;
+    if (stop || (file.timeBudgetS !== undefined && elapsedS >= file.timeBudgetS)) {
+      entries.push({ ...base, status: 'skipped', exitCode: null, dir: null, report: null, durationS: 0, error: stop ? 'skipped: the suite was interrupted' : `skipped: the time budget of ${file.timeBudgetS} s was spent` });
+      continue;
+    }
+    log(`[${i + 1}/${mine.length}] ${m.id}`);
+    const started = now();
+    let entry: SuiteEntry;
+    try {
+      const out = await run(s, { storeRoot: o.storeRoot, progress: o.progress ?? 'none', log });
+      if (out.interrupted) stop = true;
+      const status = out.interrupted ? 'crashed' : statusOf(out);
+      // run.ts writes reports for checked runs; crashed ones get theirs here (verdict: crashed).
+      if (status === 'crashed') await writeReport(out.dir, { storeIndex: false }).catch((e: Error) => log(`report of ${out.dir} failed: ${e.message}`));
+      entry = { ...base, status, exitCode: out.exitCode, dir: out.dir, report: reportHref(dir, out.dir), durationS: (now() - started) / 1000 };
+    } catch (e) {
+      // runScenario catches run failures itself; anything escaping it is a harness crash.
+      entry = { ...base, status: 'crashed', exitCode: 3, dir: null, report: null, durationS: (now() - started) / 1000, error: (e as Error).stack ?? String(e) };
+    }
+    log(`  → ${entry.status}${entry.dir ? ` ${entry.dir}` : ''}`);
+    entries.push(entry);
+  }
+  const summary: SuiteSummary = {
+    version: 1,
+    suite: file.name,
+    file: resolve(path),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(now()).toISOString(),
+    timeBudgetS: file.timeBudgetS ?? null,
+    shard: o.shard ?? null,
+    exitCode: suiteExitCode(entries),
+    counts: countStatuses(entries),
+    entries,
+  };
+  const files = writeSuiteSummary(dir, summary);
+  const index = await writeStoreIndex(o.storeRoot);
+  return { summary, dir, files, index };
+}
+
+export function suiteCommand(): Command {
+  return new Command('suite')
+    .description('run a matrix of scenarios (JSON or YAML suite file); writes a suite summary (HTML, JSON, JUnit)')
+    .argument('<file>', 'suite file, e.g. harness/suites/nightly.json')
+    .option('--shard <i/n>', 'run only shard i of n (shards together run every scenario once)', parseShard)
+    .option('--store <dir>', 'where runs are stored', 'store')
+    .option('--list', 'print the scenarios of the matrix (of this shard) and exit')
+    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean }) => {
+      try {
+        if (opts.list) {
+          const f = loadSuiteFile(path);
+          for (const e of shardEntries(expandMatrix(f, path), opts.shard ?? null)) process.stdout.write(`${e.ordinal}\t${e.id}\n`);
+          return;
+        }
+        const r = await runSuiteFile(path, { storeRoot: opts.store, shard: opts.shard ?? null, log: (l) => process.stderr.write(l + '\n'), progress: 'none' });
+        const c = r.summary.counts;
+        process.stderr.write(`\nsuite ${r.summary.suite}: ${c.valid} valid, ${c.invalid} invalid, ${c.unknown} unknown, ${c.crashed} crashed, ${c.skipped} skipped\nsummary: ${r.files.html}\njunit: ${r.files.junit}\nindex: ${r.index}\n`);
+        process.exitCode = r.summary.exitCode;
+      } catch (e) {
+        process.stderr.write(`splitbrain suite: ${(e as Error).message}\n`);
+        process.exitCode = 3;
+      }
+    });
+}
