@@ -189,6 +189,7 @@ export function syncCommand(c: Client, argv: string[]): void {
     pending: [],
     pendingBytes: 0,
     softSince: 0,
+    diskless: false,
     prePsync: !isPsync,
     waitingSince: rs.unixtime(),
   };
@@ -250,6 +251,7 @@ function tryPartialResync(rs: ReplState, c: Client, replidArg: string, off: numb
     pending: [],
     pendingBytes: 0,
     softSince: 0,
+    diskless: false,
     prePsync: false,
     waitingSince: rs.unixtime(),
   };
@@ -286,6 +288,7 @@ export function startSyncs(rs: ReplState): void {
     c.flush();
     if (!l.prePsync) c.socket?.write(`+FULLRESYNC ${rs.replid} ${offset}\r\n`, 'latin1');
     l.fullResyncSent = true;
+    l.diskless = diskless;
     if (diskless) c.socket?.write(`$EOF:${mark}\r\n`, 'latin1');
   }
   const live = () => waiting.filter((l) => !l.client.closed && l.client.socket && !l.client.socket.destroyed);
@@ -387,7 +390,8 @@ export function masterCron(rs: ReplState, loops: number): void {
   }
   // Replicas waiting for the RDB get a newline each second so they do not time out.
   for (const l of rs.replicas) {
-    if (l.state === 'wait_bgsave' && !l.fullResyncSent && l.client.socket && !l.client.closed) l.client.socket.write('\n');
+    // (also while a disk-target RDB is produced; a diskless payload is already on the wire)
+    if (l.state === 'wait_bgsave' && (!l.fullResyncSent || !l.diskless) && l.client.socket && !l.client.closed) l.client.socket.write('\n');
   }
   const timeout = server.config.int('repl-timeout');
   for (const l of [...rs.replicas]) {

@@ -22,6 +22,8 @@ export interface ReplicaLink {
   pendingBytes: number;
   /** Unix seconds since when the output is above the soft limit (0: it is not). */
   softSince: number;
+  /** The full sync in progress sends an EOF-marked payload straight to the socket. */
+  diskless: boolean;
   /** Joined with SYNC (pre-PSYNC protocol: no ACKs, no +FULLRESYNC). */
   prePsync: boolean;
   /** Unix seconds when the replica asked for sync (repl-diskless-sync-delay counts from there). */
