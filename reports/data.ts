@@ -257,7 +257,8 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
   const lin: LinView[] = [];
   const lr = run.results?.checkers['linearizable'] as LinearizableResult | undefined;
   for (const p of lr?.partitions ?? []) {
-    if (p.valid === true) continue;
+    // Cancelled: left unsearched once another key was found not linearizable; nothing to show.
+    if (p.valid === true || (p as { cancelled?: boolean }).cancelled === true) continue;
     const prefix = p.longestLinearizable[0] ?? [];
     const states = p.states[0] ?? [];
     const from = Math.max(0, prefix.length - LIN_PREFIX_STEPS);

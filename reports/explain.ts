@@ -109,7 +109,7 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       case 'linearizable': {
         const l = r as LinearizableResult;
         for (const p of l.partitions ?? []) {
-          if (p.valid === true) continue;
+          if (p.valid === true || (p as { cancelled?: boolean }).cancelled === true) continue;
           const prefix = p.longestLinearizable[0] ?? [];
           const stuck = p.stuckAt;
           const desc = stuck !== undefined ? p.ops?.find((o) => o.index === stuck)?.description : undefined;
@@ -163,7 +163,9 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     }
     case 'linearizable': {
       const l = r as LinearizableResult;
-      return `model ${l.model}: ${l.opCount} ops in ${l.partitionCount} keys${l.invalidKeys.length ? `; not linearizable: ${l.invalidKeys.map(keyName).join(', ')}` : ''}${l.unknownKeys.length ? `; undecided: ${l.unknownKeys.map(keyName).join(', ')}` : ''}${l.timedOut ? ' (time limit reached)' : ''}`;
+      const cancelled = new Set((l.partitions ?? []).filter((p) => (p as { cancelled?: boolean }).cancelled === true).map((p) => p.key));
+      const undecided = l.unknownKeys.filter((k) => !cancelled.has(k));
+      return `model ${l.model}: ${l.opCount} ops in ${l.partitionCount} keys${l.invalidKeys.length ? `; not linearizable: ${l.invalidKeys.map(keyName).join(', ')}` : ''}${undecided.length ? `; undecided: ${undecided.map(keyName).join(', ')}` : ''}${cancelled.size ? `; ${plural(cancelled.size, 'key')} left unsearched after the first failure` : ''}${l.timedOut ? ' (time limit reached)' : ''}`;
     }
     case 'wait': {
       const w = r as WaitResult;

@@ -84,7 +84,7 @@ export function setHistory(o: SetRunOptions): { history: History; lost: number }
   for (let w = 0; w < workers; w++) {
     let t = rng.next() * gap;
     let process = w;
-    for (let i = 0; i < perWorker && t < totalMs; i++) {
+    for (let i = 0; i < perWorker; i++) {
       const key = `set${rng.int(keys)}`;
       const isRead = rng.next() < 0.15;
       const lat = 0.2 + rng.next() * 2.5 + (rng.next() < 0.01 ? 40 * rng.next() : 0);

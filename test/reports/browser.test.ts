@@ -1,0 +1,208 @@
+/**
+ * Reports opened in real headless Chromium (playwright-core, /usr/bin/chromium): no console errors,
+ * verdict shown, a shaded band per fault, anomalies that move the timeline, values kept as text, a
+ * linearization view, and a 100k-op history that loads quickly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { faultIntervals } from '../../checkers/faults.js';
+import { writeReport } from '../../reports/report.js';
+import { launchChromium } from '../../reports/testing/browser.js';
+import { SET_SPECS, XSS_VALUES, setHistory, staleRegisterHistory, storeRun } from '../../reports/testing/fixtures.js';
+import { historyToJsonl } from '../../checkers/history/format.js';
+import { check, tempStore } from './helpers.js';
+
+const store = tempStore('browser');
+let browser: Browser;
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  loadMs: number;
+}
+
+async function open(html: string, viewport = { width: 1400, height: 1000 }): Promise<Opened> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForSelector('#ex-rows .ex-row');
+  return { page, errors, loadMs: performance.now() - t0 };
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  store.cleanup();
+});
+
+describe('an invalid run with lost writes and XSS-looking values', () => {
+  let html = '';
+  let history: ReturnType<typeof setHistory>['history'];
+  beforeAll(async () => {
+    history = setHistory({ ops: 4000, seed: 5, lose: 3, xss: true }).history;
+    const dir = await storeRun(history, SET_SPECS, check, { storeRoot: store.root, ts: '20260201T000000Z' });
+    html = (await writeReport(dir)).html;
+  });
+
+  it('renders without console errors, the verdict in words and colour', async () => {
+    const { page, errors } = await open(html);
+    expect(errors).toEqual([]);
+    const badge = page.locator('header.verdict .badge');
+    expect(await badge.textContent()).toBe('INVALID');
+    expect(await badge.isVisible()).toBe(true);
+    const bg = await page.locator('header.verdict').evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(bg).toBe('rgb(197, 34, 31)');
+    expect(await page.locator('#headline li').first().textContent()).toMatch(/^Lost 3 acknowledged writes/);
+    expect(await page.locator('#replay-cmd').textContent()).toMatch(/^splitbrain run --replay /);
+    expect(await page.locator('#checkers tr[data-checker]').count()).toBe(5);
+    await page.close();
+  });
+
+  it('shades and labels every fault interval on the timeline', async () => {
+    const { page } = await open(html);
+    const faults = faultIntervals(history);
+    expect(faults.length).toBe(4);
+    for (const f of faults) {
+      const band = page.locator(`#tl-faults .fault-band[data-fault="${f.id}"]`);
+      expect(await band.isVisible()).toBe(true);
+      const box = (await band.boundingBox())!;
+      expect(box.width).toBeGreaterThan(5);
+      expect(await band.textContent()).toContain(f.nodes.join(','));
+      expect(await band.getAttribute('class')).toContain(f.family);
+    }
+    await page.close();
+  });
+
+  it('clicking an anomaly scrolls the page to the timeline and centres the timeline on its op', async () => {
+    const { page } = await open(html, { width: 1400, height: 700 });
+    const first = page.locator('#anomaly-list li.anomaly').first();
+    expect(await first.textContent()).toContain('acknowledged by n1');
+    const link = first.locator('.oplink').nth(1);
+    const pos = Number(await link.getAttribute('data-pos'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const canvas = page.locator('#timeline');
+    const before = Number(await canvas.getAttribute('data-view-end')) - Number(await canvas.getAttribute('data-view-start'));
+    await link.click();
+    const vs = Number(await canvas.getAttribute('data-view-start'));
+    const ve = Number(await canvas.getAttribute('data-view-end'));
+    const t = history[pos]!.time / 1e6;
+    expect(vs).toBeLessThanOrEqual(t);
+    expect(ve).toBeGreaterThanOrEqual(t);
+    expect(ve - vs).toBeLessThan(before / 2);
+    expect(Number(await canvas.getAttribute('data-highlight'))).toBeGreaterThanOrEqual(0);
+    const inView = await page.locator('#tl-wrap').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= -1 && r.top < window.innerHeight;
+    });
+    expect(inView).toBe(true);
+    // The explorer selected the same op.
+    expect(await page.locator('#ex-rows .ex-row.sel').first().getAttribute('data-pos')).toBe(String(pos));
+    await page.close();
+  });
+
+  it('hovering an op shows invoke, completion, value and node', async () => {
+    const { page } = await open(html);
+    const canvas = page.locator('#timeline');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    // Lane 0 (worker 0), a little right of the gutter: ops there are dense; try a few points.
+    let text = '';
+    for (let dx = 120; dx < box.width - 20 && !text.includes('invoke'); dx += 37) {
+      await page.mouse.move(box.x + dx, box.y + 24 + 12);
+      const tip = page.locator('#tooltip');
+      if (await tip.isVisible()) text = (await tip.textContent()) ?? '';
+    }
+    expect(text).toContain('invoke');
+    expect(text).toMatch(/ok|fail|info|never completed/);
+    await page.close();
+  });
+
+  it('keeps history values as text: no script runs, the strings are shown verbatim', async () => {
+    const { page, errors } = await open(html);
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('script').count()).toBe(3);
+    expect(await page.locator('img').count()).toBe(0);
+    for (const v of XSS_VALUES) {
+      await page.fill('input[data-filter="text"]', v);
+      const cells = await page.locator('#ex-rows .ex-row:visible > span:nth-child(7)').allTextContents();
+      expect(cells.some((c) => c === v)).toBe(true);
+    }
+    await page.close();
+  });
+
+  it('draws latency and throughput plots with uPlot', async () => {
+    const { page } = await open(html);
+    expect(await page.locator('#latency-plot .uplot canvas').count()).toBe(1);
+    expect(await page.locator('#throughput-plot .uplot canvas').count()).toBe(1);
+    await page.close();
+  });
+});
+
+describe('the linearization view', () => {
+  it('shows the longest linearizable prefix, the op that cannot be placed and the faults', async () => {
+    const dir = await storeRun(staleRegisterHistory(), [{ name: 'linearizable', options: { model: 'register' } }], check, {
+      storeRoot: store.root,
+      scenario: 'ts-replicated-register-partition',
+      ts: '20260202T000000Z',
+      workload: 'register',
+    });
+    const { page, errors } = await open((await writeReport(dir)).html);
+    expect(errors).toEqual([]);
+    const lin = page.locator('.lin[data-key="r0"]');
+    expect(await lin.isVisible()).toBe(true);
+    expect(await lin.locator('tr.stuck').count()).toBe(1);
+    expect(await lin.locator('tr.stuck').textContent()).toContain('#6');
+    expect(await lin.locator('svg rect.op').count()).toBeGreaterThanOrEqual(3);
+    expect(await lin.locator('svg rect.lin-fault').count()).toBe(1);
+    expect(await page.locator('.lin[data-key="r1"]').count()).toBe(0);
+    await lin.locator('tr.stuck .oplink').click();
+    expect(await page.locator('#timeline').getAttribute('data-highlight')).toBe('6');
+    await page.close();
+  });
+});
+
+describe('a crashed run', () => {
+  it('says CRASHED and why', async () => {
+    const dir = join(store.root, 'redis-single-set-none', '20260203T000000Z');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ name: 'redis-single-set-none', target: 'redis', seed: 1 }));
+    writeFileSync(join(dir, 'history.jsonl'), historyToJsonl(setHistory({ ops: 100, faults: false }).history.slice(0, 30)));
+    writeFileSync(join(dir, 'error.txt'), 'Error: redis-server exited with code 1');
+    const { page, errors } = await open((await writeReport(dir)).html);
+    expect(errors).toEqual([]);
+    expect(await page.locator('header.verdict .badge').textContent()).toBe('CRASHED');
+    expect(await page.locator('#error pre').textContent()).toContain('redis-server exited');
+    await page.close();
+  });
+});
+
+describe('a 100k-op history', () => {
+  it('loads within seconds and the explorer scrolls to the last op', async () => {
+    const { history } = setHistory({ ops: 50_000, seed: 9, lose: 1 });
+    expect(history.length).toBeGreaterThanOrEqual(99_000);
+    const dir = await storeRun(history, SET_SPECS, check, { storeRoot: store.root, ts: '20260204T000000Z' });
+    const { html } = await writeReport(dir);
+    const { page, errors, loadMs } = await open(html);
+    expect(errors).toEqual([]);
+    expect(loadMs).toBeLessThan(10_000);
+    await page.locator('#ex-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await page.waitForFunction((n) => [...document.querySelectorAll('#ex-rows .ex-row')].some((r) => (r as HTMLElement).dataset.pos === String(n - 1)), history.length);
+    // Filtering 100k rows stays interactive.
+    const t0 = performance.now();
+    await page.selectOption('select[data-filter="type"]', { label: 'fail' });
+    await page.waitForFunction(() => /of \d+ rows/.test(document.getElementById('ex-count')!.textContent ?? ''));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    await page.close();
+  }, 120_000);
+});
