@@ -134,7 +134,7 @@ export const replicationCommands: CommandSpec[] = [
     hint: 'numreplicas timeout',
     acl: ['slow', 'connection'],
   }),
-  cmd('role', 1, ['noscript', 'loading', 'stale', 'fast', 'sentinel'], [0, 0, 0], 'server', 'Return the role of the instance in the context of replication', roleCommand, {
+  cmd('role', 1, ['noscript', 'loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Return the role of the instance in the context of replication', roleCommand, {
     since: '2.8.12',
     acl: ['admin', 'fast', 'dangerous'],
   }),
