@@ -1,5 +1,6 @@
 import type { Server } from './server.js';
 import { installServerAdmin } from './commands/serverinfo.js';
+import { installReplication } from './replication/index.js';
 import { installPersistence } from './persistence/index.js';
 
 /**
@@ -8,4 +9,4 @@ import { installPersistence } from './persistence/index.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installServerAdmin, installPersistence];
+export const installers: Installer[] = [installServerAdmin, installPersistence, installReplication];

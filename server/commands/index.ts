@@ -9,6 +9,7 @@ import { zsetCommands } from './zsets.js';
 import { serverCommands } from './serverinfo.js';
 import { transactionCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { persistenceCommands } from './persistence.js';
 
 /** The one command table: every family contributes its specs. */
@@ -24,6 +25,7 @@ export function buildCommandTable(): CommandSpec[] {
     ...serverCommands,
     ...transactionCommands,
     ...pubsubCommands,
+    ...replicationCommands,
     ...persistenceCommands,
   ];
 }
