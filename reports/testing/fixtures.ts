@@ -74,8 +74,9 @@ export function setHistory(o: SetRunOptions): { history: History; lost: number }
     evs.push({ t: f.endMs, op: { process: 'nemesis', type: 'invoke', f: f.stopF, value: { nodes: f.nodes } } });
     evs.push({ t: f.endMs + 15, op: { process: 'nemesis', type: 'info', f: f.stopF, value: { nodes: f.nodes } } });
   }
-  // Writes are unavailable from a fault's start until failover completes (or the fault ends).
-  const down = (t: number): Fault | undefined => faults.find((f) => t >= f.startMs && t < Math.min(f.endMs, f.startMs + (f.f === 'kill' ? failover : f.endMs - f.startMs)));
+  // Writes are unavailable during a partition, and after a kill until failover completes (which
+  // may take longer than the kill itself: a restarted primary must rejoin first).
+  const down = (t: number): Fault | undefined => faults.find((f) => t >= f.startMs && t < (f.f === 'kill' ? f.startMs + failover : f.endMs));
   const present = new Map<string, unknown[]>();
   const acked: Array<{ key: string; value: unknown; t: number }> = [];
   let value = 0;

@@ -97,6 +97,7 @@ export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
   const out: MatrixEntry[] = [];
   const seeds = s.matrix.seeds ?? [DEFAULTS.seed];
   const repeats = s.matrix.repeats ?? 1;
+  const ids = new Set<string>();
   for (const target of s.matrix.targets)
     for (const topo of s.matrix.topologies)
       for (const workload of s.matrix.workloads)
@@ -117,7 +118,11 @@ export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
                 ...(file ? { topologyFile: file } : {}),
               };
               sc.name = scenarioName(sc);
-              out.push({ ordinal: out.length, id: `${sc.name}#seed${seed}#r${repeat}`, repeat, scenario: sc });
+              // Two topology entries of one kind (e.g. different topology files) share a name.
+              let id = `${sc.name}#seed${seed}#r${repeat}`;
+              for (let k = 2; ids.has(id); k++) id = `${sc.name}#seed${seed}#r${repeat}#${k}`;
+              ids.add(id);
+              out.push({ ordinal: out.length, id, repeat, scenario: sc });
             }
   return out;
 }
