@@ -194,7 +194,7 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     }
     case 'log-patterns': {
       const lp = r as LogPatternsResult;
-      return `${lp.filesScanned} node logs scanned, ${plural(lp.count, 'match')}${lp.count ? `: ${Object.entries(lp.byPattern).map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}`;
+      return `${lp.filesScanned} node logs scanned, ${lp.count} pattern ${lp.count === 1 ? 'match' : 'matches'}${lp.count ? `: ${Object.entries(lp.byPattern).map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}`;
     }
     default:
       return `valid: ${String(r.valid)}`;
