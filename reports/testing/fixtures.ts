@@ -27,6 +27,8 @@ export interface SetRunOptions {
   /** Mean ms between a worker's ops. Default 25. */
   gapMs?: number;
   keys?: number;
+  /** Share of reads (each returns the whole set: keep it 0 for million-op histories). Default 0.15. */
+  readRatio?: number;
 }
 
 export const XSS_VALUES = ['<script>window.__xss=1</script>', '"onerror="window.__xss=2', "<img src=x onerror='window.__xss=3'>", '</script><script>window.__xss=4</script>'];
@@ -87,7 +89,7 @@ export function setHistory(o: SetRunOptions): { history: History; lost: number }
     let process = w;
     for (let i = 0; i < perWorker; i++) {
       const key = `set${rng.int(keys)}`;
-      const isRead = rng.next() < 0.15;
+      const isRead = rng.next() < (o.readRatio ?? 0.15);
       const lat = 0.2 + rng.next() * 2.5 + (rng.next() < 0.01 ? 40 * rng.next() : 0);
       const f = down(t);
       const node = 'n1';
