@@ -5,11 +5,11 @@
  * run's metrics.json (results.json alone when a run has none), never from re-reading histories.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { asset, inlineScript, jsonForScript } from './embed.js';
 import { loadRun } from './load.js';
 import { computeMetrics, type RunMetrics } from './metrics.js';
-import type { Verdict } from './types.js';
+import type { ScenarioInfo, Verdict } from './types.js';
 
 export const SUITES_DIR = 'suites';
 
@@ -77,25 +77,44 @@ export function listRunDirs(root: string): string[] {
   return out;
 }
 
+/**
+ * What the index needs of a run. metrics.json (written with the report) is small; results.json can
+ * be many MB, so it is only read when metrics.json is missing or older than it (a re-checked run).
+ */
+async function loadIndexRun(dir: string): Promise<{ name: string; ts: string; verdict: Verdict; scenario: ScenarioInfo | null; metrics: RunMetrics }> {
+  const mtime = (f: string): number => statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const mt = mtime('metrics.json');
+  if (mt >= 0 && mt >= mtime('results.json') && mt >= mtime('error.txt')) {
+    try {
+      const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
+      let scenario: ScenarioInfo | null = null;
+      try {
+        scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as ScenarioInfo;
+      } catch {
+        /* a crashed run may have none */
+      }
+      return { name: scenario?.name || basename(dirname(dir)), ts: basename(dir), verdict: metrics.verdict, scenario, metrics };
+    } catch {
+      /* unreadable metrics: fall back to the run's files */
+    }
+  }
+  const run = await loadRun(dir, { history: false });
+  return { name: run.name, ts: run.ts, verdict: run.verdict, scenario: run.scenario, metrics: computeMetrics(run.verdict, run.results, null) };
+}
+
 const href = (root: string, p: string): string => relative(root, p).split(sep).map(encodeURIComponent).join('/');
 
 export async function collectIndex(root: string): Promise<{ runs: IndexRun[]; suites: IndexSuite[] }> {
   const runs: IndexRun[] = [];
   for (const dir of listRunDirs(root)) {
-    const run = await loadRun(dir, { history: false });
-    let m: RunMetrics | null = null;
-    try {
-      m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
-    } catch {
-      m = computeMetrics(run.verdict, run.results, null);
-    }
+    const run = await loadIndexRun(dir);
+    const m = run.metrics;
     const s = run.scenario;
     const lost = m.lostByAck ? { plain: m.lostByAck.plain.lost, wait: m.lostByAck.wait.lost, 'min-replicas': m.lostByAck['min-replicas'].lost } : null;
     runs.push({
       scenario: run.name,
       ts: run.ts,
       href: existsSync(join(dir, 'report.html')) ? href(root, join(dir, 'report.html')) : `${href(root, dir)}/`,
-      // The run's own files win over a stale metrics.json (a run re-checked after a crash).
       verdict: run.verdict,
       target: s?.target ?? '',
       topology: s?.topology?.kind ?? '',

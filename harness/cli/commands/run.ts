@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
 import { runScenario, type RunOutcome } from '../../run/run.js';
+import { writeReport } from '../../../reports/report.js';
 import { positiveInt, nonNegativeInt, positiveNumber, oneOf } from '../options.js';
 import { workloads } from '../../../workloads/index.js';
 import { PICKERS } from '../../nemesis/nemesis.js';
@@ -59,7 +60,7 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', nonNegativeInt, defaults.waitFor)
     .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', nonNegativeInt, defaults.waitTimeoutMs)
     .option('--node-timeout <ms>', 'cluster-node-timeout', positiveInt, defaults.nodeTimeoutMs)
-    .option('--server-arg <arg...>', 'extra server options for every node, e.g. --server-arg --min-replicas-to-write 1', [])
+    .option('--server-arg <arg...>', 'extra server options for every node, e.g. --server-arg --min-replicas-to-write 1', defaults.serverArgs)
     .option('--scenario <file>', 'a scenario JSON file (flags given on the command line override it)')
     .option('--replay <run dir>', 're-run the exact scenario and fault schedule of a stored run')
     .option('--store <dir>', 'where runs are stored', 'store')
@@ -131,6 +132,10 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
     if (existsSync(join(outcome.dir, 'report.html'))) process.stderr.write(`report: ${join(outcome.dir, 'report.html')}\n`);
     if (f.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
+  } else if (!outcome.interrupted) {
+    // A crashed run gets its report too (verdict: crashed), so the store index lists it.
+    const r = await writeReport(outcome.dir).catch(() => null);
+    if (r) process.stderr.write(`report: ${r.html}\n`);
   }
   return outcome;
 }
