@@ -14,8 +14,10 @@ import { onCleanup } from '../util/cleanup.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const REDIS_CLI = '/usr/bin/redis-cli';
-/** Our server's entry point, next to this file in the build. */
-export const SPLITBRAIN_SERVER = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+/** Our server's entry point in the build (also when the harness itself runs from sources, e.g. in tests). */
+export const SPLITBRAIN_SERVER = fileURLToPath(
+  import.meta.url.endsWith('.ts') ? new URL('../../dist/server/main.js', import.meta.url) : new URL('../../server/main.js', import.meta.url),
+);
 
 export type NetKind = 'toxiproxy' | 'iptables' | 'none';
 
