@@ -41,7 +41,10 @@ export class Server implements DbHooks {
   readonly clients = new Map<number, Client>();
   private listeners: net.Server[] = [];
   private pendingWrites = new Set<Client>();
+  /** The set flushed last turn, reused (flushPendingWrites swaps the two). */
+  private spareWrites = new Set<Client>();
   private flushScheduled = false;
+  private readonly flushCb = (): void => this.flushPendingWrites();
   private cronTimer: NodeJS.Timeout | null = null;
   /** Cached unix ms time, refreshed per input chunk and per cron (Redis's mstime cache). */
   private cachedNow = Date.now();
@@ -272,22 +275,28 @@ export class Server implements DbHooks {
       c.lastInteraction = this.cachedNow;
       processCommand(this, c, argv);
     }
-    c.flush();
+    // Replies are written once per event-loop turn, after every readable client was served
+    // (Redis's beforeSleep/handleClientsWithPendingWrites): one write per client per turn, and
+    // the peers woken by those writes find all their replies at once. (addReplyRaw queued us.)
   }
 
   markPendingWrite(c: Client): void {
     this.pendingWrites.add(c);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flushPendingWrites());
+      setImmediate(this.flushCb);
     }
   }
 
   private flushPendingWrites(): void {
     this.flushScheduled = false;
-    const list = [...this.pendingWrites];
-    this.pendingWrites.clear();
+    // Swap sets: output produced while flushing (close hooks replying to others) lands in the
+    // fresh set and gets its own turn.
+    const list = this.pendingWrites;
+    this.pendingWrites = this.spareWrites;
     for (const c of list) c.flush();
+    list.clear();
+    this.spareWrites = list;
   }
 
   closeClient(c: Client): void {
