@@ -463,10 +463,13 @@
   // ------------------------------------------------------------------ latency and throughput (uPlot)
   var charts = [];
   var syncing = false;
+  // uPlot may report a scale change after setScale returns: remember what we set, to not echo it.
+  var chartsReady = false, lastSet = null;
   function syncCharts(t0, t1) {
-    if (syncing) return;
+    if (syncing || !chartsReady) return;
     syncing = true;
-    charts.forEach(function (u) { u.setScale('x', { min: Math.max(0, t0) / 1000, max: t1 / 1000 }); });
+    lastSet = { min: t0 / 1000, max: t1 / 1000 };
+    charts.forEach(function (u) { u.setScale('x', { min: t0 / 1000, max: t1 / 1000 }); });
     syncing = false;
   }
   (function () {
@@ -533,8 +536,10 @@
         hooks: {
           drawClear: [shade],
           setScale: [function (u, key) {
-            if (key !== 'x' || syncing) return;
+            if (key !== 'x' || syncing || !chartsReady) return;
             var mn = u.scales.x.min, mx = u.scales.x.max;
+            if (lastSet && Math.abs(mn - lastSet.min) < 1e-6 && Math.abs(mx - lastSet.max) < 1e-6) return;
+            lastSet = { min: mn, max: mx };
             syncing = true;
             charts.forEach(function (o) { if (o !== u) o.setScale('x', { min: mn, max: mx }); });
             syncing = false;
@@ -566,6 +571,9 @@
       { label: 'info', stroke: '#e0a800', width: 1.5, points: { show: false } },
     ];
     charts.push(new uPlot(tpOpts, [tx, tok, tfail, tinfo], tpBox));
+    // Charts start on the timeline's range (not their own data range), then follow it both ways.
+    chartsReady = true;
+    syncCharts(TL.view.t0, TL.view.t1);
     window.addEventListener('resize', function () {
       charts.forEach(function (u) { u.setSize({ width: Math.max(300, latBox.clientWidth), height: 230 }); });
     });

@@ -139,10 +139,48 @@ describe('an invalid run with lost writes and XSS-looking values', () => {
     await page.close();
   });
 
+  it('pans on drag, zooms on Ctrl+wheel, resets on double-click', async () => {
+    const { page } = await open(html);
+    const canvas = page.locator('#timeline');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    const view = async () => [Number(await canvas.getAttribute('data-view-start')), Number(await canvas.getAttribute('data-view-end'))] as const;
+    const full = await view();
+    await page.mouse.move(box.x + box.width / 2, box.y + 40);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -400);
+    await page.keyboard.up('Control');
+    const zoomed = await view();
+    expect(zoomed[1] - zoomed[0]).toBeLessThan((full[1] - full[0]) * 0.8);
+    await page.mouse.move(box.x + box.width / 2, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 200, box.y + 40, { steps: 5 });
+    await page.mouse.up();
+    const panned = await view();
+    expect(panned[0]).toBeLessThan(zoomed[0]);
+    expect(panned[1] - panned[0]).toBeCloseTo(zoomed[1] - zoomed[0], 3);
+    await canvas.dblclick({ position: { x: box.width / 2, y: 40 } });
+    expect(await view()).toEqual(full);
+    await page.close();
+  });
+
   it('draws latency and throughput plots with uPlot', async () => {
     const { page } = await open(html);
     expect(await page.locator('#latency-plot .uplot canvas').count()).toBe(1);
     expect(await page.locator('#throughput-plot .uplot canvas').count()).toBe(1);
+    // Drag-zooming a chart zooms the timeline to the same range.
+    const canvas = page.locator('#timeline');
+    const before = Number(await canvas.getAttribute('data-view-end')) - Number(await canvas.getAttribute('data-view-start'));
+    const over = page.locator('#latency-plot .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const b = (await over.boundingBox())!;
+    await page.mouse.move(b.x + b.width * 0.3, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width * 0.6, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const after = Number(await canvas.getAttribute('data-view-end')) - Number(await canvas.getAttribute('data-view-start'));
+    expect(after).toBeLessThan(before * 0.5);
+    expect(after).toBeGreaterThan(before * 0.15);
     await page.close();
   });
 });

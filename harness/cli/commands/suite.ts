@@ -23,19 +23,22 @@ import { sanitize } from '../../store/store.js';
 
 type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; topologyFile?: string };
 
+export interface SuiteMatrix {
+  targets: Array<Scenario['target']>;
+  topologies: TopologyItem[];
+  workloads: string[];
+  nemeses: string[];
+  seeds?: number[];
+  repeats?: number;
+}
+
 export interface SuiteFile {
   version?: 1;
   name: string;
   description?: string;
   timeBudgetS?: number;
-  matrix: {
-    targets: Array<Scenario['target']>;
-    topologies: TopologyItem[];
-    workloads: string[];
-    nemeses: string[];
-    seeds?: number[];
-    repeats?: number;
-  };
+  /** One matrix or several, expanded in order. */
+  matrix: SuiteMatrix | SuiteMatrix[];
   scenario?: Partial<Omit<Scenario, 'name' | 'target' | 'topology' | 'workload' | 'nemesis' | 'seed'>>;
 }
 
@@ -70,8 +73,12 @@ export function loadSuiteFile(path: string): SuiteFile {
   const errors = validate('suite', data);
   if (errors.length) throw new SuiteFileError(`${path} does not match reports/schema/suite.schema.json:\n  ${errors.join('\n  ')}`);
   const s = data as SuiteFile;
-  for (const w of s.matrix.workloads) if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
+  for (const w of matrices(s).flatMap((m) => m.workloads)) if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
   return s;
+}
+
+export function matrices(s: SuiteFile): SuiteMatrix[] {
+  return Array.isArray(s.matrix) ? s.matrix : [s.matrix];
 }
 
 function topologyOf(t: TopologyItem, base: string): { spec: TopologySpec; file?: string } {
@@ -95,35 +102,37 @@ function topologyOf(t: TopologyItem, base: string): { spec: TopologySpec; file?:
 export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
   const base = dirname(resolve(suitePath));
   const out: MatrixEntry[] = [];
-  const seeds = s.matrix.seeds ?? [DEFAULTS.seed];
-  const repeats = s.matrix.repeats ?? 1;
   const ids = new Set<string>();
-  for (const target of s.matrix.targets)
-    for (const topo of s.matrix.topologies)
-      for (const workload of s.matrix.workloads)
-        for (const nemesis of s.matrix.nemeses)
-          for (const seed of seeds)
-            for (let repeat = 0; repeat < repeats; repeat++) {
-              const { spec, file } = topologyOf(topo, base);
-              const sc: Scenario = {
-                ...DEFAULTS,
-                ...(s.scenario ?? {}),
-                name: '',
-                target,
-                topology: spec,
-                workload,
-                nemesis,
-                seed,
-                serverArgs: [...(s.scenario?.serverArgs ?? DEFAULTS.serverArgs)],
-                ...(file ? { topologyFile: file } : {}),
-              };
-              sc.name = scenarioName(sc);
-              // Two topology entries of one kind (e.g. different topology files) share a name.
-              let id = `${sc.name}#seed${seed}#r${repeat}`;
-              for (let k = 2; ids.has(id); k++) id = `${sc.name}#seed${seed}#r${repeat}#${k}`;
-              ids.add(id);
-              out.push({ ordinal: out.length, id, repeat, scenario: sc });
-            }
+  for (const mx of matrices(s)) {
+    const seeds = mx.seeds ?? [DEFAULTS.seed];
+    const repeats = mx.repeats ?? 1;
+    for (const target of mx.targets)
+      for (const topo of mx.topologies)
+        for (const workload of mx.workloads)
+          for (const nemesis of mx.nemeses)
+            for (const seed of seeds)
+              for (let repeat = 0; repeat < repeats; repeat++) {
+                const { spec, file } = topologyOf(topo, base);
+                const sc: Scenario = {
+                  ...DEFAULTS,
+                  ...(s.scenario ?? {}),
+                  name: '',
+                  target,
+                  topology: spec,
+                  workload,
+                  nemesis,
+                  seed,
+                  serverArgs: [...(s.scenario?.serverArgs ?? DEFAULTS.serverArgs)],
+                  ...(file ? { topologyFile: file } : {}),
+                };
+                sc.name = scenarioName(sc);
+                // Two topology entries of one kind (e.g. different topology files) share a name.
+                let id = `${sc.name}#seed${seed}#r${repeat}`;
+                for (let k = 2; ids.has(id); k++) id = `${sc.name}#seed${seed}#r${repeat}#${k}`;
+                ids.add(id);
+                out.push({ ordinal: out.length, id, repeat, scenario: sc });
+              }
+  }
   return out;
 }
 
