@@ -36,10 +36,10 @@ export const lostWritesWorkload: Workload = {
   next(rng, slot, n, o) {
     return { f: 'add', value: uniqueValue(slot, n), key: `lw${rng.int(o.keys)}` };
   },
-  async invoke(conn, op) {
+  async invoke(conn, op, o) {
     try {
       await conn.sadd(op.key!, String(op.value));
-      return { type: 'ok', value: op.value };
+      return o.minReplicas ? { type: 'ok', value: op.value, ack: 'min-replicas' } : { type: 'ok', value: op.value };
     } catch (err) {
       return { ...classifyError(err), value: op.value };
     }

@@ -31,6 +31,8 @@ export interface WorkloadOptions {
   waitTimeoutMs: number;
   /** Whether the target is a cluster (keys spread over slots; hash tags where atomicity needs one slot). */
   cluster: boolean;
+  /** The servers run with min-replicas-to-write ≥ 1: plain acknowledgements are min-replicas ones. */
+  minReplicas: boolean;
 }
 
 /** A checker to run on the history, by registry name, with its options. */

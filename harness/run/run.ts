@@ -10,6 +10,7 @@ import { ExternalTarget } from '../targets/external.js';
 import type { NodeHandle, ProcessFaults } from '../targets/target.js';
 import type { Network } from '../net/network.js';
 import { Prng, hashString } from '../util/prng.js';
+import { keySlot } from '../util/slot.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { buildSchedule, stopF, type ScheduledFault } from '../nemesis/nemesis.js';
 import { startFault, stopFault, checkSupported } from '../nemesis/apply.js';
@@ -77,8 +78,10 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   const name = s.name || scenarioName(s);
   const store = new RunStore(o.storeRoot, name);
   const workload = getWorkload(s.workload);
-  const wopts: WorkloadOptions = { keys: s.keys, waitFor: s.waitFor, waitTimeoutMs: s.waitTimeoutMs, cluster: s.topology.kind === 'cluster' };
+  const wopts: WorkloadOptions = { keys: s.keys, waitFor: s.waitFor, waitTimeoutMs: s.waitTimeoutMs, cluster: s.topology.kind === 'cluster', minReplicas: false };
   const serverArgs = [...(workload.serverArgs?.(wopts) ?? []), ...s.serverArgs];
+  const minReplicasToWrite = Number(lastArg(serverArgs, '--min-replicas-to-write') ?? lastArg(serverArgs, '--min-slaves-to-write') ?? 0);
+  wopts.minReplicas = minReplicasToWrite > 0;
   o.log(`splitbrain: run ${name} (seed ${s.seed}) → ${store.dir}`);
 
   let interrupted = false;
@@ -140,7 +143,10 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   setInterruptHandler(null);
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
 
-  const results = await checkRun(store.dir, history.ops, workload.checkers(wopts));
+  // The checkers' allowed windows come from the servers' actual settings.
+  const windows: Record<string, unknown> = { nodeTimeoutMs: s.topology.kind === 'cluster' ? s.nodeTimeoutMs : undefined, minReplicasMaxLagS: numArg(serverArgs, '--min-replicas-max-lag'), minReplicasToWrite: minReplicasToWrite || undefined };
+  const specs = workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...definedOnly(windows), ...c.options } } : c));
+  const results = await checkRun(store.dir, history.ops, specs);
   store.writeJson('results.json', results);
   await writeReport(store.dir).catch((e: Error) => o.log(`splitbrain: report generation failed: ${e.message}`));
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };
@@ -173,7 +179,7 @@ async function runWorkers(
       while (Date.now() < deadline && !signal.aborted) {
         const started = Date.now();
         const op = workload.next(wrng, slot, n++, wopts);
-        const extra = { key: op.key, node: cluster ? undefined : node.name, ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}) };
+        const extra = { key: op.key, node: cluster ? (op.key !== undefined ? slotOwner(sut.nodes, op.key) : undefined) : node.name, ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}) };
         history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
         const c = await workload.invoke(conn, op, wopts);
         history.append({
@@ -268,7 +274,8 @@ async function finalReads(s: Scenario, workload: Workload, wopts: WorkloadOption
     const c: Cluster = clusterClient(sut.nodes, sut.net, 5000);
     await awaitReady(c, 10_000);
     try {
-      for (const key of keys) await oneFinalRead(history, process++, key, undefined, () => workload.finalRead!(c, key));
+      const owner = await currentSlotOwners(c, sut.nodes);
+      for (const key of keys) await oneFinalRead(history, process++, key, owner(key), () => workload.finalRead!(c, key));
     } finally {
       c.disconnect();
     }
@@ -323,4 +330,40 @@ function startProgress(o: RunOptions, h: HistoryWriter, s: Scenario, active: () 
       if (o.progress === 'tty') process.stderr.write('\n');
     },
   };
+}
+
+/** The value after the last occurrence of a server option in an argument list. */
+function lastArg(args: string[], name: string): string | undefined {
+  const i = args.lastIndexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function numArg(args: string[], name: string): number | undefined {
+  const v = lastArg(args, name);
+  return v === undefined ? undefined : Number(v);
+}
+
+function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The primary that served a key's slot at the start of the run (the node a cluster client writes to). */
+function slotOwner(nodes: NodeHandle[], key: string): string | undefined {
+  const slot = keySlot(key);
+  return nodes.find((n) => n.slots?.some(([a, b]) => slot >= a && slot <= b))?.name;
+}
+
+/** Who serves each slot now (after failovers), from CLUSTER SLOTS; names the node of each final read. */
+async function currentSlotOwners(c: Cluster, nodes: NodeHandle[]): Promise<(key: string) => string | undefined> {
+  try {
+    const slots = (await c.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]]][];
+    const byAddr = new Map(nodes.map((n) => [`${n.host}:${n.port}`, n.name]));
+    return (key) => {
+      const slot = keySlot(key);
+      const r = slots.find(([a, b]) => slot >= a && slot <= b);
+      return r ? byAddr.get(`${r[2][0]}:${r[2][1]}`) : undefined;
+    };
+  } catch {
+    return () => undefined;
+  }
 }

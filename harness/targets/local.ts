@@ -184,6 +184,8 @@ export class LocalTarget implements ProcessFaults {
     if (r.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${r.stdout}\n${r.stderr}`);
     await this.awaitClusterOk();
     await this.readClusterRoles();
+    // A replica that has not finished its first sync cannot be promoted: start only when all are linked.
+    await this.awaitReplicas(30_000);
   }
 
   async awaitClusterOk(timeoutMs = 30000): Promise<void> {
@@ -226,6 +228,10 @@ export class LocalTarget implements ProcessFaults {
         if (f[2]!.includes('master')) {
           node.role = 'primary';
           node.primary = undefined;
+          node.slots = f.slice(8).filter((x) => /^\d+(-\d+)?$/.test(x)).map((r) => {
+            const [a, b] = r.split('-').map(Number);
+            return [a!, b ?? a!] as [number, number];
+          });
           shardOf.set(f[0]!, shard);
           node.shard = shard++;
         }

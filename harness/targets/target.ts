@@ -23,6 +23,8 @@ export interface NodeHandle {
   shard: number;
   /** Name of its primary at start (replicas). */
   primary?: string;
+  /** Cluster: slot ranges [start, end] this node served at the start of the run (primaries). */
+  slots?: [number, number][];
   /** Local process, when the harness started it (ts/redis targets). */
   process?: NodeProcess;
   /** External target: shell commands for process faults. */

@@ -104,7 +104,8 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
     opTimeoutMs: pick('opTimeoutMs', 'opTimeout', f.opTimeout),
     intervalS: pick('intervalS', 'interval', f.interval),
     faultS: pick('faultS', 'faultDuration', f.faultDuration),
-    keys: pick('keys', 'keys', f.keys),
+    // A cluster needs enough keys for every shard to get some (4 keys may all hash to one master).
+    keys: pick('keys', 'keys', given('keys') || topology.kind !== 'cluster' ? f.keys : Math.max(f.keys, 16)),
     waitFor: pick('waitFor', 'waitFor', f.waitFor),
     waitTimeoutMs: pick('waitTimeoutMs', 'waitTimeout', f.waitTimeout),
     nodeTimeoutMs: pick('nodeTimeoutMs', 'nodeTimeout', f.nodeTimeout),
