@@ -356,7 +356,7 @@ function slotOwner(nodes: NodeHandle[], key: string): string | undefined {
 /** Who serves each slot now (after failovers), from CLUSTER SLOTS; names the node of each final read. */
 async function currentSlotOwners(c: Cluster, nodes: NodeHandle[]): Promise<(key: string) => string | undefined> {
   try {
-    const slots = (await c.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]]][];
+    const slots = (await c.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]]][];
     const byAddr = new Map(nodes.map((n) => [`${n.host}:${n.port}`, n.name]));
     return (key) => {
       const slot = keySlot(key);
