@@ -9,13 +9,15 @@ import { classifyError } from './errors.js';
  */
 export const waitWorkload: Workload = {
   name: 'wait',
-  description: 'SADD then WAIT n timeout; wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
+  description: 'SADD (half of them followed by WAIT n timeout); wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
   checkers: (o) => [
     { name: 'wait', options: { replicasMax: undefined, waitTimeoutMs: o.waitTimeoutMs } },
     { name: 'lost-writes' },
   ],
   next(rng, slot, n, o) {
     const key = `wset${rng.int(o.keys)}`;
+    // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
+    if (rng.next() < 0.5) return { f: 'add', value: uniqueValue(slot, n), key };
     return { f: 'add', value: uniqueValue(slot, n), key, waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs };
   },
   async invoke(conn, op) {
@@ -24,6 +26,7 @@ export const waitWorkload: Workload = {
     } catch (err) {
       return { ...classifyError(err), value: op.value };
     }
+    if (op.waitFor === undefined) return { type: 'ok', value: op.value };
     try {
       // WAIT must run on the connection that wrote; for a Cluster client, route by the same key.
       const replicas = Number(await (conn as { call(...a: string[]): Promise<unknown> }).call('WAIT', String(op.waitFor), String(op.waitTimeoutMs)));

@@ -2,6 +2,7 @@ import type { FaultSpec } from './nemesis.js';
 import type { Link, Network } from '../net/network.js';
 import { requireCapability, UnsupportedFault } from '../net/network.js';
 import type { NodeHandle, ProcessFaults } from '../targets/target.js';
+import { Redis } from 'ioredis';
 
 /** The links a partition cuts: every pair across groups (one way when asked), plus client links. */
 export function partitionLinks(f: FaultSpec, all: NodeHandle[]): Link[] {
@@ -61,6 +62,10 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
   switch (f.f) {
     case 'start-partition':
       await ctx.net.cut(partitionLinks(f, ctx.nodes), f.value.mode ?? 'drop');
+      if (f.value.promote) {
+        await new Promise((r) => setTimeout(r, f.value.failoverAfterMs ?? 1000));
+        await promote(ctx, f.value.promote, f.value.groups?.[1] ?? []);
+      }
       return f.value;
     case 'kill':
       for (const n of byName(ctx, f.value.nodes)) await ctx.faults.kill(n);
@@ -90,6 +95,11 @@ export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknow
     case 'start-latency':
     case 'start-loss':
       await ctx.net.heal();
+      if (f.value.promote) {
+        // The old primary rejoins as a replica of the promoted one (and loses what it took alone).
+        const np = byName(ctx, [f.value.promote])[0]!;
+        for (const n of byName(ctx, f.value.nodes)) await admin(n, ['REPLICAOF', np.host, String(np.port)]);
+      }
       return { nodes: f.value.nodes };
     case 'kill':
       for (const n of byName(ctx, f.value.nodes)) await ctx.faults.restart(n);
@@ -100,4 +110,22 @@ export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknow
     default:
       throw new Error(`unknown fault ${f.f}`);
   }
+}
+
+/** One command on a node over a direct admin connection (not through the client proxies). */
+async function admin(n: NodeHandle, argv: string[]): Promise<unknown> {
+  const r = new Redis({ host: n.host, port: n.port, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000, commandTimeout: 5000 });
+  r.on('error', () => undefined);
+  try {
+    return await r.call(argv[0]!, ...argv.slice(1));
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Promote `name` (REPLICAOF NO ONE) and point the other members of its side at it. */
+async function promote(ctx: ApplyContext, name: string, side: string[]): Promise<void> {
+  const [np] = byName(ctx, [name]);
+  await admin(np!, ['REPLICAOF', 'NO', 'ONE']);
+  for (const other of byName(ctx, side.filter((s) => s !== name))) await admin(other, ['REPLICAOF', np!.host, String(np!.port)]);
 }

@@ -21,6 +21,9 @@ export interface FaultSpec {
     jitterMs?: number;
     loss?: number;
     oneWay?: boolean;
+    /** partition-failover: the replica promoted on the majority side, and when (ms after the cut). */
+    promote?: string;
+    failoverAfterMs?: number;
   };
 }
 
@@ -57,6 +60,17 @@ export const PICKERS: Record<string, NemesisPicker> = {
     const p = rng.pick(primaries(ctx));
     const rest = ctx.nodes.filter((n) => n !== p);
     return { f: 'start-partition', value: { kind: 'isolate-primary-with-clients', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 0, mode: 'drop' } };
+  },
+  /**
+   * What an external failover manager (Sentinel, an operator) does to a replicated group: the
+   * primary is cut from its replicas while clients keep writing to it, a replica is promoted
+   * and the others follow it; on heal the old primary becomes a replica of the new one.
+   */
+  'partition-failover': (rng, ctx) => {
+    const p = rng.pick(primaries(ctx));
+    const rest = ctx.nodes.filter((n) => n !== p);
+    const promote = rng.pick(rest.filter((n) => n.role === 'replica'));
+    return { f: 'start-partition', value: { kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 } };
   },
   /** A random node alone. */
   'partition-node': (rng, ctx) => {
