@@ -87,6 +87,8 @@ export class Server implements DbHooks {
   activeExpireEnabled = true;
   /** Extra access bookkeeping on key lookup (LFU counters under an LFU policy, see store/evict.ts). */
   touchEntry?: (e: Entry) => void;
+  /** client-query-buffer-limit, kept current by a config listener (read for every input chunk). */
+  private queryBufLimit: number;
 
   constructor(config: Config) {
     this.config = config;
@@ -98,6 +100,8 @@ export class Server implements DbHooks {
     this.commands = new CommandTable();
     this.commands.add(buildCommandTable());
     this.notifyFlags = parseNotifyFlags(config.get('notify-keyspace-events')) ?? 0;
+    this.queryBufLimit = config.int('client-query-buffer-limit');
+    config.onChange('client-query-buffer-limit', (v) => (this.queryBufLimit = Number(v)));
     config.onChange('loglevel', (v) => this.log.setLevel(v));
     config.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
   }
@@ -251,7 +255,7 @@ export class Server implements DbHooks {
   /** Run as many complete commands as the client's input holds (stops while blocked). */
   processInput(c: Client): void {
     this.refreshNow();
-    const limit = this.config.int('client-query-buffer-limit');
+    const limit = this.queryBufLimit;
     for (;;) {
       if (c.closed || c.blocked || c.closeAfterReply) break;
       let argv: string[] | null;

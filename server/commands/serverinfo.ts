@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { cmd, type CommandSpec } from './table.js';
+import { cmd, CF, specFlags, type CommandSpec } from './table.js';
 import { ERR } from './util.js';
 import { parseLL } from '../util/numbers.js';
 import { touchWatchedKeysInDb } from './transactions.js';
@@ -365,11 +365,18 @@ export function installServerAdmin(server: Server): void {
 /** Slowlog and latency sampling after every call. */
 export function installSlowlog(server: Server): void {
   const prev = server.hooks.afterCall;
+  // Both thresholds are cached (kept current by config listeners): this runs for every call.
+  const cfg = server.config;
+  let slower = cfg.int('slowlog-log-slower-than');
+  let latencyMs = cfg.int('latency-monitor-threshold');
+  cfg.onChange('slowlog-log-slower-than', (v) => (slower = Number(v)));
+  cfg.onChange('latency-monitor-threshold', (v) => (latencyMs = Number(v)));
   server.hooks.afterCall = (c, spec, argv, usec) => {
     prev?.(c, spec, argv, usec);
-    const slower = server.config.int('slowlog-log-slower-than');
-    if (slower >= 0 && usec >= slower && !spec.flags.includes('skip_slowlog')) slowlogPush(server, c, argv, usec);
-    latencyAddSample(server, spec.flags.includes('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
+    if (slower >= 0 && usec >= slower && !(specFlags(spec) & CF.SKIP_SLOWLOG)) slowlogPush(server, c, argv, usec);
+    if (latencyMs > 0 && usec >= latencyMs * 1000) {
+      latencyAddSample(server, specFlags(spec) & CF.FAST ? 'fast-command' : 'command', Math.floor(usec / 1000));
+    }
   };
 }
 

@@ -53,6 +53,54 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Absent for container commands with subcommands (dispatch picks the subcommand). */
   handler?: (c: Client, argv: string[]) => void;
+  /** `flags` as CF bits, computed once (see specFlags): dispatch tests bits, not arrays. */
+  cflags?: number;
+}
+
+/** Bits of the flags dispatch tests on every call. */
+export const CF = {
+  WRITE: 1 << 0,
+  MAY_REPLICATE: 1 << 1,
+  NO_AUTH: 1 << 2,
+  NO_MULTI: 1 << 3,
+  SKIP_MONITOR: 1 << 4,
+  ADMIN: 1 << 5,
+  DENYOOM: 1 << 6,
+  SKIP_SLOWLOG: 1 << 7,
+  FAST: 1 << 8,
+  READONLY: 1 << 9,
+} as const;
+
+const CF_BY_NAME: Partial<Record<CommandFlag, number>> = {
+  write: CF.WRITE,
+  may_replicate: CF.MAY_REPLICATE,
+  no_auth: CF.NO_AUTH,
+  no_multi: CF.NO_MULTI,
+  skip_monitor: CF.SKIP_MONITOR,
+  admin: CF.ADMIN,
+  denyoom: CF.DENYOOM,
+  skip_slowlog: CF.SKIP_SLOWLOG,
+  fast: CF.FAST,
+  readonly: CF.READONLY,
+};
+
+/** The CF bits of a spec (cached on it; specs built outside a CommandTable get them on first use). */
+export function specFlags(spec: CommandSpec): number {
+  let f = spec.cflags;
+  if (f === undefined) {
+    f = 0;
+    for (const name of spec.flags) f |= CF_BY_NAME[name] ?? 0;
+    spec.cflags = f;
+  }
+  return f;
+}
+
+/** A resolved top-level command (no subcommands), as cached by CommandTable.resolve. */
+export interface CommandRef {
+  spec: CommandSpec;
+  /** Lower-case name (also the full name for commandstats). */
+  name: string;
+  flags: number;
 }
 
 /** Shorthand for declaring a command. */
@@ -91,14 +139,35 @@ export function commandKeyPositions(spec: CommandSpec, argv: string[]): number[]
   return out;
 }
 
+/** Bound on the exact-spelling cache (clients may send any casing; garbage names are never cached). */
+const RESOLVE_CACHE_MAX = 1024;
+
 export class CommandTable {
   private byName = new Map<string, CommandSpec>();
+  /** Name as the client spelled it ("SET", "set") → resolved command: skips toLowerCase per call. */
+  private exact = new Map<string, CommandRef>();
 
   add(specs: CommandSpec[]): void {
     for (const s of specs) {
       if (this.byName.has(s.name)) throw new Error(`duplicate command ${s.name}`);
       this.byName.set(s.name, s);
+      specFlags(s);
+      for (const sub of s.subcommands ?? []) specFlags(sub);
     }
+    this.exact.clear();
+  }
+
+  /** Look up a command by the name as sent (any case); undefined when unknown. */
+  resolve(name: string): CommandRef | undefined {
+    let ref = this.exact.get(name);
+    if (ref !== undefined) return ref;
+    const lower = name.toLowerCase();
+    const spec = this.byName.get(lower);
+    if (spec === undefined) return undefined;
+    ref = { spec, name: lower, flags: specFlags(spec) };
+    if (this.exact.size >= RESOLVE_CACHE_MAX) this.exact.clear();
+    this.exact.set(name, ref);
+    return ref;
   }
 
   /** Lookup by lower-cased name (callers lower-case once). */
