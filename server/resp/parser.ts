@@ -23,6 +23,78 @@ export interface ParserLimits {
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
+const fcc = String.fromCharCode;
+
+/**
+ * A latin1 string of b[s, s+len) for short arguments: String.fromCharCode with the bytes as
+ * arguments is several times cheaper than a Buffer#latin1Slice call (a C++ binding) at this size.
+ */
+function shortLatin1(b: Buffer, s: number, len: number): string {
+  switch (len) {
+    case 0:
+      return '';
+    case 1:
+      return fcc(b[s]!);
+    case 2:
+      return fcc(b[s]!, b[s + 1]!);
+    case 3:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!);
+    case 4:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+    case 5:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+    case 6:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+    case 7:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+    case 8:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
+    case 9:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!);
+    case 10:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!);
+    case 11:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!);
+    case 12:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
+    case 13:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!);
+    case 14:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!);
+    case 15:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
+    case 16:
+      return fcc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
+    default:
+      return (b as Latin1Buffer).latin1Slice(s, s + len);
+  }
+}
+
+/** Longest argument handled by shortLatin1 / interned as a command name. */
+const SHORT_MAX = 16;
+/**
+ * Command names (the first argument) are interned in a small direct-mapped cache shared by all
+ * clients: the same few names arrive over and over, and a reused string also carries its hash,
+ * so the command-table lookup does not rehash it.
+ */
+const INTERN_SLOTS = 256;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+function internName(b: Buffer, s: number, len: number): string {
+  let h = len;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ b[s + i]!, 16777619);
+  const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
+  const cand = interned[slot]!;
+  if (cand.length === len) {
+    let i = 0;
+    while (i < len && cand.charCodeAt(i) === b[s + i]) i++;
+    if (i === len) return cand;
+  }
+  const str = shortLatin1(b, s, len);
+  interned[slot] = str;
+  return str;
+}
+
 export class RespParser {
   private buf: Latin1Buffer = Buffer.alloc(0) as Latin1Buffer;
   private pos = 0;
@@ -32,6 +104,7 @@ export class RespParser {
   private need = 0;
   // Multibulk in progress.
   private argv: string[] = [];
+  private argc = 0;
   private argsLeft = 0;
   private bulkLen = -1;
 
@@ -88,6 +161,28 @@ export class RespParser {
   /** 0: need more, 1: started, 2: empty multibulk consumed. */
   private startMultibulk(): number {
     const buf = this.buf;
+    // Fast path: "*<n>\r\n" with 1 <= n <= 1024 written canonically; anything else takes the
+    // general path below (which also produces the errors).
+    const p = this.pos;
+    let q = p + 1;
+    let n = buf[q]! - 48;
+    if (n >= 1 && n <= 9) {
+      let d: number;
+      while (++q < buf.length && (d = buf[q]! - 48) >= 0 && d <= 9 && n < 1024) n = n * 10 + d;
+      if (n <= 1024 && q + 1 < buf.length && buf[q] === CR && buf[q + 1] === LF && (this.limits.authenticated || n <= 10)) {
+        this.pos = q + 2;
+        this.argsLeft = n;
+        this.argv = new Array<string>(n);
+        this.argc = 0;
+        this.bulkLen = -1;
+        return 1;
+      }
+    }
+    return this.startMultibulkSlow();
+  }
+
+  private startMultibulkSlow(): number {
+    const buf = this.buf;
     const nl = buf.indexOf(LF, this.pos);
     if (nl < 0) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
@@ -102,38 +197,41 @@ export class RespParser {
     this.argsLeft = n;
     // Cap the preallocation: the count is client-controlled.
     this.argv = n <= 1024 ? new Array<string>(n) : [];
-    this.argv.length = 0;
+    this.argc = 0;
     this.bulkLen = -1;
     return 1;
   }
 
   private bulks(): string[] | null {
     const buf = this.buf;
+    const blen = buf.length;
     while (this.argsLeft > 0) {
       if (this.bulkLen < 0) {
-        if (this.pos >= buf.length) return null;
-        const nl = buf.indexOf(LF, this.pos);
-        if (nl < 0) {
-          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
-          return null;
-        }
-        if (nl - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
-        if (buf[this.pos] !== 36 /* '$' */) {
-          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-        }
-        const n = parseIntStrict(buf, this.pos + 1, buf[nl - 1] === CR ? nl - 1 : nl);
-        if (n === null || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
-        if (!this.limits.authenticated && n > 16384) throw new ProtocolError('Protocol error: unauthenticated bulk length');
-        this.pos = nl + 1;
-        this.bulkLen = n;
+        const p = this.pos;
+        if (p >= blen) return null;
+        // Fast path: "$<n>\r\n" with 1 <= n < 10^9 written canonically and within the limits.
+        let q = p + 1;
+        let n = buf[q]! - 48;
+        if (buf[p] === 36 /* '$' */ && n >= 1 && n <= 9) {
+          let d: number;
+          while (++q < blen && (d = buf[q]! - 48) >= 0 && d <= 9 && q - p < 11) n = n * 10 + d;
+          if (q + 1 < blen && buf[q] === CR && buf[q + 1] === LF && n <= this.limits.maxBulkLen && (this.limits.authenticated || n <= 16384)) {
+            this.pos = q + 2;
+            this.bulkLen = n;
+          } else if (!this.bulkHeaderSlow()) return null;
+        } else if (!this.bulkHeaderSlow()) return null;
       }
       // Redis does not check the CRLF after a bulk: it skips two bytes. We do the same.
-      const end = this.pos + this.bulkLen;
-      if (end + 2 > buf.length) {
-        this.need = end + 2 - this.pos;
+      const start = this.pos;
+      const len = this.bulkLen;
+      const end = start + len;
+      if (end + 2 > blen) {
+        this.need = end + 2 - start;
         return null;
       }
-      this.argv.push(buf.latin1Slice(this.pos, end));
+      this.argv[this.argc] =
+        len > SHORT_MAX ? buf.latin1Slice(start, end) : this.argc === 0 ? internName(buf, start, len) : shortLatin1(buf, start, len);
+      this.argc++;
       this.pos = end + 2;
       this.bulkLen = -1;
       this.argsLeft--;
@@ -141,6 +239,26 @@ export class RespParser {
     const argv = this.argv;
     this.argv = [];
     return argv;
+  }
+
+  /** The general bulk header parser: false when the line is incomplete; throws Redis's errors. */
+  private bulkHeaderSlow(): boolean {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+      return false;
+    }
+    if (nl - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+    if (buf[this.pos] !== 36 /* '$' */) {
+      throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+    }
+    const n = parseIntStrict(buf, this.pos + 1, buf[nl - 1] === CR ? nl - 1 : nl);
+    if (n === null || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+    if (!this.limits.authenticated && n > 16384) throw new ProtocolError('Protocol error: unauthenticated bulk length');
+    this.pos = nl + 1;
+    this.bulkLen = n;
+    return true;
   }
 
   private inline(): string[] | null {
