@@ -34,7 +34,7 @@ describe.skipIf(!NIGHTLY)('real Redis: documented loss windows', () => {
   }, 900_000);
 
   it('with min-replicas-to-write 1 those losses stay inside the allowed window', async () => {
-    const lw = await lostWrites([...cluster, '--server-arg', '--min-replicas-to-write', '1', '--min-replicas-max-lag', '1']);
+    const lw = await lostWrites([...cluster, '--server-arg', '--min-replicas-to-write 1 --min-replicas-max-lag 1']);
     expect(lw.byAck['min-replicas']!.acknowledged).toBeGreaterThan(0);
     expect(lw.byAck['min-replicas']!.lostAnomalous).toBe(0);
   }, 900_000);

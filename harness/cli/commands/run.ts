@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
@@ -37,6 +37,22 @@ export interface RunFlags {
   json?: boolean;
 }
 
+/**
+ * `--server-arg "--name value"`: whitespace-separated server options, repeatable. (A variadic
+ * option cannot take values that start with "--", so the options travel as one string.)
+ */
+function collectServerArgs(v: string, prev: string[]): string[] {
+  const parts = v.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0 || !parts[0]!.startsWith('--')) throw new InvalidArgumentError('expects server options like "--min-replicas-to-write 1".');
+  // The first explicit --server-arg replaces the default list; later ones add to it.
+  return remember([...(collected.has(prev) ? prev : []), ...parts]);
+}
+const collected = new WeakSet<string[]>();
+function remember(a: string[]): string[] {
+  collected.add(a);
+  return a;
+}
+
 /** Options shared by `run` and `start`. */
 export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = DEFAULTS): Command {
   return cmd
@@ -60,7 +76,7 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', nonNegativeInt, defaults.waitFor)
     .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', nonNegativeInt, defaults.waitTimeoutMs)
     .option('--node-timeout <ms>', 'cluster-node-timeout', positiveInt, defaults.nodeTimeoutMs)
-    .option('--server-arg <arg...>', 'extra server options for every node, e.g. --server-arg --min-replicas-to-write 1', defaults.serverArgs)
+    .option('--server-arg <options>', 'extra server options for every node, repeatable: --server-arg "--min-replicas-to-write 1"', collectServerArgs, defaults.serverArgs)
     .option('--scenario <file>', 'a scenario JSON file (flags given on the command line override it)')
     .option('--replay <run dir>', 're-run the exact scenario and fault schedule of a stored run')
     .option('--store <dir>', 'where runs are stored', 'store')
