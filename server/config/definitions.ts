@@ -138,6 +138,8 @@ export const CONFIG_DEFS: ConfigDef[] = [
   b('replica-ignore-maxmemory', 'yes', true, ['slave-ignore-maxmemory']),
   i('min-replicas-to-write', 0, 0, INT_MAX, true, ['min-slaves-to-write']),
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
+  // splitbrain's debug knob: weakens the min-replicas check on purpose (see reports/GATING.md).
+  { name: 'debug-min-replicas-extra-lag', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
   // Cluster (used once cluster mode lands)
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),

@@ -49,6 +49,7 @@ export function installReplication(server: Server): void {
   minReplicasConfigChanged(rs);
   server.config.onChange('min-replicas-to-write', () => minReplicasConfigChanged(rs));
   server.config.onChange('min-replicas-max-lag', () => minReplicasConfigChanged(rs));
+  server.config.onChange('debug-min-replicas-extra-lag', () => minReplicasConfigChanged(rs));
 
   server.infoSections.set('replication', () => infoReplication(rs));
 

@@ -13,7 +13,9 @@ export function refreshGoodReplicas(rs: ReplState): void {
   if (!toWrite || !maxLag) return;
   const now = rs.unixtime();
   let good = 0;
-  for (const l of rs.replicas) if (l.state === 'online' && now - l.ackTime <= maxLag) good++;
+  // debug-min-replicas-extra-lag deliberately weakens the check (a regression to gate on).
+  const lag = maxLag + rs.minReplicasExtraLag;
+  for (const l of rs.replicas) if (l.state === 'online' && now - l.ackTime <= lag) good++;
   rs.goodReplicas = good;
 }
 
@@ -26,6 +28,7 @@ export function minReplicasConfigChanged(rs: ReplState): void {
   const cfg = rs.server.config;
   rs.minReplicasToWrite = cfg.int('min-replicas-to-write');
   rs.minReplicasMaxLag = cfg.int('min-replicas-max-lag');
+  rs.minReplicasExtraLag = cfg.int('debug-min-replicas-extra-lag');
   refreshGoodReplicas(rs);
 }
 

@@ -80,6 +80,8 @@ export class ReplState {
   /** min-replicas-to-write / min-replicas-max-lag, cached (checked on every write). */
   minReplicasToWrite = 0;
   minReplicasMaxLag = 10;
+  /** Hidden debug option: seconds added to max-lag (a deliberately weakened check, for gating demos). */
+  minReplicasExtraLag = 0;
   /** Clients blocked in WAIT, newest first (Redis adds at the list head). */
   waiting: Client[] = [];
   /** A full-sync RDB is being produced (Redis's BGSAVE child for replication). */
