@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
 import { CF, specFlags, type CommandSpec } from './commands/table.js';
@@ -139,14 +140,20 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   server.propagateOverride = false;
   server.callDepth++;
   if (server.monitors.size > 0 && !(flags & (CF.SKIP_MONITOR | CF.ADMIN))) feedMonitors(server, c, argv);
-  // performance.now(): the same monotonic clock as hrtime, without two BigInts per call.
-  const start = performance.now();
+  // One clock read per call: inside processInput's loop a call starts timing where the previous
+  // one ended (parsing the next command is charged to it: well under a microsecond). The
+  // imported performance.now, not the global (a lazy getter): monotonic, no BigInts.
+  let start = server.callClock;
+  if (start < 0) start = performance.now();
+  server.callClock = start; // nested calls (EXEC) start here too
   try {
     spec.handler!(c, argv);
   } finally {
     server.callDepth--;
   }
-  const usec = (performance.now() - start) * 1000;
+  const end = performance.now();
+  server.callClock = server.inInputLoop ? end : -1;
+  const usec = (end - start) * 1000;
   const st = server.stats.command(fullname);
   st.calls++;
   st.usec += usec;

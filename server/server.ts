@@ -57,6 +57,12 @@ export class Server implements DbHooks {
   pendingPropagate: PropagatedOp[] = [];
   /** Set by a handler that propagates explicitly (alsoPropagate/replaceArgv). */
   propagateOverride = false;
+  /**
+   * Where the next call() may start timing (performance.now ms), -1 to read the clock: set by
+   * call() while processInput runs its loop, so back-to-back commands share one clock read.
+   */
+  callClock = -1;
+  inInputLoop = false;
   /** Nesting depth of call(): EXEC calls its queued commands. */
   callDepth = 0;
   readonly sinks: PropagationSink[] = [];
@@ -255,6 +261,20 @@ export class Server implements DbHooks {
   /** Run as many complete commands as the client's input holds (stops while blocked). */
   processInput(c: Client): void {
     this.refreshNow();
+    this.inInputLoop = true;
+    this.callClock = -1;
+    try {
+      this.processInputLoop(c);
+    } finally {
+      this.inInputLoop = false;
+      this.callClock = -1;
+    }
+    // Replies are written once per event-loop turn, after every readable client was served
+    // (Redis's beforeSleep/handleClientsWithPendingWrites): one write per client per turn, and
+    // the peers woken by those writes find all their replies at once. (addReplyRaw queued us.)
+  }
+
+  private processInputLoop(c: Client): void {
     const limit = this.queryBufLimit;
     for (;;) {
       if (c.closed || c.blocked || c.closeAfterReply) break;
@@ -279,9 +299,6 @@ export class Server implements DbHooks {
       c.lastInteraction = this.cachedNow;
       processCommand(this, c, argv);
     }
-    // Replies are written once per event-loop turn, after every readable client was served
-    // (Redis's beforeSleep/handleClientsWithPendingWrites): one write per client per turn, and
-    // the peers woken by those writes find all their replies at once. (addReplyRaw queued us.)
   }
 
   markPendingWrite(c: Client): void {
