@@ -67,6 +67,8 @@ export class Client {
   woff = 0;
   /** Output not yet written. */
   out = '';
+  /** Queued in the server's pending-writes list for this turn. */
+  pendingWrite = false;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;

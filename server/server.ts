@@ -40,9 +40,10 @@ export class Server implements DbHooks {
   dbs: Db[] = [];
   readonly clients = new Map<number, Client>();
   private listeners: net.Server[] = [];
-  private pendingWrites = new Set<Client>();
-  /** The set flushed last turn, reused (flushPendingWrites swaps the two). */
-  private spareWrites = new Set<Client>();
+  /** Clients with output to write this turn (Client.pendingWrite marks membership). */
+  private pendingWrites: Client[] = [];
+  /** The list flushed last turn, reused (flushPendingWrites swaps the two). */
+  private spareWrites: Client[] = [];
   private flushScheduled = false;
   private readonly flushCb = (): void => this.flushPendingWrites();
   private cronTimer: NodeJS.Timeout | null = null;
@@ -302,7 +303,9 @@ export class Server implements DbHooks {
   }
 
   markPendingWrite(c: Client): void {
-    this.pendingWrites.add(c);
+    if (c.pendingWrite) return;
+    c.pendingWrite = true;
+    this.pendingWrites.push(c);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushCb);
@@ -311,12 +314,16 @@ export class Server implements DbHooks {
 
   private flushPendingWrites(): void {
     this.flushScheduled = false;
-    // Swap sets: output produced while flushing (close hooks replying to others) lands in the
-    // fresh set and gets its own turn.
+    // Swap lists: output produced while flushing for a client already flushed (close hooks
+    // replying to others) lands in the fresh list and gets its own turn.
     const list = this.pendingWrites;
     this.pendingWrites = this.spareWrites;
-    for (const c of list) c.flush();
-    list.clear();
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      c.pendingWrite = false;
+      c.flush();
+    }
+    list.length = 0;
     this.spareWrites = list;
   }
 
@@ -330,7 +337,6 @@ export class Server implements DbHooks {
       c.socket?.destroy();
     }
     c.closed = true;
-    this.pendingWrites.delete(c);
     this.clients.delete(c.id);
     this.pubsub.removeClient(c);
     this.monitors.delete(c);
