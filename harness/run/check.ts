@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { CheckerResult, History, Validity } from '../../checkers/history/types.js';
 import { compose } from '../../checkers/compose.js';
 import { getChecker } from '../../checkers/registry.js';
-import type { CheckerSpec } from '../../workloads/workload.js';
+import type { CheckerSpec, WorkloadOptions } from '../../workloads/workload.js';
+import { getWorkload } from '../../workloads/index.js';
+import { readHistoryFile } from '../history/read.js';
+import type { Scenario } from './scenario.js';
 
 export const RESULTS_VERSION = 1;
 
@@ -47,4 +50,39 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
   const composed = await compose(checkers).check(history, options);
   const { valid, ...rest } = composed;
   return { version: RESULTS_VERSION, valid, checkers: rest as Record<string, CheckerResult>, opCount: history.length };
+}
+
+/** The value after the last occurrence of a server option in an argument list. */
+export function lastArg(args: readonly string[], name: string): string | undefined {
+  const i = args.lastIndexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/**
+ * The checkers a stored run is judged by: its workload's, with the allowed loss windows taken from
+ * the servers' actual settings (scenario.json holds the effective server arguments).
+ */
+export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
+  const workload = getWorkload(s.workload);
+  const args = s.serverArgs ?? [];
+  const toWrite = Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
+  const lag = lastArg(args, '--min-replicas-max-lag') ?? lastArg(args, '--min-slaves-max-lag');
+  const wopts: WorkloadOptions = { keys: s.keys, waitFor: s.waitFor, waitTimeoutMs: s.waitTimeoutMs, cluster: s.topology.kind === 'cluster', minReplicas: toWrite > 0 };
+  const windows: Record<string, unknown> = {};
+  if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
+  if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
+  if (toWrite > 0) windows.minReplicasToWrite = toWrite;
+  return workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...windows, ...c.options } } : c));
+}
+
+/** Check a stored run directory from its files alone (history.jsonl + scenario.json + node logs). */
+export async function recheckRun(dir: string): Promise<RunResults> {
+  const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Scenario;
+  const parsed = await readHistoryFile(join(dir, 'history.jsonl'));
+  return checkRun(dir, parsed.ops, checkerSpecsFor(scenario));
+}
+
+/** results.json's exact text. */
+export function resultsText(r: RunResults): string {
+  return JSON.stringify(r, null, 2) + '\n';
 }

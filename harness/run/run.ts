@@ -17,7 +17,7 @@ import { startFault, stopFault, checkSupported } from '../nemesis/apply.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { nodeClient, clusterClient, adminClient, awaitReady } from './clients.js';
-import { checkRun, exitCodeOf, type RunResults } from './check.js';
+import { exitCodeOf, recheckRun, lastArg, type RunResults } from './check.js';
 import { writeReport } from '../../reports/report.js';
 
 export interface RunOptions {
@@ -143,10 +143,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   setInterruptHandler(null);
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
 
-  // The checkers' allowed windows come from the servers' actual settings.
-  const windows: Record<string, unknown> = { nodeTimeoutMs: s.topology.kind === 'cluster' ? s.nodeTimeoutMs : undefined, minReplicasMaxLagS: numArg(serverArgs, '--min-replicas-max-lag'), minReplicasToWrite: minReplicasToWrite || undefined };
-  const specs = workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...definedOnly(windows), ...c.options } } : c));
-  const results = await checkRun(store.dir, history.ops, specs);
+  // Check the history as stored (read back), so `splitbrain check <run dir>` reproduces results.json exactly.
+  const results = await recheckRun(store.dir);
   store.writeJson('results.json', results);
   await writeReport(store.dir).catch((e: Error) => o.log(`splitbrain: report generation failed: ${e.message}`));
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };
@@ -330,21 +328,6 @@ function startProgress(o: RunOptions, h: HistoryWriter, s: Scenario, active: () 
       if (o.progress === 'tty') process.stderr.write('\n');
     },
   };
-}
-
-/** The value after the last occurrence of a server option in an argument list. */
-function lastArg(args: string[], name: string): string | undefined {
-  const i = args.lastIndexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function numArg(args: string[], name: string): number | undefined {
-  const v = lastArg(args, name);
-  return v === undefined ? undefined : Number(v);
-}
-
-function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** The primary that served a key's slot at the start of the run (the node a cluster client writes to). */

@@ -2,6 +2,9 @@
  * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
  * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { recheckRun, resultsText } from '../../run/check.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { HistoryError } from '../../../checkers/history/errors.js';
 import type { CheckerResult, Validity } from '../../../checkers/history/types.js';
@@ -70,6 +73,16 @@ function summarizeLinearizable(r: LinearizableResult, io: CheckIo): void {
 
 export async function runCheck(target: string, opts: CheckCliOptions, io: CheckIo = stdio): Promise<number> {
   try {
+    // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
+    if (opts.checker === undefined && (await isRunDir(target))) {
+      const results = await recheckRun(target);
+      if (opts.json) io.out(resultsText(results).trimEnd());
+      else {
+        io.out(`${target}: ${verdictText(results.valid)}`);
+        for (const [name, r] of Object.entries(results.checkers)) io.out(`  ${name.padEnd(14)} ${verdictText(r.valid)}`);
+      }
+      return exitCodeFor(results.valid);
+    }
     const checker = getChecker(opts.checker ?? 'linearizable');
     const input = await resolveHistoryInput(target);
     const parsed = await readHistoryFile(input.historyPath);
@@ -109,11 +122,19 @@ export function checkCommand(): Command {
   return new Command('check')
     .description('check a stored history (history.jsonl, Jepsen EDN, or a Porcupine test log) or a run directory')
     .argument('<path>', 'history file, or run directory holding history.jsonl (and scenario.json)')
-    .option('--checker <name>', `checker to run (${[...checkers.keys()].join(', ')})`, 'linearizable')
+    .option('--checker <name>', `checker to run (${[...checkers.keys()].join(', ')}); default: a run directory's own checkers, else linearizable`)
     .option('--model <name>', `model for the linearizable checker (${[...models.keys()].join(', ')}); default: from the format, scenario.json or the ops`)
     .option('--json', 'print the full result as JSON')
     .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
     .action(async (path: string, opts: CheckCliOptions) => {
       process.exitCode = await runCheck(path, opts);
     });
+}
+
+async function isRunDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(join(path, 'scenario.json'))).isFile() && (await stat(join(path, 'history.jsonl'))).isFile();
+  } catch {
+    return false;
+  }
 }
