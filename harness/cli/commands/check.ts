@@ -2,7 +2,8 @@
  * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
  * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
  */
-import { stat } from 'node:fs/promises';
+import { stat, readFile } from 'node:fs/promises';
+import { workloads } from '../../../workloads/index.js';
 import { join } from 'node:path';
 import { recheckRun, resultsText } from '../../run/check.js';
 import { Command, InvalidArgumentError } from 'commander';
@@ -131,9 +132,12 @@ export function checkCommand(): Command {
     });
 }
 
+/** A splitbrain run directory: history.jsonl plus a scenario.json naming one of our workloads. */
 async function isRunDir(path: string): Promise<boolean> {
   try {
-    return (await stat(join(path, 'scenario.json'))).isFile() && (await stat(join(path, 'history.jsonl'))).isFile();
+    if (!(await stat(join(path, 'history.jsonl'))).isFile()) return false;
+    const s = JSON.parse(await readFile(join(path, 'scenario.json'), 'utf8')) as { workload?: unknown; topology?: unknown };
+    return typeof s.workload === 'string' && workloads.has(s.workload) && typeof s.topology === 'object';
   } catch {
     return false;
   }
