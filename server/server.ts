@@ -153,9 +153,12 @@ export class Server implements DbHooks {
   }
 
   flushPropagation(): void {
-    if (this.pendingPropagate.length === 0) return;
-    const ops = this.pendingPropagate;
-    this.pendingPropagate = [];
+    const pending = this.pendingPropagate;
+    if (pending.length === 0) return;
+    // Sinks get an exact-size copy (they may keep it); the queue keeps its capacity, so a
+    // single write does not regrow a fresh array every time.
+    const ops = pending.length === 1 ? [pending[0]!] : pending.slice();
+    pending.length = 0;
     for (const s of this.sinks) s.feed(ops);
   }
 
