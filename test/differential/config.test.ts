@@ -1,81 +1,73 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Redis } from 'ioredis';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { SERVER_KINDS, startServer, REDIS_SERVER, SPLITBRAIN_SERVER, type RunningServer } from '../support/servers.js';
+import { SERVER_KINDS, startServer, REDIS_SERVER, SPLITBRAIN_SERVER } from '../support/servers.js';
 import { freePort } from '../support/ports.js';
 import { client, rawExchange } from '../support/redis.js';
+import { useServer } from '../support/differential.js';
 
 describe.each(SERVER_KINDS)('CONFIG on %s', (kind) => {
-  let srv: RunningServer;
-  let r: Redis;
-  beforeAll(async () => {
-    srv = await startServer(kind);
-    r = client(srv.port);
-  });
-  afterAll(async () => {
-    r.disconnect();
-    await srv.stop();
-  });
+  const t = useServer(kind);
 
   it('GET with several patterns, globs and aliases', async () => {
-    const m = (await r.config('GET', 'maxmemory', 'hz', 'maxmemory-pol*')) as string[];
+    const m = (await t.r.config('GET', 'maxmemory', 'hz', 'maxmemory-pol*')) as string[];
     const obj = Object.fromEntries(Array.from({ length: m.length / 2 }, (_, i) => [m[2 * i], m[2 * i + 1]]));
     expect(obj).toEqual({ maxmemory: '0', hz: '10', 'maxmemory-policy': 'noeviction' });
-    expect(await r.config('GET', 'slave-read-only')).toEqual(['slave-read-only', 'yes']);
-    expect(await r.config('GET', 'nonexistent')).toEqual([]);
-    await expect(r.call('CONFIG', 'GET')).rejects.toThrow("ERR wrong number of arguments for 'config|get' command");
+    expect(await t.r.config('GET', 'slave-read-only')).toEqual(['slave-read-only', 'yes']);
+    expect(await t.r.config('GET', 'nonexistent')).toEqual([]);
+    await expect(t.r.call('CONFIG', 'GET')).rejects.toThrow("ERR wrong number of arguments for 'config|get' command");
   });
 
   it('GET replies a map in RESP3', async () => {
-    const a = await rawExchange(srv.port, 'HELLO 3\r\nCONFIG GET hz\r\n', (s) => s.endsWith('$2\r\n10\r\n'));
+    const a = await rawExchange(t.srv.port, 'HELLO 3\r\nCONFIG GET hz\r\n', (s) => s.endsWith('$2\r\n10\r\n'));
     expect(a.reply.endsWith('%1\r\n$2\r\nhz\r\n$2\r\n10\r\n')).toBe(true);
   });
 
   it('SET: several pairs, memory units, canonical values', async () => {
-    expect(await r.config('SET', 'maxmemory', '10mb', 'hz', '20')).toBe('OK');
-    expect(await r.config('GET', 'maxmemory')).toEqual(['maxmemory', '10485760']);
-    expect(await r.config('GET', 'hz')).toEqual(['hz', '20']);
-    expect(await r.config('SET', 'maxmemory', '0', 'hz', '10', 'maxmemory-policy', 'ALLKEYS-LRU')).toBe('OK');
-    expect(await r.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
-    await r.config('SET', 'maxmemory-policy', 'noeviction');
+    expect(await t.r.config('SET', 'maxmemory', '10mb', 'hz', '20')).toBe('OK');
+    expect(await t.r.config('GET', 'maxmemory')).toEqual(['maxmemory', '10485760']);
+    expect(await t.r.config('GET', 'hz')).toEqual(['hz', '20']);
+    expect(await t.r.config('SET', 'maxmemory', '0', 'hz', '10', 'maxmemory-policy', 'ALLKEYS-LRU')).toBe('OK');
+    expect(await t.r.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
+    await t.r.config('SET', 'maxmemory-policy', 'noeviction');
   });
 
   it('SET errors use Redis 7.0 texts', async () => {
-    await expect(r.config('SET', 'foo', 'bar')).rejects.toThrow("ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
-    await expect(r.config('SET', 'maxmemory', 'abc')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
-    await expect(r.config('SET', 'maxmemory', '10', 'maxmemory', '20')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter");
-    await expect(r.config('SET', 'hz', 'x')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer");
-    await expect(r.config('SET', 'hz', '-1')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be between 0 and 2147483647 inclusive");
-    await expect(r.config('SET', 'daemonize', 'yes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
-    await expect(r.config('SET', 'appendonly', 'maybe')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'");
-    await expect(r.config('SET', 'maxmemory-policy', 'x')).rejects.toThrow(
+    await expect(t.r.config('SET', 'foo', 'bar')).rejects.toThrow("ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
+    await expect(t.r.config('SET', 'maxmemory', 'abc')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
+    await expect(t.r.config('SET', 'maxmemory', '10', 'maxmemory', '20')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter");
+    await expect(t.r.config('SET', 'hz', 'x')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer");
+    await expect(t.r.config('SET', 'hz', '-1')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be between 0 and 2147483647 inclusive");
+    await expect(t.r.config('SET', 'daemonize', 'yes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
+    await expect(t.r.config('SET', 'appendonly', 'maybe')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'");
+    await expect(t.r.config('SET', 'maxmemory-policy', 'x')).rejects.toThrow(
       "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
     );
-    await expect(r.config('SET', 'save', '1 a')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
-    await expect(r.call('CONFIG', 'SET', 'maxmemory')).rejects.toThrow("ERR wrong number of arguments for 'config|set' command");
-    await expect(r.call('CONFIG', 'SET', 'maxmemory', '1', 'hz')).rejects.toThrow('ERR syntax error');
+    await expect(t.r.config('SET', 'save', '1 a')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
+    await expect(t.r.call('CONFIG', 'SET', 'maxmemory')).rejects.toThrow("ERR wrong number of arguments for 'config|set' command");
+    await expect(t.r.call('CONFIG', 'SET', 'maxmemory', '1', 'hz')).rejects.toThrow('ERR syntax error');
   });
 
   it('SET is atomic: a bad pair leaves the good ones unchanged', async () => {
-    await expect(r.config('SET', 'hz', '15', 'maxmemory', 'bad')).rejects.toThrow("argument 'maxmemory'");
-    expect(await r.config('GET', 'hz')).toEqual(['hz', '10']);
-    await expect(r.config('SET', 'hz', '15', 'nosuch', '1')).rejects.toThrow("Unknown option or number of arguments for CONFIG SET - 'nosuch'");
-    expect(await r.config('GET', 'hz')).toEqual(['hz', '10']);
+    await expect(t.r.config('SET', 'hz', '15', 'maxmemory', 'bad')).rejects.toThrow("argument 'maxmemory'");
+    expect(await t.r.config('GET', 'hz')).toEqual(['hz', '10']);
+    await expect(t.r.config('SET', 'hz', '15', 'nosuch', '1')).rejects.toThrow("Unknown option or number of arguments for CONFIG SET - 'nosuch'");
+    expect(await t.r.config('GET', 'hz')).toEqual(['hz', '10']);
   });
 
   it('RESETSTAT, HELP, REWRITE without a file', async () => {
-    await r.call('GET', 'cfg:nokey');
-    expect(await r.config('RESETSTAT')).toBe('OK');
-    const info = (await r.info('stats')) as string;
+    await t.r.call('GET', 'cfg:nokey');
+    expect(await t.r.config('RESETSTAT')).toBe('OK');
+    const info = (await t.r.info('stats')) as string;
     expect(info).toContain('keyspace_misses:0');
-    const help = (await r.call('CONFIG', 'HELP')) as string[];
+    const help = (await t.r.call('CONFIG', 'HELP')) as string[];
     expect(help[0]).toBe('CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
     expect(help[help.length - 1]).toBe('    Prints this help.');
-    await expect(r.config('REWRITE')).rejects.toThrow('ERR The server is running without a config file');
-    await expect(r.call('CONFIG', 'FOO')).rejects.toThrow("ERR unknown subcommand 'FOO'. Try CONFIG HELP.");
+    await expect(t.r.config('REWRITE')).rejects.toThrow('ERR The server is running without a config file');
+    await expect(t.r.call('CONFIG', 'FOO')).rejects.toThrow("ERR unknown subcommand 'FOO'. Try CONFIG HELP.");
   });
 });
 
