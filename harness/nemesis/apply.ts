@@ -16,6 +16,7 @@ export function partitionLinks(f: FaultSpec, all: NodeHandle[]): Link[] {
       for (const a of groups[i]!) for (const b of groups[j]!) links.push({ from: a, to: b });
     }
   }
+  for (const [a, b] of f.value.cut ?? []) links.push({ from: a, to: b }, { from: b, to: a });
   if (f.value.clientSide !== undefined) {
     const side = new Set(groups[f.value.clientSide] ?? []);
     for (const n of all) if (!side.has(n.name)) links.push({ from: 'client', to: n.name });
@@ -32,6 +33,12 @@ export function checkSupported(f: FaultSpec, net: Network, processFaults: boolea
       return;
     case 'start-latency':
       requireCapability(net, 'latency', 'add latency');
+      return;
+    case 'start-bandwidth':
+      requireCapability(net, 'bandwidth', 'limit bandwidth');
+      return;
+    case 'start-reset-peer':
+      requireCapability(net, 'resetPeer', 'reset connections (reset_peer)');
       return;
     case 'start-loss':
       requireCapability(net, 'packetLoss', 'drop a fraction of packets');
@@ -73,14 +80,20 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
     case 'pause':
       for (const n of byName(ctx, f.value.nodes)) await ctx.faults.pause(n);
       return f.value;
+    case 'failover':
+      return manualFailover(ctx, f);
     case 'start-latency':
+    case 'start-bandwidth':
+    case 'start-reset-peer':
     case 'start-loss': {
       const links: Link[] = [];
       for (const a of ctx.nodes) {
         links.push({ from: 'client', to: a.name });
         if (ctx.net.capabilities.pairPartitions) for (const b of ctx.nodes) if (a !== b) links.push({ from: a.name, to: b.name });
       }
-      await ctx.net.degrade(links, f.f === 'start-loss' ? { loss: f.value.loss } : { latencyMs: f.value.latencyMs, jitterMs: f.value.jitterMs });
+      const how =
+        f.f === 'start-loss' ? { loss: f.value.loss } : f.f === 'start-bandwidth' ? { rateKBs: f.value.rateKBs } : f.f === 'start-reset-peer' ? { resetPeer: true } : { latencyMs: f.value.latencyMs, jitterMs: f.value.jitterMs };
+      await ctx.net.degrade(links, how);
       return f.value;
     }
     default:
@@ -91,8 +104,12 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
 /** Stop a fault (heal, restart, resume). */
 export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknown> {
   switch (f.f) {
+    case 'failover':
+      return { nodes: f.value.nodes };
     case 'start-partition':
     case 'start-latency':
+    case 'start-bandwidth':
+    case 'start-reset-peer':
     case 'start-loss':
       await ctx.net.heal();
       if (f.value.promote) {
@@ -128,4 +145,28 @@ async function promote(ctx: ApplyContext, name: string, side: string[]): Promise
   const [np] = byName(ctx, [name]);
   await admin(np!, ['REPLICAOF', 'NO', 'ONE']);
   for (const other of byName(ctx, side.filter((s) => s !== name))) await admin(other, ['REPLICAOF', np!.host, String(np!.port)]);
+}
+
+/**
+ * Manual failover of a primary. Cluster: CLUSTER FAILOVER [FORCE|TAKEOVER] on one of its replicas
+ * (found through CLUSTER NODES). Replicated: Redis 6.2's FAILOVER on the primary (FORCE needs TO).
+ */
+async function manualFailover(ctx: ApplyContext, f: FaultSpec): Promise<unknown> {
+  const [p] = byName(ctx, f.value.nodes);
+  const mode = f.value.failoverMode ?? 'default';
+  const replicas = ctx.nodes.filter((n) => n.primary === p!.name);
+  if (p!.slots !== undefined || replicas.length === 0) {
+    // Cluster: ask the primary who its replicas are now.
+    const nodesText = String(await admin(p!, ['CLUSTER', 'NODES']));
+    const myId = nodesText.split('\n').find((l) => l.includes('myself'))?.split(' ')[0];
+    const replicaAddr = nodesText.split('\n').map((l) => l.split(' ')).find((x) => x[3] === myId && x[2]?.includes('slave'))?.[1]?.split('@')[0];
+    const r = ctx.nodes.find((n) => `${n.host}:${n.port}` === replicaAddr);
+    if (!r) return { ...f.value, error: 'no replica to fail over to' };
+    const reply = await admin(r, mode === 'default' ? ['CLUSTER', 'FAILOVER'] : ['CLUSTER', 'FAILOVER', mode.toUpperCase()]);
+    return { ...f.value, to: r.name, reply: String(reply) };
+  }
+  const to = replicas[0]!;
+  const argv = mode === 'force' ? ['FAILOVER', 'TO', to.host, String(to.port), 'FORCE', 'TIMEOUT', '2000'] : ['FAILOVER', 'TIMEOUT', '2000'];
+  const reply = await admin(p!, argv);
+  return { ...f.value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply) };
 }

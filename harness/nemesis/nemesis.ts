@@ -24,6 +24,12 @@ export interface FaultSpec {
     /** partition-failover: the replica promoted on the majority side, and when (ms after the cut). */
     promote?: string;
     failoverAfterMs?: number;
+    /** Explicit node pairs to cut both ways (shapes that are not a set of groups: rings). */
+    cut?: [string, string][];
+    /** Bandwidth limit (KB/s). */
+    rateKBs?: number;
+    /** Manual failover: CLUSTER FAILOVER option, or FAILOVER for the replicated topology. */
+    failoverMode?: 'default' | 'force' | 'takeover';
   };
 }
 
@@ -102,6 +108,35 @@ export const PICKERS: Record<string, NemesisPicker> = {
     const f = PICKERS['partition-primary']!(rng, ctx);
     return { ...f, value: { ...f.value, kind: 'one-way', oneWay: true } };
   },
+  /** Jepsen's bridge: two halves that only talk through one node. */
+  'partition-bridge': (rng, ctx) => {
+    const shuffled = rng.shuffle(ctx.nodes);
+    const bridge = shuffled[0]!;
+    const rest = shuffled.slice(1);
+    const half = Math.floor(rest.length / 2);
+    const a = names(rest.slice(0, half));
+    const b = names(rest.slice(half));
+    return { f: 'start-partition', value: { kind: 'bridge', nodes: a, groups: [a, b], mode: 'drop' } };
+  },
+  /** Jepsen's majorities ring: every node sees a majority, but no two nodes see the same one. */
+  'partition-ring': (rng, ctx) => {
+    const ring = rng.shuffle(ctx.nodes).map((n) => n.name);
+    const n = ring.length;
+    const reach = Math.floor(n / 2) / 2; // neighbours on each side that stay reachable
+    const cut: [string, string][] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const d = Math.min(j - i, n - (j - i));
+        if (d > Math.max(1, Math.floor(reach))) cut.push([ring[i]!, ring[j]!]);
+      }
+    }
+    return { f: 'start-partition', value: { kind: 'majorities-ring', nodes: [], cut, mode: 'drop' } };
+  },
+  bandwidth: (rng, ctx) => ({ f: 'start-bandwidth', value: { kind: 'bandwidth', nodes: names(ctx.nodes), rateKBs: 8 + rng.int(56) } }),
+  'reset-peer': (_rng, ctx) => ({ f: 'start-reset-peer', value: { kind: 'reset-peer', nodes: names(ctx.nodes) } }),
+  /** A manual failover of a primary: FAILOVER (replicated) or CLUSTER FAILOVER on one of its replicas. */
+  failover: (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) } }),
+  'failover-takeover': (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: 'takeover' } }),
   kill: (rng, ctx) => ({ f: 'kill', value: { kind: 'kill', nodes: [rng.pick(ctx.nodes).name] } }),
   'kill-primary': (rng, ctx) => ({ f: 'kill', value: { kind: 'kill-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
   pause: (rng, ctx) => ({ f: 'pause', value: { kind: 'pause', nodes: [rng.pick(ctx.nodes).name] } }),
@@ -109,6 +144,9 @@ export const PICKERS: Record<string, NemesisPicker> = {
   latency: (rng, ctx) => ({ f: 'start-latency', value: { kind: 'latency', nodes: names(ctx.nodes), latencyMs: 50 + rng.int(150), jitterMs: 20 } }),
   loss: (rng, ctx) => ({ f: 'start-loss', value: { kind: 'packet-loss', nodes: names(ctx.nodes), loss: 0.2 } }),
 };
+
+/** One-shot events: applied at their start, nothing to undo at their stop. */
+export const INSTANT_FS = new Set(['failover']);
 
 /** The stop f of a fault's start f. */
 export function stopF(f: string): string {

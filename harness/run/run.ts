@@ -12,7 +12,7 @@ import type { Network } from '../net/network.js';
 import { Prng, hashString } from '../util/prng.js';
 import { keySlot } from '../util/slot.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
-import { buildSchedule, stopF, type ScheduledFault } from '../nemesis/nemesis.js';
+import { buildSchedule, stopF, INSTANT_FS, type ScheduledFault } from '../nemesis/nemesis.js';
 import { startFault, stopFault, checkSupported } from '../nemesis/apply.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
@@ -221,6 +221,10 @@ async function runNemesis(schedule: ScheduledFault[], sut: SystemUnderTest, hist
       done = { error: (err as Error).message };
     }
     history.append({ process: 'nemesis', type: 'info', f: f.fault.f, value: done });
+    if (INSTANT_FS.has(f.fault.f)) {
+      setActive('');
+      continue;
+    }
     await waitUntil(f.stop);
     const sf = stopF(f.fault.f);
     history.append({ process: 'nemesis', type: 'invoke', f: sf, value: { nodes: f.fault.value.nodes } });

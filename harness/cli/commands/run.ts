@@ -101,7 +101,16 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   // A flag given explicitly wins over the file; defaults don't.
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   const pick = <K extends keyof Scenario>(k: K, flag: string, v: Scenario[K]): Scenario[K] => (given(flag) || base[k] === undefined ? v : (base[k] as Scenario[K]));
-  const topology = given('topology') || given('masters') || given('replicas') || !base.topology ? { kind: f.topology, masters: f.topology === 'cluster' ? f.masters : 1, replicas: f.topology === 'single' ? 0 : f.replicas } : base.topology;
+  // A cluster defaults to 3 masters × 1 replica (Redis's minimum), other topologies to the defaults.
+  const clusterDefault = (flag: 'masters' | 'replicas', v: number, d: number) => (given(flag) ? v : d);
+  const topology =
+    given('topology') || given('masters') || given('replicas') || !base.topology
+      ? {
+          kind: f.topology,
+          masters: f.topology === 'cluster' ? clusterDefault('masters', f.masters, 3) : 1,
+          replicas: f.topology === 'single' ? 0 : f.topology === 'cluster' ? clusterDefault('replicas', f.replicas, 1) : f.replicas,
+        }
+      : base.topology;
   if (f.target === 'external' && !f.topologyFile && !base.topologyFile) throw new Error('--target external needs --topology-file <file>');
   if (f.topology === 'cluster' && f.masters < 3 && given('masters')) throw new Error('--masters: a Redis cluster needs at least 3 masters');
   const s: Scenario = {
