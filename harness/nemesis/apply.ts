@@ -3,6 +3,8 @@ import type { Link, Network } from '../net/network.js';
 import { requireCapability, UnsupportedFault } from '../net/network.js';
 import type { NodeHandle, ProcessFaults } from '../targets/target.js';
 import { Redis } from 'ioredis';
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 
 /** The links a partition cuts: every pair across groups (one way when asked), plus client links. */
 export function partitionLinks(f: FaultSpec, all: NodeHandle[]): Link[] {
@@ -43,6 +45,9 @@ export function checkSupported(f: FaultSpec, net: Network, processFaults: boolea
     case 'start-loss':
       requireCapability(net, 'packetLoss', 'drop a fraction of packets');
       return;
+    case 'migrate-slots':
+      if (!existsSync('/usr/bin/redis-cli')) throw new UnsupportedFault('migrate-slots uses redis-cli --cluster reshard: apt-get install -y redis-tools');
+      return;
     case 'kill':
     case 'pause':
       if (!processFaults) throw new UnsupportedFault(`this target has no process control for ${f.f} (give kill/pause/restart commands in the topology file)`);
@@ -82,6 +87,8 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
       return f.value;
     case 'failover':
       return manualFailover(ctx, f);
+    case 'migrate-slots':
+      return migrateSlots(ctx, f);
     case 'start-latency':
     case 'start-bandwidth':
     case 'start-reset-peer':
@@ -105,6 +112,7 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
 export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknown> {
   switch (f.f) {
     case 'failover':
+    case 'migrate-slots':
       return { nodes: f.value.nodes };
     case 'start-partition':
     case 'start-latency':
@@ -169,4 +177,14 @@ async function manualFailover(ctx: ApplyContext, f: FaultSpec): Promise<unknown>
   const argv = mode === 'force' ? ['FAILOVER', 'TO', to.host, String(to.port), 'FORCE', 'TIMEOUT', '2000'] : ['FAILOVER', 'TIMEOUT', '2000'];
   const reply = await admin(p!, argv);
   return { ...f.value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply) };
+}
+
+/** Move slots between two primaries while the workload runs, as an operator would. */
+async function migrateSlots(ctx: ApplyContext, f: FaultSpec): Promise<unknown> {
+  const [from, to] = byName(ctx, f.value.nodes);
+  if (!from || !to || from === to) return { ...f.value, error: 'needs two primaries' };
+  const fromId = String(await admin(from, ['CLUSTER', 'MYID']));
+  const toId = String(await admin(to, ['CLUSTER', 'MYID']));
+  const r = await execa('/usr/bin/redis-cli', ['--cluster', 'reshard', `${from.host}:${from.port}`, '--cluster-from', fromId, '--cluster-to', toId, '--cluster-slots', String(f.value.slots ?? 50), '--cluster-yes'], { reject: false, timeout: 120_000 });
+  return { ...f.value, exitCode: r.exitCode, ...(r.exitCode === 0 ? {} : { error: String(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') }) };
 }

@@ -28,6 +28,8 @@ export interface FaultSpec {
     cut?: [string, string][];
     /** Bandwidth limit (KB/s). */
     rateKBs?: number;
+    /** migrate-slots: how many slots move from nodes[0] to nodes[1]. */
+    slots?: number;
     /** Manual failover: CLUSTER FAILOVER option, or FAILOVER for the replicated topology. */
     failoverMode?: 'default' | 'force' | 'takeover';
   };
@@ -137,6 +139,11 @@ export const PICKERS: Record<string, NemesisPicker> = {
   /** A manual failover of a primary: FAILOVER (replicated) or CLUSTER FAILOVER on one of its replicas. */
   failover: (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) } }),
   'failover-takeover': (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: 'takeover' } }),
+  /** Resharding under load: move slots between two primaries (redis-cli --cluster reshard). */
+  'migrate-slots': (rng, ctx) => {
+    const [from, to] = rng.shuffle(primaries(ctx));
+    return { f: 'migrate-slots', value: { kind: 'migrate-slots', nodes: [from!.name, (to ?? from)!.name], slots: 20 + rng.int(80) } };
+  },
   kill: (rng, ctx) => ({ f: 'kill', value: { kind: 'kill', nodes: [rng.pick(ctx.nodes).name] } }),
   'kill-primary': (rng, ctx) => ({ f: 'kill', value: { kind: 'kill-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
   pause: (rng, ctx) => ({ f: 'pause', value: { kind: 'pause', nodes: [rng.pick(ctx.nodes).name] } }),
@@ -146,7 +153,7 @@ export const PICKERS: Record<string, NemesisPicker> = {
 };
 
 /** One-shot events: applied at their start, nothing to undo at their stop. */
-export const INSTANT_FS = new Set(['failover']);
+export const INSTANT_FS = new Set(['failover', 'migrate-slots']);
 
 /** The stop f of a fault's start f. */
 export function stopF(f: string): string {

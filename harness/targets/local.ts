@@ -211,7 +211,16 @@ export class LocalTarget implements ProcessFaults {
     const n1 = this.nodes[0]!;
     const r = new Redis({ host: n1.host, port: n1.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
-      const text = String(await r.call('CLUSTER', 'NODES'));
+      // redis-cli sets the replicas with CLUSTER REPLICATE; n1 learns it through gossip, so wait
+      // until it sees every replica before reading the roles.
+      const want = this.o.topology.masters * this.o.topology.replicas;
+      let text = '';
+      for (let i = 0; i < 200; i++) {
+        text = String(await r.call('CLUSTER', 'NODES'));
+        const slaves = text.split('\n').filter((l) => l.split(' ')[2]?.includes('slave')).length;
+        if (slaves >= want) break;
+        await sleep(100);
+      }
       const byAddr = new Map(this.nodes.map((n) => [`${n.host}:${n.port}`, n]));
       const idToNode = new Map<string, NodeHandle>();
       const lines = text.trim().split('\n').map((l) => l.split(' '));
