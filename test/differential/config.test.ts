@@ -1,10 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import type { Redis } from 'ioredis';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { SERVER_KINDS, startServer, REDIS_SERVER, SPLITBRAIN_SERVER } from '../support/servers.js';
+import { SERVER_KINDS, REDIS_SERVER, SPLITBRAIN_SERVER } from '../support/servers.js';
 import { freePort } from '../support/ports.js';
 import { client, rawExchange } from '../support/redis.js';
 import { useServer } from '../support/differential.js';

@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import type { Redis } from 'ioredis';
 import { SERVER_KINDS } from '../support/servers.js';
 import { rawExchange } from '../support/redis.js';
 import { useServer } from '../support/differential.js';

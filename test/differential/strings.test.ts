@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import type { Redis } from 'ioredis';
 import { SERVER_KINDS } from '../support/servers.js';
-import { useServer, freshDb, ex, errorOf } from '../support/differential.js';
+import { useServer, freshDb, errorOf } from '../support/differential.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 

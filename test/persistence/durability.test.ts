@@ -1,24 +1,14 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../support/servers.js';
+import { type RunningServer } from '../support/servers.js';
 import { client } from '../support/redis.js';
+import { trackPerTest } from '../support/tracked.js';
 import { readAll, waitFor, infoField, checkRdb } from './helpers.js';
 
-const open: { servers: RunningServer[]; clients: Redis[] } = { servers: [], clients: [] };
-async function start(kind: 'splitbrain' | 'redis', extra: string[] = [], dir?: string): Promise<{ s: RunningServer; c: Redis }> {
-  const s = await startServer(kind, extra, dir ? { dir } : {});
-  const c = client(s.port);
-  open.servers.push(s);
-  open.clients.push(c);
-  return { s, c };
-}
-afterEach(async () => {
-  for (const c of open.clients.splice(0)) c.disconnect();
-  for (const s of open.servers.splice(0)) await s.stop();
-});
+const { start } = trackPerTest();
 
 /**
  * Writers each set their own keys sequentially (one in flight per connection) and record every

@@ -1,25 +1,13 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Redis } from 'ioredis';
-import { startServer, SPLITBRAIN_SERVER, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { SPLITBRAIN_SERVER } from '../support/servers.js';
+import { trackPerTest } from '../support/tracked.js';
 import { populate, readAll, checkRdb, encodings, ENCODING_KEYS } from './helpers.js';
 
-const open: { servers: RunningServer[]; clients: Redis[] } = { servers: [], clients: [] };
-async function start(kind: 'splitbrain' | 'redis', extra: string[] = [], dir?: string): Promise<{ s: RunningServer; c: Redis }> {
-  const s = await startServer(kind, extra, dir ? { dir } : {});
-  const c = client(s.port);
-  open.servers.push(s);
-  open.clients.push(c);
-  return { s, c };
-}
-afterEach(async () => {
-  for (const c of open.clients.splice(0)) c.disconnect();
-  for (const s of open.servers.splice(0)) await s.stop();
-});
+const { start } = trackPerTest();
 
 describe('RDB: our files in Redis', () => {
   it('our dump.rdb passes redis-check-rdb and loads into redis-server with identical data and encodings', async () => {

@@ -1,34 +1,11 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import net from 'node:net';
-import type Redis from 'ioredis';
-import { SERVER_KINDS, startServer, type RunningServer, type ServerKind } from '../support/servers.js';
+import { SERVER_KINDS, startServer, type ServerKind } from '../support/servers.js';
 import { freePort } from '../support/ports.js';
-import { client } from '../support/redis.js';
+import { trackPerTest } from '../support/tracked.js';
 import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWrites, startReplicaOf, whileStopped } from './helpers.js';
 
-let servers: RunningServer[] = [];
-let conns: Redis[] = [];
-let cleanups: (() => void)[] = [];
-function conn(port: number): Redis {
-  const r = client(port);
-  conns.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const f of cleanups) f();
-  cleanups = [];
-  for (const r of conns) r.disconnect();
-  conns = [];
-  for (const s of servers) {
-    try {
-      process.kill(s.pid, 'SIGCONT');
-    } catch {
-      /* gone */
-    }
-    await s.stop();
-  }
-  servers = [];
-});
+const { servers, conn, cleanups } = trackPerTest();
 
 const FAST = ['--repl-diskless-sync-delay', '0'];
 

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { startServer, type RunningServer, type ServerKind } from '../support/servers.js';
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {

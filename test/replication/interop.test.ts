@@ -1,23 +1,10 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import type Redis from 'ioredis';
-import { startServer, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { describe, it, expect } from 'vitest';
+import { startServer } from '../support/servers.js';
+import { trackPerTest } from '../support/tracked.js';
 import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWrites, startReplicaOf } from './helpers.js';
 
 // Replication between our server and the Debian redis-server, in both directions.
-let servers: RunningServer[] = [];
-let conns: Redis[] = [];
-function conn(port: number): Redis {
-  const r = client(port);
-  conns.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of conns) r.disconnect();
-  conns = [];
-  for (const s of servers) await s.stop();
-  servers = [];
-});
+const { servers, conn } = trackPerTest();
 
 describe.each(['yes', 'no'])('our master, redis-server replica (repl-diskless-sync %s)', (diskless) => {
   it('full sync, live stream, partial resync after CLIENT KILL TYPE replica, identical data', async () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import net from 'node:net';
-import type Redis from 'ioredis';
-import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import type { Redis } from 'ioredis';
+import { SERVER_KINDS, startServer } from '../support/servers.js';
+import { trackPerTest } from '../support/tracked.js';
 import { waitFor, info, caughtUp, startReplicaOf } from './helpers.js';
 
 /** A hand-driven replica: handshake, full sync ($len form), then it records the stream. */
@@ -67,21 +67,14 @@ class FakeReplica {
 const PING = '*1\r\n$4\r\nPING\r\n';
 
 describe.each(SERVER_KINDS)('replication stream and protocol on %s', (kind) => {
-  let servers: RunningServer[] = [];
-  let conns: Redis[] = [];
+  const tracked = trackPerTest();
+  const { servers } = tracked;
+  const conn = (port: number, db = 0): Redis => tracked.conn(port, { db });
   let fakes: FakeReplica[] = [];
-  const conn = (port: number, db = 0): Redis => {
-    const r = client(port, { db });
-    conns.push(r);
-    return r;
-  };
-  afterEach(async () => {
+  // Runs before trackPerTest's afterEach (hooks after are called in reverse order).
+  afterEach(() => {
     for (const f of fakes) f.close();
     fakes = [];
-    for (const r of conns) r.disconnect();
-    conns = [];
-    for (const s of servers) await s.stop();
-    servers = [];
   });
 
   it('PSYNC ? -1: +FULLRESYNC, RDB, then the exact command stream and offsets', async () => {
@@ -193,7 +186,7 @@ describe.each(SERVER_KINDS)('replication stream and protocol on %s', (kind) => {
     servers.push(rep);
     const rr = conn(rep.port);
     await caughtUp(mr, rr);
-    await waitFor('online', async () => (await mr.role())[2].length === 1);
+    await waitFor('online', async () => ((await mr.role())[2] as unknown[]).length === 1);
     const mkeys = Object.keys(await info(mr, 'replication'));
     expect(mkeys).toEqual([
       'role', 'connected_slaves', 'min_slaves_good_slaves', 'slave0', 'master_failover_state', 'master_replid', 'master_replid2',

@@ -1,31 +1,12 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import type Redis from 'ioredis';
+import { describe, it, expect } from 'vitest';
+import type { Redis } from 'ioredis';
 import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { trackPerTest } from '../support/tracked.js';
 import { waitFor, info, caughtUp, startReplicaOf, whileStopped } from './helpers.js';
 
 // The same assertions against our server and the Debian redis-server (master and replicas of one kind).
 describe.each(SERVER_KINDS)('WAIT and min-replicas-to-write on %s', (kind) => {
-  let servers: RunningServer[] = [];
-  let conns: Redis[] = [];
-  const conn = (port: number): Redis => {
-    const r = client(port);
-    conns.push(r);
-    return r;
-  };
-  afterEach(async () => {
-    for (const r of conns) r.disconnect();
-    conns = [];
-    for (const s of servers) {
-      try {
-        process.kill(s.pid, 'SIGCONT');
-      } catch {
-        /* gone */
-      }
-      await s.stop();
-    }
-    servers = [];
-  });
+  const { servers, conn } = trackPerTest();
   const extra = ['--repl-diskless-sync-delay', '0'];
   async function cluster(replicas: number, masterArgs: string[] = []): Promise<{ m: RunningServer; mr: Redis; reps: RunningServer[]; rrs: Redis[] }> {
     const m = await startServer(kind, [...extra, ...masterArgs]);
@@ -40,7 +21,7 @@ describe.each(SERVER_KINDS)('WAIT and min-replicas-to-write on %s', (kind) => {
       rrs.push(conn(r.port));
     }
     for (const rr of rrs) await caughtUp(mr, rr);
-    await waitFor('replicas online', async () => (await mr.role())[2].length === replicas);
+    await waitFor('replicas online', async () => ((await mr.role())[2] as unknown[]).length === replicas);
     return { m, mr, reps, rrs };
   }
 
