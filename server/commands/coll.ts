@@ -1,7 +1,10 @@
 /** Helpers shared by the collection families (hashes, lists, sets, sorted sets). */
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
+import type { Entry } from '../store/entry.js';
+import { NOTIFY } from '../notify.js';
 import { parseLL } from '../util/numbers.js';
+import { modified } from './util.js';
 
 /** Encoding thresholds (OBJECT ENCODING emulation), cached: config lookups are too slow for HSET/SADD/ZADD. */
 export interface Limits {
@@ -139,4 +142,51 @@ export function storeNumkeysKeys(argv: string[]): number[] {
 /** Fast case-insensitive compare of an argument with a lower-case ASCII word. */
 export function eqi(arg: string, lower: string): boolean {
   return arg.length === lower.length && arg.toLowerCase() === lower;
+}
+
+/** A collection entry, emptied by removals. */
+type CollEntry = Entry<'hash'> | Entry<'set'> | Entry<'zset'> | Entry<'list'>;
+
+/**
+ * Delete `key` when its collection `e` has become empty, with the generic "del" event, as Redis
+ * does after removing elements (callers send the type's own event first). Whether it did.
+ */
+export function deleteKeyIfEmpty(c: Client, key: string, e: CollEntry): boolean {
+  if ((e.type === 'list' ? (e as Entry<'list'>).value.length : (e as Entry<'hash' | 'set' | 'zset'>).value.size) > 0) return false;
+  c.db.delete(key);
+  c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  return true;
+}
+
+/**
+ * Remove `members` (from index `from` on, e.g. argv and 2) from a hash, set or sorted set, stopping
+ * once it is empty (the key is then deleted, without an event). How many were removed and whether
+ * the key went.
+ */
+export function deleteMembers(c: Client, key: string, e: Entry<'hash'> | Entry<'set'> | Entry<'zset'>, members: readonly string[], from = 0): { deleted: number; keyRemoved: boolean } {
+  const v: { delete(m: string): boolean; readonly size: number } = e.value;
+  let deleted = 0;
+  for (let i = from; i < members.length; i++) {
+    if (v.delete(members[i]!)) {
+      deleted++;
+      if (v.size === 0) {
+        c.db.delete(key);
+        return { deleted, keyRemoved: true };
+      }
+    }
+  }
+  return { deleted, keyRemoved: false };
+}
+
+/**
+ * HDEL/SREM: remove `members` (from `from` on), then record the change with the type's event (`notifyType`,
+ * `event`) and, when the key went, the "del" event. Returns how many were removed.
+ */
+export function removeMembers(c: Client, key: string, e: Entry<'hash'> | Entry<'set'>, members: readonly string[], from: number, notifyType: number, event: string): number {
+  const { deleted, keyRemoved } = deleteMembers(c, key, e, members, from);
+  if (deleted) {
+    modified(c, key, notifyType, event, deleted);
+    if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  }
+  return deleted;
 }

@@ -5,7 +5,7 @@ import { cmd, type CommandSpec } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 import { NOTIFY } from '../notify.js';
 import { parseLL, parseDouble, fmtHumanDouble } from '../util/numbers.js';
-import { limits, getRangeLong, LONG_MAX, eqi } from './coll.js';
+import { limits, getRangeLong, LONG_MAX, eqi, removeMembers } from './coll.js';
 import { scanCollection } from '../store/scan.js';
 
 /** Look up a hash for writing, creating it when missing; undefined after WRONGTYPE. */
@@ -94,23 +94,7 @@ function hdelCommand(c: Client, argv: string[]): void {
     c.addReplyInt(0);
     return;
   }
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (e.value.delete(argv[i]!)) {
-      deleted++;
-      if (e.value.size === 0) {
-        c.db.delete(key);
-        keyRemoved = true;
-        break;
-      }
-    }
-  }
-  if (deleted) {
-    modified(c, key, NOTIFY.HASH, 'hdel', deleted);
-    if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  }
-  c.addReplyInt(deleted);
+  c.addReplyInt(removeMembers(c, key, e, argv, 2, NOTIFY.HASH, 'hdel'));
 }
 
 function hexistsCommand(c: Client, argv: string[]): void {

@@ -5,7 +5,7 @@ import { ListValue } from '../store/list.js';
 import { cmd, type CommandSpec } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified, getTimeoutMs } from './util.js';
 import { NOTIFY } from '../notify.js';
-import { getLong, getPositiveLong, getRangeLong, LONG_MAX, canBlock, eqi, numkeysKeys } from './coll.js';
+import { getLong, getPositiveLong, getRangeLong, LONG_MAX, canBlock, eqi, numkeysKeys, deleteKeyIfEmpty } from './coll.js';
 import { blockForKeys } from '../blocking.js';
 
 const HEAD = 0;
@@ -57,10 +57,7 @@ function rpushxCommand(c: Client, argv: string[]): void {
 /** Redis's listElementsRemoved: event, delete when empty, signal, dirty. */
 function elementsRemoved(c: Client, key: string, where: Where, e: Entry<'list'>, count: number): void {
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, where === HEAD ? 'lpop' : 'rpop', key, c.db.id);
-  if (e.value.length === 0) {
-    c.db.delete(key);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  }
+  deleteKeyIfEmpty(c, key, e);
   c.server.signalModifiedKey(c.db, key);
   c.server.dirty += count;
 }
@@ -281,10 +278,7 @@ function lremCommand(c: Client, argv: string[]): void {
   }
   if (removed) {
     c.server.notifyKeyspaceEvent(NOTIFY.LIST, 'lrem', key, c.db.id);
-    if (e.value.length === 0) {
-      c.db.delete(key);
-      c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-    }
+    deleteKeyIfEmpty(c, key, e);
     c.server.signalModifiedKey(c.db, key);
     c.server.dirty += removed;
   }
@@ -318,10 +312,7 @@ function ltrimCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < ltrim; i++) l.popHead();
   for (let i = 0; i < rtrim; i++) l.popTail();
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, 'ltrim', key, c.db.id);
-  if (l.length === 0) {
-    c.db.delete(key);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  }
+  deleteKeyIfEmpty(c, key, e);
   c.server.signalModifiedKey(c.db, key);
   c.server.dirty += ltrim + rtrim;
   c.addReplyOk();
@@ -345,10 +336,7 @@ function moveElement(c: Client, src: string, srcEntry: Entry<'list'>, dst: strin
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, to === HEAD ? 'lpush' : 'rpush', dst, c.db.id);
   c.addReplyBulk(value);
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, from === HEAD ? 'lpop' : 'rpop', src, c.db.id);
-  if (srcEntry.value.length === 0) {
-    c.db.delete(src);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', src, c.db.id);
-  }
+  deleteKeyIfEmpty(c, src, srcEntry);
   c.server.signalModifiedKey(c.db, src);
   c.server.dirty++;
   return true;

@@ -5,7 +5,7 @@ import { cmd, type CommandSpec } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 import { NOTIFY } from '../notify.js';
 import { parseLL } from '../util/numbers.js';
-import { limits, getRangeLong, getPositiveLong, LONG_MAX, eqi, numkeysKeys } from './coll.js';
+import { limits, getRangeLong, getPositiveLong, LONG_MAX, eqi, numkeysKeys, removeMembers, deleteKeyIfEmpty } from './coll.js';
 import { scanCollection } from '../store/scan.js';
 
 /** setTypeAdd: add a member, tracking the intset → hashtable conversion. */
@@ -90,23 +90,7 @@ function sremCommand(c: Client, argv: string[]): void {
   const e = lookupWrite(c, key, 'set');
   if (e === undefined) return;
   if (e === null) return c.addReplyInt(0);
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (e.value.delete(argv[i]!)) {
-      deleted++;
-      if (e.value.size === 0) {
-        c.db.delete(key);
-        keyRemoved = true;
-        break;
-      }
-    }
-  }
-  if (deleted) {
-    modified(c, key, NOTIFY.SET, 'srem', deleted);
-    if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  }
-  c.addReplyInt(deleted);
+  c.addReplyInt(removeMembers(c, key, e, argv, 2, NOTIFY.SET, 'srem'));
 }
 
 function smoveCommand(c: Client, argv: string[]): void {
@@ -121,10 +105,7 @@ function smoveCommand(c: Client, argv: string[]): void {
   if (src === dst) return c.addReplyInt(s.value.has(ele) ? 1 : 0);
   if (!s.value.delete(ele)) return c.addReplyInt(0);
   c.server.notifyKeyspaceEvent(NOTIFY.SET, 'srem', srcKey, c.db.id);
-  if (s.value.size === 0) {
-    c.db.delete(srcKey);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', srcKey, c.db.id);
-  }
+  deleteKeyIfEmpty(c, srcKey, s);
   let d = dst as Entry<'set'> | undefined;
   if (!d) {
     d = c.db.set(dstKey, 'set', new Set<string>());
@@ -194,10 +175,7 @@ function spopCommand(c: Client, argv: string[]): void {
   c.server.notifyKeyspaceEvent(NOTIFY.SET, 'spop', key, c.db.id);
   c.server.alsoPropagate(c.db.id, ['SREM', key, m]);
   c.addReplyBulk(m);
-  if (e.value.size === 0) {
-    c.db.delete(key);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  }
+  deleteKeyIfEmpty(c, key, e);
   c.server.signalModifiedKey(c.db, key);
   c.server.dirty++;
 }

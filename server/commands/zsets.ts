@@ -6,7 +6,7 @@ import { cmd, type CommandSpec } from './table.js';
 import { ERR, lookupRead, lookupWrite, getTimeoutMs } from './util.js';
 import { NOTIFY } from '../notify.js';
 import { parseDouble } from '../util/numbers.js';
-import { limits, getLong, getPositiveLong, getRangeLong, LONG_MAX, strtodWhole, canBlock, eqi, numkeysKeys, storeNumkeysKeys } from './coll.js';
+import { limits, getLong, getPositiveLong, getRangeLong, LONG_MAX, strtodWhole, canBlock, eqi, numkeysKeys, storeNumkeysKeys, deleteMembers, deleteKeyIfEmpty } from './coll.js';
 import { blockForKeys } from '../blocking.js';
 import { scanCollection } from '../store/scan.js';
 
@@ -62,7 +62,7 @@ function storeZset(c: Client, dst: string, z: ZSet, event: string): void {
   }
 }
 
-/** Delete an emptied zset with the "del" event. */
+/** Delete an emptied zset, without the "del" event (ZREMRANGEBY* sends it after its own). */
 function deleteIfEmpty(c: Client, key: string, e: Entry<'zset'>): boolean {
   if (e.value.size > 0) return false;
   c.db.delete(key);
@@ -171,16 +171,9 @@ function zremCommand(c: Client, argv: string[]): void {
   const e = lookupWrite(c, key, 'zset');
   if (e === undefined) return;
   if (e === null) return c.addReplyInt(0);
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let j = 2; j < argv.length; j++) {
-    if (e.value.delete(argv[j]!)) deleted++;
-    if (deleteIfEmpty(c, key, e)) {
-      keyRemoved = true;
-      break;
-    }
-  }
+  const { deleted, keyRemoved } = deleteMembers(c, key, e, argv, 2);
   if (deleted) {
+    // Redis's order for ZREM: the events, then the signal.
     c.server.notifyKeyspaceEvent(NOTIFY.ZSET, 'zrem', key, c.db.id);
     if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
     c.server.signalModifiedKey(c.db, key);
@@ -554,7 +547,7 @@ function genericZpop(c: Client, keys: string[], where: Side, emitKey: boolean, c
     c.addReplyBulk(m);
     c.addReplyDouble(s);
   }
-  if (deleteIfEmpty(c, key, e)) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  deleteKeyIfEmpty(c, key, e);
   return { key, popped: n, llen };
 }
 
