@@ -3,38 +3,23 @@
  * a chunk larger than 100 ms worth of data is sent in 100 ms slices, and idle time earns no
  * credit (a burst after a pause is still throttled).
  */
-import { byteLength, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
-import { Deadline, now } from './timer.js';
+import type { StageContext, ToxicKind } from '../toxic.js';
+import { now } from './timer.js';
+import { QueuedStage } from './queued.js';
 
-class BandwidthStage implements ToxicStage {
-  private readonly queue: Chunk[] = [];
-  private head = 0;
-  private eof = false;
+class BandwidthStage extends QueuedStage {
   /** When the link is free to send again (ms). */
   private free = 0;
-  private readonly timer = new Deadline();
 
   /** `rate` KB/s = `rate` bytes per ms. */
   constructor(
     private readonly rate: number,
-    private readonly ctx: StageContext,
-  ) {}
-
-  write(chunk: Chunk): void {
-    this.queue.push(chunk);
-    if (!this.timer.armed) this.pump();
+    ctx: StageContext,
+  ) {
+    super(ctx);
   }
 
-  end(): void {
-    this.eof = true;
-    if (!this.timer.armed) this.pump();
-  }
-
-  held(): number {
-    return byteLength(this.queue, this.head);
-  }
-
-  private pump(): void {
+  protected pump(): void {
     while (this.head < this.queue.length) {
       const chunk = this.queue[this.head]!;
       if (this.rate <= 0) {
@@ -48,9 +33,7 @@ class BandwidthStage implements ToxicStage {
       this.timer.set(due, () => this.release(slice));
       return;
     }
-    this.queue.length = 0;
-    this.head = 0;
-    if (this.eof) this.ctx.end();
+    this.drained();
   }
 
   private release(slice: number): void {
@@ -63,14 +46,6 @@ class BandwidthStage implements ToxicStage {
       chunk.data = chunk.data.subarray(slice);
     }
     this.pump();
-  }
-
-  stop(): Held {
-    this.timer.cancel();
-    const held = { chunks: this.queue.slice(this.head), ended: this.eof };
-    this.queue.length = 0;
-    this.head = 0;
-    return held;
   }
 }
 
