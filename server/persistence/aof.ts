@@ -8,6 +8,7 @@ import { rdbSave } from './rdb-writer.js';
 import { rdbSaveStream } from './snapshot.js';
 import { emptyManifest, formatManifest, parseManifest, ManifestError, type AofManifest, type AofFileInfo } from './manifest.js';
 import { aofRewriteCommands } from './aof-commands.js';
+import { replaceFileDurably, fsyncDir, writeFully } from './files.js';
 
 /**
  * The append-only file, in Redis 7's multi-part layout: `<dir>/<appenddirname>/` holds
@@ -160,15 +161,7 @@ export class Aof implements PropagationSink {
   // ---- Manifest and files ----
 
   private persistManifest(m: AofManifest): void {
-    const tmp = this.filePath('temp-' + this.manifestName);
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, formatManifest(m));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.filePath(this.manifestName));
+    replaceFileDurably(this.filePath('temp-' + this.manifestName), this.filePath(this.manifestName), Buffer.from(formatManifest(m)));
     fsyncDir(this.dirPath);
   }
 
@@ -183,16 +176,7 @@ export class Aof implements PropagationSink {
   /** A base image of the current dataset, written synchronously (start-up, CONFIG SET appendonly yes). */
   private writeBaseSync(name: string): number {
     const data = this.server.config.bool('aof-use-rdb-preamble') ? rdbSave(this.server, { aofBase: true }) : Buffer.from(aofRewriteCommands(this.server).join(''), 'latin1');
-    const tmp = this.filePath(`temp-rewriteaof-${process.pid}.aof`);
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      let off = 0;
-      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.filePath(name));
+    replaceFileDurably(this.filePath(`temp-rewriteaof-${process.pid}.aof`), this.filePath(name), data);
     return data.length;
   }
 
@@ -496,34 +480,6 @@ export class Aof implements PropagationSink {
       this.rewriteInProgress = false;
     }
   }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* some file systems refuse fsync on directories */
-  }
-}
-
-function writeFully(fd: number, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let off = 0;
-    const step = (): void => {
-      fs.write(fd, chunk, off, chunk.length - off, null, (err, n) => {
-        if (err) return reject(err);
-        off += n;
-        if (off < chunk.length) step();
-        else resolve();
-      });
-    };
-    step();
-  });
 }
 
 /** RESP array of bulk strings (the AOF's and replication's command form). */

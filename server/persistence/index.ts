@@ -4,6 +4,7 @@ import type { Server } from '../server.js';
 import type { Client } from '../client.js';
 import { rdbSave, dumpValue, encodeParams, type RdbSaveOptions } from './rdb-writer.js';
 import { rdbLoad, restoreValue, RdbError, type RdbLoadResult } from './rdb-reader.js';
+import { replaceFileDurably, writeFully } from './files.js';
 import { rdbSaveStream, activeSnapshots } from './snapshot.js';
 import { Aof, AofFatalError } from './aof.js';
 import { shutdownRequests } from '../commands/serverinfo.js';
@@ -53,16 +54,7 @@ export function persistenceOf(server: Server): PersistenceState {
 
 /** Write a file durably: temp file, fsync, rename (as rdbSave's temp-<pid>.rdb). */
 function writeFileDurable(target: string, data: Buffer): void {
-  const tmp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, target);
+  replaceFileDurably(path.join(path.dirname(target), `temp-${process.pid}.rdb`), target, data);
 }
 
 /** SAVE: a synchronous save to dir/dbfilename. Returns false (and logs) on failure. */
@@ -102,7 +94,7 @@ export function bgsave(server: Server): boolean {
       fd = fs.openSync(tmp, 'w');
       const file = fd;
       // The snapshot is taken synchronously at this call, before its first await.
-      await rdbSaveStream(server, (chunk) => writeAll(file, chunk), {
+      await rdbSaveStream(server, (chunk) => writeFully(file, chunk), {
         progress: (done, total) => {
           st.saveKeysProcessed = done;
           st.saveKeysTotal = total;
@@ -133,21 +125,6 @@ export function bgsave(server: Server): boolean {
   };
   st.bgsavePromise = run();
   return true;
-}
-
-function writeAll(fd: number, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let off = 0;
-    const step = (): void => {
-      fs.write(fd, chunk, off, chunk.length - off, null, (err, n) => {
-        if (err) return reject(err);
-        off += n;
-        if (off < chunk.length) step();
-        else resolve();
-      });
-    };
-    step();
-  });
 }
 
 /** Load dir/dbfilename if present, with Redis's log lines. Throws RdbError on a corrupt file. */
