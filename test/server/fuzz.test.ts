@@ -1,8 +1,6 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import net from 'node:net';
-import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { useServer } from '../support/differential.js';
 import { Prng } from '../../harness/util/prng.js';
 
 /**
@@ -41,16 +39,7 @@ function mutate(rng: Prng, frame: string): string {
 }
 
 describe('protocol fuzzing', () => {
-  let srv: RunningServer;
-  let r: Redis;
-  beforeAll(async () => {
-    srv = await startServer('splitbrain');
-    r = client(srv.port);
-  });
-  afterAll(async () => {
-    r.disconnect();
-    await srv.stop();
-  });
+  const t = useServer('splitbrain');
 
   it(`survives ${FRAMES} random and mutated frames while a good client keeps working`, async () => {
     const rng = new Prng(7);
@@ -62,16 +51,16 @@ describe('protocol fuzzing', () => {
     let stop = false;
     const good = (async () => {
       for (let i = 0; !stop; i++) {
-        await r.set('good:key', String(i));
-        expect(await r.get('good:key')).toBe(String(i));
-        expect(await r.echo(`e${i}`)).toBe(`e${i}`);
+        await t.r.set('good:key', String(i));
+        expect(await t.r.get('good:key')).toBe(String(i));
+        expect(await t.r.echo(`e${i}`)).toBe(`e${i}`);
         goodChecks++;
       }
     })();
     const conns = Array.from({ length: CONNECTIONS }, (_, ci) =>
       new Promise<void>((resolve) => {
         const crng = rng.fork(`conn${ci}`);
-        const sock = net.connect(srv.port, '127.0.0.1');
+        const sock = net.connect(t.srv.port, '127.0.0.1');
         let reply = '';
         sock.on('data', (d) => {
           reply += d.toString('latin1');
@@ -101,7 +90,7 @@ describe('protocol fuzzing', () => {
     // And many short connections each with one mutated frame.
     for (let i = 0; i < 300; i++) {
       await new Promise<void>((resolve) => {
-        const sock = net.connect(srv.port, '127.0.0.1');
+        const sock = net.connect(t.srv.port, '127.0.0.1');
         let reply = '';
         sock.on('data', (d) => (reply += d.toString('latin1')));
         sock.on('connect', () => sock.end(mutate(rng, validFrame(rng)), 'latin1'));
@@ -119,8 +108,8 @@ describe('protocol fuzzing', () => {
     expect(protocolErrors).toBeGreaterThan(0);
     expect(goodChecks).toBeGreaterThan(0);
     // Still alive and correct.
-    expect(srv.proc.exitCode).toBe(null);
-    expect(await r.ping()).toBe('PONG');
-    expect(srv.output()).not.toMatch(/TypeError|RangeError|uncaught/i);
+    expect(t.srv.proc.exitCode).toBe(null);
+    expect(await t.r.ping()).toBe('PONG');
+    expect(t.srv.output()).not.toMatch(/TypeError|RangeError|uncaught/i);
   });
 });

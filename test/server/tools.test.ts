@@ -1,30 +1,19 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
-import type { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { useServer } from '../support/differential.js';
 
 // Real, unmodified tools against our server: redis-cli (interactive-style, --pipe) and redis-benchmark.
 describe('redis-cli and redis-benchmark against splitbrain-server', () => {
-  let srv: RunningServer;
-  let r: Redis;
-  beforeAll(async () => {
-    srv = await startServer('splitbrain');
-    r = client(srv.port);
-  });
-  afterAll(async () => {
-    r.disconnect();
-    await srv.stop();
-  });
+  const t = useServer('splitbrain');
 
   it('redis-cli runs commands and prints replies as with Redis', async () => {
-    const cli = (...a: string[]) => execa('redis-cli', ['-p', String(srv.port), ...a]);
+    const cli = (...a: string[]) => execa('redis-cli', ['-p', String(t.srv.port), ...a]);
     expect((await cli('SET', 'a', 'hello')).stdout).toBe('OK');
     expect((await cli('GET', 'a')).stdout).toBe('hello');
     expect((await cli('RPUSH', 'l', 'x', 'y')).stdout).toBe('2');
     expect((await cli('LRANGE', 'l', '0', '-1')).stdout).toBe('x\ny');
     // Interactive mode reads commands from stdin.
-    const inter = await execa('redis-cli', ['-p', String(srv.port)], { input: 'PING\nINCR counter\nINCR counter\n' });
+    const inter = await execa('redis-cli', ['-p', String(t.srv.port)], { input: 'PING\nINCR counter\nINCR counter\n' });
     expect(inter.stdout.split('\n')).toEqual(['PONG', '1', '2']);
   });
 
@@ -35,14 +24,14 @@ describe('redis-cli and redis-benchmark against splitbrain-server', () => {
       const v = `value:${i}`;
       input += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`;
     }
-    const res = await execa('redis-cli', ['-p', String(srv.port), '--pipe'], { input });
+    const res = await execa('redis-cli', ['-p', String(t.srv.port), '--pipe'], { input });
     expect(res.stdout).toMatch(/errors: 0, replies: 100000/);
-    expect(await r.dbsize()).toBeGreaterThanOrEqual(100_000);
-    expect(await r.get('key:99999')).toBe('value:99999');
+    expect(await t.r.dbsize()).toBeGreaterThanOrEqual(100_000);
+    expect(await t.r.get('key:99999')).toBe('value:99999');
   });
 
   it('redis-benchmark -q -n 20000 with its default test set completes without errors', async () => {
-    const res = await execa('redis-benchmark', ['-p', String(srv.port), '-q', '-n', '20000'], { reject: false, timeout: 240_000 });
+    const res = await execa('redis-benchmark', ['-p', String(t.srv.port), '-q', '-n', '20000'], { reject: false, timeout: 240_000 });
     expect(res.exitCode).toBe(0);
     const out = res.stdout + res.stderr;
     expect(out).not.toMatch(/ERR|error|WRONGTYPE/i);
