@@ -24,32 +24,28 @@ export function blockForKeys(
     if (!q) server.blockingKeys.set(id, (q = []));
     q.push(c);
   }
-  if (timeoutMs > 0) {
-    const t = setTimeout(() => {
-      if (c.blocked !== state) return;
-      unblock(c);
-      state.onTimeout();
-      resume(c);
-    }, timeoutMs);
-    timers.set(c, t);
-  }
+  armTimeout(c, state, timeoutMs);
 }
 
 const timers = new WeakMap<Client, NodeJS.Timeout>();
+
+/** With a timeout: when it passes and `c` is still blocked by `state`, unblock, time out, resume. */
+function armTimeout(c: Client, state: BlockedState, timeoutMs: number): void {
+  if (timeoutMs <= 0) return;
+  const t = setTimeout(() => {
+    if (c.blocked !== state) return;
+    unblock(c);
+    state.onTimeout();
+    resume(c);
+  }, timeoutMs);
+  timers.set(c, t);
+}
 
 /** Block a client on something other than keys (WAIT, CLIENT PAUSE, DEBUG SLEEP). */
 export function blockGeneric(c: Client, kind: BlockedState['kind'], timeoutMs: number, onTimeout: () => void): BlockedState {
   const state: BlockedState = { kind, keys: [], db: c.db, deadline: timeoutMs > 0 ? c.server.now() + timeoutMs : 0, onTimeout };
   c.blocked = state;
-  if (timeoutMs > 0) {
-    const t = setTimeout(() => {
-      if (c.blocked !== state) return;
-      unblock(c);
-      state.onTimeout();
-      resume(c);
-    }, timeoutMs);
-    timers.set(c, t);
-  }
+  armTimeout(c, state, timeoutMs);
   return state;
 }
 
