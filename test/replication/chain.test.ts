@@ -7,6 +7,38 @@ import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWr
 
 const { servers, conn, cleanups } = trackPerTest();
 
+/**
+ * A TCP proxy from a free port to `target` on loopback, torn down after the test. The client's
+ * bytes are piped to the target; `relay` forwards the target's to the client (a pipe by default).
+ */
+async function tcpProxy(
+  target: number,
+  opts: { onAccept?: () => void; relay?: (out: net.Socket, inbound: net.Socket) => void } = {},
+): Promise<{ port: number; sockets: Set<net.Socket> }> {
+  const relay = opts.relay ?? ((out, inbound) => out.pipe(inbound));
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((inbound) => {
+    opts.onAccept?.();
+    const out = net.connect(target, '127.0.0.1');
+    sockets.add(inbound).add(out);
+    inbound.pipe(out);
+    relay(out, inbound);
+    const close = () => {
+      inbound.destroy();
+      out.destroy();
+    };
+    inbound.on('error', close).on('close', close);
+    out.on('error', close).on('close', close);
+  });
+  await new Promise<void>((res) => proxy.listen(port, '127.0.0.1', () => res()));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    proxy.close();
+  });
+  return { port, sockets };
+}
+
 const FAST = ['--repl-diskless-sync-delay', '0'];
 
 const chains: [ServerKind, ServerKind, ServerKind][] = [
@@ -122,26 +154,8 @@ describe('route: outgoing replication links go through the configured proxy', ()
     servers.push(m);
     const mr = conn(m.port);
     await mr.set('k', 'v');
-    const proxyPort = await freePort();
-    const sockets = new Set<net.Socket>();
     let accepted = 0;
-    const proxy = net.createServer((inbound) => {
-      accepted++;
-      const out = net.connect(m.port, '127.0.0.1');
-      sockets.add(inbound).add(out);
-      inbound.pipe(out).pipe(inbound);
-      const close = () => {
-        inbound.destroy();
-        out.destroy();
-      };
-      inbound.on('error', close).on('close', close);
-      out.on('error', close).on('close', close);
-    });
-    await new Promise<void>((res) => proxy.listen(proxyPort, '127.0.0.1', () => res()));
-    cleanups.push(() => {
-      for (const s of sockets) s.destroy();
-      proxy.close();
-    });
+    const { port: proxyPort, sockets } = await tcpProxy(m.port, { onAccept: () => accepted++ });
     const r = await startReplicaOf('splitbrain', m.port, ['--route', `127.0.0.1:${m.port}=127.0.0.1:${proxyPort}`]);
     servers.push(r);
     const rr = conn(r.port);
@@ -165,37 +179,22 @@ describe('a link lost inside a transaction of the stream', () => {
     servers.push(m);
     const mr = conn(m.port);
     await mr.set('n', '0');
-    const proxyPort = await freePort();
-    const sockets = new Set<net.Socket>();
     let cutOnExec = false;
-    const proxy = net.createServer((inbound) => {
-      const out = net.connect(m.port, '127.0.0.1');
-      sockets.add(inbound).add(out);
-      inbound.pipe(out);
-      out.on('data', (d: Buffer) => {
-        const i = d.indexOf('EXEC');
-        if (cutOnExec && i >= 0) {
-          // Deliver MULTI and the queued commands, never the EXEC.
-          cutOnExec = false;
-          inbound.write(d.subarray(0, i - 8), () => {
-            inbound.destroy();
-            out.destroy();
-          });
-          return;
-        }
-        inbound.write(d);
-      });
-      const close = () => {
-        inbound.destroy();
-        out.destroy();
-      };
-      inbound.on('error', close).on('close', close);
-      out.on('error', close).on('close', close);
-    });
-    await new Promise<void>((res) => proxy.listen(proxyPort, '127.0.0.1', () => res()));
-    cleanups.push(() => {
-      for (const s of sockets) s.destroy();
-      proxy.close();
+    const { port: proxyPort } = await tcpProxy(m.port, {
+      relay: (out, inbound) =>
+        out.on('data', (d: Buffer) => {
+          const i = d.indexOf('EXEC');
+          if (cutOnExec && i >= 0) {
+            // Deliver MULTI and the queued commands, never the EXEC.
+            cutOnExec = false;
+            inbound.write(d.subarray(0, i - 8), () => {
+              inbound.destroy();
+              out.destroy();
+            });
+            return;
+          }
+          inbound.write(d);
+        }),
     });
     const r = await startReplicaOf('splitbrain', m.port, ['--route', `127.0.0.1:${m.port}=127.0.0.1:${proxyPort}`]);
     servers.push(r);
