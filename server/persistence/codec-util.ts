@@ -44,8 +44,28 @@ export class ByteBuilder {
   }
 
   latin1(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    if (n <= 32) {
+      // Short strings (keys, small values): a plain loop beats the native call's overhead.
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    this.pos += this.buf.write(s, this.pos, n, 'latin1');
+  }
+
+  /**
+   * The bytes written so far (not copied, never written again); continues in the rest of the
+   * same allocation when `size` bytes remain there, else in a fresh slab of 16 × `size` bytes.
+   */
+  takeChunk(size: number): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = this.buf.length - this.pos >= size ? this.buf.subarray(this.pos) : Buffer.allocUnsafe(size * 16);
+    this.pos = 0;
+    return out;
   }
 
   /** A copy of the bytes written so far. */
@@ -57,3 +77,6 @@ export class ByteBuilder {
     this.pos = 0;
   }
 }
+
+/** Node's undocumented direct latin1 accessors on Buffer (skip toString's argument handling). */
+export type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string };

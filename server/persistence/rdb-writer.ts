@@ -75,8 +75,11 @@ const SIZE_ESTIMATE_OVERHEAD = 8;
 export class RdbEncoder extends ByteBuilder {
   private lp = new ByteBuilder(256);
 
-  constructor(public params: EncodeParams) {
-    super(4096);
+  constructor(
+    public params: EncodeParams,
+    initial = 4096,
+  ) {
+    super(initial);
   }
 
   type(t: number): void {
@@ -104,6 +107,9 @@ export class RdbEncoder extends ByteBuilder {
 
   /** rdbTryIntegerEncoding: a canonical int that fits in 32 bits is stored as an integer. */
   private tryInt(s: string): boolean {
+    // Fast reject: a canonical integer starts with a digit or '-'.
+    const c = s.charCodeAt(0);
+    if (c !== 45 && (c < 48 || c > 57)) return false;
     const v = exactInt64(s);
     if (v === null || typeof v === 'bigint') return false;
     if (v >= -128 && v <= 127) {

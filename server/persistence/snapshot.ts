@@ -19,7 +19,15 @@ import { RdbEncoder, encodeParams, encodeHeader, encodeDbHeader, encodeKeyValue,
  */
 
 interface ActiveSnapshot {
-  pending: Set<Entry>;
+  /**
+   * Entries not yet written; built lazily at the first access during the save (until then every
+   * entry from the cursor on is pending), so that a save with no traffic never hashes its keys.
+   */
+  pending: Set<Entry> | null;
+  /** The snapshot's entries per db, and the writer's cursor: entries from (db, idx) on are pending. */
+  dbs: { entries: Entry[] }[];
+  curDb: number;
+  curIdx: number;
   early: Map<Entry, Buffer>;
   enc: RdbEncoder;
   now: number;
@@ -28,9 +36,18 @@ interface ActiveSnapshot {
 const active = new Set<ActiveSnapshot>();
 const hookedDbs = new Set<Db>();
 
+function pendingSet(s: ActiveSnapshot): Set<Entry> {
+  const p = new Set<Entry>();
+  for (let d = s.curDb; d < s.dbs.length; d++) {
+    const entries = s.dbs[d]!.entries;
+    for (let i = d === s.curDb ? s.curIdx : 0; i < entries.length; i++) p.add(entries[i]!);
+  }
+  return (s.pending = p);
+}
+
 function onAccess(e: Entry): void {
   for (const s of active) {
-    if (s.pending.delete(e)) {
+    if ((s.pending ?? pendingSet(s)).delete(e)) {
       s.enc.reset();
       encodeKeyValue(s.enc, e, s.now);
       s.early.set(e, s.enc.toBuffer());
@@ -80,21 +97,18 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
   const now = Date.now();
   // The snapshot: all of it is taken synchronously, here.
   const dbs = server.dbs.map((db) => ({ id: db.id, entries: db.all.slice(), expires: db.expiresCount }));
-  const snap: ActiveSnapshot = { pending: new Set(), early: new Map(), enc: new RdbEncoder(params), now };
+  const snap: ActiveSnapshot = { pending: null, dbs, curDb: 0, curIdx: 0, early: new Map(), enc: new RdbEncoder(params), now };
   let total = 0;
-  for (const d of dbs) {
-    for (const e of d.entries) snap.pending.add(e);
-    total += d.entries.length;
-  }
+  for (const d of dbs) total += d.entries.length;
   active.add(snap);
   hook(server);
 
   const crc = params.checksum ? new Crc64() : null;
-  const enc = new RdbEncoder(params);
+  const enc = new RdbEncoder(params, (chunkSize + 1024) * 16);
   const emit = async (): Promise<void> => {
     if (enc.pos === 0) return;
-    const chunk = enc.toBuffer();
-    enc.reset();
+    // Hand the filled buffer over (no copy) and continue in a fresh one.
+    const chunk = enc.takeChunk(chunkSize + 1024);
     crc?.update(chunk);
     await write(chunk);
   };
@@ -102,16 +116,27 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
     encodeHeader(enc, opts);
     let done = 0;
     let sliceStart = performance.now();
-    for (const d of dbs) {
-      if (d.entries.length === 0) continue;
-      encodeDbHeader(enc, d.id, d.entries.length, d.expires);
-      for (const e of d.entries) {
-        const pre = snap.early.get(e);
-        if (pre !== undefined) {
-          snap.early.delete(e);
-          enc.bytes(pre);
-        } else if (snap.pending.delete(e)) {
+    for (let di = 0; di < dbs.length; di++) {
+      const d = dbs[di]!;
+      snap.curDb = di;
+      snap.curIdx = 0;
+      const entries = d.entries;
+      if (entries.length === 0) continue;
+      encodeDbHeader(enc, d.id, entries.length, d.expires);
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        // Past this entry from now on: an access during a yield below must not copy it again.
+        snap.curIdx = i + 1;
+        if (snap.pending === null) {
           encodeKeyValue(enc, e, now);
+        } else {
+          const pre = snap.early.get(e);
+          if (pre !== undefined) {
+            snap.early.delete(e);
+            enc.bytes(pre);
+          } else if (snap.pending.delete(e)) {
+            encodeKeyValue(enc, e, now);
+          }
         }
         done++;
         if (enc.pos >= chunkSize) await emit();
