@@ -3,7 +3,7 @@ import { Entry, type RType, type TypeValues } from '../store/entry.js';
 import { ListValue } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
 import { parseDouble } from '../util/numbers.js';
-import { FormatError } from './codec-util.js';
+import { FormatError, type FastBuffer } from './codec-util.js';
 import { Crc64 } from './crc64.js';
 import { lzfDecompress, LzfError } from './lzf.js';
 import { lpDecode } from './listpack.js';
@@ -24,7 +24,10 @@ class ShortRead extends Error {}
 /** Cursor over an RDB image: the rdbLoad* primitives of rdb.c. */
 export class RdbReader {
   pos = 0;
-  constructor(public readonly buf: Buffer) {}
+  private readonly fb: FastBuffer;
+  constructor(public readonly buf: Buffer) {
+    this.fb = buf as FastBuffer;
+  }
 
   need(n: number): void {
     if (this.pos + n > this.buf.length) throw new ShortRead();
@@ -101,7 +104,7 @@ export class RdbReader {
     if (b0 !== undefined && b0 < 0x40) {
       const end = this.pos + 1 + b0;
       if (end > this.buf.length) throw new ShortRead();
-      const s = this.buf.toString('latin1', this.pos + 1, end);
+      const s = this.fb.latin1Slice(this.pos + 1, end);
       this.pos = end;
       return s;
     }
@@ -369,7 +372,9 @@ export interface LoadedKey {
 export interface RdbParseResult {
   version: number;
   aux: Map<string, string>;
-  keys: LoadedKey[];
+  /** The loaded keys as ready entries (LRU clock from the parse's `now`), and each one's db. */
+  keys: Entry[];
+  keyDbs: number[];
   keysExpired: number;
   /** Offset just past the checksum (an RDB-preamble AOF continues there). */
   endOffset: number;
@@ -406,7 +411,8 @@ export function rdbParse(buf: Buffer, o: RdbParseOptions): RdbParseResult {
     const version = /^\d{4}$/.test(verText) ? Number(verText) : -1;
     if (version < 1 || version > MAX_READ_VERSION) throw new RdbError(`Can't handle RDB format version ${verText}`);
     r.pos = 9;
-    const res: RdbParseResult = { version, aux: new Map(), keys: [], keysExpired: 0, endOffset: 0, functions: [] };
+    const res: RdbParseResult = { version, aux: new Map(), keys: [], keyDbs: [], keysExpired: 0, endOffset: 0, functions: [] };
+    const now = o.now;
     let db = 0;
     let expireAt = -1;
     let idleSec = -1;
@@ -456,17 +462,32 @@ export function rdbParse(buf: Buffer, o: RdbParseOptions): RdbParseResult {
       if (t === OP.FUNCTION) throw new RdbError('The RDB file contains pre-release (7.0 rc) function data, which is not supported');
       if (!isObjectType(t)) throw new FormatError(`unknown RDB type or opcode ${t}`);
       const key = r.string();
-      const value = readObject(r, t, o.params);
-      const exp = expireAt;
-      const idle = idleSec;
-      const fq = freq;
-      expireAt = idleSec = freq = -1;
-      if (value === null) continue; // empty value: Redis skips the key
-      if (o.dropExpired && exp !== -1 && exp < o.now) {
-        res.keysExpired++;
-        continue;
+      let e: Entry;
+      if (t === T.STRING) {
+        // The common case, without an intermediate LoadedValue.
+        e = new Entry(key, 'string', r.string(), now);
+      } else {
+        const value = readObject(r, t, o.params);
+        if (value === null) {
+          expireAt = idleSec = freq = -1;
+          continue; // empty value: Redis skips the key
+        }
+        e = new Entry(key, value.type, value.value, now);
+        e.big = value.big;
       }
-      res.keys.push({ db, key, value, expireAt: exp, idleSec: idle, freq: fq });
+      const exp = expireAt;
+      if (idleSec >= 0) e.lru = now - idleSec * 1000;
+      if (freq >= 0) e.lfu = freq;
+      expireAt = idleSec = freq = -1;
+      if (exp !== -1) {
+        if (o.dropExpired && exp < now) {
+          res.keysExpired++;
+          continue;
+        }
+        e.expireAt = exp;
+      }
+      res.keys.push(e);
+      res.keyDbs.push(db);
     }
     const crcEnd = r.pos;
     if (version >= 5) {
@@ -542,25 +563,27 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
   // Keep the old contents so that a duplicated key (Redis refuses such a file) can roll back.
   const saved = server.dbs.map((db) => ({ dict: db.dict, all: db.all, volatile: db.volatile }));
   if (clear) for (const db of server.dbs) db.clear();
-  const now = server.refreshNow();
-  for (const k of parsed.keys) {
-    const db = server.dbs[k.db]!;
-    if (db.dict.has(k.key)) {
+  server.refreshNow();
+  const keys = parsed.keys;
+  const dbIds = parsed.keyDbs;
+  const dbs = server.dbs;
+  for (let i = 0; i < keys.length; i++) {
+    const e = keys[i]!;
+    const db = dbs[dbIds[i]!]!;
+    // A duplicate shows as an insert that does not grow the dict (cleared dbs are rolled back
+    // below); without clearing, check first so that the existing key stays as it was.
+    const size = db.dict.size;
+    if (clear ? (db.insert(e), db.dict.size === size) : db.dict.has(e.key)) {
       if (clear) {
-        server.dbs.forEach((d, i) => {
-          d.dict = saved[i]!.dict;
-          d.all = saved[i]!.all;
-          d.volatile = saved[i]!.volatile;
+        server.dbs.forEach((d, j) => {
+          d.dict = saved[j]!.dict;
+          d.all = saved[j]!.all;
+          d.volatile = saved[j]!.volatile;
         });
       }
-      throw new RdbError(`RDB has duplicated key '${k.key}' in DB ${k.db}`);
+      throw new RdbError(`RDB has duplicated key '${e.key}' in DB ${dbIds[i]}`);
     }
-    const e = new Entry(k.key, k.value.type, k.value.value, now);
-    e.expireAt = k.expireAt;
-    e.big = k.value.big;
-    if (k.idleSec >= 0) e.lru = now - k.idleSec * 1000;
-    if (k.freq >= 0) e.lfu = k.freq;
-    db.insert(e);
+    if (!clear) db.insert(e);
   }
   server.touchAllWatched(null);
 }
