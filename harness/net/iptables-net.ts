@@ -30,6 +30,10 @@ export class IptablesNetwork implements Network {
     private readonly addrOf: (node: string) => string,
   ) {}
 
+  get chainName(): string {
+    return this.chain;
+  }
+
   static async available(): Promise<string | null> {
     try {
       await execa('iptables', ['-S', 'INPUT']);

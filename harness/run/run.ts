@@ -39,6 +39,8 @@ interface SystemUnderTest {
   net: Network;
   faults: ProcessFaults & { processFaults: boolean };
   versions: Record<string, string>;
+  /** The iptables chain the run uses, if any (recorded in scenario.json). */
+  chain?: string;
   /** Wait until the system is whole again after the final heal (cluster ok, replicas linked). */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -67,7 +69,7 @@ async function startSystem(s: Scenario, store: RunStore, serverArgs: string[]): 
     throw err;
   }
   const faults = Object.assign(t, { processFaults: true });
-  return { nodes: t.nodes, net: t.network, faults, versions: t.versions(), settle: () => t.settle(), stop: () => t.stop() };
+  return { nodes: t.nodes, net: t.network, faults, versions: t.versions(), chain: t.chain, settle: () => t.settle(), stop: () => t.stop() };
 }
 
 /**
@@ -107,6 +109,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       schedule,
       versions: { splitbrain: '0.1.0', node: process.version, ...sut.versions },
       nodes: sut.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
+      ...(sut.chain ? { iptablesChain: sut.chain } : {}),
       startedAt: new Date().toISOString(),
     };
     store.writeJson('scenario.json', scenarioJson);

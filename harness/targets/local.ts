@@ -11,6 +11,7 @@ import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.
 import type { RunStore } from '../store/store.js';
 import { freePort, freePortPair } from '../util/ports.js';
 import { onCleanup } from '../util/cleanup.js';
+import { hashString } from '../util/prng.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const REDIS_CLI = '/usr/bin/redis-cli';
@@ -61,6 +62,11 @@ export class LocalTarget implements ProcessFaults {
     }
   }
 
+  /** The iptables chain of this run, if it uses one (scenario.json records it). */
+  get chain(): string | undefined {
+    return this.network instanceof IptablesNetwork ? this.network.chainName : undefined;
+  }
+
   versions(): Record<string, string> {
     return { target: this.o.kind, server: this.o.kind === 'ts' ? 'splitbrain-server (Redis 7.0.15 compatible)' : 'redis-server (Debian)' };
   }
@@ -71,7 +77,12 @@ export class LocalTarget implements ProcessFaults {
     const count = topology.kind === 'single' ? 1 : topology.masters * (topology.replicas + 1);
     const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
     const perNodeAddr = net === 'iptables';
-    const hostOf = (i: number) => (perNodeAddr ? `127.0.0.${10 + i}` : '127.0.0.1');
+    // Each run gets its own 127.a.b.0/24 block: iptables rules match addresses, not ports, so two
+    // runs sharing addresses would cut each other's links.
+    const block = hashString(`${this.o.runId}/${process.pid}`);
+    const a = 1 + (block % 254);
+    const b = (block >>> 8) % 256;
+    const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
     const cluster = topology.kind === 'cluster';
     // Cluster nodes need port+10000 free too (the bus).
     const ports: number[] = [];

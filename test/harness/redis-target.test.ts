@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { LocalTarget, sleep } from '../../harness/targets/local.js';
 import { RunStore } from '../../harness/store/store.js';
@@ -61,7 +63,9 @@ describe('--target redis with the iptables backend', () => {
       const finals = readHistory(dir!).filter((o) => o.f === 'final-read' && o.type === 'ok');
       expect(finals.length).toBeGreaterThan(0);
       expect(livePids(dir!)).toEqual([]);
+      const chain = JSON.parse(readFileSync(join(dir!, 'scenario.json'), 'utf8')).iptablesChain as string;
+      expect(chain).toMatch(/^SB-/);
+      expect(iptablesRules()).not.toContain(chain);
     }
-    expect(iptablesRules()).not.toMatch(/SB-/);
   }, 240_000);
 });

@@ -74,7 +74,10 @@ describe('splitbrain run lifecycle', () => {
     }
     const nemesisFs = (dir: string) => readHistory(dir).filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => [o.f, o.value]);
     expect(nemesisFs(dirB)).toEqual(nemesisFs(dirA!));
-    expect(iptablesRules()).not.toMatch(/SB-/);
+    // Only this run's chain: other test files may have theirs in place right now.
+    expect(sa.iptablesChain).toMatch(/^SB-/);
+    expect(iptablesRules()).not.toContain(sa.iptablesChain);
+    expect(iptablesRules()).not.toContain(sb.iptablesChain);
   }, 120_000);
 
   it('refuses bad flags with a clear message', async () => {
