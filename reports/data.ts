@@ -92,6 +92,8 @@ export interface ReportData {
   ts: string;
   dir: string;
   verdict: Verdict;
+  /** Unix ms of history time 0, when the run recorded it: the timeline labels clock times too. */
+  t0Ms: number | null;
   headline: string[];
   replay: string;
   generatedAt: string;
@@ -292,6 +294,7 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
     ts: run.ts,
     dir: run.dir,
     verdict: run.verdict,
+    t0Ms: s?.historyStartedAt ? Date.parse(s.historyStartedAt) : null,
     headline: headline(run.verdict, run.results, run.error),
     replay: `splitbrain run --replay ${shellQuote(run.dir)}${s?.target === 'external' && s.topologyFile ? ` --topology-file ${shellQuote(s.topologyFile)}` : ''}`,
     generatedAt: new Date().toISOString(),

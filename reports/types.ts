@@ -31,6 +31,8 @@ export interface ScenarioInfo {
   nodes?: Array<{ name: string; host?: string; port?: number; role?: string; shard?: number; primary?: string }>;
   schedule?: unknown[];
   startedAt?: string;
+  /** Wall-clock time of history time 0. */
+  historyStartedAt?: string;
   replayOf?: string;
   [extra: string]: unknown;
 }

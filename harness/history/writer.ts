@@ -12,6 +12,8 @@ export class HistoryWriter {
   private fd: number;
   private index = 0;
   private readonly t0 = process.hrtime.bigint();
+  /** Wall-clock time (unix ms) of history time 0, so reports can show clock times. */
+  readonly startedAtMs = Date.now();
   private timer: NodeJS.Timeout;
   private dirty = false;
   closed = false;

@@ -111,6 +111,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       nodes: sut.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
       ...(sut.chain ? { iptablesChain: sut.chain } : {}),
       startedAt: new Date().toISOString(),
+      /** Wall-clock time of history time 0 (op.time is ns since then). */
+      historyStartedAt: new Date(history.startedAtMs).toISOString(),
     };
     store.writeJson('scenario.json', scenarioJson);
 

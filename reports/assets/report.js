@@ -4,6 +4,12 @@
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('report-data').textContent);
+  /** Wall-clock time (HH:MM:SS.mmm, local) of a history time in ms. */
+  function clock(ms) {
+    var d = new Date(D.t0Ms + ms);
+    function p(n, w) { return String(n).padStart(w || 2, '0'); }
+    return p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds()) + '.' + p(d.getMilliseconds(), 3);
+  }
   var O = D.ops;
   var N = O.n;
   var TYPES = ['invoke', 'ok', 'fail', 'info'];
@@ -59,7 +65,7 @@
     var key = dictOf('k', O.k[inv]);
     lines.push(f + (key ? ' ' + key : '') + '  (process ' + procName(inv) + ')');
     var iv = O.v[inv];
-    lines.push('invoke   ' + fmtS(O.t[inv]) + '  op #' + opIndex(inv) + (iv ? '  value ' + iv : ''));
+    lines.push('invoke   ' + fmtS(O.t[inv]) + (D.t0Ms ? ' (' + clock(O.t[inv]) + ')' : '') + '  op #' + opIndex(inv) + (iv ? '  value ' + iv : ''));
     if (comp >= 0) {
       var cv = valueOf(comp);
       lines.push(TYPES[O.ty[comp]].padEnd(8) + ' ' + fmtS(O.t[comp]) + '  op #' + opIndex(comp) + '  after ' + fmtDur(O.t[comp] - O.t[inv]) + (cv && cv !== iv ? '  value ' + cv : ''));
@@ -330,7 +336,7 @@
         band.style.top = (AXIS - 2 + (i % 2) * 0) + 'px';
         band.firstChild.style.top = (2 + (i % 3) * 15) + 'px';
       });
-      range.textContent = fmtS(Math.max(0, view.t0)) + ' – ' + fmtS(view.t1);
+      range.textContent = fmtS(Math.max(0, view.t0)) + ' – ' + fmtS(view.t1) + (D.t0Ms ? '  (' + clock(Math.max(0, view.t0)) + ' – ' + clock(view.t1) + ' wall clock)' : '');
       canvas.dataset.viewStart = String(view.t0);
       canvas.dataset.viewEnd = String(view.t1);
       canvas.dataset.highlight = String(highlight);

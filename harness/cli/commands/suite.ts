@@ -30,6 +30,8 @@ export interface SuiteMatrix {
   nemeses: string[];
   seeds?: number[];
   repeats?: number;
+  /** Scenario fields for this matrix only (e.g. net, serverArgs), over the suite-wide `scenario`. */
+  scenario?: Partial<Omit<Scenario, 'name' | 'target' | 'topology' | 'workload' | 'nemesis' | 'seed'>>;
 }
 
 export interface SuiteFile {
@@ -116,13 +118,14 @@ export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
                 const sc: Scenario = {
                   ...DEFAULTS,
                   ...(s.scenario ?? {}),
+                  ...(mx.scenario ?? {}),
                   name: '',
                   target,
                   topology: spec,
                   workload,
                   nemesis,
                   seed,
-                  serverArgs: [...(s.scenario?.serverArgs ?? DEFAULTS.serverArgs)],
+                  serverArgs: [...(mx.scenario?.serverArgs ?? s.scenario?.serverArgs ?? DEFAULTS.serverArgs)],
                   ...(file ? { topologyFile: file } : {}),
                 };
                 sc.name = scenarioName(sc);
