@@ -94,10 +94,12 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     abort.abort();
   });
 
-  const history = new HistoryWriter(store.path('history.jsonl'));
+  // Created once the system is up, so history time 0 is the start of the workload.
+  let history: HistoryWriter | null = null;
   let sut: SystemUnderTest | null = null;
   try {
     sut = await startSystem(s, store, serverArgs);
+    history = new HistoryWriter(store.path('history.jsonl'));
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =
       s.schedule ?? buildSchedule(rng.fork('nemesis'), { nodes: sut.nodes, topology: s.topology.kind }, { nemesis: s.nemesis, timeLimitS: s.timeLimitS, intervalS: s.intervalS, faultS: s.faultS });
@@ -132,7 +134,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       await finalReads(s, workload, wopts, sut, history);
     }
   } catch (err) {
-    history.close();
+    history?.close();
     if (sut) await sut.stop().catch(() => undefined);
     await cleanupAll();
     setInterruptHandler(null);
@@ -142,7 +144,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     o.log(`splitbrain: the run failed: ${msg}`);
     return { dir: store.dir, exitCode: 3, results: null, interrupted };
   }
-  history.close();
+  history!.close();
   await sut.stop().catch(() => undefined);
   await cleanupAll();
   setInterruptHandler(null);
