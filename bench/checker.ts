@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseHistoryText, type ParsedHistory } from '../checkers/history/parse.js';
+import { type ParsedHistory, parseHistoryText } from '../checkers/history/parse.js';
 import type { Op } from '../checkers/history/types.js';
 import { checkLinearizable, checkLinearizableSync, type LinearizableResult } from '../checkers/linearizable/checker.js';
 import { corruptOneRead, generateHistory } from '../checkers/linearizable/generate.js';
@@ -51,7 +51,11 @@ interface FileRow {
 }
 
 function benchFiles(): FileRow[] {
-  const rows = readFileSync(testdata + 'EXPECTED.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = readFileSync(testdata + 'EXPECTED.tsv', 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   const out: FileRow[] = [];
   for (const [file, , expected] of rows) {
     const text = readFileSync(testdata + file!, 'utf8');
@@ -146,23 +150,32 @@ async function main(): Promise<void> {
   console.log(`${pad('file', 20, true)} ${pad('ops', 5)} ${pad('expect', 8)} ${pad('got', 8)} ${pad('median ms', 10)} ${pad('goal ms', 8)} ${pad('steps', 9)}`);
   for (const f of files) {
     const flag = f.verdict !== f.expected ? '  WRONG VERDICT' : f.medianMs > f.goalMs ? '  over goal' : '';
-    console.log(`${pad(f.file, 20, true)} ${pad(f.ops, 5)} ${pad(f.expected, 8)} ${pad(f.verdict, 8)} ${pad(f.medianMs.toFixed(2), 10)} ${pad(f.goalMs.toFixed(0), 8)} ${pad(f.steps, 9)}${flag}`);
+    console.log(
+      `${pad(f.file, 20, true)} ${pad(f.ops, 5)} ${pad(f.expected, 8)} ${pad(f.verdict, 8)} ${pad(f.medianMs.toFixed(2), 10)} ${pad(f.goalMs.toFixed(0), 8)} ${pad(f.steps, 9)}${flag}`,
+    );
   }
   const total = files.reduce((a, f) => a + f.medianMs, 0);
-  console.log(`total (sum of medians): ${total.toFixed(1)} ms (Go Porcupine ≈ ${GO_TOTAL_MS} ms); over goal: ${files.filter((f) => f.medianMs > f.goalMs).length}; wrong verdicts: ${files.filter((f) => f.verdict !== f.expected).length}`);
+  console.log(
+    `total (sum of medians): ${total.toFixed(1)} ms (Go Porcupine ≈ ${GO_TOTAL_MS} ms); over goal: ${files.filter((f) => f.medianMs > f.goalMs).length}; wrong verdicts: ${files.filter((f) => f.verdict !== f.expected).length}`,
+  );
 
   const cases = ['register-100k-20p-1key', 'register-100k-5p-1key', 'register-100k-20p-100keys', 'kv-c50-ok', 'kv-c50-bad'];
   const kvDir = process.env.PORCUPINE_KV_DIR;
   if (kvDir !== undefined) for (const n of ['c50-ok', 'c50-bad']) if (existsSync(`${kvDir}/${n}.txt`)) cases.push(`porcupine-${n}`);
   const self = fileURLToPath(import.meta.url);
   const results: CaseResult[] = [];
-  console.log(`\n${pad('case', 22, true)} ${pad('ops', 7)} ${pad('parts', 5)} ${pad('verdict', 8)} ${pad('median ms', 10)} ${pad('result KB', 9)} ${pad('peak RSS MB', 11)} ${pad('steps', 9)}`);
+  console.log(
+    `\n${pad('case', 22, true)} ${pad('ops', 7)} ${pad('parts', 5)} ${pad('verdict', 8)} ${pad('median ms', 10)} ${pad('result KB', 9)} ${pad('peak RSS MB', 11)} ${pad('steps', 9)}`,
+  );
   for (const name of cases) {
     const runs: CaseResult[] = [];
-    for (let i = 0; i < 3; i++) runs.push(JSON.parse(execFileSync(process.execPath, [self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 26 })) as CaseResult);
+    for (let i = 0; i < 3; i++)
+      runs.push(JSON.parse(execFileSync(process.execPath, [self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 26 })) as CaseResult);
     const med = { ...runs[0]!, checkMs: median(runs.map((r) => r.checkMs)), maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)) };
     results.push(med);
-    console.log(`${pad(name, 22, true)} ${pad(med.ops, 7)} ${pad(med.partitions, 5)} ${pad(med.verdict, 8)} ${pad(med.checkMs.toFixed(1), 10)} ${pad((med.resultBytes / 1024).toFixed(0), 9)} ${pad(med.maxRssMb.toFixed(0), 11)} ${pad(med.steps, 9)}`);
+    console.log(
+      `${pad(name, 22, true)} ${pad(med.ops, 7)} ${pad(med.partitions, 5)} ${pad(med.verdict, 8)} ${pad(med.checkMs.toFixed(1), 10)} ${pad((med.resultBytes / 1024).toFixed(0), 9)} ${pad(med.maxRssMb.toFixed(0), 11)} ${pad(med.steps, 9)}`,
+    );
   }
 
   const out = {

@@ -8,13 +8,13 @@
  *
  * Writes bench/results/proxy.json. Kills only the processes it started, by PID.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Toxiproxy, type ToxicType } from 'toxiproxy-node-client';
+import { type ToxicType, Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxyServer } from '../harness/toxiproxy/server.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -120,7 +120,10 @@ async function startPipeRelay(upstreamPort: number): Promise<{ port: number; clo
 function parseCsv(text: string): Row[] {
   const rows: Row[] = [];
   for (const line of text.split('\n')) {
-    const cells = line.trim().split(',').map((c) => c.replace(/^"|"$/g, ''));
+    const cells = line
+      .trim()
+      .split(',')
+      .map((c) => c.replace(/^"|"$/g, ''));
     if (cells.length < 8 || cells[0] === 'test') continue;
     rows.push({ test: cells[0]!, rps: Number(cells[1]), avg_ms: Number(cells[2]), p50_ms: Number(cells[4]), p99_ms: Number(cells[6]) });
   }
@@ -166,9 +169,13 @@ async function main(): Promise<void> {
   const plain = await client.createProxy({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis.port}` });
   const noopProxy = await client.createProxy({ name: 'redis_noop', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis.port}` });
   for (const stream of ['upstream', 'downstream'] as const) {
-    await noopProxy.addToxic({ name: `noop_${stream}`, // The client's type union lacks Toxiproxy's (real, registered) noop toxic.
+    await noopProxy.addToxic({
+      name: `noop_${stream}`, // The client's type union lacks Toxiproxy's (real, registered) noop toxic.
       type: 'noop' as unknown as ToxicType,
-      stream, toxicity: 1, attributes: {} });
+      stream,
+      toxicity: 1,
+      attributes: {},
+    });
   }
   const relay = await startPipeRelay(redis.port);
   const portOf = (listen: string): number => Number(listen.slice(listen.lastIndexOf(':') + 1));

@@ -9,7 +9,7 @@
  * Writes bench/results/replication.json. (Not a test: speed lives here.)
  */
 import { Redis } from 'ioredis';
-import { startBenchServer, redisBenchmark, median, writeResult, type BenchServer } from './util.js';
+import { type BenchServer, median, redisBenchmark, startBenchServer, writeResult } from './util.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const KEYS = Number(process.env.KEYS ?? 1_000_000);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkRun } from '../harness/run/check.js';
 import { writeReport } from '../reports/report.js';
-import { SET_SPECS, setHistory, storeRun } from '../reports/testing/fixtures.js';
 import { launchChromium } from '../reports/testing/browser.js';
+import { SET_SPECS, setHistory, storeRun } from '../reports/testing/fixtures.js';
 
 const out = join(process.cwd(), 'bench', 'results');
 mkdirSync(out, { recursive: true });
@@ -35,7 +35,10 @@ page.on('console', (m) => {
   if (m.type() === 'error') errors.push(m.text());
 });
 page.on('pageerror', (e) => errors.push(e.message));
-for (const [name, r] of [['valid', valid], ['invalid', invalid]] as const) {
+for (const [name, r] of [
+  ['valid', valid],
+  ['invalid', invalid],
+] as const) {
   await page.goto(pathToFileURL(join(r.dir, 'report.html')).href);
   await page.waitForSelector('#ex-rows .ex-row');
   await page.screenshot({ path: join(out, `report-${name}.png`), fullPage: true });

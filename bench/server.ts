@@ -4,7 +4,7 @@
  * with the median ops/s and the ratio ours/redis. (Not a test: speed lives here.)
  */
 import { loadavg } from 'node:os';
-import { startBenchServer, redisBenchmark, median, writeResult } from './util.js';
+import { median, redisBenchmark, startBenchServer, writeResult } from './util.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const N = Number(process.env.N ?? 200_000);
@@ -25,7 +25,16 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const pipeline of [1, 16]) {
         // Alternate which server goes first so drift (thermal, other load) hits both alike.
-        const order = round % 2 === 0 ? ([['ours', ours], ['redis', redis]] as const) : ([['redis', redis], ['ours', ours]] as const);
+        const order =
+          round % 2 === 0
+            ? ([
+                ['ours', ours],
+                ['redis', redis],
+              ] as const)
+            : ([
+                ['redis', redis],
+                ['ours', ours],
+              ] as const);
         for (const [name, srv] of order) {
           const res = await redisBenchmark(srv.port, ['-t', 'set,get', '-n', String(N), '-c', '50', '-P', String(pipeline), '-q']);
           for (const [test, rps] of Object.entries(res)) (samples[`${name} ${test} P${pipeline}`] ??= []).push(rps);
@@ -46,9 +55,25 @@ async function main(): Promise<void> {
     }
   }
   console.log('test  -P   ours ops/s   redis ops/s   ours/redis');
-  for (const r of rows) console.log(`${r.test.padEnd(5)} ${String(r.pipeline).padStart(3)} ${String(r.ours).padStart(12)} ${String(r.redis).padStart(13)} ${r.ratio.toFixed(3).padStart(12)}`);
-  const p = writeResult('server.json', { date: new Date().toISOString(), rounds: ROUNDS, requests: N, warmup: WARMUP, clients: 50, loadavg: { before: loadBefore, after: loadavg() }, rows, samples });
-  console.log(`load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const r of rows)
+    console.log(
+      `${r.test.padEnd(5)} ${String(r.pipeline).padStart(3)} ${String(r.ours).padStart(12)} ${String(r.redis).padStart(13)} ${r.ratio.toFixed(3).padStart(12)}`,
+    );
+  const p = writeResult('server.json', {
+    date: new Date().toISOString(),
+    rounds: ROUNDS,
+    requests: N,
+    warmup: WARMUP,
+    clients: 50,
+    loadavg: { before: loadBefore, after: loadavg() },
+    rows,
+    samples,
+  });
+  console.log(
+    `load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`written ${p}`);
 }
 

@@ -9,8 +9,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { checkLostWrites } from '../checkers/lost-writes/index.js';
 import { checkSetFull } from '../checkers/set-full/index.js';
 import { generateSetHistory } from '../checkers/testing/generate.js';
@@ -55,8 +55,22 @@ const result = {
   goal: { checkMs: 10_000, peakRssMB: 1024 },
   met: checkMs < 10_000 && peak < 1024,
   verdicts: {
-    setFull: { valid: setFull.valid, attempts: setFull.attemptCount, stable: setFull.stableCount, lost: setFull.lostCount, neverRead: setFull.neverReadCount, stale: setFull.staleCount },
-    lostWrites: { valid: lost.valid, acknowledged: lost.acknowledged, lost: lost.lost, lostExpected: lost.lostExpected, lostAnomalous: lost.lostAnomalous, recovered: lost.recovered },
+    setFull: {
+      valid: setFull.valid,
+      attempts: setFull.attemptCount,
+      stable: setFull.stableCount,
+      lost: setFull.lostCount,
+      neverRead: setFull.neverReadCount,
+      stale: setFull.staleCount,
+    },
+    lostWrites: {
+      valid: lost.valid,
+      acknowledged: lost.acknowledged,
+      lost: lost.lost,
+      lostExpected: lost.lostExpected,
+      lostAnomalous: lost.lostAnomalous,
+      recovered: lost.recovered,
+    },
   },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Checker } from './history/types.js';
 import { compose, mergeValid } from './compose.js';
+import type { Checker } from './history/types.js';
 
 const fixed = (name: string, valid: true | false | 'unknown'): Checker => ({ name, check: () => ({ valid, name }) });
 
@@ -12,7 +12,12 @@ describe('compose', () => {
   });
 
   it("maps each checker's result under its name, and turns a throw into unknown", async () => {
-    const boom: Checker = { name: 'boom', check: () => { throw new Error('bad history'); } };
+    const boom: Checker = {
+      name: 'boom',
+      check: () => {
+        throw new Error('bad history');
+      },
+    };
     const c = compose({ a: fixed('a', true), b: boom });
     const res = await c.check([]);
     expect(res.valid).toBe('unknown');

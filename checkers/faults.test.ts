@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from './testing/builder.js';
 import { faultIntervals, pairOps } from './faults.js';
+import { HistoryBuilder } from './testing/builder.js';
 
 describe('faultIntervals', () => {
   it('pairs starts and stops per family and node, keeps instants and unhealed faults', () => {
@@ -41,9 +41,22 @@ describe('faultIntervals', () => {
 
   it('derives the cut-off nodes of a partition given as groups', () => {
     const h = new HistoryBuilder();
-    h.nemesis('start-partition', { groups: [['n1', 'n2'], ['n3', 'n4', 'n5']] });
-    h.nemesis('start-partition', { groups: [['n1', 'n2'], ['n3', 'n4']] }); // no majority: all cut off
+    h.nemesis('start-partition', {
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4', 'n5'],
+      ],
+    });
+    h.nemesis('start-partition', {
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4'],
+      ],
+    }); // no majority: all cut off
     const fs = faultIntervals(h.build());
-    expect(fs.map((f) => f.nodes)).toEqual([['n1', 'n2'], ['n1', 'n2', 'n3', 'n4']]);
+    expect(fs.map((f) => f.nodes)).toEqual([
+      ['n1', 'n2'],
+      ['n1', 'n2', 'n3', 'n4'],
+    ]);
   });
 });

@@ -65,11 +65,6 @@ export function toS(ns: number): number {
   return Math.round(ns / NS_PER_MS) / 1000;
 }
 
-/** Milliseconds rounded to microseconds. */
-export function toMs(ns: number): number {
-  return Math.round(ns / 1000) / 1000;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Fault intervals
 
@@ -274,7 +269,7 @@ export function faultIntervals(history: History): FaultInterval[] {
     }
   }
   out.sort((a, b) => a.start - b.start || a.startIndex - b.startIndex);
-  out.forEach((fi, i) => (fi.id = i));
+  for (const [i, fi] of out.entries()) fi.id = i;
   return out;
 }
 

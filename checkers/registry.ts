@@ -2,9 +2,10 @@
  * Checkers by name, for `splitbrain check --checker <name>` and run configs. Each checker lives in
  * checkers/<name>/ and is registered here.
  */
+
+import { counterChecker } from './counter/index.js';
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
-import { counterChecker } from './counter/index.js';
 import { logPatternsChecker } from './log-patterns/index.js';
 import { lostWritesChecker } from './lost-writes/index.js';
 import { minReplicasChecker } from './min-replicas/index.js';

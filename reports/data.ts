@@ -4,11 +4,12 @@
  * parses in tens of milliseconds; values are pre-rendered to capped strings (a set read can hold
  * thousands of elements).
  */
-import type { History, Validity } from '../checkers/history/types.js';
+
 import { faultIntervals, pairOps } from '../checkers/faults.js';
+import type { History, Validity } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
 import type { PerfResult } from '../checkers/perf/index.js';
-import { explainAnomalies, headline, summarizeChecker, type ExplainedAnomaly } from './explain.js';
+import { type ExplainedAnomaly, explainAnomalies, headline, summarizeChecker } from './explain.js';
 import type { LoadedRun } from './load.js';
 import type { RunMetrics } from './metrics.js';
 import type { Verdict } from './types.js';
@@ -146,7 +147,9 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 function fmtScenario(run: LoadedRun): Array<[string, string]> {
   const s = run.scenario;
   if (!s) return [['scenario', 'scenario.json missing']];
-  const topo = s.topology ? `${s.topology.kind ?? '?'}${s.topology.kind === 'cluster' ? ` (${s.topology.masters} masters × ${s.topology.replicas} replicas)` : s.topology.replicas ? ` (1 primary + ${s.topology.replicas} replicas)` : ''}` : '—';
+  const topo = s.topology
+    ? `${s.topology.kind ?? '?'}${s.topology.kind === 'cluster' ? ` (${s.topology.masters} masters × ${s.topology.replicas} replicas)` : s.topology.replicas ? ` (1 primary + ${s.topology.replicas} replicas)` : ''}`
+    : '—';
   const rows: Array<[string, string]> = [
     ['target', `${s.target ?? '—'}${s.net ? `, network faults via ${s.net}` : ''}`],
     ['topology', topo],
@@ -157,7 +160,13 @@ function fmtScenario(run: LoadedRun): Array<[string, string]> {
   ];
   if (s.nodes?.length) rows.push(['nodes', s.nodes.map((n) => `${n.name} ${n.role ?? ''}${n.port ? ` :${n.port}` : ''}`.trim()).join(', ')]);
   if (s.serverArgs?.length) rows.push(['server args', s.serverArgs.join(' ')]);
-  if (s.versions) rows.push(['versions', Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(', ')]);
+  if (s.versions)
+    rows.push([
+      'versions',
+      Object.entries(s.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]);
   if (s.replayOf) rows.push(['replay of', s.replayOf]);
   return rows;
 }
@@ -188,7 +197,7 @@ function laneOf(history: History, concurrency: number | undefined): { lanes: str
     }
   }
   keys.sort((a, b) => a[0] - b[0]);
-  keys.forEach(([, label], i) => ids.set(label, i));
+  for (const [i, [, label]] of keys.entries()) ids.set(label, i);
   for (let i = 0; i < history.length; i++) {
     const p = history[i]!.process;
     if (p === 'nemesis') continue;

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 /** JSON safe inside a script element: `<` → \u003c, and the JS line separators escaped too. */
 export function jsonForScript(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text for HTML element content and attribute values. */

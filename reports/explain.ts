@@ -4,16 +4,17 @@
  * with the op indices to link. The sentences come from the checkers; only set-full and the
  * linearizable checker, which return data rather than sentences, are put into words here.
  */
-import type { CheckerResult, Validity } from '../checkers/history/types.js';
-import type { LostWritesResult, LostWrite } from '../checkers/lost-writes/index.js';
-import type { SetFullResult, ElementOutcome } from '../checkers/set-full/index.js';
-import type { WaitResult } from '../checkers/wait/index.js';
-import type { MinReplicasResult } from '../checkers/min-replicas/index.js';
+
 import type { CounterResult } from '../checkers/counter/index.js';
-import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
-import type { PerfResult } from '../checkers/perf/index.js';
-import type { StatsResult } from '../checkers/stats/index.js';
+import type { CheckerResult, Validity } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
+import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
+import type { LostWrite, LostWritesResult } from '../checkers/lost-writes/index.js';
+import type { MinReplicasResult } from '../checkers/min-replicas/index.js';
+import type { PerfResult } from '../checkers/perf/index.js';
+import type { ElementOutcome, SetFullResult } from '../checkers/set-full/index.js';
+import type { StatsResult } from '../checkers/stats/index.js';
+import type { WaitResult } from '../checkers/wait/index.js';
 import type { ResultsFile, Verdict } from './types.js';
 
 export interface ExplainedAnomaly {
@@ -32,7 +33,7 @@ const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 's
 export const MAX_ANOMALIES_PER_CHECKER = 500;
 
 const keyName = (k: string): string => (k === '' ? '(single key)' : k);
-const val = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const val = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 function setElementOps(e: ElementOutcome): number[] {
@@ -57,12 +58,14 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
   };
   for (const [name, r] of Object.entries(results?.checkers ?? {})) {
     const list: ExplainedAnomaly[] = [];
-    if (typeof r.error === 'string') push({ checker: name, kind: 'checker-error', expected: false, message: `the ${name} checker failed: ${r.error}`, ops: [] }, list);
+    if (typeof r.error === 'string')
+      push({ checker: name, kind: 'checker-error', expected: false, message: `the ${name} checker failed: ${r.error}`, ops: [] }, list);
     switch (name) {
       case 'lost-writes': {
         const lw = r as LostWritesResult;
         for (const w of lw.lostWrites ?? []) push(lostWriteAnomaly(name, w), list);
-        for (const a of lw.anomalies ?? []) if (a.kind !== 'lost-write') push({ checker: name, kind: a.kind, expected: false, message: a.message, ops: a.ops }, list);
+        for (const a of lw.anomalies ?? [])
+          if (a.kind !== 'lost-write') push({ checker: name, kind: a.kind, expected: false, message: a.message, ops: a.ops }, list);
         break;
       }
       case 'wait': {
@@ -79,31 +82,58 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       case 'set-full': {
         const s = r as SetFullResult;
         for (const e of s.lost ?? []) {
-          push({
-            checker: name,
-            kind: 'lost-element',
-            expected: false,
-            message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}`,
-            ops: setElementOps(e),
-          }, list);
+          push(
+            {
+              checker: name,
+              kind: 'lost-element',
+              expected: false,
+              message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}`,
+              ops: setElementOps(e),
+            },
+            list,
+          );
         }
         for (const e of s.stale ?? []) {
-          push({
-            checker: name,
-            kind: 'stale-read',
-            // Stale reads only fail set-full in linearizable mode; otherwise they are information.
-            expected: s.valid !== false || (s.lostCount ?? 0) > 0,
-            message: `element ${val(e.element)} of set ${keyName(e.key)} was missing from the read at op ${e.lastAbsentIndex ?? '?'} after it was known (op ${e.knownIndex ?? '?'}): a stale read, visible to every read ${e.stableLatencyMs ?? '?'} ms after it became known`,
-            ops: setElementOps(e),
-          }, list);
+          push(
+            {
+              checker: name,
+              kind: 'stale-read',
+              // Stale reads only fail set-full in linearizable mode; otherwise they are information.
+              expected: s.valid !== false || (s.lostCount ?? 0) > 0,
+              message: `element ${val(e.element)} of set ${keyName(e.key)} was missing from the read at op ${e.lastAbsentIndex ?? '?'} after it was known (op ${e.knownIndex ?? '?'}): a stale read, visible to every read ${e.stableLatencyMs ?? '?'} ms after it became known`,
+              ops: setElementOps(e),
+            },
+            list,
+          );
         }
-        for (const u of s.unexpected ?? []) push({ checker: name, kind: 'unexpected-element', expected: false, message: `the read at op ${u.readIndex} returned ${val(u.element)} in set ${keyName(u.key)}, which no add had written before it`, ops: [u.readIndex] }, list);
-        for (const d of s.duplicated ?? []) push({ checker: name, kind: 'duplicated-element', expected: false, message: `the read at op ${d.readIndex} listed ${val(d.element)} ${d.count} times in set ${keyName(d.key)}`, ops: [d.readIndex] }, list);
+        for (const u of s.unexpected ?? [])
+          push(
+            {
+              checker: name,
+              kind: 'unexpected-element',
+              expected: false,
+              message: `the read at op ${u.readIndex} returned ${val(u.element)} in set ${keyName(u.key)}, which no add had written before it`,
+              ops: [u.readIndex],
+            },
+            list,
+          );
+        for (const d of s.duplicated ?? [])
+          push(
+            {
+              checker: name,
+              kind: 'duplicated-element',
+              expected: false,
+              message: `the read at op ${d.readIndex} listed ${val(d.element)} ${d.count} times in set ${keyName(d.key)}`,
+              ops: [d.readIndex],
+            },
+            list,
+          );
         break;
       }
       case 'counter': {
         const c = r as CounterResult;
-        for (const e of c.errors ?? []) push({ checker: name, kind: 'counter-out-of-bounds', expected: false, message: e.message, ops: [e.invokeIndex, e.index] }, list);
+        for (const e of c.errors ?? [])
+          push({ checker: name, kind: 'counter-out-of-bounds', expected: false, message: e.message, ops: [e.invokeIndex, e.index] }, list);
         break;
       }
       case 'linearizable': {
@@ -124,7 +154,11 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       }
       case 'log-patterns': {
         const lp = r as LogPatternsResult;
-        for (const m of lp.matches ?? []) push({ checker: name, kind: m.pattern, expected: false, message: `${m.node} ${m.file}:${m.line}: ${m.pattern}: ${m.text.slice(0, 300)}`, ops: [] }, list);
+        for (const m of lp.matches ?? [])
+          push(
+            { checker: name, kind: m.pattern, expected: false, message: `${m.node} ${m.file}:${m.line}: ${m.pattern}: ${m.text.slice(0, 300)}`, ops: [] },
+            list,
+          );
         break;
       }
     }
@@ -194,7 +228,13 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     }
     case 'log-patterns': {
       const lp = r as LogPatternsResult;
-      return `${lp.filesScanned} node logs scanned, ${lp.count} pattern ${lp.count === 1 ? 'match' : 'matches'}${lp.count ? `: ${Object.entries(lp.byPattern).map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}`;
+      return `${lp.filesScanned} node logs scanned, ${lp.count} pattern ${lp.count === 1 ? 'match' : 'matches'}${
+        lp.count
+          ? `: ${Object.entries(lp.byPattern)
+              .map(([k, n]) => `${k} ×${n}`)
+              .join(', ')}`
+          : ''
+      }`;
     }
     default:
       return `valid: ${String(r.valid)}`;
@@ -214,23 +254,29 @@ export function headline(verdict: Verdict, results: ResultsFile | null, error: s
   const lines: string[] = [];
   const c = results?.checkers ?? {};
   const lw = c['lost-writes'] as LostWritesResult | undefined;
-  if (lw && lw.byAck) {
+  if (lw?.byAck) {
     if (lw.lost === 0) lines.push(`No acknowledged write was lost (${lw.acknowledged} acknowledged${lw.unchecked ? `, ${lw.unchecked} unchecked` : ''}).`);
     else {
-      const kinds = (['plain', 'wait', 'min-replicas'] as const).filter((k) => lw.byAck[k].lost > 0).map((k) => `${lw.byAck[k].lost} ${k === 'plain' ? 'plain' : k === 'wait' ? 'WAIT' : 'min-replicas'}`);
+      const kinds = (['plain', 'wait', 'min-replicas'] as const)
+        .filter((k) => lw.byAck[k].lost > 0)
+        .map((k) => `${lw.byAck[k].lost} ${k === 'plain' ? 'plain' : k === 'wait' ? 'WAIT' : 'min-replicas'}`);
       const first = lw.lostWrites.find((w) => !w.expected) ?? lw.lostWrites[0];
       const rel = first?.relativeToFaultS ?? null;
       const near = first?.fault ? `${first.fault.f} of ${first.fault.nodes.join(', ') || 'the cluster'} at ${first.fault.startS.toFixed(2)} s` : '';
       const when = first
         ? ` First ${first.expected ? 'expected ' : ''}loss acknowledged at ${first.ackTimeS.toFixed(2)} s${first.fault ? (rel === null ? `, during ${near}` : rel >= 0 ? `, ${rel.toFixed(2)} s into ${near}` : `, ${(-rel).toFixed(2)} s before ${near}`) : ', with no fault nearby'}.`
         : '';
-      lines.push(`Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window.${when}`);
+      lines.push(
+        `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window.${when}`,
+      );
     }
   }
   const sf = c['set-full'] as SetFullResult | undefined;
-  if (sf && (sf.lostCount > 0 || sf.staleCount > 0)) lines.push(`set-full: ${plural(sf.lostCount, 'element')} lost, ${sf.staleCount} stale out of ${sf.attemptCount} added.`);
+  if (sf && (sf.lostCount > 0 || sf.staleCount > 0))
+    lines.push(`set-full: ${plural(sf.lostCount, 'element')} lost, ${sf.staleCount} stale out of ${sf.attemptCount} added.`);
   const lin = c['linearizable'] as LinearizableResult | undefined;
-  if (lin && lin.invalidKeys?.length) lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);
+  if (lin?.invalidKeys?.length)
+    lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);
   for (const [name, r] of Object.entries(c)) {
     if (r.valid === false && !['lost-writes', 'set-full', 'linearizable'].includes(name)) lines.push(`${name}: ${summarizeChecker(name, r)}.`);
     if (r.valid === 'unknown' && name !== 'perf') lines.push(`${name} could not decide: ${summarizeChecker(name, r)}.`);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Validity } from '../checkers/history/types.js';
-import { renderJUnit, type JUnitCase, type JUnitSuite } from './junit.js';
+import { type JUnitCase, type JUnitSuite, renderJUnit } from './junit.js';
 import { loadRun } from './load.js';
 import { computeMetrics, type RunMetrics } from './metrics.js';
 import { ACK_KINDS, type Verdict } from './types.js';
@@ -60,7 +60,13 @@ interface SummaryEntry {
 
 async function runEntry(dir: string, id?: string): Promise<GateEntry> {
   const run = await loadRun(dir);
-  return { id: id ?? run.name, label: `${run.name}/${run.ts}`, dir: run.dir, verdict: run.verdict, metrics: computeMetrics(run.verdict, run.results, run.history) };
+  return {
+    id: id ?? run.name,
+    label: `${run.name}/${run.ts}`,
+    dir: run.dir,
+    verdict: run.verdict,
+    metrics: computeMetrics(run.verdict, run.results, run.history),
+  };
 }
 
 /** A results.json, a run directory, or a suite directory (summary.json) → entries by id. */
@@ -88,13 +94,21 @@ const vword = (v: Validity | undefined): string => (v === undefined ? 'absent' :
 
 function compare(id: string, b: GateEntry, c: GateEntry, tol: number, ttol: number): GateRow[] {
   const rows: GateRow[] = [];
-  const row = (check: string, bv: GateRow['baseline'], cv: GateRow['current'], status: RowStatus, message: string) => rows.push({ scenario: id, check, baseline: bv, current: cv, status, message });
+  const row = (check: string, bv: GateRow['baseline'], cv: GateRow['current'], status: RowStatus, message: string) =>
+    rows.push({ scenario: id, check, baseline: bv, current: cv, status, message });
   // Verdict
   if (c.verdict === 'crashed' && b.verdict !== 'crashed') row('verdict', b.verdict, c.verdict, 'regressed', `the current run crashed (baseline ${b.verdict})`);
   else if (c.verdict === 'skipped') row('verdict', b.verdict, c.verdict, 'regressed', 'the current suite skipped this scenario (time budget)');
   else if (b.verdict !== c.verdict && (c.verdict === 'invalid' || (c.verdict === 'unknown' && b.verdict === 'valid')))
     row('verdict', b.verdict, c.verdict, 'regressed', `verdict ${b.verdict} → ${c.verdict}`);
-  else row('verdict', b.verdict, c.verdict, b.verdict !== c.verdict && c.verdict === 'valid' ? 'improved' : 'ok', b.verdict === c.verdict ? `still ${c.verdict}` : `verdict ${b.verdict} → ${c.verdict}`);
+  else
+    row(
+      'verdict',
+      b.verdict,
+      c.verdict,
+      b.verdict !== c.verdict && c.verdict === 'valid' ? 'improved' : 'ok',
+      b.verdict === c.verdict ? `still ${c.verdict}` : `verdict ${b.verdict} → ${c.verdict}`,
+    );
   const bm = b.metrics;
   const cm = c.metrics;
   if (!bm || !cm) return rows;
@@ -138,7 +152,13 @@ function compare(id: string, b: GateEntry, c: GateEntry, tol: number, ttol: numb
   timeRow('failover-p50', 'failover (first ok write after a kill) p50', bm.failover.p50Ms, cm.failover.p50Ms);
   timeRow('failover-p95', 'failover p95', bm.failover.p95Ms, cm.failover.p95Ms);
   if (cm.failover.unrecovered > bm.failover.unrecovered)
-    row('failover-unrecovered', bm.failover.unrecovered, cm.failover.unrecovered, 'regressed', `writes never succeeded again after ${cm.failover.unrecovered} kill(s), baseline ${bm.failover.unrecovered}`);
+    row(
+      'failover-unrecovered',
+      bm.failover.unrecovered,
+      cm.failover.unrecovered,
+      'regressed',
+      `writes never succeeded again after ${cm.failover.unrecovered} kill(s), baseline ${bm.failover.unrecovered}`,
+    );
   timeRow('unavailability', 'longest unavailability around a fault', bm.unavailability.maxMs, cm.unavailability.maxMs);
   return rows;
 }
@@ -162,12 +182,28 @@ export async function gate(baseline: string[], current: string[], o: GateOptions
     const c = cById.get(id);
     scenarios.push({ id, baseline: b?.dir ?? null, current: c?.dir ?? null });
     if (!b || !c) {
-      rows.push({ scenario: id, check: 'verdict', baseline: b?.verdict ?? null, current: c?.verdict ?? null, status: 'missing', message: b ? 'not in the current runs' : 'new: no baseline' });
+      rows.push({
+        scenario: id,
+        check: 'verdict',
+        baseline: b?.verdict ?? null,
+        current: c?.verdict ?? null,
+        status: 'missing',
+        message: b ? 'not in the current runs' : 'new: no baseline',
+      });
       continue;
     }
     rows.push(...compare(id, b, c, tol, ttol));
   }
-  return { version: GATE_VERSION, baseline: baseline.join(', '), current: current.join(', '), tolerance: tol, timeToleranceMs: ttol, regressed: rows.some((r) => r.status === 'regressed'), scenarios, rows };
+  return {
+    version: GATE_VERSION,
+    baseline: baseline.join(', '),
+    current: current.join(', '),
+    tolerance: tol,
+    timeToleranceMs: ttol,
+    regressed: rows.some((r) => r.status === 'regressed'),
+    scenarios,
+    rows,
+  };
 }
 
 const cell = (v: GateRow['baseline']): string => (v === null ? '—' : typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v));
@@ -191,7 +227,8 @@ export function gateJUnit(g: GateResult): string {
     name: `gate ${scenario}`,
     cases: rows.map((r): JUnitCase => {
       const c: JUnitCase = { name: r.check, classname: `splitbrain.gate.${scenario}` };
-      if (r.status === 'regressed') c.failure = { type: 'regression', message: r.message, text: `baseline: ${cell(r.baseline)}\ncurrent: ${cell(r.current)}\n${r.message}` };
+      if (r.status === 'regressed')
+        c.failure = { type: 'regression', message: r.message, text: `baseline: ${cell(r.baseline)}\ncurrent: ${cell(r.current)}\n${r.message}` };
       else if (r.status === 'missing') c.skipped = r.message;
       else c.systemOut = r.message;
       return c;

@@ -4,8 +4,9 @@
  * (unknown is not a pass: Jepsen exits 2), crashed → <error>. Failure texts carry the anomaly
  * sentences so that a CI page already says what was lost.
  */
-import type { ResultsFile, Verdict } from './types.js';
+
 import { explainAnomalies, summarizeChecker, validWord } from './explain.js';
+import type { ResultsFile, Verdict } from './types.js';
 
 export interface JUnitCase {
   name: string;
@@ -39,7 +40,8 @@ const cap = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT
 function renderCase(c: JUnitCase): string {
   const attrs = `name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}" time="${(c.timeS ?? 0).toFixed(3)}"`;
   const body: string[] = [];
-  if (c.failure) body.push(`<failure type="${xmlEscape(c.failure.type)}" message="${xmlEscape(c.failure.message)}">${xmlEscape(cap(c.failure.text))}</failure>`);
+  if (c.failure)
+    body.push(`<failure type="${xmlEscape(c.failure.type)}" message="${xmlEscape(c.failure.message)}">${xmlEscape(cap(c.failure.text))}</failure>`);
   if (c.error) body.push(`<error type="${xmlEscape(c.error.type)}" message="${xmlEscape(c.error.message)}">${xmlEscape(cap(c.error.text))}</error>`);
   if (c.skipped !== undefined) body.push(`<skipped message="${xmlEscape(c.skipped)}"/>`);
   if (c.systemOut) body.push(`<system-out>${xmlEscape(cap(c.systemOut))}</system-out>`);
@@ -63,9 +65,12 @@ export function renderJUnit(name: string, suites: JUnitSuite[]): string {
     errors += e;
     skipped += k;
     time += t;
-    const props = s.properties && Object.keys(s.properties).length
-      ? `    <properties>\n${Object.entries(s.properties).map(([pk, pv]) => `      <property name="${xmlEscape(pk)}" value="${xmlEscape(pv)}"/>`).join('\n')}\n    </properties>\n`
-      : '';
+    const props =
+      s.properties && Object.keys(s.properties).length
+        ? `    <properties>\n${Object.entries(s.properties)
+            .map(([pk, pv]) => `      <property name="${xmlEscape(pk)}" value="${xmlEscape(pv)}"/>`)
+            .join('\n')}\n    </properties>\n`
+        : '';
     out.push(
       `  <testsuite name="${xmlEscape(s.name)}" tests="${s.cases.length}" failures="${f}" errors="${e}" skipped="${k}" time="${t.toFixed(3)}"${s.timestamp ? ` timestamp="${xmlEscape(s.timestamp)}"` : ''}>\n${props}${s.cases.map(renderCase).join('\n')}\n  </testsuite>`,
     );
@@ -74,12 +79,24 @@ export function renderJUnit(name: string, suites: JUnitSuite[]): string {
 }
 
 /** A run as a test suite: one case per checker; a crashed run is one erroring case. */
-export function runSuite(opts: { name: string; timestamp?: string; verdict: Verdict; results: ResultsFile | null; error: string | null; durationS?: number | null; properties?: Record<string, string> }): JUnitSuite {
+export function runSuite(opts: {
+  name: string;
+  timestamp?: string;
+  verdict: Verdict;
+  results: ResultsFile | null;
+  error: string | null;
+  durationS?: number | null;
+  properties?: Record<string, string>;
+}): JUnitSuite {
   const classname = `splitbrain.${opts.name}`;
   const cases: JUnitCase[] = [];
   if (opts.verdict === 'crashed' || !opts.results) {
     const first = (opts.error ?? 'no results.json').split('\n').find((l) => l.trim()) ?? 'crashed';
-    cases.push({ name: 'run', classname, error: { type: 'crashed', message: `the run crashed: ${first.trim()}`, text: opts.error ?? 'no results.json: the run never checked its history' } });
+    cases.push({
+      name: 'run',
+      classname,
+      error: { type: 'crashed', message: `the run crashed: ${first.trim()}`, text: opts.error ?? 'no results.json: the run never checked its history' },
+    });
   } else {
     const { anomalies } = explainAnomalies(opts.results);
     for (const [checker, r] of Object.entries(opts.results.checkers)) {

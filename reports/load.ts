@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { HistoryParser } from '../checkers/history/parse.js';
 import type { History } from '../checkers/history/types.js';
-import { verdictOf, type ResultsFile, type ScenarioInfo, type Verdict } from './types.js';
+import { type ResultsFile, type ScenarioInfo, type Verdict, verdictOf } from './types.js';
 
 export interface LoadedRun {
   dir: string;

@@ -4,11 +4,12 @@
  * (from the history: checkers do not measure these), availability (from perf). Stored beside the
  * run as metrics.json (reports/schema/metrics.schema.json) so the index need not re-read histories.
  */
+
+import { type FaultInterval, faultIntervals, pairOps } from '../checkers/faults.js';
 import type { AckKind, History, Validity } from '../checkers/history/types.js';
-import { faultIntervals, pairOps, type FaultInterval } from '../checkers/faults.js';
 import type { LostWritesResult } from '../checkers/lost-writes/index.js';
-import type { SetFullResult } from '../checkers/set-full/index.js';
 import type { PerfResult } from '../checkers/perf/index.js';
+import type { SetFullResult } from '../checkers/set-full/index.js';
 import { ACK_KINDS, type ResultsFile, type Verdict } from './types.js';
 
 export const METRICS_VERSION = 1;
@@ -152,7 +153,10 @@ export function computeMetrics(verdict: Verdict, results: ResultsFile | null, hi
   const perf = results?.checkers['perf'] as PerfResult | undefined;
   const timings = history ? faultTimings(history) : [];
   const kills = timings.filter((t) => /^(kill|crash)$/.test(t.f));
-  const failSamples = kills.map((t) => t.firstWriteMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const failSamples = kills
+    .map((t) => t.firstWriteMs)
+    .filter((x): x is number => x !== null)
+    .sort((a, b) => a - b);
   const unav = timings.map((t) => t.unavailableMs).sort((a, b) => a - b);
   let during: number | null = null;
   if (perf?.availability?.faults?.length) {

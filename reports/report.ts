@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { buildReportData, type PreviousRun } from './data.js';
 import { renderReportHtml } from './html.js';
 import { renderJUnit, runSuite } from './junit.js';
-import { loadRun, type LoadedRun } from './load.js';
+import { type LoadedRun, loadRun } from './load.js';
 import { computeMetrics, type RunMetrics } from './metrics.js';
 import { isStoreRoot, writeStoreIndex } from './store-index.js';
 import { ACK_KINDS, EXIT_CODES, type Verdict } from './types.js';
@@ -61,8 +61,10 @@ function previousRun(run: LoadedRun, m: RunMetrics): PreviousRun | null {
     }
   }
   const t = (x: number | null): string => (x === null ? '—' : `${Math.round(x)} ms`);
-  if (p.failover.samples || m.failover.samples) lines.push(`failover p50 ${t(p.failover.p50Ms)} → ${t(m.failover.p50Ms)}, p95 ${t(p.failover.p95Ms)} → ${t(m.failover.p95Ms)}`);
-  if (p.unavailability.maxMs !== null || m.unavailability.maxMs !== null) lines.push(`longest unavailability around a fault ${t(p.unavailability.maxMs)} → ${t(m.unavailability.maxMs)}`);
+  if (p.failover.samples || m.failover.samples)
+    lines.push(`failover p50 ${t(p.failover.p50Ms)} → ${t(m.failover.p50Ms)}, p95 ${t(p.failover.p95Ms)} → ${t(m.failover.p95Ms)}`);
+  if (p.unavailability.maxMs !== null || m.unavailability.maxMs !== null)
+    lines.push(`longest unavailability around a fault ${t(p.unavailability.maxMs)} → ${t(m.unavailability.maxMs)}`);
   if (p.availability.overall !== null || m.availability.overall !== null) {
     const pc = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
     lines.push(`availability ${pc(p.availability.overall)} → ${pc(m.availability.overall)}`);
@@ -81,7 +83,15 @@ export async function writeReport(runDir: string, opts: WriteReportOptions = {})
   writeFileSync(
     junit,
     renderJUnit(`splitbrain ${run.name}`, [
-      runSuite({ name: run.name, timestamp: run.scenario?.startedAt, verdict: run.verdict, results: run.results, error: run.error, durationS: metrics.durationS, properties: { dir: run.dir, seed: String(run.scenario?.seed ?? '') } }),
+      runSuite({
+        name: run.name,
+        timestamp: run.scenario?.startedAt,
+        verdict: run.verdict,
+        results: run.results,
+        error: run.error,
+        durationS: metrics.durationS,
+        properties: { dir: run.dir, seed: String(run.scenario?.seed ?? '') },
+      }),
     ]),
   );
   let index: string | null = null;
@@ -89,4 +99,3 @@ export async function writeReport(runDir: string, opts: WriteReportOptions = {})
   if (opts.storeIndex ?? isStoreRoot(root)) index = await writeStoreIndex(root);
   return { dir: run.dir, verdict: run.verdict, exitCode: EXIT_CODES[run.verdict], html, junit, metrics: join(run.dir, 'metrics.json'), index };
 }
-

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { asset, escapeHtml } from './embed.js';
-import { renderJUnit, runSuite, type JUnitCase, type JUnitSuite } from './junit.js';
+import { type JUnitCase, type JUnitSuite, renderJUnit, runSuite } from './junit.js';
 import type { ResultsFile, Verdict } from './types.js';
 
 export const SUITE_SUMMARY_VERSION = 1;
@@ -93,16 +93,29 @@ export function suiteJUnit(s: SuiteSummary): string {
     else c.systemOut = `report: ${e.dir ? join(e.dir, 'report.html') : '—'}`;
     overview.push(c);
     if (e.status !== 'skipped') {
-      perScenario.push(runSuite({ name: e.id, verdict: e.status, results: readResults(e.dir), error: e.error ?? readError(e.dir), durationS: e.durationS, properties: { dir: e.dir ?? '' } }));
+      perScenario.push(
+        runSuite({
+          name: e.id,
+          verdict: e.status,
+          results: readResults(e.dir),
+          error: e.error ?? readError(e.dir),
+          durationS: e.durationS,
+          properties: { dir: e.dir ?? '' },
+        }),
+      );
     }
   }
-  return renderJUnit(`splitbrain suite ${s.suite}`, [{ name: `suite ${s.suite}${s.shard ? ` shard ${s.shard.index}/${s.shard.count}` : ''}`, timestamp: s.startedAt.replace(/(\.\d+)?Z$/, ''), cases: overview }, ...perScenario]);
+  return renderJUnit(`splitbrain suite ${s.suite}`, [
+    { name: `suite ${s.suite}${s.shard ? ` shard ${s.shard.index}/${s.shard.count}` : ''}`, timestamp: s.startedAt.replace(/(\.\d+)?Z$/, ''), cases: overview },
+    ...perScenario,
+  ]);
 }
 
 export function suiteHtml(s: SuiteSummary): string {
   const rows = s.entries
     .map(
-      (e) => `<tr data-status="${e.status}"><td class="num">${e.ordinal}</td><td class="mono">${escapeHtml(e.scenario)}</td><td class="num">${e.seed}</td><td class="num">${e.repeat}</td><td><span class="chip ${e.status === 'skipped' ? 'expected' : e.status}">${e.status}</span></td><td class="num">${e.durationS.toFixed(1)} s</td><td>${e.report ? `<a href="${escapeHtml(e.report)}">report</a>` : '—'}</td><td>${escapeHtml((e.error ?? '').split('\n')[0] ?? '')}</td></tr>`,
+      (e) =>
+        `<tr data-status="${e.status}"><td class="num">${e.ordinal}</td><td class="mono">${escapeHtml(e.scenario)}</td><td class="num">${e.seed}</td><td class="num">${e.repeat}</td><td><span class="chip ${e.status === 'skipped' ? 'expected' : e.status}">${e.status}</span></td><td class="num">${e.durationS.toFixed(1)} s</td><td>${e.report ? `<a href="${escapeHtml(e.report)}">report</a>` : '—'}</td><td>${escapeHtml((e.error ?? '').split('\n')[0] ?? '')}</td></tr>`,
     )
     .join('\n');
   const verdict = s.exitCode === 0 ? 'valid' : s.exitCode === 1 ? 'invalid' : s.exitCode === 2 ? 'unknown' : 'crashed';

@@ -1,4 +1,4 @@
-import type { Client, BlockedState } from './client.js';
+import type { BlockedState, Client } from './client.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
 
@@ -6,14 +6,7 @@ import type { Db } from './store/db.js';
  * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN ...): FIFO per key, served in arrival order
  * when a key becomes ready, timed out by a per-client timer. Redis's blocked.c.
  */
-export function blockForKeys(
-  c: Client,
-  db: Db,
-  keys: string[],
-  timeoutMs: number,
-  tryServe: (key: string) => boolean,
-  onTimeout: () => void,
-): void {
+export function blockForKeys(c: Client, db: Db, keys: string[], timeoutMs: number, tryServe: (key: string) => boolean, onTimeout: () => void): void {
   const server = c.server;
   const deadline = timeoutMs > 0 ? server.now() + timeoutMs : 0;
   const state: BlockedState = { kind: 'keys', keys: [...new Set(keys)], db, deadline, tryServe, onTimeout };
@@ -89,7 +82,7 @@ export function handleClientsBlockedOnKeys(server: Server): void {
       // Iterate over a snapshot: served clients leave the queue.
       for (const c of [...q]) {
         const st = c.blocked;
-        if (!st || !st.tryServe) continue;
+        if (!st?.tryServe) continue;
         server.refreshNow();
         server.callDepth++;
         let served: boolean;

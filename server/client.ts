@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
+import type { CommandSpec } from './commands/table.js';
 import { RespParser } from './resp/parser.js';
-import { fmt17g, fmtHumanDouble } from './util/numbers.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
-import type { CommandSpec } from './commands/table.js';
+import { fmt17g, fmtHumanDouble } from './util/numbers.js';
 
 export interface MultiState {
   queue: { spec: CommandSpec; argv: string[] }[];

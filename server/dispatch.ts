@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
+import { CF, type CommandSpec, specFlags } from './commands/table.js';
 import type { Server } from './server.js';
-import { CF, specFlags, type CommandSpec } from './commands/table.js';
 import type { Db } from './store/db.js';
 
 /**
@@ -118,7 +118,7 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     reject(c, `Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
-  if (server.pause && h.postpone && h.postpone(c, spec, argv)) return;
+  if (server.pause && h.postpone?.(c, spec, argv)) return;
   if (c.multi !== null && !MULTI_IMMEDIATE.has(lower)) {
     c.multi.queue.push({ spec, argv });
     c.addReplyRaw('+QUEUED\r\n');

@@ -1,7 +1,7 @@
-import type { Server } from './server.js';
 import { installServerAdmin } from './commands/serverinfo.js';
-import { installReplication } from './replication/index.js';
 import { installPersistence } from './persistence/index.js';
+import { installReplication } from './replication/index.js';
+import type { Server } from './server.js';
 
 /**
  * Layers that attach to a server at start (eviction, replication, persistence, cluster ...).

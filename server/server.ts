@@ -1,16 +1,16 @@
 import net from 'node:net';
 import { Client } from './client.js';
-import { Config } from './config/config.js';
-import { Db, type DbHooks } from './store/db.js';
-import type { Entry } from './store/entry.js';
-import { CommandTable, type CommandSpec } from './commands/table.js';
 import { buildCommandTable } from './commands/index.js';
+import { type CommandSpec, CommandTable } from './commands/table.js';
+import type { Config } from './config/config.js';
+import { type Hooks, processCommand } from './dispatch.js';
 import { Logger } from './log.js';
-import { Stats } from './stats.js';
+import { NOTIFY, parseNotifyFlags } from './notify.js';
 import { PubSub } from './pubsub.js';
 import { ProtocolError } from './resp/parser.js';
-import { NOTIFY, parseNotifyFlags } from './notify.js';
-import { processCommand, type Hooks } from './dispatch.js';
+import { Stats } from './stats.js';
+import { Db, type DbHooks } from './store/db.js';
+import type { Entry } from './store/entry.js';
 import { activeExpireCycle } from './store/expire.js';
 
 export const REDIS_VERSION = '7.0.15';
@@ -246,8 +246,8 @@ export class Server implements DbHooks {
         '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
           'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
           "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
-          '2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. ' +
-          '3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. ' +
+          "2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+          "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
           '4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n',
       );
       return;
@@ -405,6 +405,9 @@ function isLoopback(a: string | undefined): boolean {
 
 export function randomHex(n: number): string {
   let s = '';
-  while (s.length < n) s += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  while (s.length < n)
+    s += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s.slice(0, n);
 }

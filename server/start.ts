@@ -1,7 +1,7 @@
-import { Server, REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
-import type { Config } from './config/config.js';
 import { installBlocking } from './blocking.js';
+import type { Config } from './config/config.js';
 import { installers } from './modules.js';
+import { REDIS_VERSION, Server, SPLITBRAIN_VERSION } from './server.js';
 
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers that shut down like Redis (the executable does; embedded use doesn't). */
@@ -13,8 +13,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const server = new Server(config);
   const log = server.log;
   log.notice('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
-  log.notice(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (splitbrain-server ${SPLITBRAIN_VERSION})`);
-  log.notice(config.file ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use splitbrain-server /path/to/redis.conf');
+  log.notice(
+    `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (splitbrain-server ${SPLITBRAIN_VERSION})`,
+  );
+  log.notice(
+    config.file
+      ? 'Configuration loaded'
+      : 'Warning: no config file specified, using the default config. In order to specify a config file use splitbrain-server /path/to/redis.conf',
+  );
   installBlocking(server);
   for (const install of installers) await install(server);
   await server.listen();

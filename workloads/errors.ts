@@ -10,7 +10,26 @@ export function classifyError(err: unknown): Completion {
   const msg = String(e?.message ?? err);
   const code = msg.split(' ')[0] ?? '';
   // Server refusals: the command was not executed.
-  const refusals = ['NOREPLICAS', 'READONLY', 'CLUSTERDOWN', 'CROSSSLOT', 'MASTERDOWN', 'LOADING', 'OOM', 'NOAUTH', 'WRONGTYPE', 'EXECABORT', 'BUSY', 'TRYAGAIN', 'MOVED', 'ASK', 'ERR', 'NOSCRIPT', 'MISCONF', 'UNBLOCKED'];
+  const refusals = [
+    'NOREPLICAS',
+    'READONLY',
+    'CLUSTERDOWN',
+    'CROSSSLOT',
+    'MASTERDOWN',
+    'LOADING',
+    'OOM',
+    'NOAUTH',
+    'WRONGTYPE',
+    'EXECABORT',
+    'BUSY',
+    'TRYAGAIN',
+    'MOVED',
+    'ASK',
+    'ERR',
+    'NOSCRIPT',
+    'MISCONF',
+    'UNBLOCKED',
+  ];
   if (e?.name === 'ReplyError' && refusals.includes(code)) return { type: 'fail', value: null, error: msg };
   // Never sent: no connection (refused, or the offline queue is off and the socket is down).
   // "Connection is closed." is NOT here: ioredis also raises it for commands in flight when the

@@ -1,8 +1,8 @@
-import type { Workload } from './workload.js';
+import { lostWritesWorkload, minReplicasWorkload } from './min-replicas.js';
+import { counterWorkload, listAppendWorkload, registerWorkload } from './register.js';
 import { setWorkload } from './set.js';
 import { waitWorkload } from './wait.js';
-import { registerWorkload, counterWorkload, listAppendWorkload } from './register.js';
-import { minReplicasWorkload, lostWritesWorkload } from './min-replicas.js';
+import type { Workload } from './workload.js';
 
 export const workloads = new Map<string, Workload>(
   [setWorkload, registerWorkload, counterWorkload, listAppendWorkload, waitWorkload, minReplicasWorkload, lostWritesWorkload].map((w) => [w.name, w]),

@@ -1,6 +1,6 @@
+import { classifyError } from './errors.js';
 import type { Workload } from './workload.js';
 import { keyNames, uniqueValue } from './workload.js';
-import { classifyError } from './errors.js';
 
 /**
  * Unique SADDs to a primary configured with min-replicas-to-write, while the nemesis isolates it

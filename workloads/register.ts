@@ -1,7 +1,7 @@
+import type { Redis } from 'ioredis';
+import { classifyError } from './errors.js';
 import type { Workload } from './workload.js';
 import { keyNames } from './workload.js';
-import { classifyError } from './errors.js';
-import type { Redis } from 'ioredis';
 
 /**
  * Per-key registers with read (GET), write (SET) and compare-and-set done Lua-free with

@@ -1,6 +1,6 @@
+import { classifyError } from './errors.js';
 import type { Workload } from './workload.js';
 import { keyNames, uniqueValue } from './workload.js';
-import { classifyError } from './errors.js';
 
 /**
  * Jepsen's set workload: SADD unique elements, SMEMBERS reads concurrently; final reads after

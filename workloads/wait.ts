@@ -1,6 +1,6 @@
+import { classifyError } from './errors.js';
 import type { Workload } from './workload.js';
 import { keyNames, uniqueValue } from './workload.js';
-import { classifyError } from './errors.js';
 
 /**
  * SADD a unique element, then `WAIT n timeout` on the same connection. The write is acknowledged
@@ -10,10 +10,7 @@ import { classifyError } from './errors.js';
 export const waitWorkload: Workload = {
   name: 'wait',
   description: 'SADD (half of them followed by WAIT n timeout); wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
-  checkers: (o) => [
-    { name: 'wait', options: { replicasMax: undefined, waitTimeoutMs: o.waitTimeoutMs } },
-    { name: 'lost-writes' },
-  ],
+  checkers: (o) => [{ name: 'wait', options: { replicasMax: undefined, waitTimeoutMs: o.waitTimeoutMs } }, { name: 'lost-writes' }],
   next(rng, slot, n, o) {
     const key = `wset${rng.int(o.keys)}`;
     // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.

@@ -1,6 +1,13 @@
-import type { Redis, Cluster } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AckKind } from '../checkers/history/types.js';
-import type { Prng } from '../harness/util/prng.js';
+
+/** The seeded random source a workload draws from (the harness passes a per-worker stream, so --replay reproduces ops). */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+}
 
 /** What a worker sends: Jepsen's op map without bookkeeping. */
 export interface Invocation {
@@ -51,7 +58,7 @@ export interface Workload {
   description: string;
   checkers(opts: WorkloadOptions): CheckerSpec[];
   /** The next op of worker `slot` (its n-th op). */
-  next(rng: Prng, slot: number, n: number, opts: WorkloadOptions): Invocation;
+  next(rng: Rng, slot: number, n: number, opts: WorkloadOptions): Invocation;
   invoke(conn: Conn, op: Invocation, opts: WorkloadOptions): Promise<Completion>;
   /** Keys the final reads cover (every key the workload may have written). */
   finalKeys(opts: WorkloadOptions): string[];

@@ -6,8 +6,9 @@
  * defaults to 1) alongside `add`, and negative deltas (which lower the lower bound on invoke and the
  * upper bound on ok, the mirror of positive ones).
  */
-import type { Checker, CheckerResult, History, ProcessId, Validity } from '../history/types.js';
+
 import { opIndex, pairOps } from '../faults.js';
+import type { Checker, CheckerResult, History, ProcessId, Validity } from '../history/types.js';
 
 export interface CounterOptions {
   /** Fs that add their value (or 1) to the counter. Default add, incr. */

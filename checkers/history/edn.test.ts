@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EdnIncomplete, EdnReader, EdnSet, EdnSymbol, Keyword, ednToJs, kw, parseEdn, toEdn, type EdnMap } from './edn.js';
+import { EdnIncomplete, type EdnMap, EdnReader, EdnSet, EdnSymbol, ednToJs, Keyword, kw, parseEdn, toEdn } from './edn.js';
 
 describe('EDN reader', () => {
   it('reads scalars', () => {

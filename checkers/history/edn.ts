@@ -33,16 +33,7 @@ export class EdnSet {
 }
 
 export type EdnMap = Map<EdnValue, EdnValue>;
-export type EdnValue =
-  | null
-  | boolean
-  | number
-  | string
-  | Keyword
-  | EdnSymbol
-  | EdnSet
-  | EdnValue[]
-  | EdnMap;
+export type EdnValue = null | boolean | number | string | Keyword | EdnSymbol | EdnSet | EdnValue[] | EdnMap;
 
 export const kw = (name: string): Keyword => Keyword.of(name);
 

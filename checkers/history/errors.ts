@@ -10,7 +10,3 @@ export class HistoryError extends Error {
     super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
   }
 }
-
-export function isHistoryError(e: unknown): e is HistoryError {
-  return e instanceof HistoryError;
-}

@@ -1,6 +1,6 @@
-export * from './types.js';
+export type { EdnMap, EdnValue } from './edn.js';
+export { EdnReader, EdnSet, EdnSymbol, ednToJs, Keyword, kw, parseEdn, toEdn } from './edn.js';
 export * from './errors.js';
-export * from './parse.js';
 export * from './format.js';
-export { parseEdn, toEdn, ednToJs, kw, Keyword, EdnSymbol, EdnSet, EdnReader } from './edn.js';
-export type { EdnValue, EdnMap } from './edn.js';
+export * from './parse.js';
+export * from './types.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { generateHistory } from '../linearizable/generate.js';
 import { HistoryError } from './errors.js';
 import { historyToEdn, historyToJsonl } from './format.js';
 import { detectFormat, parseHistoryText } from './parse.js';
 import type { Op } from './types.js';
-import { generateHistory } from '../linearizable/generate.js';
 
 const j = (o: Record<string, unknown>): string => JSON.stringify(o);
 
@@ -74,16 +74,30 @@ describe('history.jsonl', () => {
   });
 
   it('refuses a completion that comes before its invoke (in the file, or in time)', () => {
-    const inFile = refused([j({ index: 0, time: 5, process: 1, type: 'ok', f: 'write', value: 1 }), j({ index: 1, time: 1, process: 1, type: 'invoke', f: 'write', value: 1 })].join('\n'));
+    const inFile = refused(
+      [j({ index: 0, time: 5, process: 1, type: 'ok', f: 'write', value: 1 }), j({ index: 1, time: 1, process: 1, type: 'invoke', f: 'write', value: 1 })].join(
+        '\n',
+      ),
+    );
     expect(inFile.line).toBe(1);
     expect(inFile.reason).toBe('completion for process 1 without a pending invoke');
-    const inTime = refused([j({ index: 0, time: 50, process: 1, type: 'invoke', f: 'write', value: 1 }), j({ index: 1, time: 40, process: 1, type: 'ok', f: 'write', value: 1 })].join('\n'));
+    const inTime = refused(
+      [
+        j({ index: 0, time: 50, process: 1, type: 'invoke', f: 'write', value: 1 }),
+        j({ index: 1, time: 40, process: 1, type: 'ok', f: 'write', value: 1 }),
+      ].join('\n'),
+    );
     expect(inTime.line).toBe(2);
     expect(inTime.reason).toBe('completion for process 1 at time 40 precedes its invoke at time 50 (line 1)');
   });
 
   it('refuses a process that invokes twice without completing', () => {
-    const e = refused([j({ index: 0, time: 1, process: 4, type: 'invoke', f: 'read', value: null }), j({ index: 1, time: 2, process: 4, type: 'invoke', f: 'read', value: null })].join('\n'));
+    const e = refused(
+      [
+        j({ index: 0, time: 1, process: 4, type: 'invoke', f: 'read', value: null }),
+        j({ index: 1, time: 2, process: 4, type: 'invoke', f: 'read', value: null }),
+      ].join('\n'),
+    );
     expect(e.line).toBe(2);
     expect(e.reason).toBe('process 4 invokes again while its invoke at line 1 is pending');
   });
@@ -99,7 +113,12 @@ describe('history.jsonl', () => {
     expect([notObject.line, notObject.reason]).toEqual([2, 'expected a JSON object (one op per line)']);
     expect(refused(j({ index: 5, time: 1, process: 0, type: 'invoke', f: 'read', value: null })).reason).toBe('index 5 out of sequence (expected 0)');
     expect(refused(j({ index: 0, time: 1, process: -1, type: 'invoke', f: 'read', value: null })).reason).toMatch(/"process" must be/);
-    const mismatch = refused([j({ index: 0, time: 1, process: 0, type: 'invoke', f: 'read', value: null }), j({ index: 1, time: 2, process: 0, type: 'ok', f: 'write', value: 1 })].join('\n'));
+    const mismatch = refused(
+      [
+        j({ index: 0, time: 1, process: 0, type: 'invoke', f: 'read', value: null }),
+        j({ index: 1, time: 2, process: 0, type: 'ok', f: 'write', value: 1 }),
+      ].join('\n'),
+    );
     expect(mismatch.reason).toBe('completion f "write" for process 0 does not match its pending invoke f "read" (line 1)');
     expect(refused('hello world').reason).toMatch(/cannot detect the history format/);
     expect(() => parseHistoryText('\n\n', 'empty.jsonl')).toThrow('empty.jsonl: empty history');
@@ -142,7 +161,12 @@ describe('Jepsen EDN', () => {
   });
 
   it('reads a vector of maps, across lines and on one line, with tags and comments', () => {
-    const multi = ['[{:type :invoke, :f :read, :process 0, :time 1', ' :value nil}', '; a comment', '#jepsen.history.Op{:type :ok, :f :read, :process 0, :time 2, :value [1 2.5 "s" true]}]'].join('\n');
+    const multi = [
+      '[{:type :invoke, :f :read, :process 0, :time 1',
+      ' :value nil}',
+      '; a comment',
+      '#jepsen.history.Op{:type :ok, :f :read, :process 0, :time 2, :value [1 2.5 "s" true]}]',
+    ].join('\n');
     const h = parseHistoryText(multi, 'h.edn');
     expect(h.ops).toHaveLength(2);
     expect(h.ops[1]!.value).toEqual([1, 2.5, 's', true]);
@@ -164,7 +188,10 @@ describe('Jepsen EDN', () => {
   it('round-trips through EDN', () => {
     for (const model of ['register', 'kv', 'set', 'list-append', 'counter'] as const) {
       const ops = generateHistory({ seed: 11, model, processes: 4, ops: 60, keys: 2, infoRate: 0.1, failRate: 0.1 });
-      const withNemesis: Op[] = [...ops, { index: ops.length, time: ops.at(-1)!.time + 1, process: 'nemesis', type: 'info', f: 'kill', value: ['n1', 'n2'], error: 'x "quoted" \\ y' }];
+      const withNemesis: Op[] = [
+        ...ops,
+        { index: ops.length, time: ops.at(-1)!.time + 1, process: 'nemesis', type: 'info', f: 'kill', value: ['n1', 'n2'], error: 'x "quoted" \\ y' },
+      ];
       const back = parseHistoryText(historyToEdn(withNemesis), 'h.edn').ops;
       expect(back).toEqual(withNemesis);
       expect(historyToEdn(back)).toBe(historyToEdn(withNemesis));
@@ -202,7 +229,11 @@ describe('Porcupine formats', () => {
   });
 
   it('recognises Porcupine KV logs and keeps their keys', () => {
-    const text = ['{:process 3, :type :invoke, :f :get, :key "7", :value nil}', '{:process 3, :type :ok, :f :get, :key "7", :value "x 3 1 y"}', '{:process 0, :type :invoke, :f :append, :key "4", :value "x 0 1 y"}'].join('\n');
+    const text = [
+      '{:process 3, :type :invoke, :f :get, :key "7", :value nil}',
+      '{:process 3, :type :ok, :f :get, :key "7", :value "x 3 1 y"}',
+      '{:process 0, :type :invoke, :f :append, :key "4", :value "x 0 1 y"}',
+    ].join('\n');
     const h = parseHistoryText(text, 'c01.txt');
     expect(h.format).toBe('porcupine-kv');
     expect(h.modelHint).toBe('kv');

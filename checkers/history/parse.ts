@@ -4,8 +4,9 @@
  * the file reader), Op objects come out, validated as they arrive so a 1M-op history is never
  * held as text.
  */
+
+import { EdnIncomplete, type EdnMap, EdnReader, EdnSyntaxError, type EdnValue, ednToJs, Keyword, kw, toEdn } from './edn.js';
 import { HistoryError } from './errors.js';
-import { EdnIncomplete, EdnReader, EdnSyntaxError, Keyword, ednToJs, kw, toEdn, type EdnMap, type EdnValue } from './edn.js';
 import type { Op, OpType, ProcessId } from './types.js';
 
 export type HistoryFormat = 'jsonl' | 'jepsen-edn' | 'porcupine-etcd' | 'porcupine-kv';
@@ -72,8 +73,10 @@ class Validator {
         this.pending.set(op.process, { op, line });
       } else {
         if (p === undefined) this.fail(line, `completion for process ${op.process} without a pending invoke`);
-        if (p.op.f !== op.f) this.fail(line, `completion f "${op.f}" for process ${op.process} does not match its pending invoke f "${p.op.f}" (line ${p.line})`);
-        if (op.time < p.op.time) this.fail(line, `completion for process ${op.process} at time ${op.time} precedes its invoke at time ${p.op.time} (line ${p.line})`);
+        if (p.op.f !== op.f)
+          this.fail(line, `completion f "${op.f}" for process ${op.process} does not match its pending invoke f "${p.op.f}" (line ${p.line})`);
+        if (op.time < p.op.time)
+          this.fail(line, `completion for process ${op.process} at time ${op.time} precedes its invoke at time ${p.op.time} (line ${p.line})`);
         this.pending.delete(op.process);
         if (op.type === 'info') this.crashed.add(op.process);
       }
@@ -112,7 +115,8 @@ export class HistoryParser {
     if (this.format === undefined) {
       if (line.trim() === '') return;
       this.format = detectFormat(line);
-      if (this.format === undefined) throw new HistoryError(this.file, this.lineNo, 'cannot detect the history format (expected history.jsonl, Jepsen EDN or a Porcupine log)');
+      if (this.format === undefined)
+        throw new HistoryError(this.file, this.lineNo, 'cannot detect the history format (expected history.jsonl, Jepsen EDN or a Porcupine log)');
     }
     switch (this.format) {
       case 'jsonl':

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseHistoryText } from '../history/parse.js';
 import type { Op } from '../history/types.js';
-import { ModelError, inferModel, registerModel } from '../models/index.js';
+import { inferModel, ModelError, registerModel } from '../models/index.js';
 import { checkLinearizable, checkLinearizableSync, type LinearizableResult } from './checker.js';
 import { generateHistory } from './generate.js';
 import { resolveWorkerUrl } from './parallel.js';
@@ -102,14 +102,20 @@ describe('linearizable checker', () => {
   });
 
   it('checks each key separately and reports the failing one', () => {
-    const ok = hist([
-      [0, 'invoke', 'write', 1, 0],
-      [0, 'ok', 'write', 1, 1],
-    ], 'a');
-    const bad = hist([
-      [1, 'invoke', 'read', null, 2],
-      [1, 'ok', 'read', 9, 3],
-    ], 'b');
+    const ok = hist(
+      [
+        [0, 'invoke', 'write', 1, 0],
+        [0, 'ok', 'write', 1, 1],
+      ],
+      'a',
+    );
+    const bad = hist(
+      [
+        [1, 'invoke', 'read', null, 2],
+        [1, 'ok', 'read', 9, 3],
+      ],
+      'b',
+    );
     const h = [...ok, ...bad].map((o, index) => ({ ...o, index }));
     const r = checkLinearizableSync(h, { model: 'register' });
     expect(r.valid).toBe(false);
@@ -130,7 +136,12 @@ describe('linearizable checker', () => {
       [1, 'ok', 'add', 2, 5],
     ]);
     expect(checkLinearizableSync(set, { model: 'set' }).valid).toBe(true);
-    expect(checkLinearizableSync(set.map((o) => (o.index === 4 ? { ...o, value: [2] } : o)), { model: 'set' }).valid).toBe(false);
+    expect(
+      checkLinearizableSync(
+        set.map((o) => (o.index === 4 ? { ...o, value: [2] } : o)),
+        { model: 'set' },
+      ).valid,
+    ).toBe(false);
     const list = hist([
       [0, 'invoke', 'append', 1, 0],
       [1, 'invoke', 'append', 2, 1],

@@ -4,14 +4,15 @@
  * threads.
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
-import { getModel, inferModel, models, type Model } from '../models/index.js';
+import { getModel, inferModel, type Model, models } from '../models/index.js';
 import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
-import { describePartition, unsearchedPartition, type PartitionResult } from './partition.js';
-import { prepare, type PreparedPartition } from './prepare.js';
+import { describePartition, type PartitionResult } from './partition.js';
+import { type PreparedPartition, prepare } from './prepare.js';
 import { Search, type SearchOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
-type AnyModel = Model<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- type-erased model
+// biome-ignore lint/suspicious/noExplicitAny: type-erased model
+type AnyModel = Model<any, any, any>;
 
 export interface LinearizableOptions {
   /** Model name (see checkers/models) or a model; inferred from the ops' f when absent. */
@@ -152,12 +153,13 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
   const registered = models.get(model.name) === model;
   const workerUrl = parallel === false || !registered ? undefined : resolveWorkerUrl();
   if (parallel === true && (workerUrl === undefined || !registered)) {
-    throw new Error(registered ? 'parallel check requested but the compiled worker (dist/checkers/linearizable/worker.js) is missing: run npm run build' : `parallel check needs a registered model, "${model.name}" is not`);
+    throw new Error(
+      registered
+        ? 'parallel check requested but the compiled worker (dist/checkers/linearizable/worker.js) is missing: run npm run build'
+        : `parallel check needs a registered model, "${model.name}" is not`,
+    );
   }
-  const useWorkers =
-    workerUrl !== undefined &&
-    parts.length >= 2 &&
-    (parallel === true || (workers >= 2 && prepared.opCount >= PARALLEL_MIN_OPS));
+  const useWorkers = workerUrl !== undefined && parts.length >= 2 && (parallel === true || (workers >= 2 && prepared.opCount >= PARALLEL_MIN_OPS));
   const stopOnIllegal = opts.stopOnIllegal ?? true;
   if (!useWorkers) return assemble(model, prepared, checkInProcess(model, parts, deadline, stopOnIllegal), 0);
   const results = await checkInWorkers(model.name, parts, { workerUrl, workers, deadline, stopOnIllegal });

@@ -1,5 +1,5 @@
 export * from './checker.js';
-export type { PartitionResult, PartitionOpInfo } from './partition.js';
+export type { PartitionOpInfo, PartitionResult } from './partition.js';
 export { checkPartition } from './partition.js';
-export { prepare, type PreparedPartition, type Prepared } from './prepare.js';
-export { search, type SearchOutcome } from './search.js';
+export { type Prepared, type PreparedPartition, prepare } from './prepare.js';
+export { type SearchOutcome, search } from './search.js';

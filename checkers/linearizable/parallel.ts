@@ -28,9 +28,7 @@ const DEADLINE_GRACE_MS = 5000;
  */
 export function resolveWorkerUrl(): URL | undefined {
   const here = import.meta.url;
-  const candidates = here.endsWith('.js')
-    ? [new URL('./worker.js', here)]
-    : [new URL('../../dist/checkers/linearizable/worker.js', here)];
+  const candidates = here.endsWith('.js') ? [new URL('./worker.js', here)] : [new URL('../../dist/checkers/linearizable/worker.js', here)];
   for (const url of candidates) if (existsSync(fileURLToPath(url))) return url;
   return undefined;
 }

@@ -2,7 +2,7 @@
 import type { Validity } from '../history/types.js';
 import type { Model } from '../models/model.js';
 import type { PreparedPartition } from './prepare.js';
-import { search, type SearchOutcome } from './search.js';
+import { type SearchOutcome, search } from './search.js';
 
 /** State descriptions longer than this are cut (an append-only list would otherwise be O(n²)). */
 const MAX_STATE_CHARS = 2000;
@@ -54,7 +54,8 @@ export function checkPartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartit
 }
 
 /** The visualization data for a search outcome: the linearization, states along it, what is left. */
-export function describePartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, out: SearchOutcome, cancelled = false): PartitionResult {  const inputs = p.inputs as I[];
+export function describePartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, out: SearchOutcome, cancelled = false): PartitionResult {
+  const inputs = p.inputs as I[];
   const outputs = p.outputs as O[];
   const lin: number[] = new Array<number>(out.best.length);
   const states: string[] = [cut(model.describeState(model.init()))];

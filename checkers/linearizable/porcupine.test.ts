@@ -33,7 +33,8 @@ describe('Porcupine test histories', () => {
         expect(new Set(lin).size).toBe(lin.length);
         expect(lin.length + p.nonLinearizable.length).toBe(p.opCount);
         if (p.valid === true) expect(p.nonLinearizable).toEqual([]);
-        else if (p.valid === 'unknown') expect(p.cancelled).toBe(true); // another key was illegal first
+        else if (p.valid === 'unknown')
+          expect(p.cancelled).toBe(true); // another key was illegal first
         else {
           expect(p.stuckAt).toBeDefined();
           expect(p.nonLinearizable).toContain(p.stuckAt);

@@ -4,7 +4,7 @@
  * only, so a partition can be posted to a worker thread as is.
  */
 import type { History, Op } from '../history/types.js';
-import { NON_DATA_FS, type Model } from '../models/model.js';
+import { type Model, NON_DATA_FS } from '../models/model.js';
 
 export interface PreparedPartition {
   key: string;

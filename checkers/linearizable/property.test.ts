@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/types.js';
 import { checkLinearizableSync } from './checker.js';
-import { corruptOneRead, generateHistory, prng, type GenModel } from './generate.js';
+import { corruptOneRead, type GenModel, generateHistory, prng } from './generate.js';
 
 const MODELS: GenModel[] = ['register', 'kv', 'set', 'list-append', 'counter'];
 const SEEDS = 25;
@@ -34,7 +34,11 @@ function shuffleNames(history: Op[], seed: number): Op[] {
   const keyMap = new Map(keys.map((k, i) => [k, `renamed-${pkeys[i]}`]));
   const pk = perm(procs);
   const procMap = new Map(procs.map((p, i) => [p, pk[i]! + 1000]));
-  return history.map((o) => ({ ...o, process: o.process === 'nemesis' ? o.process : procMap.get(o.process)!, ...(o.key === undefined ? {} : { key: keyMap.get(o.key)! }) }));
+  return history.map((o) => ({
+    ...o,
+    process: o.process === 'nemesis' ? o.process : procMap.get(o.process)!,
+    ...(o.key === undefined ? {} : { key: keyMap.get(o.key)! }),
+  }));
 }
 
 describe.each(MODELS)('%s histories', (model) => {

@@ -79,7 +79,6 @@ function sortedEvents(call: readonly number[], ret: readonly number[]): Int32Arr
  * partitions can be interleaved in one thread and a hopeless one cannot starve the others.
  */
 export class Search<S, I, O> {
-  private readonly n: number;
   private readonly inputs: I[];
   private readonly outputs: O[];
   private readonly next: Int32Array;
@@ -110,7 +109,7 @@ export class Search<S, I, O> {
     private readonly model: Model<S, I, O>,
     p: PreparedPartition,
   ) {
-    const n = (this.n = p.inputs.length);
+    const n = p.inputs.length;
     this.inputs = p.inputs as I[];
     this.outputs = p.outputs as O[];
     // ---- the linked list: node 0 is the head sentinel, nodes 1..2n the events in time order ----

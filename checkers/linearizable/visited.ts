@@ -33,7 +33,7 @@ export class VisitedSet<S> {
   add(hash: number, key: Int32Array, len: number, state: S): boolean {
     const slots = this.slots;
     const mask = this.mask;
-    let i = Math.imul(hash, 0x9e3779b1) >>> 0 & mask; // spread: hashes may differ only in high bits
+    let i = (Math.imul(hash, 0x9e3779b1) >>> 0) & mask; // spread: hashes may differ only in high bits
     for (;;) {
       const s = slots[i]!;
       if (s === 0) break;
@@ -91,7 +91,7 @@ export class VisitedSet<S> {
     const slots = new Int32Array(cap);
     const mask = cap - 1;
     for (let e = 0; e < this.size; e++) {
-      let i = Math.imul(this.hashes[e]!, 0x9e3779b1) >>> 0 & mask;
+      let i = (Math.imul(this.hashes[e]!, 0x9e3779b1) >>> 0) & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = e + 1;
     }

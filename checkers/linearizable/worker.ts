@@ -5,8 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { getModel } from '../models/index.js';
-import { checkPartition } from './partition.js';
 import type { WorkerReply, WorkerRequest } from './parallel.js';
+import { checkPartition } from './partition.js';
 
 const port = parentPort;
 if (port === null) throw new Error('linearizable/worker.js must run as a worker thread');

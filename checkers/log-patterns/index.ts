@@ -56,11 +56,7 @@ export interface LogPatternsResult extends CheckerResult {
 }
 
 export function checkLogPatterns(_history: History, opts: LogPatternsOptions = {}): LogPatternsResult {
-  const logs: LogText[] = Array.isArray(opts.logs)
-    ? opts.logs
-    : opts.logs
-      ? Object.entries(opts.logs).map(([node, text]) => ({ node, text }))
-      : [];
+  const logs: LogText[] = Array.isArray(opts.logs) ? opts.logs : opts.logs ? Object.entries(opts.logs).map(([node, text]) => ({ node, text })) : [];
   const patterns = opts.patterns ?? DEFAULT_LOG_PATTERNS;
   const max = opts.maxMatches ?? 1000;
   const sorted = [...logs].sort((a, b) =>

@@ -7,7 +7,10 @@ describe('log-patterns', () => {
   it('finds crash banners, bug reports, assertions and panics, with node and line', () => {
     const res = checkLogPatterns([], {
       logs: [
-        { node: 'n2', text: clean + '\n\n=== REDIS BUG REPORT START: Cut & paste starting from here ===\n1:M # Redis 7.2.4 crashed by signal: 11, si_code: 1\n' },
+        {
+          node: 'n2',
+          text: clean + '\n\n=== REDIS BUG REPORT START: Cut & paste starting from here ===\n1:M # Redis 7.2.4 crashed by signal: 11, si_code: 1\n',
+        },
         { node: 'n1', file: 'server.log', text: 'ok\nAssertionError [ERR_ASSERTION]: replication offset went backwards\n' },
         { node: 'n3', text: clean },
       ],

@@ -12,8 +12,9 @@
  * - with several final reads of one key (several nodes), a write must be present in all of them:
  *   after heal every primary serving the key must hold it.
  */
+
+import { type Pairing, pairOps } from '../faults.js';
 import type { AckKind, History, Op } from '../history/types.js';
-import { pairOps, type Pairing } from '../faults.js';
 
 export const DEFAULT_WRITE_FS: readonly string[] = ['write', 'add', 'append'];
 export const DEFAULT_FINAL_READ_F = 'final-read';
@@ -221,8 +222,7 @@ export function analyzeWrites(history: History, opts: AnalysisOptions = {}): Wri
           const hEnd = h.outcome === 'ok' ? history[h.completion]!.time : Infinity;
           for (const w of ws) {
             const wr = writes[w]!;
-            const present =
-              w === holder || (wr.outcome === 'ok' && !(hEnd < history[wr.invoke]!.time) && h.outcome !== 'fail');
+            const present = w === holder || (wr.outcome === 'ok' && !(hEnd < history[wr.invoke]!.time) && h.outcome !== 'fail');
             if (present && seenIn[w] !== r) {
               seenIn[w] = r;
               wr.presentIn++;
@@ -247,9 +247,4 @@ export function checked(a: WriteAnalysis, w: WriteRecord): boolean {
 /** Whether the write is missing from at least one of its key's final reads. */
 export function isLost(a: WriteAnalysis, w: WriteRecord): boolean {
   return checked(a, w) && w.absentFrom >= 0;
-}
-
-/** Whether the write is present in at least one final read (it took effect). */
-export function isPresent(w: WriteRecord): boolean {
-  return w.presentIn > 0;
 }

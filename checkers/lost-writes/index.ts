@@ -7,20 +7,12 @@
  * final read that no write ever carried) and failed writes present in the final state (a `fail` is
  * a promise that the write did not happen).
  */
+
+import { affects, type FaultInterval, faultIntervals, faultRef, faultVerb, fmtS, opIndex, toS } from '../faults.js';
 import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
-import {
-  affects,
-  faultIntervals,
-  faultRef,
-  faultVerb,
-  fmtS,
-  opIndex,
-  toS,
-  type FaultInterval,
-} from '../faults.js';
-import { analyzeWrites, checked, isLost, valueId, type AnalysisOptions, type WriteAnalysis, type WriteRecord } from './analysis.js';
-import { lossWindow, resolveWindowOptions, type ResolvedWindowOptions, type WindowOptions } from './windows.js';
 import { classifyWaitLoss, type WaitPolicyOptions } from '../wait/policy.js';
+import { type AnalysisOptions, analyzeWrites, checked, isLost, valueId, type WriteAnalysis, type WriteRecord } from './analysis.js';
+import { lossWindow, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
 
 export interface LostWritesOptions extends AnalysisOptions, WindowOptions, WaitPolicyOptions {}
 
@@ -134,13 +126,7 @@ interface Attribution {
 }
 
 /** Finds the fault a loss acknowledged at `t` by `node` is attributed to, and whether it is allowed. */
-export function attributeLoss(
-  t: number,
-  node: string | undefined,
-  ack: AckKind,
-  faults: readonly FaultInterval[],
-  o: ResolvedWindowOptions,
-): Attribution {
+export function attributeLoss(t: number, node: string | undefined, ack: AckKind, faults: readonly FaultInterval[], o: ResolvedWindowOptions): Attribution {
   let inWindow: FaultInterval | null = null;
   let inWindowW: [number, number] | null = null;
   let active: FaultInterval | null = null;
@@ -229,10 +215,7 @@ export function describeLoss(
     finalReadTimeS: toS(read.time),
     fault: attr.fault ? faultRef(attr.fault) : null,
     relativeToFaultS: attr.fault ? toS(t - attr.fault.start) : null,
-    window:
-      attr.fault && attr.window && !waitAcked
-        ? { fromS: toS(attr.window[0]), toS: toS(attr.window[1]), rule: ruleFor(attr.fault, w.ack, o) }
-        : null,
+    window: attr.fault && attr.window && !waitAcked ? { fromS: toS(attr.window[0]), toS: toS(attr.window[1]), rule: ruleFor(attr.fault, w.ack, o) } : null,
     expected: attr.expected,
     reason,
     message,

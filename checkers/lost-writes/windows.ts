@@ -8,8 +8,9 @@
  * `min-replicas-max-lag`. A killed master acknowledges nothing after it dies; a paused one may
  * acknowledge briefly after resuming, before it learns it was failed over.
  */
+
+import { type FaultInterval, NS_PER_MS } from '../faults.js';
 import type { AckKind } from '../history/types.js';
-import { NS_PER_MS, type FaultInterval } from '../faults.js';
 
 export interface WindowOptions {
   /** cluster-node-timeout (or Sentinel's down-after-milliseconds). Default 15000, Redis's default. */

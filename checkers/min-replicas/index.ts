@@ -11,9 +11,10 @@
  * - per (fault, isolated node) the measured window is reported: last ok write and first NOREPLICAS
  *   after isolation, relative to its start.
  */
+
+import { type FaultInterval, faultIntervals, fmtS, opIndex, toS } from '../faults.js';
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
-import { faultIntervals, fmtS, opIndex, toS, type FaultInterval } from '../faults.js';
-import { analyzeWrites, checked, valueId, type AnalysisOptions } from '../lost-writes/analysis.js';
+import { type AnalysisOptions, analyzeWrites, checked, valueId } from '../lost-writes/analysis.js';
 import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 
 export interface MinReplicasOptions extends AnalysisOptions, WindowOptions {

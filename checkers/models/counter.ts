@@ -1,5 +1,5 @@
 /** A counter per key starting at 0: `incr` (or Jepsen's `add`) by value (default 1), `read`. */
-import { ModelError, hashScalar, known, type Model } from './model.js';
+import { hashScalar, known, type Model, ModelError } from './model.js';
 
 export interface CounterInput {
   f: 0 | 1; // incr, read

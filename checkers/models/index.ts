@@ -3,15 +3,16 @@ import type { Op } from '../history/types.js';
 import { counterModel } from './counter.js';
 import { kvModel } from './kv.js';
 import { listAppendModel } from './list-append.js';
-import { NON_DATA_FS, type Model } from './model.js';
+import { type Model, NON_DATA_FS } from './model.js';
 import { registerModel } from './register.js';
 import { setModel } from './set.js';
 
 export * from './model.js';
-export { registerModel, kvModel, setModel, listAppendModel, counterModel };
+export { counterModel, kvModel, listAppendModel, registerModel, setModel };
 
 // Models are generic in their state/input/output; the registry stores them type-erased.
-type AnyModel = Model<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- heterogeneous registry
+// biome-ignore lint/suspicious/noExplicitAny: heterogeneous registry
+type AnyModel = Model<any, any, any>;
 
 export const models = new Map<string, AnyModel>([
   [registerModel.name, registerModel],

@@ -3,7 +3,7 @@
  * is its elements' JSON texts joined by a separator that JSON never contains, so states compare
  * with === and hash as strings.
  */
-import { ModelError, elementText, fnv1a, known, type Model } from './model.js';
+import { elementText, fnv1a, known, type Model, ModelError } from './model.js';
 
 const SEP = '\u0001';
 

@@ -4,7 +4,7 @@
  * that fails without an error text saw a value other than a. A fail with an error (NOREPLICAS,
  * timed-out ...) did not happen. Partitioned by op key when present.
  */
-import { ModelError, failedWithError, hashScalar, known, scalar, showScalar, type Model } from './model.js';
+import { failedWithError, hashScalar, known, type Model, ModelError, scalar, showScalar } from './model.js';
 
 type Val = string | boolean | null;
 const READ = 0;

@@ -4,8 +4,9 @@
  * invoked during a fault that completed ok) for each fault interval, beside the fault intervals
  * themselves for shading. Always valid: performance is informative, not a correctness verdict.
  */
-import type { Checker, CheckerResult, History, OpType } from '../history/types.js';
+
 import { faultIntervals, faultRef, pairOps } from '../faults.js';
+import type { Checker, CheckerResult, History, OpType } from '../history/types.js';
 
 export interface PerfOptions {
   /** Width of throughput and latency-over-time buckets, seconds. Default 1. */
@@ -184,5 +185,3 @@ export const perfChecker: Checker<PerfResult, PerfOptions> = {
   name: 'perf',
   check: (history, opts) => checkPerf(history, opts),
 };
-
-

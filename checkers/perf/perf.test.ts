@@ -23,6 +23,9 @@ describe('perf', () => {
     expect(res.availability.faults).toHaveLength(1);
     expect(res.availability.faults[0]).toMatchObject({ ok: 1, fail: 1, info: 1, availability: 0.333 });
     expect(res.availability.outsideFaults).toMatchObject({ ok: 10, fail: 0, info: 0, availability: 1 });
-    expect(res.latencyOverTime['add']!['0.5']).toEqual([[0, 60], [2, 5]]); // bucket 0: 10..100 ms, index floor(10·0.5)
+    expect(res.latencyOverTime['add']!['0.5']).toEqual([
+      [0, 60],
+      [2, 5],
+    ]); // bucket 0: 10..100 ms, index floor(10·0.5)
   });
 });

@@ -20,9 +20,10 @@
  * (Jepsen's O(reads × elements)), each element records the last read position that observed it and
  * the latest-invoked read in each gap between observations is found with a suffix-max stack.
  */
-import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+
 import { opIndex, pairOps } from '../faults.js';
-import { valueId, ValueIndex } from '../lost-writes/analysis.js';
+import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { ValueIndex, valueId } from '../lost-writes/analysis.js';
 
 export interface SetFullOptions {
   /** Stale reads make the result invalid. Default false (Jepsen's default). */
@@ -274,9 +275,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
   lostIdx.sort(byElement);
   neverIdx.sort(byElement);
   staleIdx.sort(byElement);
-  const worst = [...staleIdx]
-    .sort((a, b) => stableLatency[b]! - stableLatency[a]! || byElement(a, b))
-    .slice(0, opts.worstStaleCount ?? 8);
+  const worst = [...staleIdx].sort((a, b) => stableLatency[b]! - stableLatency[a]! || byElement(a, b)).slice(0, opts.worstStaleCount ?? 8);
 
   // Unexpected: never added, or observed before the add was invoked (then the read ignored it).
   const unexpected = unexpectedRaw

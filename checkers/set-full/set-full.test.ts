@@ -156,7 +156,13 @@ function scramble(h: History, seed: number): void {
 
 /** Jepsen's set-full, transcribed literally: every read updates every tracked element. */
 function jepsenSetFull(h: History): { lost: string[]; never: string[]; stale: string[] } {
-  interface S { key: string; el: number; known: number; lp: number; la: number }
+  interface S {
+    key: string;
+    el: number;
+    known: number;
+    lp: number;
+    la: number;
+  }
   const els = new Map<string, S>();
   const inv = new Map<unknown, number>();
   for (let i = 0; i < h.length; i++) {
@@ -192,7 +198,6 @@ function jepsenSetFull(h: History): { lost: string[]; never: string[]; stale: st
     } else if (lost) out.lost.push(s);
     else out.never.push(s);
   }
-  const sort = (xs: S[]): string[] =>
-    xs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.el - b.el)).map((s) => `${s.key}/${s.el}`);
+  const sort = (xs: S[]): string[] => xs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.el - b.el)).map((s) => `${s.key}/${s.el}`);
   return { lost: sort(out.lost), never: sort(out.never), stale: sort(out.stale) };
 }

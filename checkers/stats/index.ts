@@ -4,8 +4,9 @@
  * so (its code yields false); 'unknown' is the honest verdict for "nothing succeeded", and a run with
  * no client completions at all is 'unknown' too.
  */
-import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+
 import { mergeValid } from '../compose.js';
+import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 
 export interface Counts {
   valid: Validity;
@@ -33,9 +34,9 @@ export function checkStats(history: History): StatsResult {
     if (op.process === 'nemesis' || op.type === 'invoke') continue;
     let c = per.get(op.f);
     if (!c) per.set(op.f, (c = [0, 0, 0]));
-    if (op.type === 'ok') (c[0]++, ok++);
-    else if (op.type === 'fail') (c[1]++, fail++);
-    else (c[2]++, info++);
+    if (op.type === 'ok') c[0]++, ok++;
+    else if (op.type === 'fail') c[1]++, fail++;
+    else c[2]++, info++;
   }
   const byF: Record<string, Counts> = {};
   for (const f of [...per.keys()].sort()) {

@@ -9,8 +9,9 @@
  * - WAIT-acknowledged writes that were lost are listed separately from plain losses, judged by
  *   ./policy.ts (anomaly only when no more nodes faulted than WAIT's reply covers, capped at 1).
  */
-import type { Checker, CheckerResult, History, Op, Validity } from '../history/types.js';
+
 import { faultIntervals, fmtS, opIndex, pairOps } from '../faults.js';
+import type { Checker, CheckerResult, History, Op, Validity } from '../history/types.js';
 import { analyzeWrites, isLost } from '../lost-writes/analysis.js';
 import { describeLoss, type LostWrite, type LostWritesOptions } from '../lost-writes/index.js';
 import { resolveWindowOptions } from '../lost-writes/windows.js';

@@ -15,7 +15,7 @@
  * at all. Otherwise (several nodes faulted, or a fault that names no nodes) it is reported as
  * expected by design, still counted and explained.
  */
-import { NS_PER_MS, type FaultInterval } from '../faults.js';
+import { type FaultInterval, NS_PER_MS } from '../faults.js';
 
 export interface WaitPolicyOptions {
   /** Distinct faulted nodes a WAIT-acked write must survive (capped by WAIT's reply). Default 1. */

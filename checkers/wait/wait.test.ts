@@ -12,8 +12,7 @@ function waitOp(
 ): [number, number] {
   const inv = h.invoke(p, 'wait', args, { node: 'n1' });
   h.sleep(tookMs - 1);
-  const c =
-    reply.type === 'ok' ? h.ok(p, reply.value) : h.fail(p, args, reply.error !== undefined ? { error: reply.error } : {});
+  const c = reply.type === 'ok' ? h.ok(p, reply.value) : h.fail(p, args, reply.error !== undefined ? { error: reply.error } : {});
   return [inv, c];
 }
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { runCommand, addRunOptions, scenarioFromFlags, executeRun, type RunFlags } from './commands/run.js';
 import { DEFAULTS } from '../run/scenario.js';
-import { checkCommand } from './commands/check.js';
 import { toxiproxyCommand } from '../toxiproxy/command.js';
-import { reportCommand } from './commands/report.js';
+import { checkCommand } from './commands/check.js';
 import { gateCommand } from './commands/gate.js';
-import { suiteCommand } from './commands/suite.js';
+import { reportCommand } from './commands/report.js';
+import { addRunOptions, executeRun, type RunFlags, runCommand, scenarioFromFlags } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { suiteCommand } from './commands/suite.js';
 
 const program = new Command('splitbrain')
   .description('Jepsen-style consistency tests for Redis-style clusters')
@@ -24,7 +24,7 @@ const start = new Command('start').description('the default run: embedded TypeSc
 // The demo run persists with AOF (everysec) so a killed primary comes back with its data, as a
 // production setup would; pass --server-arg to change it.
 addRunOptions(start, { ...DEFAULTS, serverArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'] }).action(async (f: RunFlags) => {
-  let s;
+  let s: ReturnType<typeof scenarioFromFlags>;
   try {
     s = scenarioFromFlags(f, start);
   } catch (err) {

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { HistoryError } from '../../checkers/history/errors.js';
-import { HistoryParser, type ParseOptions, type ParsedHistory } from '../../checkers/history/parse.js';
+import { HistoryParser, type ParsedHistory, type ParseOptions } from '../../checkers/history/parse.js';
 
 export interface ReadOptions extends ParseOptions {
   /** Name used in error messages; default: the file's base name (as in `history.jsonl:17: ...`). */
@@ -41,7 +41,7 @@ export interface RunInput {
 
 /** A run directory means `<dir>/history.jsonl` (and `scenario.json` if present); a file is itself. */
 export async function resolveHistoryInput(path: string): Promise<RunInput> {
-  let st;
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(path);
   } catch {

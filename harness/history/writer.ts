@@ -1,4 +1,4 @@
-import { openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Op, OpType, ProcessId } from '../../checkers/history/types.js';
 
 export type OpFields = Omit<Op, 'index' | 'time'>;

@@ -1,10 +1,10 @@
-import type { FaultSpec } from './nemesis.js';
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { Redis } from 'ioredis';
 import type { Link, Network } from '../net/network.js';
 import { requireCapability, UnsupportedFault } from '../net/network.js';
 import type { NodeHandle, ProcessFaults } from '../targets/target.js';
-import { Redis } from 'ioredis';
-import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import type { FaultSpec } from './nemesis.js';
 
 /** The links a partition cuts: every pair across groups (one way when asked), plus client links. */
 export function partitionLinks(f: FaultSpec, all: NodeHandle[]): Link[] {
@@ -99,7 +99,13 @@ export async function startFault(f: FaultSpec, ctx: ApplyContext): Promise<unkno
         if (ctx.net.capabilities.pairPartitions) for (const b of ctx.nodes) if (a !== b) links.push({ from: a.name, to: b.name });
       }
       const how =
-        f.f === 'start-loss' ? { loss: f.value.loss } : f.f === 'start-bandwidth' ? { rateKBs: f.value.rateKBs } : f.f === 'start-reset-peer' ? { resetPeer: true } : { latencyMs: f.value.latencyMs, jitterMs: f.value.jitterMs };
+        f.f === 'start-loss'
+          ? { loss: f.value.loss }
+          : f.f === 'start-bandwidth'
+            ? { rateKBs: f.value.rateKBs }
+            : f.f === 'start-reset-peer'
+              ? { resetPeer: true }
+              : { latencyMs: f.value.latencyMs, jitterMs: f.value.jitterMs };
       await ctx.net.degrade(links, how);
       return f.value;
     }
@@ -152,7 +158,11 @@ async function admin(n: NodeHandle, argv: string[]): Promise<unknown> {
 async function promote(ctx: ApplyContext, name: string, side: string[]): Promise<void> {
   const [np] = byName(ctx, [name]);
   await admin(np!, ['REPLICAOF', 'NO', 'ONE']);
-  for (const other of byName(ctx, side.filter((s) => s !== name))) await admin(other, ['REPLICAOF', np!.host, String(np!.port)]);
+  for (const other of byName(
+    ctx,
+    side.filter((s) => s !== name),
+  ))
+    await admin(other, ['REPLICAOF', np!.host, String(np!.port)]);
 }
 
 /**
@@ -166,8 +176,15 @@ async function manualFailover(ctx: ApplyContext, f: FaultSpec): Promise<unknown>
   if (p!.slots !== undefined || replicas.length === 0) {
     // Cluster: ask the primary who its replicas are now.
     const nodesText = String(await admin(p!, ['CLUSTER', 'NODES']));
-    const myId = nodesText.split('\n').find((l) => l.includes('myself'))?.split(' ')[0];
-    const replicaAddr = nodesText.split('\n').map((l) => l.split(' ')).find((x) => x[3] === myId && x[2]?.includes('slave'))?.[1]?.split('@')[0];
+    const myId = nodesText
+      .split('\n')
+      .find((l) => l.includes('myself'))
+      ?.split(' ')[0];
+    const replicaAddr = nodesText
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find((x) => x[3] === myId && x[2]?.includes('slave'))?.[1]
+      ?.split('@')[0];
     const r = ctx.nodes.find((n) => `${n.host}:${n.port}` === replicaAddr);
     if (!r) return { ...f.value, error: 'no replica to fail over to' };
     const reply = await admin(r, mode === 'default' ? ['CLUSTER', 'FAILOVER'] : ['CLUSTER', 'FAILOVER', mode.toUpperCase()]);
@@ -185,6 +202,33 @@ async function migrateSlots(ctx: ApplyContext, f: FaultSpec): Promise<unknown> {
   if (!from || !to || from === to) return { ...f.value, error: 'needs two primaries' };
   const fromId = String(await admin(from, ['CLUSTER', 'MYID']));
   const toId = String(await admin(to, ['CLUSTER', 'MYID']));
-  const r = await execa('/usr/bin/redis-cli', ['--cluster', 'reshard', `${from.host}:${from.port}`, '--cluster-from', fromId, '--cluster-to', toId, '--cluster-slots', String(f.value.slots ?? 50), '--cluster-yes'], { reject: false, timeout: 120_000 });
-  return { ...f.value, exitCode: r.exitCode, ...(r.exitCode === 0 ? {} : { error: String(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') }) };
+  const r = await execa(
+    '/usr/bin/redis-cli',
+    [
+      '--cluster',
+      'reshard',
+      `${from.host}:${from.port}`,
+      '--cluster-from',
+      fromId,
+      '--cluster-to',
+      toId,
+      '--cluster-slots',
+      String(f.value.slots ?? 50),
+      '--cluster-yes',
+    ],
+    { reject: false, timeout: 120_000 },
+  );
+  return {
+    ...f.value,
+    exitCode: r.exitCode,
+    ...(r.exitCode === 0
+      ? {}
+      : {
+          error: String(r.stderr || r.stdout)
+            .trim()
+            .split('\n')
+            .slice(-3)
+            .join(' '),
+        }),
+  };
 }

@@ -1,5 +1,5 @@
-import type { Prng } from '../util/prng.js';
 import type { NodeHandle, TopologyKind } from '../targets/target.js';
+import type { Prng } from '../util/prng.js';
 
 /**
  * A nemesis schedule is data: when each fault starts and stops, and what it targets. It is computed
@@ -67,7 +67,10 @@ export const PICKERS: Record<string, NemesisPicker> = {
   'partition-primary-with-clients': (rng, ctx) => {
     const p = rng.pick(primaries(ctx));
     const rest = ctx.nodes.filter((n) => n !== p);
-    return { f: 'start-partition', value: { kind: 'isolate-primary-with-clients', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 0, mode: 'drop' } };
+    return {
+      f: 'start-partition',
+      value: { kind: 'isolate-primary-with-clients', nodes: [p.name], groups: [[p.name], names(rest)], clientSide: 0, mode: 'drop' },
+    };
   },
   /**
    * What an external failover manager (Sentinel, an operator) does to a replicated group: the
@@ -78,7 +81,10 @@ export const PICKERS: Record<string, NemesisPicker> = {
     const p = rng.pick(primaries(ctx));
     const rest = ctx.nodes.filter((n) => n !== p);
     const promote = rng.pick(rest.filter((n) => n.role === 'replica'));
-    return { f: 'start-partition', value: { kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 } };
+    return {
+      f: 'start-partition',
+      value: { kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 },
+    };
   },
   /** A random node alone. */
   'partition-node': (rng, ctx) => {
@@ -113,7 +119,7 @@ export const PICKERS: Record<string, NemesisPicker> = {
   /** Jepsen's bridge: two halves that only talk through one node. */
   'partition-bridge': (rng, ctx) => {
     const shuffled = rng.shuffle(ctx.nodes);
-    const bridge = shuffled[0]!;
+    // shuffled[0] is the bridge: in neither group, so it keeps links to both.
     const rest = shuffled.slice(1);
     const half = Math.floor(rest.length / 2);
     const a = names(rest.slice(0, half));
@@ -137,7 +143,10 @@ export const PICKERS: Record<string, NemesisPicker> = {
   bandwidth: (rng, ctx) => ({ f: 'start-bandwidth', value: { kind: 'bandwidth', nodes: names(ctx.nodes), rateKBs: 8 + rng.int(56) } }),
   'reset-peer': (_rng, ctx) => ({ f: 'start-reset-peer', value: { kind: 'reset-peer', nodes: names(ctx.nodes) } }),
   /** A manual failover of a primary: FAILOVER (replicated) or CLUSTER FAILOVER on one of its replicas. */
-  failover: (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) } }),
+  failover: (rng, ctx) => ({
+    f: 'failover',
+    value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) },
+  }),
   'failover-takeover': (rng, ctx) => ({ f: 'failover', value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: 'takeover' } }),
   /** Resharding under load: move slots between two primaries (redis-cli --cluster reshard). */
   'migrate-slots': (rng, ctx) => {
@@ -149,7 +158,7 @@ export const PICKERS: Record<string, NemesisPicker> = {
   pause: (rng, ctx) => ({ f: 'pause', value: { kind: 'pause', nodes: [rng.pick(ctx.nodes).name] } }),
   'pause-primary': (rng, ctx) => ({ f: 'pause', value: { kind: 'pause-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
   latency: (rng, ctx) => ({ f: 'start-latency', value: { kind: 'latency', nodes: names(ctx.nodes), latencyMs: 50 + rng.int(150), jitterMs: 20 } }),
-  loss: (rng, ctx) => ({ f: 'start-loss', value: { kind: 'packet-loss', nodes: names(ctx.nodes), loss: 0.2 } }),
+  loss: (_rng, ctx) => ({ f: 'start-loss', value: { kind: 'packet-loss', nodes: names(ctx.nodes), loss: 0.2 } }),
 };
 
 /** One-shot events: applied at their start, nothing to undo at their stop. */

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import type { NodeHandle } from '../targets/target.js';
-import type { CutMode, Link, Network, NetworkCapabilities } from './network.js';
 import { onCleanup } from '../util/cleanup.js';
+import type { CutMode, Link, Network, NetworkCapabilities } from './network.js';
 
 /** Where the harness's own clients come from. Nodes get 127.0.0.10 and up. */
 export const CLIENT_ADDR = '127.0.0.1';
@@ -70,7 +70,8 @@ export class IptablesNetwork implements Network {
       await ipt('-A', this.chain, '-s', this.addr(l.from), '-d', this.addr(l.to), ...jump);
       // A cut link is cut for replies too: drop what the destination sends back on that link.
       if (mode === 'drop') await ipt('-A', this.chain, '-s', this.addr(l.to), '-d', this.addr(l.from), '-j', 'DROP');
-      if (mode === 'reset') await ipt('-A', this.chain, '-s', this.addr(l.to), '-d', this.addr(l.from), '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset');
+      if (mode === 'reset')
+        await ipt('-A', this.chain, '-s', this.addr(l.to), '-d', this.addr(l.from), '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset');
     }
   }
 
@@ -81,7 +82,22 @@ export class IptablesNetwork implements Network {
     await this.heal();
     const p = how.loss ?? 0;
     for (const l of links) {
-      await ipt('-A', this.chain, '-s', this.addr(l.from), '-d', this.addr(l.to), '-m', 'statistic', '--mode', 'random', '--probability', String(p), '-j', 'DROP');
+      await ipt(
+        '-A',
+        this.chain,
+        '-s',
+        this.addr(l.from),
+        '-d',
+        this.addr(l.to),
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        String(p),
+        '-j',
+        'DROP',
+      );
     }
   }
 
@@ -110,7 +126,15 @@ async function ipt(...args: string[]): Promise<void> {
 /** Nothing to cut: faults are process faults only. */
 export class NoNetwork implements Network {
   readonly kind = 'none' as const;
-  readonly capabilities: NetworkCapabilities = { pairPartitions: false, clientPartitions: false, oneWay: false, latency: false, packetLoss: false, bandwidth: false, resetPeer: false };
+  readonly capabilities: NetworkCapabilities = {
+    pairPartitions: false,
+    clientPartitions: false,
+    oneWay: false,
+    latency: false,
+    packetLoss: false,
+    bandwidth: false,
+    resetPeer: false,
+  };
   clientAddress(node: NodeHandle) {
     return { host: node.host, port: node.port };
   }

@@ -1,4 +1,4 @@
-import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { NodeHandle } from '../targets/target.js';
 import type { CutMode, Link, Network, NetworkCapabilities } from './network.js';
 
@@ -91,7 +91,8 @@ export class ToxiproxyNetwork implements Network {
   }
 
   async degrade(links: Link[], how: { latencyMs?: number; jitterMs?: number; loss?: number; rateKBs?: number; resetPeer?: boolean }): Promise<void> {
-    if (how.loss !== undefined) throw new Error('the toxiproxy network backend cannot drop a fraction of packets (Toxiproxy has no packet loss); use --net iptables');
+    if (how.loss !== undefined)
+      throw new Error('the toxiproxy network backend cannot drop a fraction of packets (Toxiproxy has no packet loss); use --net iptables');
     await this.heal();
     await Promise.all(
       links.map(async (l) => {
@@ -107,7 +108,13 @@ export class ToxiproxyNetwork implements Network {
     const work: Promise<unknown>[] = [];
     for (const [link, names] of this.toxics) {
       const p = this.proxies.get(link)!;
-      for (const n of names) work.push(p.getToxic(n).then((t) => t.remove()).catch(() => undefined));
+      for (const n of names)
+        work.push(
+          p
+            .getToxic(n)
+            .then((t) => t.remove())
+            .catch(() => undefined),
+        );
     }
     this.toxics.clear();
     for (const link of this.disabled) {

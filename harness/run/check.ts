@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckerResult, History, Validity } from '../../checkers/history/types.js';
 import { compose } from '../../checkers/compose.js';
+import type { CheckerResult, History, Validity } from '../../checkers/history/types.js';
 import { getChecker } from '../../checkers/registry.js';
-import type { CheckerSpec, WorkloadOptions } from '../../workloads/workload.js';
 import { getWorkload } from '../../workloads/index.js';
+import type { CheckerSpec, WorkloadOptions } from '../../workloads/workload.js';
 import { readHistoryFile } from '../history/read.js';
 import type { Scenario } from './scenario.js';
 
@@ -67,7 +67,13 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
   const args = s.serverArgs ?? [];
   const toWrite = Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
   const lag = lastArg(args, '--min-replicas-max-lag') ?? lastArg(args, '--min-slaves-max-lag');
-  const wopts: WorkloadOptions = { keys: s.keys, waitFor: s.waitFor, waitTimeoutMs: s.waitTimeoutMs, cluster: s.topology.kind === 'cluster', minReplicas: toWrite > 0 };
+  const wopts: WorkloadOptions = {
+    keys: s.keys,
+    waitFor: s.waitFor,
+    waitTimeoutMs: s.waitTimeoutMs,
+    cluster: s.topology.kind === 'cluster',
+    minReplicas: toWrite > 0,
+  };
   const windows: Record<string, unknown> = {};
   if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);

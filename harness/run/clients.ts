@@ -1,6 +1,6 @@
-import { Redis, Cluster } from 'ioredis';
-import type { NodeHandle } from '../targets/target.js';
+import { Cluster, Redis } from 'ioredis';
 import type { Network } from '../net/network.js';
+import type { NodeHandle } from '../targets/target.js';
 
 /**
  * ioredis clients with no hidden retries (design map, "Generators and clients"):
@@ -56,8 +56,8 @@ export function clusterClient(nodes: NodeHandle[], net: Network, opTimeoutMs: nu
         commandTimeout: opTimeoutMs,
         connectTimeout: Math.max(500, opTimeoutMs),
         // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
-    // right after accepting (upstream down) as ready and then never reconnect.
-    enableReadyCheck: true,
+        // right after accepting (upstream down) as ready and then never reconnect.
+        enableReadyCheck: true,
       },
       slotsRefreshTimeout: Math.max(1000, opTimeoutMs),
     },

@@ -1,24 +1,23 @@
 import { writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import type { Cluster } from 'ioredis';
-import type { Scenario } from './scenario.js';
-import { scenarioName } from './scenario.js';
-import { RunStore } from '../store/store.js';
-import { HistoryWriter } from '../history/writer.js';
-import { LocalTarget, sleep } from '../targets/local.js';
-import { ExternalTarget } from '../targets/external.js';
-import type { NodeHandle, ProcessFaults } from '../targets/target.js';
-import type { Network } from '../net/network.js';
-import { Prng, hashString } from '../util/prng.js';
-import { keySlot } from '../util/slot.js';
-import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
-import { buildSchedule, stopF, INSTANT_FS, type ScheduledFault } from '../nemesis/nemesis.js';
-import { startFault, stopFault, checkSupported } from '../nemesis/apply.js';
+import type { Cluster, Redis } from 'ioredis';
+import { writeReport } from '../../reports/report.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
-import { nodeClient, clusterClient, adminClient, awaitReady } from './clients.js';
-import { exitCodeOf, recheckRun, lastArg, type RunResults } from './check.js';
-import { writeReport } from '../../reports/report.js';
+import { HistoryWriter } from '../history/writer.js';
+import { checkSupported, startFault, stopFault } from '../nemesis/apply.js';
+import { buildSchedule, INSTANT_FS, type ScheduledFault, stopF } from '../nemesis/nemesis.js';
+import type { Network } from '../net/network.js';
+import { RunStore } from '../store/store.js';
+import { ExternalTarget } from '../targets/external.js';
+import { LocalTarget, sleep } from '../targets/local.js';
+import type { NodeHandle, ProcessFaults } from '../targets/target.js';
+import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
+import { hashString, Prng } from '../util/prng.js';
+import { keySlot } from '../util/slot.js';
+import { exitCodeOf, lastArg, type RunResults, recheckRun } from './check.js';
+import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import type { Scenario } from './scenario.js';
+import { scenarioName } from './scenario.js';
 
 export interface RunOptions {
   storeRoot: string;
@@ -80,7 +79,13 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   const name = s.name || scenarioName(s);
   const store = new RunStore(o.storeRoot, name);
   const workload = getWorkload(s.workload);
-  const wopts: WorkloadOptions = { keys: s.keys, waitFor: s.waitFor, waitTimeoutMs: s.waitTimeoutMs, cluster: s.topology.kind === 'cluster', minReplicas: false };
+  const wopts: WorkloadOptions = {
+    keys: s.keys,
+    waitFor: s.waitFor,
+    waitTimeoutMs: s.waitTimeoutMs,
+    cluster: s.topology.kind === 'cluster',
+    minReplicas: false,
+  };
   const serverArgs = [...(workload.serverArgs?.(wopts) ?? []), ...s.serverArgs];
   const minReplicasToWrite = Number(lastArg(serverArgs, '--min-replicas-to-write') ?? lastArg(serverArgs, '--min-slaves-to-write') ?? 0);
   wopts.minReplicas = minReplicasToWrite > 0;
@@ -102,7 +107,12 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     history = new HistoryWriter(store.path('history.jsonl'));
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =
-      s.schedule ?? buildSchedule(rng.fork('nemesis'), { nodes: sut.nodes, topology: s.topology.kind }, { nemesis: s.nemesis, timeLimitS: s.timeLimitS, intervalS: s.intervalS, faultS: s.faultS });
+      s.schedule ??
+      buildSchedule(
+        rng.fork('nemesis'),
+        { nodes: sut.nodes, topology: s.topology.kind },
+        { nemesis: s.nemesis, timeLimitS: s.timeLimitS, intervalS: s.intervalS, faultS: s.faultS },
+      );
     for (const f of schedule) checkSupported(f.fault, sut.net, sut.faults.processFaults);
     const scenarioJson = {
       ...s,
@@ -184,7 +194,11 @@ async function runWorkers(
       while (Date.now() < deadline && !signal.aborted) {
         const started = Date.now();
         const op = workload.next(wrng, slot, n++, wopts);
-        const extra = { key: op.key, node: cluster ? (op.key !== undefined ? slotOwner(sut.nodes, op.key) : undefined) : node.name, ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}) };
+        const extra = {
+          key: op.key,
+          node: cluster ? (op.key !== undefined ? slotOwner(sut.nodes, op.key) : undefined) : node.name,
+          ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
+        };
         history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
         const c = await workload.invoke(conn, op, wopts);
         history.append({
@@ -210,7 +224,13 @@ async function runWorkers(
   await Promise.all(workers);
 }
 
-async function runNemesis(schedule: ScheduledFault[], sut: SystemUnderTest, history: HistoryWriter, signal: AbortSignal, setActive: (s: string) => void): Promise<void> {
+async function runNemesis(
+  schedule: ScheduledFault[],
+  sut: SystemUnderTest,
+  history: HistoryWriter,
+  signal: AbortSignal,
+  setActive: (s: string) => void,
+): Promise<void> {
   const t0 = Date.now();
   const ctx = { nodes: sut.nodes, net: sut.net, faults: sut.faults };
   const waitUntil = async (s: number) => {

@@ -1,6 +1,6 @@
-import type { TargetKind, TopologySpec } from '../targets/target.js';
-import type { NetKind } from '../targets/local.js';
 import type { ScheduledFault } from '../nemesis/nemesis.js';
+import type { NetKind } from '../targets/local.js';
+import type { TargetKind, TopologySpec } from '../targets/target.js';
 
 /** Everything that defines a run; saved (with the concrete schedule) as scenario.json. */
 export interface Scenario {

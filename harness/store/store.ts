@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, relative, dirname } from 'node:path';
 
 /**
@@ -50,6 +50,3 @@ export function sanitize(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
 }
 
-export function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
-}

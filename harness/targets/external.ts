@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import type { NodeHandle, ProcessFaults } from './target.js';
 import { NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
+import type { NodeHandle, ProcessFaults } from './target.js';
 
 interface TopologyFile {
   nodes: {
@@ -41,7 +41,15 @@ export class ExternalTarget implements ProcessFaults {
       if (typeof n.name !== 'string' || typeof n.host !== 'string' || !Number.isInteger(n.port)) {
         throw new Error(`${path}: node ${i} needs "name" (string), "host" (string) and "port" (integer)`);
       }
-      return { name: n.name, host: n.host, port: n.port, role: n.role ?? (i === 0 ? 'primary' : 'replica'), shard: n.shard ?? 0, primary: n.primary, commands: n.commands };
+      return {
+        name: n.name,
+        host: n.host,
+        port: n.port,
+        role: n.role ?? (i === 0 ? 'primary' : 'replica'),
+        shard: n.shard ?? 0,
+        primary: n.primary,
+        commands: n.commands,
+      };
     });
     return new ExternalTarget(nodes);
   }

@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
-import { NodeProcess } from './node-process.js';
-import type { NodeHandle, ProcessFaults, TopologySpec } from './target.js';
+import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
-import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
-import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import type { RunStore } from '../store/store.js';
-import { freePort, freePortPair } from '../util/ports.js';
+import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
+import { freePort, freePortPair } from '../util/ports.js';
 import { hashString } from '../util/prng.js';
+import { NodeProcess } from './node-process.js';
+import type { NodeHandle, ProcessFaults, TopologySpec } from './target.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const REDIS_CLI = '/usr/bin/redis-cli';
@@ -55,7 +55,8 @@ export class LocalTarget implements ProcessFaults {
       throw new Error(`--target redis needs the Debian redis-server at ${REDIS_SERVER}: apt-get install -y redis-server redis-tools`);
     }
     if (kind === 'ts' && !existsSync(SPLITBRAIN_SERVER)) throw new Error(`${SPLITBRAIN_SERVER} is missing: run npm run build`);
-    if (topology.kind === 'cluster' && !existsSync(REDIS_CLI)) throw new Error(`the cluster topology is created with ${REDIS_CLI}: apt-get install -y redis-tools`);
+    if (topology.kind === 'cluster' && !existsSync(REDIS_CLI))
+      throw new Error(`the cluster topology is created with ${REDIS_CLI}: apt-get install -y redis-tools`);
     if (topology.kind === 'sentinel') throw new Error('the sentinel topology is not available yet (Sentinel has not landed)');
     if (topology.kind === 'cluster' && kind === 'ts') {
       throw new Error('the ts cluster topology is not available yet (the TypeScript cluster has not landed); use --target redis --topology cluster');
@@ -142,7 +143,22 @@ export class LocalTarget implements ProcessFaults {
   private nodeArgs(n: NodeHandle, routes: string[]): string[] {
     const { kind, topology } = this.o;
     const dir = this.o.store.nodeDir(n.name);
-    const args = ['--port', String(n.port), '--bind', n.host, '--dir', dir, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+    const args = [
+      '--port',
+      String(n.port),
+      '--bind',
+      n.host,
+      '--dir',
+      dir,
+      '--protected-mode',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'notice',
+    ];
     if (this.o.net === 'iptables') args.push('--bind-source-addr', n.host);
     if (routes.length > 0) args.push('--route', ...routes);
     if (topology.kind === 'replicated' && n.role === 'replica') {
@@ -234,7 +250,10 @@ export class LocalTarget implements ProcessFaults {
       }
       const byAddr = new Map(this.nodes.map((n) => [`${n.host}:${n.port}`, n]));
       const idToNode = new Map<string, NodeHandle>();
-      const lines = text.trim().split('\n').map((l) => l.split(' '));
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '));
       for (const f of lines) {
         const addr = f[1]!.split('@')[0]!;
         const node = byAddr.get(addr);
@@ -248,10 +267,13 @@ export class LocalTarget implements ProcessFaults {
         if (f[2]!.includes('master')) {
           node.role = 'primary';
           node.primary = undefined;
-          node.slots = f.slice(8).filter((x) => /^\d+(-\d+)?$/.test(x)).map((r) => {
-            const [a, b] = r.split('-').map(Number);
-            return [a!, b ?? a!] as [number, number];
-          });
+          node.slots = f
+            .slice(8)
+            .filter((x) => /^\d+(-\d+)?$/.test(x))
+            .map((r) => {
+              const [a, b] = r.split('-').map(Number);
+              return [a!, b ?? a!] as [number, number];
+            });
           shardOf.set(f[0]!, shard);
           node.shard = shard++;
         }

@@ -1,5 +1,5 @@
+import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import { createWriteStream, appendFileSync, type WriteStream } from 'node:fs';
 import { onCleanup } from '../util/cleanup.js';
 
 export interface NodeProcessSpec {
@@ -69,7 +69,9 @@ export class NodeProcess {
       };
       const onExit = () => {
         cleanupListeners();
-        reject(new Error(`${this.spec.name} exited before it was ready (code ${proc.exitCode}, signal ${proc.signalCode}); its output:\n${this.out.slice(-2000)}`));
+        reject(
+          new Error(`${this.spec.name} exited before it was ready (code ${proc.exitCode}, signal ${proc.signalCode}); its output:\n${this.out.slice(-2000)}`),
+        );
       };
       const cleanupListeners = () => {
         clearTimeout(timer);

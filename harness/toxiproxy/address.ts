@@ -19,7 +19,7 @@ export function splitHostPort(address: string, op = 'listen tcp'): HostPort {
   let portText: string;
   if (address.startsWith('[')) {
     const close = address.indexOf(']');
-    if (close < 0) throw fail('missing \']\' in address');
+    if (close < 0) throw fail("missing ']' in address");
     host = address.slice(1, close);
     if (address[close + 1] !== ':') throw fail('missing port in address');
     portText = address.slice(close + 2);

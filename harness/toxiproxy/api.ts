@@ -3,7 +3,7 @@
  * Requests are handled one at a time, standing in for Toxiproxy's collection and proxy locks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolveHostPort, formatResolved } from './address.js';
+import { formatResolved, resolveHostPort } from './address.js';
 import {
   ApiError,
   ErrBadRequestBody,
@@ -17,11 +17,11 @@ import {
   joinError,
   toApiError,
 } from './errors.js';
-import { expectArray, expectObject, parseBody, readField, type JsonObject } from './json.js';
-import { Proxy, Toxic } from './proxy.js';
+import { expectArray, expectObject, type JsonObject, parseBody, readField } from './json.js';
 import type { Direction } from './link.js';
-import { toxicKinds } from './toxics/index.js';
+import { Proxy, Toxic } from './proxy.js';
 import type { ToxicKind } from './toxic.js';
+import { toxicKinds } from './toxics/index.js';
 
 /** The Toxiproxy release whose API this mirrors. */
 export const TOXIPROXY_VERSION = '2.12.0';
@@ -245,7 +245,12 @@ export class ToxiproxyApi {
   // ---- toxics ----------------------------------------------------------------------------
 
   private toxicIndex(name: string): Reply {
-    return new Reply(200, this.getProxy(name).toxics().map((t) => t.toJSON()));
+    return new Reply(
+      200,
+      this.getProxy(name)
+        .toxics()
+        .map((t) => t.toJSON()),
+    );
   }
 
   private toxicShow(proxyName: string, toxicName: string): Reply {
@@ -354,4 +359,3 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(reply.body));
 }
-

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { type ICreateToxicBody, type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Toxiproxy, type Proxy, type ICreateToxicBody } from 'toxiproxy-node-client';
 import { startToxiproxyServer, type ToxiproxyServer } from './server.js';
-import { sleep, startEchoServer, startTcpServer, TestClient, type TcpServer } from './testkit.js';
+import { sleep, startEchoServer, startTcpServer, type TcpServer, TestClient } from './testkit.js';
 
 const external = process.env.TOXIPROXY_URL;
 let ours: ToxiproxyServer | null = null;
@@ -168,16 +168,12 @@ describe('API', () => {
     const missing = await raw('POST', '/populate', [{ name: freshName(), listen: '127.0.0.1:0' }]);
     expect(missing.status).toBe(400);
     expect(missing.json).toMatchObject({ error: 'missing required field: upstream at proxy 1', status: 400 });
-    await expect(toxiproxy.populate([{ name: '', listen: '127.0.0.1:0', upstream: echo.address }])).rejects.toThrow(
-      /status code 400/,
-    );
+    await expect(toxiproxy.populate([{ name: '', listen: '127.0.0.1:0', upstream: echo.address }])).rejects.toThrow(/status code 400/);
   });
 
   it('answers errors with Toxiproxy statuses and texts', async () => {
     const p = await newProxy();
-    await expect(toxiproxy.createProxy({ name: p.name, listen: '127.0.0.1:0', upstream: echo.address })).rejects.toThrow(
-      /status code 409/,
-    );
+    await expect(toxiproxy.createProxy({ name: p.name, listen: '127.0.0.1:0', upstream: echo.address })).rejects.toThrow(/status code 409/);
     const dup = await raw('POST', '/proxies', { name: p.name, listen: '127.0.0.1:0', upstream: echo.address });
     expect(dup.status).toBe(409);
     expect(dup.json).toEqual({ error: 'proxy already exists', status: 409 });

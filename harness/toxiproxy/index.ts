@@ -1,4 +1,4 @@
-export { startToxiproxyServer, type ToxiproxyServer, type ToxiproxyServerOptions } from './server.js';
+export { TOXIPROXY_VERSION, ToxiproxyApi } from './api.js';
 export { toxiproxyCommand } from './command.js';
-export { ToxiproxyApi, TOXIPROXY_VERSION } from './api.js';
 export type { ProxyJson, ToxicJson } from './proxy.js';
+export { startToxiproxyServer, type ToxiproxyServer, type ToxiproxyServerOptions } from './server.js';

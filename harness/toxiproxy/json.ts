@@ -5,7 +5,7 @@
  * a fraction into an integer field is an error, and the whole thing is wrapped as
  * "bad request body: ..." (400).
  */
-import { ErrBadRequestBody, joinError, type ApiError } from './errors.js';
+import { type ApiError, ErrBadRequestBody, joinError } from './errors.js';
 import { GoSyntaxError, scanFirstValue } from './gojson.js';
 
 export type GoType = 'string' | 'bool' | 'int' | 'int64' | 'float32';
@@ -73,8 +73,7 @@ export function readField(obj: JsonObject, key: string, type: GoType, where: str
     if (alt !== undefined) value = obj[alt];
   }
   if (value === undefined || value === null) return undefined;
-  const mismatch = (shown: string) =>
-    badBody(`json: cannot unmarshal ${shown} into Go struct field ${where} of type ${type}`);
+  const mismatch = (shown: string) => badBody(`json: cannot unmarshal ${shown} into Go struct field ${where} of type ${type}`);
   switch (type) {
     case 'string':
       if (typeof value !== 'string') throw mismatch(kindOf(value));

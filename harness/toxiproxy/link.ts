@@ -22,7 +22,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Random } from './prng.js';
-import { emptyHeld, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from './toxic.js';
+import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from './toxic.js';
 
 export type Direction = 'upstream' | 'downstream';
 

@@ -4,12 +4,12 @@
  * command parses its options.
  */
 import { randomBytes } from 'node:crypto';
+import { type ToxicType, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Toxiproxy, type ToxicType } from 'toxiproxy-node-client';
+import { toxiproxyCommand } from './command.js';
 import { seededRandom } from './prng.js';
 import { startToxiproxyServer, type ToxiproxyServer } from './server.js';
-import { toxiproxyCommand } from './command.js';
-import { sleep, startEchoServer, TestClient, type TcpServer } from './testkit.js';
+import { sleep, startEchoServer, type TcpServer, TestClient } from './testkit.js';
 
 let echo: TcpServer;
 const servers: ToxiproxyServer[] = [];

@@ -3,10 +3,10 @@
  * its toxics, per direction in the order they were added (Toxiproxy's ToxicCollection chains).
  */
 import net, { type Server, type Socket } from 'node:net';
-import { AddressError, formatHostPort, resolveHostPort, splitHostPort, formatResolved } from './address.js';
+import { AddressError, formatHostPort, formatResolved, resolveHostPort, splitHostPort } from './address.js';
 import { ApiError } from './errors.js';
-import { Link, type Direction, type ToxicSpec } from './link.js';
-import { seededRandom, type Random } from './prng.js';
+import { type Direction, Link, type ToxicSpec } from './link.js';
+import { type Random, seededRandom } from './prng.js';
 import type { ToxicKind } from './toxic.js';
 
 export interface ToxicJson {
@@ -172,7 +172,7 @@ export class Proxy {
   /** Listen; `listen` becomes the bound address. Errors read like Go's net.Listen errors (500). */
   async start(): Promise<void> {
     if (this.enabled) return;
-    let hp;
+    let hp: Awaited<ReturnType<typeof resolveHostPort>>;
     try {
       hp = await resolveHostPort(this.listen);
     } catch (err) {
@@ -222,7 +222,7 @@ export class Proxy {
       client.destroy();
       return;
     }
-    let target;
+    let target: ReturnType<typeof splitHostPort>;
     try {
       target = splitHostPort(this.upstream, 'dial tcp');
     } catch (err) {

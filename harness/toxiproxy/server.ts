@@ -1,6 +1,7 @@
 /** Our Toxiproxy-compatible server, in-process: `startToxiproxyServer({host, port, seed})`. */
-import http from 'node:http';
+
 import { randomInt } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ToxiproxyApi } from './api.js';
 

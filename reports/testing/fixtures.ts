@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { History, Op } from '../../checkers/history/types.js';
 import { historyToJsonl } from '../../checkers/history/format.js';
+import type { History, Op } from '../../checkers/history/types.js';
 import type { ResultsFile } from '../types.js';
 
 export type CheckFn = (dir: string, history: History, specs: Array<{ name: string; options?: Record<string, unknown> }>) => Promise<ResultsFile>;
@@ -31,7 +31,12 @@ export interface SetRunOptions {
   readRatio?: number;
 }
 
-export const XSS_VALUES = ['<script>window.__xss=1</script>', '"onerror="window.__xss=2', "<img src=x onerror='window.__xss=3'>", '</script><script>window.__xss=4</script>'];
+export const XSS_VALUES = [
+  '<script>window.__xss=1</script>',
+  '"onerror="window.__xss=2',
+  "<img src=x onerror='window.__xss=3'>",
+  '</script><script>window.__xss=4</script>',
+];
 
 class Lcg {
   constructor(private s: number) {}
@@ -71,8 +76,14 @@ export function setHistory(o: SetRunOptions): { history: History; lost: number }
   type Ev = { t: number; op: Omit<Op, 'index' | 'time'> };
   const evs: Ev[] = [];
   for (const f of faults) {
-    evs.push({ t: f.startMs, op: { process: 'nemesis', type: 'invoke', f: f.f, value: { nodes: f.nodes, kind: f.f === 'kill' ? 'kill-primary' : 'isolate' } } });
-    evs.push({ t: f.startMs + 20, op: { process: 'nemesis', type: 'info', f: f.f, value: { nodes: f.nodes, kind: f.f === 'kill' ? 'kill-primary' : 'isolate' } } });
+    evs.push({
+      t: f.startMs,
+      op: { process: 'nemesis', type: 'invoke', f: f.f, value: { nodes: f.nodes, kind: f.f === 'kill' ? 'kill-primary' : 'isolate' } },
+    });
+    evs.push({
+      t: f.startMs + 20,
+      op: { process: 'nemesis', type: 'info', f: f.f, value: { nodes: f.nodes, kind: f.f === 'kill' ? 'kill-primary' : 'isolate' } },
+    });
     evs.push({ t: f.endMs, op: { process: 'nemesis', type: 'invoke', f: f.stopF, value: { nodes: f.nodes } } });
     evs.push({ t: f.endMs + 15, op: { process: 'nemesis', type: 'info', f: f.stopF, value: { nodes: f.nodes } } });
   }
@@ -199,7 +210,10 @@ export async function storeRun(history: History, specs: Parameters<CheckFn>[2], 
   writeFileSync(join(dir, 'history.jsonl'), historyToJsonl(history));
   for (const n of ['n1', 'n2', 'n3']) {
     mkdirSync(join(dir, 'nodes', n), { recursive: true });
-    writeFileSync(join(dir, 'nodes', n, 'server.log'), `1:M 01 Jan 2026 00:00:00.000 * Ready to accept connections tcp\n1:M 01 Jan 2026 00:00:05.000 * Replica 127.0.0.1:7002 asks for synchronization\n`);
+    writeFileSync(
+      join(dir, 'nodes', n, 'server.log'),
+      `1:M 01 Jan 2026 00:00:00.000 * Ready to accept connections tcp\n1:M 01 Jan 2026 00:00:05.000 * Replica 127.0.0.1:7002 asks for synchronization\n`,
+    );
   }
   const results = await check(dir, history, specs);
   writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -1,11 +1,11 @@
+import { blockGeneric, resume, unblock, unblockWith } from '../blocking.js';
 import type { Client } from '../client.js';
+import { processCommand } from '../dispatch.js';
 import type { Server } from '../server.js';
+import { parseLL } from '../util/numbers.js';
+import { validClientName } from './connection.js';
 import type { CommandSpec } from './table.js';
 import { cmd } from './table.js';
-import { processCommand } from '../dispatch.js';
-import { blockGeneric, unblock, unblockWith, resume } from '../blocking.js';
-import { validClientName } from './connection.js';
-import { parseLL } from '../util/numbers.js';
 import { ERR } from './util.js';
 
 /** CLIENT subcommands (Redis 7.0's networking.c clientCommand). */
@@ -284,7 +284,7 @@ function clientUnblock(c: Client, argv: string[]): void {
     return;
   }
   const target = c.server.clients.get(id);
-  if (target && target.blocked && (target.blocked.kind === 'keys' || target.blocked.kind === 'wait')) {
+  if (target?.blocked && (target.blocked.kind === 'keys' || target.blocked.kind === 'wait')) {
     unblockWith(target, how);
     c.addReplyInt(1);
   } else {
@@ -386,8 +386,15 @@ const CLIENT_HELP = [
 
 const F: ['admin', 'noscript', 'loading', 'stale'] = ['admin', 'noscript', 'loading', 'stale'];
 const FF: ['noscript', 'loading', 'stale'] = ['noscript', 'loading', 'stale'];
-const sub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, handler: (c: Client, argv: string[]) => void, since: string, hint?: string) =>
-  cmd(name, arity, flags, [0, 0, 0], 'connection', summary, handler, { since, ...(hint ? { hint } : {}) });
+const sub = (
+  name: string,
+  arity: number,
+  flags: CommandSpec['flags'],
+  summary: string,
+  handler: (c: Client, argv: string[]) => void,
+  since: string,
+  hint?: string,
+) => cmd(name, arity, flags, [0, 0, 0], 'connection', summary, handler, { since, ...(hint ? { hint } : {}) });
 
 export const clientCommands: CommandSpec[] = [
   cmd('client', -2, ['sentinel'], [0, 0, 0], 'connection', 'A container for client connection commands', undefined, {
@@ -397,21 +404,51 @@ export const clientCommands: CommandSpec[] = [
       sub('getname', 2, FF, 'Get the current connection name', (c) => (c.name ? c.addReplyBulk(c.name) : c.addReplyNull()), '2.6.9'),
       sub('setname', 3, FF, 'Set the current connection name', clientSetname, '2.6.9', 'connection-name'),
       sub('list', -2, F, 'Get the list of client connections', clientList, '2.4.0', '[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]'),
-      sub('info', 2, FF, 'Returns information about the current client connection.', (c) => c.addReplyVerbatim(clientInfoString(c, 'client|info') + '\n'), '6.2.0'),
-      sub('kill', -3, F, 'Kill the connection of a client', clientKill, '2.4.0', 'ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]'),
+      sub(
+        'info',
+        2,
+        FF,
+        'Returns information about the current client connection.',
+        (c) => c.addReplyVerbatim(clientInfoString(c, 'client|info') + '\n'),
+        '6.2.0',
+      ),
+      sub(
+        'kill',
+        -3,
+        F,
+        'Kill the connection of a client',
+        clientKill,
+        '2.4.0',
+        'ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]',
+      ),
       sub('pause', -3, F, 'Stop processing commands from clients for some time', clientPause, '2.9.50', 'timeout [WRITE|ALL]'),
-      sub('unpause', 2, F, 'Resume processing of clients that were paused', (c) => {
-        endPause(c.server);
-        c.addReplyOk();
-      }, '6.2.0'),
+      sub(
+        'unpause',
+        2,
+        F,
+        'Resume processing of clients that were paused',
+        (c) => {
+          endPause(c.server);
+          c.addReplyOk();
+        },
+        '6.2.0',
+      ),
       sub('unblock', -3, F, 'Unblock a client blocked in a blocking command from a different connection', clientUnblock, '5.0.0', 'client-id [TIMEOUT|ERROR]'),
       sub('no-evict', 3, F, 'Set client eviction mode for the current connection', (c, a) => onOff(c, a[2]!, (on) => (c.noEvict = on)), '7.0.0', 'ON|OFF'),
-      sub('reply', 3, FF, 'Instruct the server whether to reply to commands', (c, a) => {
-        // Only ON is supported: OFF/SKIP need reply suppression in the client core.
-        if (a[2]!.toLowerCase() === 'on') c.addReplyOk();
-        else if (['off', 'skip'].includes(a[2]!.toLowerCase())) c.addReplyError('CLIENT REPLY OFF|SKIP is not supported by this server');
-        else c.addReplyError(ERR.SYNTAX);
-      }, '3.2.0', 'ON|OFF|SKIP'),
+      sub(
+        'reply',
+        3,
+        FF,
+        'Instruct the server whether to reply to commands',
+        (c, a) => {
+          // Only ON is supported: OFF/SKIP need reply suppression in the client core.
+          if (a[2]!.toLowerCase() === 'on') c.addReplyOk();
+          else if (['off', 'skip'].includes(a[2]!.toLowerCase())) c.addReplyError('CLIENT REPLY OFF|SKIP is not supported by this server');
+          else c.addReplyError(ERR.SYNTAX);
+        },
+        '3.2.0',
+        'ON|OFF|SKIP',
+      ),
       sub('setinfo', -4, FF, 'Set client or connection specific info', clientSetinfo, '7.2.0', 'LIB-NAME libname|LIB-VER libver'),
       sub('getredir', 2, FF, 'Get tracking notifications redirection client ID if any', (c) => c.addReplyInt(-1), '6.0.0'),
       sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('client', CLIENT_HELP), '5.0.0'),

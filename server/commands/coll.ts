@@ -1,8 +1,8 @@
 /** Helpers shared by the collection families (hashes, lists, sets, sorted sets). */
 import type { Client } from '../client.js';
+import { NOTIFY } from '../notify.js';
 import type { Server } from '../server.js';
 import type { Entry } from '../store/entry.js';
-import { NOTIFY } from '../notify.js';
 import { parseLL } from '../util/numbers.js';
 import { modified } from './util.js';
 
@@ -37,7 +37,8 @@ export function limits(server: Server): Limits {
   return l;
 }
 
-const LONG_MAX = 9223372036854775807;
+/** LONG_MAX as the nearest double (2^63), for range checks on doubles. */
+const LONG_MAX = 2 ** 63;
 
 /**
  * Redis's getRangeLongFromObjectOrReply: with `msg`, both a parse failure and an out-of-range
@@ -97,7 +98,10 @@ export function strtodWhole(s: string): number | null {
   while (i < s.length && (s.charCodeAt(i) === 32 || (s.charCodeAt(i) >= 9 && s.charCodeAt(i) <= 13))) i++;
   const t = s.slice(i);
   if (t.length === 0) return i === 0 ? 0 : null;
-  const m = /^([+-]?)(?:(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?)|0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?|(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?))$/i.exec(t);
+  const m =
+    /^([+-]?)(?:(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?)|0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?|(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?))$/i.exec(
+      t,
+    );
   if (!m) return null;
   const neg = m[1] === '-';
   if (m[2]) return neg ? -Infinity : Infinity;
@@ -108,8 +112,8 @@ export function strtodWhole(s: string): number | null {
     const ip = m[4] ?? '';
     const fp = m[5] ?? '';
     if (ip.length + fp.length === 0) return null;
-    v = (ip ? parseInt(ip, 16) : 0) + (fp ? parseInt(fp, 16) / Math.pow(16, fp.length) : 0);
-    if (m[6]) v *= Math.pow(2, Number(m[6]));
+    v = (ip ? parseInt(ip, 16) : 0) + (fp ? parseInt(fp, 16) / 16 ** fp.length : 0);
+    if (m[6]) v *= 2 ** Number(m[6]);
   }
   return neg ? -v : v;
 }
@@ -163,7 +167,13 @@ export function deleteKeyIfEmpty(c: Client, key: string, e: CollEntry): boolean 
  * once it is empty (the key is then deleted, without an event). How many were removed and whether
  * the key went.
  */
-export function deleteMembers(c: Client, key: string, e: Entry<'hash'> | Entry<'set'> | Entry<'zset'>, members: readonly string[], from = 0): { deleted: number; keyRemoved: boolean } {
+export function deleteMembers(
+  c: Client,
+  key: string,
+  e: Entry<'hash'> | Entry<'set'> | Entry<'zset'>,
+  members: readonly string[],
+  from = 0,
+): { deleted: number; keyRemoved: boolean } {
   const v: { delete(m: string): boolean; readonly size: number } = e.value;
   let deleted = 0;
   for (let i = from; i < members.length; i++) {
@@ -182,7 +192,15 @@ export function deleteMembers(c: Client, key: string, e: Entry<'hash'> | Entry<'
  * HDEL/SREM: remove `members` (from `from` on), then record the change with the type's event (`notifyType`,
  * `event`) and, when the key went, the "del" event. Returns how many were removed.
  */
-export function removeMembers(c: Client, key: string, e: Entry<'hash'> | Entry<'set'>, members: readonly string[], from: number, notifyType: number, event: string): number {
+export function removeMembers(
+  c: Client,
+  key: string,
+  e: Entry<'hash'> | Entry<'set'>,
+  members: readonly string[],
+  from: number,
+  notifyType: number,
+  event: string,
+): number {
   const { deleted, keyRemoved } = deleteMembers(c, key, e, members, from);
   if (deleted) {
     modified(c, key, notifyType, event, deleted);

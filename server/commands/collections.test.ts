@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeAll } from 'vitest';
-import { Server, type PropagatedOp } from '../server.js';
-import { Config } from '../config/config.js';
-import { Client } from '../client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { installBlocking } from '../blocking.js';
+import { Client } from '../client.js';
+import { Config } from '../config/config.js';
 import { processCommand } from '../dispatch.js';
+import { type PropagatedOp, Server } from '../server.js';
 
 /** In-process server with a capturing propagation sink: what replicas/AOF would receive. */
 describe('propagation of collection writes', () => {

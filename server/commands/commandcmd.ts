@@ -1,7 +1,7 @@
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { cmd, commandKeyPositions, type CommandSpec } from './table.js';
 import { globMatch } from '../util/glob.js';
+import { type CommandSpec, cmd, commandKeyPositions } from './table.js';
 
 /** COMMAND and its subcommands, generated from the one command table. */
 
@@ -133,7 +133,7 @@ function lookupByName(s: Server, name: string): { spec: CommandSpec; parent: Com
   return parent && sub ? { spec: sub, parent } : null;
 }
 
-function command(c: Client, argv: string[]): void {
+function command(c: Client, _argv: string[]): void {
   const all = c.server.commands.all();
   c.addReplyArrayLen(all.length);
   for (const spec of all) replyInfo(c, spec, null);
@@ -251,12 +251,36 @@ export const commandCommands: CommandSpec[] = [
     ...cmd('command', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get array of Redis command details', command, { since: '2.8.13' }),
     subcommands: [
       cmd('count', 2, F, [0, 0, 0], 'server', 'Get total number of Redis commands', (c) => c.addReplyInt(c.server.commands.size), { since: '2.8.13' }),
-      cmd('info', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command details, or all when no argument is given.', commandInfo, { since: '2.8.13', hint: '[command-name [command-name ...]]' }),
-      cmd('docs', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command documentation', commandDocs, { since: '7.0.0', hint: '[command-name [command-name ...]]' }),
-      cmd('getkeys', -3, F, [0, 0, 0], 'server', 'Extract keys given a full Redis command', (c, a) => commandGetKeys(c, a, false), { since: '2.8.13', hint: 'command [arg [arg ...]]' }),
-      cmd('getkeysandflags', -3, F, [0, 0, 0], 'server', 'Extract keys and access flags given a full Redis command', (c, a) => commandGetKeys(c, a, true), { since: '7.0.0', hint: 'command [arg [arg ...]]' }),
-      cmd('list', -2, F, [0, 0, 0], 'server', 'Get an array of Redis command names', commandList, { since: '7.0.0', hint: '[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]' }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('command', COMMAND_HELP), { since: '5.0.0' }),
+      cmd('info', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command details, or all when no argument is given.', commandInfo, {
+        since: '2.8.13',
+        hint: '[command-name [command-name ...]]',
+      }),
+      cmd('docs', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command documentation', commandDocs, {
+        since: '7.0.0',
+        hint: '[command-name [command-name ...]]',
+      }),
+      cmd('getkeys', -3, F, [0, 0, 0], 'server', 'Extract keys given a full Redis command', (c, a) => commandGetKeys(c, a, false), {
+        since: '2.8.13',
+        hint: 'command [arg [arg ...]]',
+      }),
+      cmd('getkeysandflags', -3, F, [0, 0, 0], 'server', 'Extract keys and access flags given a full Redis command', (c, a) => commandGetKeys(c, a, true), {
+        since: '7.0.0',
+        hint: 'command [arg [arg ...]]',
+      }),
+      cmd('list', -2, F, [0, 0, 0], 'server', 'Get an array of Redis command names', commandList, {
+        since: '7.0.0',
+        hint: '[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]',
+      }),
+      cmd(
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        'server',
+        'Show helpful text about the different subcommands',
+        (c) => c.addReplyHelp('command', COMMAND_HELP),
+        { since: '5.0.0' },
+      ),
     ],
   },
 ];

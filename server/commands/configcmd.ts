@@ -1,14 +1,14 @@
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Client } from '../client.js';
-import type { Server } from '../server.js';
-import { cmd, type CommandSpec } from './table.js';
 import { ConfigError, findDef, normalize } from '../config/config.js';
 import { CONFIG_DEFS, type ConfigDef } from '../config/definitions.js';
-import { parseNotifyFlags, notifyFlagsToString } from '../notify.js';
-import { splitArgs } from '../resp/parser.js';
 import { quoteRepr } from '../dispatch.js';
+import { notifyFlagsToString, parseNotifyFlags } from '../notify.js';
+import { splitArgs } from '../resp/parser.js';
+import type { Server } from '../server.js';
 import { evictorOf } from '../store/evict.js';
 import { memoryOf } from '../store/memory.js';
+import { type CommandSpec, cmd } from './table.js';
 
 /** CONFIG GET/SET/RESETSTAT/REWRITE/HELP (Redis 7.0's config.c command side). */
 
@@ -114,7 +114,9 @@ function configSet(c: Client, argv: string[]): void {
     if (max > 0) {
       const ev = evictorOf(s);
       if (ev.toFree() > 0) {
-        s.log.warning('WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage. This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.');
+        s.log.warning(
+          'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage. This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.',
+        );
         ev.perform();
       }
     }
@@ -188,7 +190,7 @@ export function rewriteConfig(server: Server, path: string): void {
       continue;
     }
     const argv = splitArgs(line);
-    const def = argv && argv.length ? findDef(argv[0]!) : undefined;
+    const def = argv?.length ? findDef(argv[0]!) : undefined;
     if (!def) {
       out.push(raw);
       continue;
@@ -247,10 +249,27 @@ export const configCommands: CommandSpec[] = [
   cmd('config', -2, [], [0, 0, 0], 'server', 'A container for server configuration commands', undefined, {
     since: '2.0.0',
     subcommands: [
-      cmd('get', -3, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Get the values of configuration parameters', configGet, { since: '2.0.0', hint: 'parameter [parameter ...]' }),
-      cmd('set', -4, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Set configuration parameters to the given values', configSet, { since: '2.0.0', hint: 'parameter value [parameter value ...]' }),
-      cmd('resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Reset the stats returned by INFO', configResetStat, { since: '2.0.0' }),
-      cmd('rewrite', 2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Rewrite the configuration file with the in memory configuration', configRewrite, { since: '2.8.0' }),
+      cmd('get', -3, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Get the values of configuration parameters', configGet, {
+        since: '2.0.0',
+        hint: 'parameter [parameter ...]',
+      }),
+      cmd('set', -4, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Set configuration parameters to the given values', configSet, {
+        since: '2.0.0',
+        hint: 'parameter value [parameter value ...]',
+      }),
+      cmd('resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Reset the stats returned by INFO', configResetStat, {
+        since: '2.0.0',
+      }),
+      cmd(
+        'rewrite',
+        2,
+        ['admin', 'noscript', 'loading', 'stale'],
+        [0, 0, 0],
+        'server',
+        'Rewrite the configuration file with the in memory configuration',
+        configRewrite,
+        { since: '2.8.0' },
+      ),
       cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => configHelp(c), { since: '5.0.0' }),
     ],
   }),
@@ -259,4 +278,3 @@ export const configCommands: CommandSpec[] = [
 function configHelp(c: Client): void {
   c.addReplyHelp('config', CONFIG_HELP);
 }
-

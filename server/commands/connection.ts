@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
 import { REDIS_VERSION } from '../server.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR } from './util.js';
 import { parseLL } from '../util/numbers.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR } from './util.js';
 
 function ping(c: Client, argv: string[]): void {
   if (argv.length > 2) {
@@ -108,7 +108,9 @@ function hello(c: Client, argv: string[]): void {
     }
   }
   if (!c.authenticated) {
-    c.addReplyError('-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    c.addReplyError(
+      '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
     return;
   }
   if (setname !== null) c.name = setname;
@@ -165,11 +167,18 @@ export const connectionCommands: CommandSpec[] = [
   cmd('ping', -1, ['fast', 'sentinel'], [0, 0, 0], 'connection', 'Ping the server', ping, { hint: '[message]' }),
   cmd('echo', 2, ['fast'], [0, 0, 0], 'connection', 'Echo the given string', (c, a) => c.addReplyBulk(a[1]!), { hint: 'message' }),
   cmd('select', 2, ['loading', 'stale', 'fast'], [0, 0, 0], 'connection', 'Change the selected database for the current connection', select, { hint: 'index' }),
-  cmd('auth', -2, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'], [0, 0, 0], 'connection', 'Authenticate to the server', auth, { hint: '[username] password' }),
-  cmd('hello', -1, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'], [0, 0, 0], 'connection', 'Handshake with Redis', hello, { since: '6.0.0', hint: '[protover [AUTH username password] [SETNAME clientname]]' }),
+  cmd('auth', -2, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'], [0, 0, 0], 'connection', 'Authenticate to the server', auth, {
+    hint: '[username] password',
+  }),
+  cmd('hello', -1, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'], [0, 0, 0], 'connection', 'Handshake with Redis', hello, {
+    since: '6.0.0',
+    hint: '[protover [AUTH username password] [SETNAME clientname]]',
+  }),
   cmd('quit', -1, ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'], [0, 0, 0], 'connection', 'Close the connection', (c) => {
     c.addReplyOk();
     c.closeAfterReply = true;
   }),
-  cmd('reset', 1, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], [0, 0, 0], 'connection', 'Reset the connection', reset, { since: '6.2.0' }),
+  cmd('reset', 1, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], [0, 0, 0], 'connection', 'Reset the connection', reset, {
+    since: '6.2.0',
+  }),
 ];

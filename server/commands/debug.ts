@@ -1,10 +1,10 @@
 import type { Client } from '../client.js';
-import { cmd, type CommandSpec } from './table.js';
 import { datasetDigest, keyValueDigest } from '../store/digest.js';
+import type { Entry } from '../store/entry.js';
 import { entrySize, memoryOf } from '../store/memory.js';
 import { parseDouble, parseLL } from '../util/numbers.js';
+import { type CommandSpec, cmd } from './table.js';
 import { ERR } from './util.js';
-import type { Entry } from '../store/entry.js';
 
 /**
  * DEBUG (the subset tests and tooling use) and MEMORY. Other layers add DEBUG subcommands
@@ -63,7 +63,9 @@ function debug(c: Client, argv: string[]): void {
   const s = c.server;
   const mode = s.config.get('enable-debug-command');
   if (mode === 'no' || (mode === 'local' && !isLocal(c))) {
-    c.addReplyError('DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+    c.addReplyError(
+      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
     return;
   }
   const sub = argv[1]!.toLowerCase();
@@ -99,7 +101,9 @@ function debug(c: Client, argv: string[]): void {
       const n = (e.value as { length: number }).length;
       extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.int('list-max-listpack-size')} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
     }
-    c.addReplyStatus(`Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`);
+    c.addReplyStatus(
+      `Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`,
+    );
   } else if (sub === 'reload') {
     c.addReplyError('DEBUG RELOAD is not available yet: the persistence layer is not installed');
   } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id' || sub === 'stringmatch-len') {
@@ -201,7 +205,7 @@ function memoryDoctor(c: Client): void {
       "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.",
     );
   } else {
-    c.addReplyVerbatim('Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.');
+    c.addReplyVerbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
   }
 }
 
@@ -220,16 +224,36 @@ const MEMORY_HELP = [
 ];
 
 export const debugCommands: CommandSpec[] = [
-  cmd('debug', -2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'A container for debugging commands', debug, { hint: 'subcommand [argument]' }),
+  cmd('debug', -2, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'A container for debugging commands', debug, {
+    hint: 'subcommand [argument]',
+  }),
   cmd('memory', -2, [], [0, 0, 0], 'server', 'A container for memory diagnostics commands', undefined, {
     since: '4.0.0',
     subcommands: [
       cmd('usage', -3, ['readonly'], [2, 2, 1], 'server', 'Estimate the memory usage of a key', memoryUsage, { since: '4.0.0', hint: 'key [SAMPLES count]' }),
       cmd('stats', 2, [], [0, 0, 0], 'server', 'Show memory usage details', memoryStats, { since: '4.0.0' }),
       cmd('doctor', 2, [], [0, 0, 0], 'server', 'Outputs memory problems report', memoryDoctor, { since: '4.0.0' }),
-      cmd('malloc-stats', 2, [], [0, 0, 0], 'server', 'Show allocator internal stats', (c) => c.addReplyVerbatim('Stats not supported for the current allocator'), { since: '4.0.0' }),
+      cmd(
+        'malloc-stats',
+        2,
+        [],
+        [0, 0, 0],
+        'server',
+        'Show allocator internal stats',
+        (c) => c.addReplyVerbatim('Stats not supported for the current allocator'),
+        { since: '4.0.0' },
+      ),
       cmd('purge', 2, [], [0, 0, 0], 'server', 'Ask the allocator to release memory', (c) => c.addReplyOk(), { since: '4.0.0' }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('memory', MEMORY_HELP), { since: '4.0.0' }),
+      cmd(
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        'server',
+        'Show helpful text about the different subcommands',
+        (c) => c.addReplyHelp('memory', MEMORY_HELP),
+        { since: '4.0.0' },
+      ),
     ],
   }),
 ];

@@ -1,12 +1,12 @@
 /** Hash commands (Redis's t_hash.c): values are Map<field, value> in insertion order. */
 import type { Client } from '../client.js';
-import type { Entry } from '../store/entry.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 import { NOTIFY } from '../notify.js';
-import { parseLL, parseDouble, fmtHumanDouble } from '../util/numbers.js';
-import { limits, getRangeLong, LONG_MAX, eqi, removeMembers } from './coll.js';
+import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
+import { fmtHumanDouble, parseDouble, parseLL } from '../util/numbers.js';
+import { eqi, getRangeLong, LONG_MAX, limits, removeMembers } from './coll.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 
 /** Look up a hash for writing, creating it when missing; undefined after WRONGTYPE. */
 function hashForWrite(c: Client, key: string): Entry<'hash'> | undefined {
@@ -100,7 +100,7 @@ function hdelCommand(c: Client, argv: string[]): void {
 function hexistsCommand(c: Client, argv: string[]): void {
   const e = lookupRead(c, argv[1]!, 'hash');
   if (e === undefined) return;
-  c.addReplyInt(e !== null && e.value.has(argv[2]!) ? 1 : 0);
+  c.addReplyInt(e?.value.has(argv[2]!) ? 1 : 0);
 }
 
 function hlenCommand(c: Client, argv: string[]): void {
@@ -263,20 +263,89 @@ function hscanCommand(c: Client, argv: string[]): void {
 }
 
 export const hashCommands: CommandSpec[] = [
-  cmd('hset', -4, ['write','denyoom','fast'], [1, 1, 1], 'hash', "Set the string value of a hash field", hsetCommand, { since: '2.0.0', hint: "key field value [field value ...]", acl: ['write','hash','fast'] }),
-  cmd('hsetnx', 4, ['write','denyoom','fast'], [1, 1, 1], 'hash', "Set the value of a hash field, only if the field does not exist", hsetnxCommand, { since: '2.0.0', hint: "key field value", acl: ['write','hash','fast'] }),
-  cmd('hget', 3, ['readonly','fast'], [1, 1, 1], 'hash', "Get the value of a hash field", hgetCommand, { since: '2.0.0', hint: "key field", acl: ['read','hash','fast'] }),
-  cmd('hmset', -4, ['write','denyoom','fast'], [1, 1, 1], 'hash', "Set multiple hash fields to multiple values", hmsetCommand, { since: '2.0.0', hint: "key field value [field value ...]", acl: ['write','hash','fast'] }),
-  cmd('hmget', -3, ['readonly','fast'], [1, 1, 1], 'hash', "Get the values of all the given hash fields", hmgetCommand, { since: '2.0.0', hint: "key field [field ...]", acl: ['read','hash','fast'] }),
-  cmd('hdel', -3, ['write','fast'], [1, 1, 1], 'hash', "Delete one or more hash fields", hdelCommand, { since: '2.0.0', hint: "key field [field ...]", acl: ['write','hash','fast'] }),
-  cmd('hexists', 3, ['readonly','fast'], [1, 1, 1], 'hash', "Determine if a hash field exists", hexistsCommand, { since: '2.0.0', hint: "key field", acl: ['read','hash','fast'] }),
-  cmd('hlen', 2, ['readonly','fast'], [1, 1, 1], 'hash', "Get the number of fields in a hash", hlenCommand, { since: '2.0.0', hint: "key", acl: ['read','hash','fast'] }),
-  cmd('hstrlen', 3, ['readonly','fast'], [1, 1, 1], 'hash', "Get the length of the value of a hash field", hstrlenCommand, { since: '3.2.0', hint: "key field", acl: ['read','hash','fast'] }),
-  cmd('hkeys', 2, ['readonly'], [1, 1, 1], 'hash', "Get all the fields in a hash", hkeysCommand, { since: '2.0.0', hint: "key", acl: ['read','hash','slow'] }),
-  cmd('hvals', 2, ['readonly'], [1, 1, 1], 'hash', "Get all the values in a hash", hvalsCommand, { since: '2.0.0', hint: "key", acl: ['read','hash','slow'] }),
-  cmd('hgetall', 2, ['readonly'], [1, 1, 1], 'hash', "Get all the fields and values in a hash", hgetallCommand, { since: '2.0.0', hint: "key", acl: ['read','hash','slow'] }),
-  cmd('hincrby', 4, ['write','denyoom','fast'], [1, 1, 1], 'hash', "Increment the integer value of a hash field by the given number", hincrbyCommand, { since: '2.0.0', hint: "key field increment", acl: ['write','hash','fast'] }),
-  cmd('hincrbyfloat', 4, ['write','denyoom','fast'], [1, 1, 1], 'hash', "Increment the float value of a hash field by the given amount", hincrbyfloatCommand, { since: '2.6.0', hint: "key field increment", acl: ['write','hash','fast'] }),
-  cmd('hscan', -3, ['readonly'], [1, 1, 1], 'hash', "Incrementally iterate hash fields and associated values", hscanCommand, { since: '2.8.0', hint: "key cursor [MATCH pattern] [COUNT count]", acl: ['read','hash','slow'] }),
-  cmd('hrandfield', -2, ['readonly'], [1, 1, 1], 'hash', "Get one or multiple random fields from a hash", hrandfieldCommand, { since: '6.2.0', hint: "key [count [WITHVALUES]]", acl: ['read','hash','slow'] }),
+  cmd('hset', -4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'hash', 'Set the string value of a hash field', hsetCommand, {
+    since: '2.0.0',
+    hint: 'key field value [field value ...]',
+    acl: ['write', 'hash', 'fast'],
+  }),
+  cmd('hsetnx', 4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'hash', 'Set the value of a hash field, only if the field does not exist', hsetnxCommand, {
+    since: '2.0.0',
+    hint: 'key field value',
+    acl: ['write', 'hash', 'fast'],
+  }),
+  cmd('hget', 3, ['readonly', 'fast'], [1, 1, 1], 'hash', 'Get the value of a hash field', hgetCommand, {
+    since: '2.0.0',
+    hint: 'key field',
+    acl: ['read', 'hash', 'fast'],
+  }),
+  cmd('hmset', -4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'hash', 'Set multiple hash fields to multiple values', hmsetCommand, {
+    since: '2.0.0',
+    hint: 'key field value [field value ...]',
+    acl: ['write', 'hash', 'fast'],
+  }),
+  cmd('hmget', -3, ['readonly', 'fast'], [1, 1, 1], 'hash', 'Get the values of all the given hash fields', hmgetCommand, {
+    since: '2.0.0',
+    hint: 'key field [field ...]',
+    acl: ['read', 'hash', 'fast'],
+  }),
+  cmd('hdel', -3, ['write', 'fast'], [1, 1, 1], 'hash', 'Delete one or more hash fields', hdelCommand, {
+    since: '2.0.0',
+    hint: 'key field [field ...]',
+    acl: ['write', 'hash', 'fast'],
+  }),
+  cmd('hexists', 3, ['readonly', 'fast'], [1, 1, 1], 'hash', 'Determine if a hash field exists', hexistsCommand, {
+    since: '2.0.0',
+    hint: 'key field',
+    acl: ['read', 'hash', 'fast'],
+  }),
+  cmd('hlen', 2, ['readonly', 'fast'], [1, 1, 1], 'hash', 'Get the number of fields in a hash', hlenCommand, {
+    since: '2.0.0',
+    hint: 'key',
+    acl: ['read', 'hash', 'fast'],
+  }),
+  cmd('hstrlen', 3, ['readonly', 'fast'], [1, 1, 1], 'hash', 'Get the length of the value of a hash field', hstrlenCommand, {
+    since: '3.2.0',
+    hint: 'key field',
+    acl: ['read', 'hash', 'fast'],
+  }),
+  cmd('hkeys', 2, ['readonly'], [1, 1, 1], 'hash', 'Get all the fields in a hash', hkeysCommand, {
+    since: '2.0.0',
+    hint: 'key',
+    acl: ['read', 'hash', 'slow'],
+  }),
+  cmd('hvals', 2, ['readonly'], [1, 1, 1], 'hash', 'Get all the values in a hash', hvalsCommand, {
+    since: '2.0.0',
+    hint: 'key',
+    acl: ['read', 'hash', 'slow'],
+  }),
+  cmd('hgetall', 2, ['readonly'], [1, 1, 1], 'hash', 'Get all the fields and values in a hash', hgetallCommand, {
+    since: '2.0.0',
+    hint: 'key',
+    acl: ['read', 'hash', 'slow'],
+  }),
+  cmd('hincrby', 4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'hash', 'Increment the integer value of a hash field by the given number', hincrbyCommand, {
+    since: '2.0.0',
+    hint: 'key field increment',
+    acl: ['write', 'hash', 'fast'],
+  }),
+  cmd(
+    'hincrbyfloat',
+    4,
+    ['write', 'denyoom', 'fast'],
+    [1, 1, 1],
+    'hash',
+    'Increment the float value of a hash field by the given amount',
+    hincrbyfloatCommand,
+    { since: '2.6.0', hint: 'key field increment', acl: ['write', 'hash', 'fast'] },
+  ),
+  cmd('hscan', -3, ['readonly'], [1, 1, 1], 'hash', 'Incrementally iterate hash fields and associated values', hscanCommand, {
+    since: '2.8.0',
+    hint: 'key cursor [MATCH pattern] [COUNT count]',
+    acl: ['read', 'hash', 'slow'],
+  }),
+  cmd('hrandfield', -2, ['readonly'], [1, 1, 1], 'hash', 'Get one or multiple random fields from a hash', hrandfieldCommand, {
+    since: '6.2.0',
+    hint: 'key [count [WITHVALUES]]',
+    acl: ['read', 'hash', 'slow'],
+  }),
 ];

@@ -1,16 +1,16 @@
-import type { CommandSpec } from './table.js';
 import { connectionCommands } from './connection.js';
-import { stringCommands } from './strings.js';
-import { keyCommands } from './keys.js';
 import { hashCommands } from './hashes.js';
+import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
-import { setCommands } from './sets.js';
-import { zsetCommands } from './zsets.js';
-import { serverCommands } from './serverinfo.js';
-import { transactionCommands } from './transactions.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
-import { persistenceCommands } from './persistence.js';
+import { serverCommands } from './serverinfo.js';
+import { setCommands } from './sets.js';
+import { stringCommands } from './strings.js';
+import type { CommandSpec } from './table.js';
+import { transactionCommands } from './transactions.js';
+import { zsetCommands } from './zsets.js';
 
 /** The one command table: every family contributes its specs. */
 export function buildCommandTable(): CommandSpec[] {

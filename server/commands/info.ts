@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import { REDIS_VERSION, randomHex } from '../server.js';
-import { cmd, type CommandSpec } from './table.js';
-import { memoryOf, bytesToHuman } from '../store/memory.js';
+import { bytesToHuman, memoryOf } from '../store/memory.js';
+import { type CommandSpec, cmd } from './table.js';
 
 /**
  * INFO (Redis 7.0's genRedisInfoString): built-in sections with Redis's field names. A section
@@ -12,7 +12,21 @@ import { memoryOf, bytesToHuman } from '../store/memory.js';
  */
 
 const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'module_list', 'errorstats', 'cluster', 'keyspace'];
-const ALL_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace'];
+const ALL_ORDER = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'commandstats',
+  'errorstats',
+  'latencystats',
+  'cluster',
+  'keyspace',
+];
 const TITLES: Record<string, string> = {
   server: 'Server',
   clients: 'Clients',
@@ -286,7 +300,9 @@ function commandstatsSection(s: Server): string[] {
   for (const [name, st] of s.stats.commands) {
     if (!st.calls && !st.failed && !st.rejected) continue;
     const usec = Math.round(st.usec);
-    out.push(`cmdstat_${name}:calls=${st.calls},usec=${usec},usec_per_call=${f2(st.calls ? st.usec / st.calls : 0)},rejected_calls=${st.rejected},failed_calls=${st.failed}`);
+    out.push(
+      `cmdstat_${name}:calls=${st.calls},usec=${usec},usec_per_call=${f2(st.calls ? st.usec / st.calls : 0)},rejected_calls=${st.rejected},failed_calls=${st.failed}`,
+    );
   }
   return out;
 }
@@ -380,5 +396,7 @@ function info(c: Client, argv: string[]): void {
 }
 
 export const infoCommands: CommandSpec[] = [
-  cmd('info', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get information and statistics about the server', info, { hint: '[section [section ...]]' }),
+  cmd('info', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get information and statistics about the server', info, {
+    hint: '[section [section ...]]',
+  }),
 ];

@@ -1,22 +1,20 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
 import type { Client } from '../client.js';
-import type { Db } from '../store/db.js';
-import { Entry, type AnyValue } from '../store/entry.js';
-import { ListValue } from '../store/list.js';
-import { ZSet } from '../store/zset.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, modified } from './util.js';
-import { NOTIFY } from '../notify.js';
-import { parseLL } from '../util/numbers.js';
 import { parseMemory } from '../config/config.js';
-import { globMatch } from '../util/glob.js';
-import { objectEncoding, stringEncoding, copyEncoding } from '../store/encoding.js';
+import { NOTIFY } from '../notify.js';
+import type { Db } from '../store/db.js';
+import { copyEncoding, objectEncoding, stringEncoding } from '../store/encoding.js';
+import { type AnyValue, Entry } from '../store/entry.js';
+import { ListValue } from '../store/list.js';
 import { scanKeys } from '../store/scan.js';
+import { ZSet } from '../store/zset.js';
+import { globMatch } from '../util/glob.js';
+import { parseLL } from '../util/numbers.js';
 import { sortCommands } from './sort.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, modified } from './util.js';
 
-export { updateEncoding, objectEncoding } from '../store/encoding.js';
-
-const LLONG_MAX_NUM = 9223372036854775807;
+const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
 const INT_MAX = 2147483647;
 
 // ---- DEL, EXISTS, TYPE, TOUCH ----
@@ -115,7 +113,12 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
   }
   if (flags) {
     const cur = e.expireAt;
-    if ((flags & EXP_NX && cur !== -1) || (flags & EXP_XX && cur === -1) || (flags & EXP_GT && (when <= cur || cur === -1)) || (flags & EXP_LT && cur !== -1 && when >= cur)) {
+    if (
+      (flags & EXP_NX && cur !== -1) ||
+      (flags & EXP_XX && cur === -1) ||
+      (flags & EXP_GT && (when <= cur || cur === -1)) ||
+      (flags & EXP_LT && cur !== -1 && when >= cur)
+    ) {
       c.addReplyRaw(':0\r\n');
       return;
     }
@@ -432,19 +435,46 @@ const KS_READ = ['keyspace', 'read', 'slow'];
 
 export const keyCommands: CommandSpec[] = [
   cmd('del', -2, ['write'], [1, -1, 1], 'generic', 'Delete a key', delGeneric, { hint: 'key [key ...]', acl: ['keyspace', 'write', 'slow'] }),
-  cmd('unlink', -2, ['write', 'fast'], [1, -1, 1], 'generic', 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.', delGeneric, {
-    since: '4.0.0',
-    hint: 'key [key ...]',
-    acl: ['keyspace', 'write', 'fast'],
-  }),
-  cmd('exists', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', 'Determine if a key exists', existsCommand, { hint: 'key [key ...]', acl: ['keyspace', 'read', 'fast'] }),
-  cmd('type', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Determine the type stored at key', typeCommand, { hint: 'key', acl: ['keyspace', 'read', 'fast'] }),
-  cmd('touch', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', 'Alters the last access time of a key(s). Returns the number of existing keys specified.', touchCommand, {
-    since: '3.2.1',
+  cmd(
+    'unlink',
+    -2,
+    ['write', 'fast'],
+    [1, -1, 1],
+    'generic',
+    'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
+    delGeneric,
+    {
+      since: '4.0.0',
+      hint: 'key [key ...]',
+      acl: ['keyspace', 'write', 'fast'],
+    },
+  ),
+  cmd('exists', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', 'Determine if a key exists', existsCommand, {
     hint: 'key [key ...]',
     acl: ['keyspace', 'read', 'fast'],
   }),
-  cmd('expire', -3, ['write', 'fast'], [1, 1, 1], 'generic', "Set a key's time to live in seconds", (c, a) => expireGeneric(c, a, true, true), { hint: 'key seconds [NX|XX|GT|LT]', acl: ['keyspace', 'write', 'fast'] }),
+  cmd('type', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Determine the type stored at key', typeCommand, {
+    hint: 'key',
+    acl: ['keyspace', 'read', 'fast'],
+  }),
+  cmd(
+    'touch',
+    -2,
+    ['readonly', 'fast'],
+    [1, -1, 1],
+    'generic',
+    'Alters the last access time of a key(s). Returns the number of existing keys specified.',
+    touchCommand,
+    {
+      since: '3.2.1',
+      hint: 'key [key ...]',
+      acl: ['keyspace', 'read', 'fast'],
+    },
+  ),
+  cmd('expire', -3, ['write', 'fast'], [1, 1, 1], 'generic', "Set a key's time to live in seconds", (c, a) => expireGeneric(c, a, true, true), {
+    hint: 'key seconds [NX|XX|GT|LT]',
+    acl: ['keyspace', 'write', 'fast'],
+  }),
   cmd('pexpire', -3, ['write', 'fast'], [1, 1, 1], 'generic', "Set a key's time to live in milliseconds", (c, a) => expireGeneric(c, a, true, false), {
     since: '2.6.0',
     hint: 'key milliseconds [NX|XX|GT|LT]',
@@ -455,41 +485,109 @@ export const keyCommands: CommandSpec[] = [
     hint: 'key unix-time-seconds [NX|XX|GT|LT]',
     acl: ['keyspace', 'write', 'fast'],
   }),
-  cmd('pexpireat', -3, ['write', 'fast'], [1, 1, 1], 'generic', 'Set the expiration for a key as a UNIX timestamp specified in milliseconds', (c, a) => expireGeneric(c, a, false, false), {
-    since: '2.6.0',
-    hint: 'key unix-time-milliseconds [NX|XX|GT|LT]',
-    acl: ['keyspace', 'write', 'fast'],
+  cmd(
+    'pexpireat',
+    -3,
+    ['write', 'fast'],
+    [1, 1, 1],
+    'generic',
+    'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
+    (c, a) => expireGeneric(c, a, false, false),
+    {
+      since: '2.6.0',
+      hint: 'key unix-time-milliseconds [NX|XX|GT|LT]',
+      acl: ['keyspace', 'write', 'fast'],
+    },
+  ),
+  cmd('ttl', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the time to live for a key in seconds', (c, a) => ttlGeneric(c, a, false, false), {
+    hint: 'key',
+    acl: ['keyspace', 'read', 'fast'],
   }),
-  cmd('ttl', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the time to live for a key in seconds', (c, a) => ttlGeneric(c, a, false, false), { hint: 'key', acl: ['keyspace', 'read', 'fast'] }),
-  cmd('pttl', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the time to live for a key in milliseconds', (c, a) => ttlGeneric(c, a, true, false), { since: '2.6.0', hint: 'key', acl: ['keyspace', 'read', 'fast'] }),
-  cmd('expiretime', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the expiration Unix timestamp for a key', (c, a) => ttlGeneric(c, a, false, true), { since: '7.0.0', hint: 'key', acl: ['keyspace', 'read', 'fast'] }),
-  cmd('pexpiretime', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the expiration Unix timestamp for a key in milliseconds', (c, a) => ttlGeneric(c, a, true, true), {
+  cmd('pttl', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the time to live for a key in milliseconds', (c, a) => ttlGeneric(c, a, true, false), {
+    since: '2.6.0',
+    hint: 'key',
+    acl: ['keyspace', 'read', 'fast'],
+  }),
+  cmd('expiretime', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', 'Get the expiration Unix timestamp for a key', (c, a) => ttlGeneric(c, a, false, true), {
     since: '7.0.0',
     hint: 'key',
     acl: ['keyspace', 'read', 'fast'],
   }),
-  cmd('persist', 2, ['write', 'fast'], [1, 1, 1], 'generic', 'Remove the expiration from a key', persistCommand, { since: '2.2.0', hint: 'key', acl: ['keyspace', 'write', 'fast'] }),
-  cmd('keys', 2, ['readonly'], [0, 0, 0], 'generic', 'Find all keys matching the given pattern', keysCommand, { hint: 'pattern', acl: ['keyspace', 'read', 'slow', 'dangerous'] }),
+  cmd(
+    'pexpiretime',
+    2,
+    ['readonly', 'fast'],
+    [1, 1, 1],
+    'generic',
+    'Get the expiration Unix timestamp for a key in milliseconds',
+    (c, a) => ttlGeneric(c, a, true, true),
+    {
+      since: '7.0.0',
+      hint: 'key',
+      acl: ['keyspace', 'read', 'fast'],
+    },
+  ),
+  cmd('persist', 2, ['write', 'fast'], [1, 1, 1], 'generic', 'Remove the expiration from a key', persistCommand, {
+    since: '2.2.0',
+    hint: 'key',
+    acl: ['keyspace', 'write', 'fast'],
+  }),
+  cmd('keys', 2, ['readonly'], [0, 0, 0], 'generic', 'Find all keys matching the given pattern', keysCommand, {
+    hint: 'pattern',
+    acl: ['keyspace', 'read', 'slow', 'dangerous'],
+  }),
   cmd('scan', -2, ['readonly'], [0, 0, 0], 'generic', 'Incrementally iterate the keys space', scanKeys, {
     since: '2.8.0',
     hint: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
     acl: ['keyspace', 'read', 'slow'],
   }),
   cmd('randomkey', 1, ['readonly'], [0, 0, 0], 'generic', 'Return a random key from the keyspace', randomkeyCommand, { acl: ['keyspace', 'read', 'slow'] }),
-  cmd('rename', 3, ['write'], [1, 2, 1], 'generic', 'Rename a key', (c, a) => renameGeneric(c, a, false), { hint: 'key newkey', acl: ['keyspace', 'write', 'slow'] }),
-  cmd('renamenx', 3, ['write', 'fast'], [1, 2, 1], 'generic', 'Rename a key, only if the new key does not exist', (c, a) => renameGeneric(c, a, true), { hint: 'key newkey', acl: ['keyspace', 'write', 'fast'] }),
-  cmd('copy', -3, ['write', 'denyoom'], [1, 2, 1], 'generic', 'Copy a key', copyCommand, { since: '6.2.0', hint: 'source destination [DB destination-db] [REPLACE]', acl: ['keyspace', 'write', 'slow'] }),
-  cmd('move', 3, ['write', 'fast'], [1, 1, 1], 'generic', 'Move a key to another database', moveCommand, { hint: 'key db', acl: ['keyspace', 'write', 'fast'] }),
+  cmd('rename', 3, ['write'], [1, 2, 1], 'generic', 'Rename a key', (c, a) => renameGeneric(c, a, false), {
+    hint: 'key newkey',
+    acl: ['keyspace', 'write', 'slow'],
+  }),
+  cmd('renamenx', 3, ['write', 'fast'], [1, 2, 1], 'generic', 'Rename a key, only if the new key does not exist', (c, a) => renameGeneric(c, a, true), {
+    hint: 'key newkey',
+    acl: ['keyspace', 'write', 'fast'],
+  }),
+  cmd('copy', -3, ['write', 'denyoom'], [1, 2, 1], 'generic', 'Copy a key', copyCommand, {
+    since: '6.2.0',
+    hint: 'source destination [DB destination-db] [REPLACE]',
+    acl: ['keyspace', 'write', 'slow'],
+  }),
+  cmd('move', 3, ['write', 'fast'], [1, 1, 1], 'generic', 'Move a key to another database', moveCommand, {
+    hint: 'key db',
+    acl: ['keyspace', 'write', 'fast'],
+  }),
   ...sortCommands,
   cmd('object', -2, [], [0, 0, 0], 'generic', 'A container for object introspection commands', undefined, {
     since: '2.2.3',
     acl: ['slow'],
     subcommands: [
-      cmd('encoding', 3, ['readonly'], [2, 2, 1], 'generic', 'Inspect the internal encoding of a Redis object', objectEncodingCommand, { since: '2.2.3', hint: 'key', acl: KS_READ }),
-      cmd('freq', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the logarithmic access frequency counter of a Redis object', objectFreqCommand, { since: '4.0.0', hint: 'key', acl: KS_READ }),
-      cmd('idletime', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the time since a Redis object was last accessed', objectIdletimeCommand, { since: '2.2.3', hint: 'key', acl: KS_READ }),
-      cmd('refcount', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the number of references to the value of the key', objectRefcountCommand, { since: '2.2.3', hint: 'key', acl: KS_READ }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'generic', 'Show helpful text about the different subcommands', objectHelpCommand, { since: '6.2.0', acl: ['keyspace', 'slow'] }),
+      cmd('encoding', 3, ['readonly'], [2, 2, 1], 'generic', 'Inspect the internal encoding of a Redis object', objectEncodingCommand, {
+        since: '2.2.3',
+        hint: 'key',
+        acl: KS_READ,
+      }),
+      cmd('freq', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the logarithmic access frequency counter of a Redis object', objectFreqCommand, {
+        since: '4.0.0',
+        hint: 'key',
+        acl: KS_READ,
+      }),
+      cmd('idletime', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the time since a Redis object was last accessed', objectIdletimeCommand, {
+        since: '2.2.3',
+        hint: 'key',
+        acl: KS_READ,
+      }),
+      cmd('refcount', 3, ['readonly'], [2, 2, 1], 'generic', 'Get the number of references to the value of the key', objectRefcountCommand, {
+        since: '2.2.3',
+        hint: 'key',
+        acl: KS_READ,
+      }),
+      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'generic', 'Show helpful text about the different subcommands', objectHelpCommand, {
+        since: '6.2.0',
+        acl: ['keyspace', 'slow'],
+      }),
     ],
   }),
 ];

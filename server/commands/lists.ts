@@ -1,12 +1,13 @@
 /** List commands, blocking pops included (Redis's t_list.c). */
+
+import { blockForKeys } from '../blocking.js';
 import type { Client } from '../client.js';
+import { NOTIFY } from '../notify.js';
 import type { Entry } from '../store/entry.js';
 import { ListValue } from '../store/list.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified, getTimeoutMs } from './util.js';
-import { NOTIFY } from '../notify.js';
-import { getLong, getPositiveLong, getRangeLong, LONG_MAX, canBlock, eqi, numkeysKeys, deleteKeyIfEmpty } from './coll.js';
-import { blockForKeys } from '../blocking.js';
+import { canBlock, deleteKeyIfEmpty, eqi, getLong, getPositiveLong, getRangeLong, LONG_MAX, numkeysKeys } from './coll.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, getTimeoutMs, lookupRead, lookupWrite, modified } from './util.js';
 
 const HEAD = 0;
 const TAIL = 1;
@@ -415,7 +416,7 @@ function lmpopCommand(c: Client, argv: string[]): void {
 /** A list entry for serving a blocked client, or null when the key is not a non-empty list. */
 function readyList(c: Client, key: string): Entry<'list'> | null {
   const e = c.db.lookup(key);
-  if (!e || e.type !== 'list') return null;
+  if (e?.type !== 'list') return null;
   const le = e as Entry<'list'>;
   return le.value.length > 0 ? le : null;
 }
@@ -518,26 +519,141 @@ const KEYS_lmpop = numkeysKeys(1);
 const KEYS_blmpop = numkeysKeys(2);
 
 export const listCommands: CommandSpec[] = [
-  cmd('lpush', -3, ['write','denyoom','fast'], [1, 1, 1], 'list', "Prepend one or multiple elements to a list", lpushCommand, { since: '1.0.0', hint: "key element [element ...]", acl: ['write','list','fast'] }),
-  cmd('rpush', -3, ['write','denyoom','fast'], [1, 1, 1], 'list', "Append one or multiple elements to a list", rpushCommand, { since: '1.0.0', hint: "key element [element ...]", acl: ['write','list','fast'] }),
-  cmd('lpushx', -3, ['write','denyoom','fast'], [1, 1, 1], 'list', "Prepend an element to a list, only if the list exists", lpushxCommand, { since: '2.2.0', hint: "key element [element ...]", acl: ['write','list','fast'] }),
-  cmd('rpushx', -3, ['write','denyoom','fast'], [1, 1, 1], 'list', "Append an element to a list, only if the list exists", rpushxCommand, { since: '2.2.0', hint: "key element [element ...]", acl: ['write','list','fast'] }),
-  cmd('lpop', -2, ['write','fast'], [1, 1, 1], 'list', "Remove and get the first elements in a list", lpopCommand, { since: '1.0.0', hint: "key [count]", acl: ['write','list','fast'] }),
-  cmd('rpop', -2, ['write','fast'], [1, 1, 1], 'list', "Remove and get the last elements in a list", rpopCommand, { since: '1.0.0', hint: "key [count]", acl: ['write','list','fast'] }),
-  cmd('llen', 2, ['readonly','fast'], [1, 1, 1], 'list', "Get the length of a list", llenCommand, { since: '1.0.0', hint: "key", acl: ['read','list','fast'] }),
-  cmd('lrange', 4, ['readonly'], [1, 1, 1], 'list', "Get a range of elements from a list", lrangeCommand, { since: '1.0.0', hint: "key start stop", acl: ['read','list','slow'] }),
-  cmd('lindex', 3, ['readonly'], [1, 1, 1], 'list', "Get an element from a list by its index", lindexCommand, { since: '1.0.0', hint: "key index", acl: ['read','list','slow'] }),
-  cmd('lset', 4, ['write','denyoom'], [1, 1, 1], 'list', "Set the value of an element in a list by its index", lsetCommand, { since: '1.0.0', hint: "key index element", acl: ['write','list','slow'] }),
-  cmd('linsert', 5, ['write','denyoom'], [1, 1, 1], 'list', "Insert an element before or after another element in a list", linsertCommand, { since: '2.2.0', hint: "key BEFORE|AFTER pivot element", acl: ['write','list','slow'] }),
-  cmd('lrem', 4, ['write'], [1, 1, 1], 'list', "Remove elements from a list", lremCommand, { since: '1.0.0', hint: "key count element", acl: ['write','list','slow'] }),
-  cmd('ltrim', 4, ['write'], [1, 1, 1], 'list', "Trim a list to the specified range", ltrimCommand, { since: '1.0.0', hint: "key start stop", acl: ['write','list','slow'] }),
-  cmd('lpos', -3, ['readonly'], [1, 1, 1], 'list', "Return the index of matching elements on a list", lposCommand, { since: '6.0.6', hint: "key element [RANK rank] [COUNT num-matches] [MAXLEN len]", acl: ['read','list','slow'] }),
-  cmd('lmove', 5, ['write','denyoom'], [1, 2, 1], 'list', "Pop an element from a list, push it to another list and return it", lmoveCommand, { since: '6.2.0', hint: "source destination LEFT|RIGHT LEFT|RIGHT", acl: ['write','list','slow'] }),
-  cmd('rpoplpush', 3, ['write','denyoom'], [1, 2, 1], 'list', "Remove the last element in a list, prepend it to another list and return it", rpoplpushCommand, { since: '1.2.0', hint: "source destination", acl: ['write','list','slow'] }),
-  cmd('lmpop', -4, ['write','movablekeys'], [0, 0, 0], 'list', "Pop elements from a list", lmpopCommand, { since: '7.0.0', hint: "numkeys key [key ...] LEFT|RIGHT [COUNT count]", acl: ['write','list','slow'], getKeys: KEYS_lmpop }),
-  cmd('blpop', -3, ['write','noscript','blocking'], [1, -2, 1], 'list', "Remove and get the first element in a list, or block until one is available", blpopCommand, { since: '2.0.0', hint: "key [key ...] timeout", acl: ['write','list','slow','blocking'] }),
-  cmd('brpop', -3, ['write','noscript','blocking'], [1, -2, 1], 'list', "Remove and get the last element in a list, or block until one is available", brpopCommand, { since: '2.0.0', hint: "key [key ...] timeout", acl: ['write','list','slow','blocking'] }),
-  cmd('blmove', 6, ['write','denyoom','noscript','blocking'], [1, 2, 1], 'list', "Pop an element from a list, push it to another list and return it; or block until one is available", blmoveCommand, { since: '6.2.0', hint: "source destination LEFT|RIGHT LEFT|RIGHT timeout", acl: ['write','list','slow','blocking'] }),
-  cmd('brpoplpush', 4, ['write','denyoom','noscript','blocking'], [1, 2, 1], 'list', "Pop an element from a list, push it to another list and return it; or block until one is available", brpoplpushCommand, { since: '2.2.0', hint: "source destination timeout", acl: ['write','list','slow','blocking'] }),
-  cmd('blmpop', -5, ['write','blocking','movablekeys'], [0, 0, 0], 'list', "Pop elements from a list, or block until one is available", blmpopCommand, { since: '7.0.0', hint: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", acl: ['write','list','slow','blocking'], getKeys: KEYS_blmpop }),
+  cmd('lpush', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', 'Prepend one or multiple elements to a list', lpushCommand, {
+    since: '1.0.0',
+    hint: 'key element [element ...]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('rpush', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', 'Append one or multiple elements to a list', rpushCommand, {
+    since: '1.0.0',
+    hint: 'key element [element ...]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('lpushx', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', 'Prepend an element to a list, only if the list exists', lpushxCommand, {
+    since: '2.2.0',
+    hint: 'key element [element ...]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('rpushx', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', 'Append an element to a list, only if the list exists', rpushxCommand, {
+    since: '2.2.0',
+    hint: 'key element [element ...]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('lpop', -2, ['write', 'fast'], [1, 1, 1], 'list', 'Remove and get the first elements in a list', lpopCommand, {
+    since: '1.0.0',
+    hint: 'key [count]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('rpop', -2, ['write', 'fast'], [1, 1, 1], 'list', 'Remove and get the last elements in a list', rpopCommand, {
+    since: '1.0.0',
+    hint: 'key [count]',
+    acl: ['write', 'list', 'fast'],
+  }),
+  cmd('llen', 2, ['readonly', 'fast'], [1, 1, 1], 'list', 'Get the length of a list', llenCommand, {
+    since: '1.0.0',
+    hint: 'key',
+    acl: ['read', 'list', 'fast'],
+  }),
+  cmd('lrange', 4, ['readonly'], [1, 1, 1], 'list', 'Get a range of elements from a list', lrangeCommand, {
+    since: '1.0.0',
+    hint: 'key start stop',
+    acl: ['read', 'list', 'slow'],
+  }),
+  cmd('lindex', 3, ['readonly'], [1, 1, 1], 'list', 'Get an element from a list by its index', lindexCommand, {
+    since: '1.0.0',
+    hint: 'key index',
+    acl: ['read', 'list', 'slow'],
+  }),
+  cmd('lset', 4, ['write', 'denyoom'], [1, 1, 1], 'list', 'Set the value of an element in a list by its index', lsetCommand, {
+    since: '1.0.0',
+    hint: 'key index element',
+    acl: ['write', 'list', 'slow'],
+  }),
+  cmd('linsert', 5, ['write', 'denyoom'], [1, 1, 1], 'list', 'Insert an element before or after another element in a list', linsertCommand, {
+    since: '2.2.0',
+    hint: 'key BEFORE|AFTER pivot element',
+    acl: ['write', 'list', 'slow'],
+  }),
+  cmd('lrem', 4, ['write'], [1, 1, 1], 'list', 'Remove elements from a list', lremCommand, {
+    since: '1.0.0',
+    hint: 'key count element',
+    acl: ['write', 'list', 'slow'],
+  }),
+  cmd('ltrim', 4, ['write'], [1, 1, 1], 'list', 'Trim a list to the specified range', ltrimCommand, {
+    since: '1.0.0',
+    hint: 'key start stop',
+    acl: ['write', 'list', 'slow'],
+  }),
+  cmd('lpos', -3, ['readonly'], [1, 1, 1], 'list', 'Return the index of matching elements on a list', lposCommand, {
+    since: '6.0.6',
+    hint: 'key element [RANK rank] [COUNT num-matches] [MAXLEN len]',
+    acl: ['read', 'list', 'slow'],
+  }),
+  cmd('lmove', 5, ['write', 'denyoom'], [1, 2, 1], 'list', 'Pop an element from a list, push it to another list and return it', lmoveCommand, {
+    since: '6.2.0',
+    hint: 'source destination LEFT|RIGHT LEFT|RIGHT',
+    acl: ['write', 'list', 'slow'],
+  }),
+  cmd(
+    'rpoplpush',
+    3,
+    ['write', 'denyoom'],
+    [1, 2, 1],
+    'list',
+    'Remove the last element in a list, prepend it to another list and return it',
+    rpoplpushCommand,
+    { since: '1.2.0', hint: 'source destination', acl: ['write', 'list', 'slow'] },
+  ),
+  cmd('lmpop', -4, ['write', 'movablekeys'], [0, 0, 0], 'list', 'Pop elements from a list', lmpopCommand, {
+    since: '7.0.0',
+    hint: 'numkeys key [key ...] LEFT|RIGHT [COUNT count]',
+    acl: ['write', 'list', 'slow'],
+    getKeys: KEYS_lmpop,
+  }),
+  cmd(
+    'blpop',
+    -3,
+    ['write', 'noscript', 'blocking'],
+    [1, -2, 1],
+    'list',
+    'Remove and get the first element in a list, or block until one is available',
+    blpopCommand,
+    { since: '2.0.0', hint: 'key [key ...] timeout', acl: ['write', 'list', 'slow', 'blocking'] },
+  ),
+  cmd(
+    'brpop',
+    -3,
+    ['write', 'noscript', 'blocking'],
+    [1, -2, 1],
+    'list',
+    'Remove and get the last element in a list, or block until one is available',
+    brpopCommand,
+    { since: '2.0.0', hint: 'key [key ...] timeout', acl: ['write', 'list', 'slow', 'blocking'] },
+  ),
+  cmd(
+    'blmove',
+    6,
+    ['write', 'denyoom', 'noscript', 'blocking'],
+    [1, 2, 1],
+    'list',
+    'Pop an element from a list, push it to another list and return it; or block until one is available',
+    blmoveCommand,
+    { since: '6.2.0', hint: 'source destination LEFT|RIGHT LEFT|RIGHT timeout', acl: ['write', 'list', 'slow', 'blocking'] },
+  ),
+  cmd(
+    'brpoplpush',
+    4,
+    ['write', 'denyoom', 'noscript', 'blocking'],
+    [1, 2, 1],
+    'list',
+    'Pop an element from a list, push it to another list and return it; or block until one is available',
+    brpoplpushCommand,
+    { since: '2.2.0', hint: 'source destination timeout', acl: ['write', 'list', 'slow', 'blocking'] },
+  ),
+  cmd('blmpop', -5, ['write', 'blocking', 'movablekeys'], [0, 0, 0], 'list', 'Pop elements from a list, or block until one is available', blmpopCommand, {
+    since: '7.0.0',
+    hint: 'timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]',
+    acl: ['write', 'list', 'slow', 'blocking'],
+    getKeys: KEYS_blmpop,
+  }),
 ];

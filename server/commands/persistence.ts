@@ -1,10 +1,10 @@
 import type { Client } from '../client.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, getInt, modified } from './util.js';
 import { NOTIFY } from '../notify.js';
-import { persistenceOf, saveSync, bgsave } from '../persistence/index.js';
-import { dumpValue, encodeParams } from '../persistence/rdb-writer.js';
+import { bgsave, persistenceOf, saveSync } from '../persistence/index.js';
 import { restoreValue } from '../persistence/rdb-reader.js';
+import { dumpValue, encodeParams } from '../persistence/rdb-writer.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, getInt, modified } from './util.js';
 
 /** SAVE, BGSAVE, BGREWRITEAOF, DUMP, RESTORE (DEBUG RELOAD is registered into DEBUG by the installer). */
 
@@ -37,7 +37,7 @@ function bgsaveCmd(c: Client, argv: string[]): void {
       st.bgsaveScheduled = true;
       c.addReplyStatus('Background saving scheduled');
     } else {
-      c.addReplyError('Another child process is active (AOF?): can\'t BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.');
+      c.addReplyError("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
     }
   } else if (bgsave(s)) {
     c.addReplyStatus('Background saving started');
@@ -156,20 +156,33 @@ function restoreCmd(c: Client, argv: string[]): void {
 }
 
 export const persistenceCommands: CommandSpec[] = [
-  cmd('save', 1, ['admin', 'noscript', 'no_multi'], [0, 0, 0], 'server', 'Synchronously save the dataset to disk', saveCmd, { acl: ['admin', 'slow', 'dangerous'] }),
+  cmd('save', 1, ['admin', 'noscript', 'no_multi'], [0, 0, 0], 'server', 'Synchronously save the dataset to disk', saveCmd, {
+    acl: ['admin', 'slow', 'dangerous'],
+  }),
   cmd('bgsave', -1, ['admin', 'noscript'], [0, 0, 0], 'server', 'Asynchronously save the dataset to disk', bgsaveCmd, {
     acl: ['admin', 'slow', 'dangerous'],
     hint: '[SCHEDULE]',
   }),
-  cmd('bgrewriteaof', 1, ['admin', 'noscript'], [0, 0, 0], 'server', 'Asynchronously rewrite the append-only file', bgrewriteaofCmd, { acl: ['admin', 'slow', 'dangerous'] }),
+  cmd('bgrewriteaof', 1, ['admin', 'noscript'], [0, 0, 0], 'server', 'Asynchronously rewrite the append-only file', bgrewriteaofCmd, {
+    acl: ['admin', 'slow', 'dangerous'],
+  }),
   cmd('dump', 2, ['readonly'], [1, 1, 1], 'generic', 'Return a serialized version of the value stored at the specified key.', dumpCmd, {
     acl: ['keyspace', 'read', 'slow'],
     since: '2.6.0',
     hint: 'key',
   }),
-  cmd('restore', -4, ['write', 'denyoom'], [1, 1, 1], 'generic', 'Create a key using the provided serialized value, previously obtained using DUMP.', restoreCmd, {
-    acl: ['keyspace', 'write', 'slow', 'dangerous'],
-    since: '2.6.0',
-    hint: 'key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]',
-  }),
+  cmd(
+    'restore',
+    -4,
+    ['write', 'denyoom'],
+    [1, 1, 1],
+    'generic',
+    'Create a key using the provided serialized value, previously obtained using DUMP.',
+    restoreCmd,
+    {
+      acl: ['keyspace', 'write', 'slow', 'dangerous'],
+      since: '2.6.0',
+      hint: 'key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]',
+    },
+  ),
 ];

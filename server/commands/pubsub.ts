@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
-import { cmd, type CommandSpec } from './table.js';
 import { globMatch } from '../util/glob.js';
+import { type CommandSpec, cmd } from './table.js';
 
 /** SUBSCRIBE & co. (Redis's pubsub.c); state and delivery live in server/pubsub.ts. */
 
@@ -126,7 +126,7 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified channels, excluding',
   '    pattern subscriptions(default: no channels).',
   'SHARDCHANNELS [<pattern>]',
-  '    Return the currently active shard level channels matching a <pattern> (default: \'*\').',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
   'SHARDNUMSUB [<shardchannel> ...]',
   '    Return the number of subscribers for the specified shard level channel(s)',
 ];
@@ -134,23 +134,106 @@ const PUBSUB_HELP = [
 const PS: ['pubsub', 'loading', 'stale'] = ['pubsub', 'loading', 'stale'];
 
 export const pubsubCommands: CommandSpec[] = [
-  cmd('subscribe', -2, ['pubsub', 'noscript', 'loading', 'stale'], [0, 0, 0], 'pubsub', 'Listen for messages published to the given channels', subscribe, { since: '2.0.0', hint: 'channel [channel ...]' }),
-  cmd('unsubscribe', -1, ['pubsub', 'noscript', 'loading', 'stale'], [0, 0, 0], 'pubsub', 'Stop listening for messages posted to the given channels', unsubscribe, { since: '2.0.0', hint: '[channel [channel ...]]' }),
-  cmd('psubscribe', -2, ['pubsub', 'noscript', 'loading', 'stale'], [0, 0, 0], 'pubsub', 'Listen for messages published to channels matching the given patterns', psubscribe, { since: '2.0.0', hint: 'pattern [pattern ...]' }),
-  cmd('punsubscribe', -1, ['pubsub', 'noscript', 'loading', 'stale'], [0, 0, 0], 'pubsub', 'Stop listening for messages posted to channels matching the given patterns', punsubscribe, { since: '2.0.0', hint: '[pattern [pattern ...]]' }),
-  cmd('ssubscribe', -2, ['pubsub', 'noscript', 'loading', 'stale'], [1, -1, 1], 'pubsub', 'Listen for messages published to the given shard channels', ssubscribe, { since: '7.0.0', hint: 'shardchannel [shardchannel ...]' }),
-  cmd('sunsubscribe', -1, ['pubsub', 'noscript', 'loading', 'stale'], [1, -1, 1], 'pubsub', 'Stop listening for messages posted to the given shard channels', sunsubscribe, { since: '7.0.0', hint: '[shardchannel [shardchannel ...]]' }),
-  cmd('publish', 3, ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], [0, 0, 0], 'pubsub', 'Post a message to a channel', publish, { since: '2.0.0', hint: 'channel message' }),
-  cmd('spublish', 3, ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], [1, 1, 1], 'pubsub', 'Post a message to a shard channel', spublish, { since: '7.0.0', hint: 'shardchannel message' }),
+  cmd('subscribe', -2, ['pubsub', 'noscript', 'loading', 'stale'], [0, 0, 0], 'pubsub', 'Listen for messages published to the given channels', subscribe, {
+    since: '2.0.0',
+    hint: 'channel [channel ...]',
+  }),
+  cmd(
+    'unsubscribe',
+    -1,
+    ['pubsub', 'noscript', 'loading', 'stale'],
+    [0, 0, 0],
+    'pubsub',
+    'Stop listening for messages posted to the given channels',
+    unsubscribe,
+    { since: '2.0.0', hint: '[channel [channel ...]]' },
+  ),
+  cmd(
+    'psubscribe',
+    -2,
+    ['pubsub', 'noscript', 'loading', 'stale'],
+    [0, 0, 0],
+    'pubsub',
+    'Listen for messages published to channels matching the given patterns',
+    psubscribe,
+    { since: '2.0.0', hint: 'pattern [pattern ...]' },
+  ),
+  cmd(
+    'punsubscribe',
+    -1,
+    ['pubsub', 'noscript', 'loading', 'stale'],
+    [0, 0, 0],
+    'pubsub',
+    'Stop listening for messages posted to channels matching the given patterns',
+    punsubscribe,
+    { since: '2.0.0', hint: '[pattern [pattern ...]]' },
+  ),
+  cmd(
+    'ssubscribe',
+    -2,
+    ['pubsub', 'noscript', 'loading', 'stale'],
+    [1, -1, 1],
+    'pubsub',
+    'Listen for messages published to the given shard channels',
+    ssubscribe,
+    { since: '7.0.0', hint: 'shardchannel [shardchannel ...]' },
+  ),
+  cmd(
+    'sunsubscribe',
+    -1,
+    ['pubsub', 'noscript', 'loading', 'stale'],
+    [1, -1, 1],
+    'pubsub',
+    'Stop listening for messages posted to the given shard channels',
+    sunsubscribe,
+    { since: '7.0.0', hint: '[shardchannel [shardchannel ...]]' },
+  ),
+  cmd('publish', 3, ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], [0, 0, 0], 'pubsub', 'Post a message to a channel', publish, {
+    since: '2.0.0',
+    hint: 'channel message',
+  }),
+  cmd('spublish', 3, ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], [1, 1, 1], 'pubsub', 'Post a message to a shard channel', spublish, {
+    since: '7.0.0',
+    hint: 'shardchannel message',
+  }),
   cmd('pubsub', -2, [], [0, 0, 0], 'pubsub', 'A container for Pub/Sub commands', undefined, {
     since: '2.8.0',
     subcommands: [
-      cmd('channels', -2, PS, [0, 0, 0], 'pubsub', 'List active channels', (c, a) => listChannels(c, c.server.pubsub.channels, a[2]), { since: '2.8.0', hint: '[pattern]' }),
-      cmd('numsub', -2, PS, [0, 0, 0], 'pubsub', 'Get the count of subscribers for channels', (c, a) => numsub(c, c.server.pubsub.channels, a), { since: '2.8.0', hint: '[channel [channel ...]]' }),
-      cmd('numpat', 2, PS, [0, 0, 0], 'pubsub', 'Get the count of unique patterns pattern subscriptions', (c) => c.addReplyInt(c.server.pubsub.patterns.size), { since: '2.8.0' }),
-      cmd('shardchannels', -2, PS, [0, 0, 0], 'pubsub', 'List active shard channels', (c, a) => listChannels(c, c.server.pubsub.shardChannels, a[2]), { since: '7.0.0', hint: '[pattern]' }),
-      cmd('shardnumsub', -2, PS, [0, 0, 0], 'pubsub', 'Get the count of subscribers for shard channels', (c, a) => numsub(c, c.server.pubsub.shardChannels, a), { since: '7.0.0', hint: '[shardchannel [shardchannel ...]]' }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'pubsub', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('pubsub', PUBSUB_HELP), { since: '6.2.0' }),
+      cmd('channels', -2, PS, [0, 0, 0], 'pubsub', 'List active channels', (c, a) => listChannels(c, c.server.pubsub.channels, a[2]), {
+        since: '2.8.0',
+        hint: '[pattern]',
+      }),
+      cmd('numsub', -2, PS, [0, 0, 0], 'pubsub', 'Get the count of subscribers for channels', (c, a) => numsub(c, c.server.pubsub.channels, a), {
+        since: '2.8.0',
+        hint: '[channel [channel ...]]',
+      }),
+      cmd('numpat', 2, PS, [0, 0, 0], 'pubsub', 'Get the count of unique patterns pattern subscriptions', (c) => c.addReplyInt(c.server.pubsub.patterns.size), {
+        since: '2.8.0',
+      }),
+      cmd('shardchannels', -2, PS, [0, 0, 0], 'pubsub', 'List active shard channels', (c, a) => listChannels(c, c.server.pubsub.shardChannels, a[2]), {
+        since: '7.0.0',
+        hint: '[pattern]',
+      }),
+      cmd(
+        'shardnumsub',
+        -2,
+        PS,
+        [0, 0, 0],
+        'pubsub',
+        'Get the count of subscribers for shard channels',
+        (c, a) => numsub(c, c.server.pubsub.shardChannels, a),
+        { since: '7.0.0', hint: '[shardchannel [shardchannel ...]]' },
+      ),
+      cmd(
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        'pubsub',
+        'Show helpful text about the different subcommands',
+        (c) => c.addReplyHelp('pubsub', PUBSUB_HELP),
+        { since: '6.2.0' },
+      ),
     ],
   }),
 ];

@@ -1,12 +1,12 @@
 import type { Client } from '../client.js';
-import { cmd, type CommandSpec } from './table.js';
-import { parseLL } from '../util/numbers.js';
-import { repl } from '../replication/state.js';
-import { syncCommand, ackReceived } from '../replication/master.js';
-import { setMaster, unsetMaster } from '../replication/replica.js';
-import { waitCommand } from '../replication/wait.js';
-import { roleCommand } from '../replication/info.js';
 import { failoverCommand } from '../replication/failover.js';
+import { roleCommand } from '../replication/info.js';
+import { ackReceived, syncCommand } from '../replication/master.js';
+import { setMaster, unsetMaster } from '../replication/replica.js';
+import { repl } from '../replication/state.js';
+import { waitCommand } from '../replication/wait.js';
+import { parseLL } from '../util/numbers.js';
+import { type CommandSpec, cmd } from './table.js';
 
 function replicaof(c: Client, argv: string[]): void {
   const server = c.server;
@@ -106,20 +106,38 @@ function replconf(c: Client, argv: string[]): void {
 }
 
 export const replicationCommands: CommandSpec[] = [
-  cmd('replicaof', 3, ['admin', 'noscript', 'stale'], [0, 0, 0], 'server', 'Make the server a replica of another instance, or promote it as master.', replicaof, {
-    since: '5.0.0',
-    hint: 'host port',
-    acl: ['admin', 'slow', 'dangerous'],
-  }),
+  cmd(
+    'replicaof',
+    3,
+    ['admin', 'noscript', 'stale'],
+    [0, 0, 0],
+    'server',
+    'Make the server a replica of another instance, or promote it as master.',
+    replicaof,
+    {
+      since: '5.0.0',
+      hint: 'host port',
+      acl: ['admin', 'slow', 'dangerous'],
+    },
+  ),
   cmd('slaveof', 3, ['admin', 'noscript', 'stale'], [0, 0, 0], 'server', 'Make the server a replica of another instance, or promote it as master.', replicaof, {
     since: '1.0.0',
     hint: 'host port',
     acl: ['admin', 'slow', 'dangerous'],
   }),
-  cmd('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], [0, 0, 0], 'server', 'An internal command for configuring the replication stream', replconf, {
-    since: '3.0.0',
-    acl: ['admin', 'slow', 'dangerous'],
-  }),
+  cmd(
+    'replconf',
+    -1,
+    ['admin', 'noscript', 'loading', 'stale', 'allow_busy'],
+    [0, 0, 0],
+    'server',
+    'An internal command for configuring the replication stream',
+    replconf,
+    {
+      since: '3.0.0',
+      acl: ['admin', 'slow', 'dangerous'],
+    },
+  ),
   cmd('psync', -3, ['admin', 'noscript', 'no_multi'], [0, 0, 0], 'server', 'Internal command used for replication', syncCommand, {
     since: '2.8.0',
     hint: 'replicationid offset',
@@ -129,18 +147,36 @@ export const replicationCommands: CommandSpec[] = [
     since: '1.0.0',
     acl: ['admin', 'slow', 'dangerous'],
   }),
-  cmd('wait', 3, ['noscript'], [0, 0, 0], 'generic', 'Wait for the synchronous replication of all the write commands sent in the context of the current connection', waitCommand, {
-    since: '3.0.0',
-    hint: 'numreplicas timeout',
-    acl: ['slow', 'connection'],
-  }),
+  cmd(
+    'wait',
+    3,
+    ['noscript'],
+    [0, 0, 0],
+    'generic',
+    'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
+    waitCommand,
+    {
+      since: '3.0.0',
+      hint: 'numreplicas timeout',
+      acl: ['slow', 'connection'],
+    },
+  ),
   cmd('role', 1, ['noscript', 'loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Return the role of the instance in the context of replication', roleCommand, {
     since: '2.8.12',
     acl: ['admin', 'fast', 'dangerous'],
   }),
-  cmd('failover', -1, ['admin', 'noscript', 'stale'], [0, 0, 0], 'server', 'Start a coordinated failover between this server and one of its replicas.', failoverCommand, {
-    since: '6.2.0',
-    hint: '[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]',
-    acl: ['admin', 'slow', 'dangerous'],
-  }),
+  cmd(
+    'failover',
+    -1,
+    ['admin', 'noscript', 'stale'],
+    [0, 0, 0],
+    'server',
+    'Start a coordinated failover between this server and one of its replicas.',
+    failoverCommand,
+    {
+      since: '6.2.0',
+      hint: '[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]',
+      acl: ['admin', 'slow', 'dangerous'],
+    },
+  ),
 ];

@@ -1,16 +1,16 @@
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { cmd, CF, specFlags, type CommandSpec } from './table.js';
-import { ERR } from './util.js';
-import { parseLL } from '../util/numbers.js';
-import { touchWatchedKeysInDb } from './transactions.js';
-import { memoryOf } from '../store/memory.js';
-import { infoCommands } from './info.js';
-import { configCommands } from './configcmd.js';
-import { clientCommands, installClientPause } from './clientcmd.js';
 import { installEviction } from '../store/evict.js';
-import { debugCommands } from './debug.js';
+import { memoryOf } from '../store/memory.js';
+import { parseLL } from '../util/numbers.js';
+import { clientCommands, installClientPause } from './clientcmd.js';
 import { commandCommands } from './commandcmd.js';
+import { configCommands } from './configcmd.js';
+import { debugCommands } from './debug.js';
+import { infoCommands } from './info.js';
+import { CF, type CommandSpec, cmd, specFlags } from './table.js';
+import { touchWatchedKeysInDb } from './transactions.js';
+import { ERR } from './util.js';
 
 /**
  * Server commands: DBSIZE, FLUSHDB/FLUSHALL, SWAPDB, TIME, LASTSAVE, SHUTDOWN, MONITOR,
@@ -319,16 +319,18 @@ function latencyDoctor(c: Client): void {
   const s = c.server;
   if (s.config.int('latency-monitor-threshold') <= 0) {
     c.addReplyVerbatim(
-      'I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n',
+      "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n",
     );
     return;
   }
   const m = latencyOf(s);
   if (m.size === 0) {
-    c.addReplyVerbatim('Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep peacefully, it\'s all good, there is nothing to worry about.\n');
+    c.addReplyVerbatim(
+      "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep peacefully, it's all good, there is nothing to worry about.\n",
+    );
     return;
   }
-  let out = 'Dave, I have observed latency spikes in this Redis instance. You don\'t mind talking about it, do you Dave?\n\n';
+  let out = "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
   let i = 1;
   for (const [ev, ts] of m) {
     const avg = Math.round(ts.samples.reduce((a, b) => a + b.latency, 0) / ts.samples.length);
@@ -392,25 +394,63 @@ export const serverCommands: CommandSpec[] = [
   cmd('flushdb', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from the current database', flushdb, { hint: '[ASYNC|SYNC]' }),
   cmd('flushall', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from all databases', flushall, { hint: '[ASYNC|SYNC]' }),
   cmd('swapdb', 3, ['write', 'fast'], [0, 0, 0], 'server', 'Swaps two Redis databases', swapdb, { since: '4.0.0', hint: 'index1 index2' }),
-  cmd('time', 1, ['loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Return the current server time', (c) => {
-    const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
-    c.addReplyBulks([String(us / 1000000n), String(us % 1000000n)]);
-  }, { since: '2.6.0' }),
-  cmd('lastsave', 1, ['loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Get the UNIX time stamp of the last successful save to disk', (c) => c.addReplyInt(c.server.lastSave)),
-  cmd('shutdown', -1, ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'sentinel', 'allow_busy'], [0, 0, 0], 'server', 'Synchronously save the dataset to disk and then shut down the server', shutdownCmd, {
-    hint: '[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]',
-  }),
+  cmd(
+    'time',
+    1,
+    ['loading', 'stale', 'fast'],
+    [0, 0, 0],
+    'server',
+    'Return the current server time',
+    (c) => {
+      const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
+      c.addReplyBulks([String(us / 1000000n), String(us % 1000000n)]);
+    },
+    { since: '2.6.0' },
+  ),
+  cmd('lastsave', 1, ['loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Get the UNIX time stamp of the last successful save to disk', (c) =>
+    c.addReplyInt(c.server.lastSave),
+  ),
+  cmd(
+    'shutdown',
+    -1,
+    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'sentinel', 'allow_busy'],
+    [0, 0, 0],
+    'server',
+    'Synchronously save the dataset to disk and then shut down the server',
+    shutdownCmd,
+    {
+      hint: '[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]',
+    },
+  ),
   cmd('monitor', 1, ['admin', 'noscript', 'loading', 'stale'], [0, 0, 0], 'server', 'Listen for all requests received by the server in real time', monitor),
   cmd('slowlog', -2, [], [0, 0, 0], 'server', 'A container for slow log commands', undefined, {
     since: '2.2.12',
     subcommands: [
-      cmd('get', -2, A, [0, 0, 0], 'server', 'Get the slow log\'s entries', slowlog, { since: '2.2.12', hint: '[count]' }),
-      cmd('len', 2, A, [0, 0, 0], 'server', 'Get the slow log\'s length', (c) => c.addReplyInt(slowlogOf(c.server).entries.length), { since: '2.2.12' }),
-      cmd('reset', 2, A, [0, 0, 0], 'server', 'Clear all entries from the slow log', (c) => {
-        slowlogOf(c.server).entries = [];
-        c.addReplyOk();
-      }, { since: '2.2.12' }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('slowlog', SLOWLOG_HELP), { since: '6.2.0' }),
+      cmd('get', -2, A, [0, 0, 0], 'server', "Get the slow log's entries", slowlog, { since: '2.2.12', hint: '[count]' }),
+      cmd('len', 2, A, [0, 0, 0], 'server', "Get the slow log's length", (c) => c.addReplyInt(slowlogOf(c.server).entries.length), { since: '2.2.12' }),
+      cmd(
+        'reset',
+        2,
+        A,
+        [0, 0, 0],
+        'server',
+        'Clear all entries from the slow log',
+        (c) => {
+          slowlogOf(c.server).entries = [];
+          c.addReplyOk();
+        },
+        { since: '2.2.12' },
+      ),
+      cmd(
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        'server',
+        'Show helpful text about the different subcommands',
+        (c) => c.addReplyHelp('slowlog', SLOWLOG_HELP),
+        { since: '6.2.0' },
+      ),
     ],
   }),
   cmd('latency', -2, [], [0, 0, 0], 'server', 'A container for latency diagnostics commands', undefined, {
@@ -420,20 +460,41 @@ export const serverCommands: CommandSpec[] = [
       cmd('history', 3, A, [0, 0, 0], 'server', 'Return timestamp-latency samples for the event.', latencyHistory, { since: '2.8.13', hint: 'event' }),
       cmd('reset', -2, A, [0, 0, 0], 'server', 'Reset latency data for one or more events.', latencyReset, { since: '2.8.13', hint: '[event [event ...]]' }),
       cmd('doctor', 2, A, [0, 0, 0], 'server', 'Return a human readable latency analysis report.', latencyDoctor, { since: '2.8.13' }),
-      cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'server', 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('latency', LATENCY_HELP), { since: '2.8.13' }),
+      cmd(
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        'server',
+        'Show helpful text about the different subcommands',
+        (c) => c.addReplyHelp('latency', LATENCY_HELP),
+        { since: '2.8.13' },
+      ),
     ],
   }),
   cmd('function', -2, [], [0, 0, 0], 'scripting', 'A container for function commands', undefined, {
     since: '7.0.0',
     subcommands: [
-      cmd('flush', -2, ['write', 'noscript'], [0, 0, 0], 'scripting', 'Deleting all functions', (c, a) => {
-        if (a.length > 3 || (a.length === 3 && !['sync', 'async'].includes(a[2]!.toLowerCase()))) {
-          c.addReplyError('FUNCTION FLUSH only supports SYNC|ASYNC option');
-          return;
-        }
-        c.addReplyOk();
-      }, { since: '7.0.0', hint: '[ASYNC|SYNC]' }),
-      cmd('list', -2, ['noscript'], [0, 0, 0], 'scripting', 'List information about all the functions', (c) => c.addReplyArrayLen(0), { since: '7.0.0', hint: '[LIBRARYNAME library-name-pattern] [WITHCODE]' }),
+      cmd(
+        'flush',
+        -2,
+        ['write', 'noscript'],
+        [0, 0, 0],
+        'scripting',
+        'Deleting all functions',
+        (c, a) => {
+          if (a.length > 3 || (a.length === 3 && !['sync', 'async'].includes(a[2]!.toLowerCase()))) {
+            c.addReplyError('FUNCTION FLUSH only supports SYNC|ASYNC option');
+            return;
+          }
+          c.addReplyOk();
+        },
+        { since: '7.0.0', hint: '[ASYNC|SYNC]' },
+      ),
+      cmd('list', -2, ['noscript'], [0, 0, 0], 'scripting', 'List information about all the functions', (c) => c.addReplyArrayLen(0), {
+        since: '7.0.0',
+        hint: '[LIBRARYNAME library-name-pattern] [WITHCODE]',
+      }),
     ],
   }),
 ];

@@ -1,12 +1,12 @@
 /** Set commands (Redis's t_set.c). Values are Set<string>; `Entry.big` mirrors intset → hashtable. */
 import type { Client } from '../client.js';
-import type { Entry } from '../store/entry.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 import { NOTIFY } from '../notify.js';
-import { parseLL } from '../util/numbers.js';
-import { limits, getRangeLong, getPositiveLong, LONG_MAX, eqi, numkeysKeys, removeMembers, deleteKeyIfEmpty } from './coll.js';
+import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
+import { parseLL } from '../util/numbers.js';
+import { deleteKeyIfEmpty, eqi, getPositiveLong, getRangeLong, LONG_MAX, limits, numkeysKeys, removeMembers } from './coll.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 
 /** setTypeAdd: add a member, tracking the intset → hashtable conversion. */
 function setAdd(c: Client, e: Entry<'set'>, m: string): boolean {
@@ -124,14 +124,14 @@ function smoveCommand(c: Client, argv: string[]): void {
 function sismemberCommand(c: Client, argv: string[]): void {
   const e = lookupRead(c, argv[1]!, 'set');
   if (e === undefined) return;
-  c.addReplyInt(e !== null && e.value.has(argv[2]!) ? 1 : 0);
+  c.addReplyInt(e?.value.has(argv[2]!) ? 1 : 0);
 }
 
 function smismemberCommand(c: Client, argv: string[]): void {
   const e = lookupRead(c, argv[1]!, 'set');
   if (e === undefined) return;
   c.addReplyArrayLen(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) c.addReplyInt(e !== null && e.value.has(argv[i]!) ? 1 : 0);
+  for (let i = 2; i < argv.length; i++) c.addReplyInt(e?.value.has(argv[i]!) ? 1 : 0);
 }
 
 function smembersCommand(c: Client, argv: string[]): void {
@@ -348,21 +348,90 @@ function sscanCommand(c: Client, argv: string[]): void {
 const KEYS_sintercard = numkeysKeys(1);
 
 export const setCommands: CommandSpec[] = [
-  cmd('sadd', -3, ['write','denyoom','fast'], [1, 1, 1], 'set', "Add one or more members to a set", saddCommand, { since: '1.0.0', hint: "key member [member ...]", acl: ['write','set','fast'] }),
-  cmd('srem', -3, ['write','fast'], [1, 1, 1], 'set', "Remove one or more members from a set", sremCommand, { since: '1.0.0', hint: "key member [member ...]", acl: ['write','set','fast'] }),
-  cmd('sismember', 3, ['readonly','fast'], [1, 1, 1], 'set', "Determine if a given value is a member of a set", sismemberCommand, { since: '1.0.0', hint: "key member", acl: ['read','set','fast'] }),
-  cmd('smismember', -3, ['readonly','fast'], [1, 1, 1], 'set', "Returns the membership associated with the given elements for a set", smismemberCommand, { since: '6.2.0', hint: "key member [member ...]", acl: ['read','set','fast'] }),
-  cmd('smembers', 2, ['readonly'], [1, 1, 1], 'set', "Get all the members in a set", smembersCommand, { since: '1.0.0', hint: "key", acl: ['read','set','slow'] }),
-  cmd('scard', 2, ['readonly','fast'], [1, 1, 1], 'set', "Get the number of members in a set", scardCommand, { since: '1.0.0', hint: "key", acl: ['read','set','fast'] }),
-  cmd('spop', -2, ['write','fast'], [1, 1, 1], 'set', "Remove and return one or multiple random members from a set", spopCommand, { since: '1.0.0', hint: "key [count]", acl: ['write','set','fast'] }),
-  cmd('srandmember', -2, ['readonly'], [1, 1, 1], 'set', "Get one or multiple random members from a set", srandmemberCommand, { since: '1.0.0', hint: "key [count]", acl: ['read','set','slow'] }),
-  cmd('smove', 4, ['write','fast'], [1, 2, 1], 'set', "Move a member from one set to another", smoveCommand, { since: '1.0.0', hint: "source destination member", acl: ['write','set','fast'] }),
-  cmd('sinter', -2, ['readonly'], [1, -1, 1], 'set', "Intersect multiple sets", sinterCommand, { since: '1.0.0', hint: "key [key ...]", acl: ['read','set','slow'] }),
-  cmd('sintercard', -3, ['readonly','movablekeys'], [0, 0, 0], 'set', "Intersect multiple sets and return the cardinality of the result", sintercardCommand, { since: '7.0.0', hint: "numkeys key [key ...] [LIMIT limit]", acl: ['read','set','slow'], getKeys: KEYS_sintercard }),
-  cmd('sunion', -2, ['readonly'], [1, -1, 1], 'set', "Add multiple sets", sunionCommand, { since: '1.0.0', hint: "key [key ...]", acl: ['read','set','slow'] }),
-  cmd('sdiff', -2, ['readonly'], [1, -1, 1], 'set', "Subtract multiple sets", sdiffCommand, { since: '1.0.0', hint: "key [key ...]", acl: ['read','set','slow'] }),
-  cmd('sinterstore', -3, ['write','denyoom'], [1, -1, 1], 'set', "Intersect multiple sets and store the resulting set in a key", sinterstoreCommand, { since: '1.0.0', hint: "destination key [key ...]", acl: ['write','set','slow'] }),
-  cmd('sunionstore', -3, ['write','denyoom'], [1, -1, 1], 'set', "Add multiple sets and store the resulting set in a key", sunionstoreCommand, { since: '1.0.0', hint: "destination key [key ...]", acl: ['write','set','slow'] }),
-  cmd('sdiffstore', -3, ['write','denyoom'], [1, -1, 1], 'set', "Subtract multiple sets and store the resulting set in a key", sdiffstoreCommand, { since: '1.0.0', hint: "destination key [key ...]", acl: ['write','set','slow'] }),
-  cmd('sscan', -3, ['readonly'], [1, 1, 1], 'set', "Incrementally iterate Set elements", sscanCommand, { since: '2.8.0', hint: "key cursor [MATCH pattern] [COUNT count]", acl: ['read','set','slow'] }),
+  cmd('sadd', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'set', 'Add one or more members to a set', saddCommand, {
+    since: '1.0.0',
+    hint: 'key member [member ...]',
+    acl: ['write', 'set', 'fast'],
+  }),
+  cmd('srem', -3, ['write', 'fast'], [1, 1, 1], 'set', 'Remove one or more members from a set', sremCommand, {
+    since: '1.0.0',
+    hint: 'key member [member ...]',
+    acl: ['write', 'set', 'fast'],
+  }),
+  cmd('sismember', 3, ['readonly', 'fast'], [1, 1, 1], 'set', 'Determine if a given value is a member of a set', sismemberCommand, {
+    since: '1.0.0',
+    hint: 'key member',
+    acl: ['read', 'set', 'fast'],
+  }),
+  cmd('smismember', -3, ['readonly', 'fast'], [1, 1, 1], 'set', 'Returns the membership associated with the given elements for a set', smismemberCommand, {
+    since: '6.2.0',
+    hint: 'key member [member ...]',
+    acl: ['read', 'set', 'fast'],
+  }),
+  cmd('smembers', 2, ['readonly'], [1, 1, 1], 'set', 'Get all the members in a set', smembersCommand, {
+    since: '1.0.0',
+    hint: 'key',
+    acl: ['read', 'set', 'slow'],
+  }),
+  cmd('scard', 2, ['readonly', 'fast'], [1, 1, 1], 'set', 'Get the number of members in a set', scardCommand, {
+    since: '1.0.0',
+    hint: 'key',
+    acl: ['read', 'set', 'fast'],
+  }),
+  cmd('spop', -2, ['write', 'fast'], [1, 1, 1], 'set', 'Remove and return one or multiple random members from a set', spopCommand, {
+    since: '1.0.0',
+    hint: 'key [count]',
+    acl: ['write', 'set', 'fast'],
+  }),
+  cmd('srandmember', -2, ['readonly'], [1, 1, 1], 'set', 'Get one or multiple random members from a set', srandmemberCommand, {
+    since: '1.0.0',
+    hint: 'key [count]',
+    acl: ['read', 'set', 'slow'],
+  }),
+  cmd('smove', 4, ['write', 'fast'], [1, 2, 1], 'set', 'Move a member from one set to another', smoveCommand, {
+    since: '1.0.0',
+    hint: 'source destination member',
+    acl: ['write', 'set', 'fast'],
+  }),
+  cmd('sinter', -2, ['readonly'], [1, -1, 1], 'set', 'Intersect multiple sets', sinterCommand, {
+    since: '1.0.0',
+    hint: 'key [key ...]',
+    acl: ['read', 'set', 'slow'],
+  }),
+  cmd('sintercard', -3, ['readonly', 'movablekeys'], [0, 0, 0], 'set', 'Intersect multiple sets and return the cardinality of the result', sintercardCommand, {
+    since: '7.0.0',
+    hint: 'numkeys key [key ...] [LIMIT limit]',
+    acl: ['read', 'set', 'slow'],
+    getKeys: KEYS_sintercard,
+  }),
+  cmd('sunion', -2, ['readonly'], [1, -1, 1], 'set', 'Add multiple sets', sunionCommand, {
+    since: '1.0.0',
+    hint: 'key [key ...]',
+    acl: ['read', 'set', 'slow'],
+  }),
+  cmd('sdiff', -2, ['readonly'], [1, -1, 1], 'set', 'Subtract multiple sets', sdiffCommand, {
+    since: '1.0.0',
+    hint: 'key [key ...]',
+    acl: ['read', 'set', 'slow'],
+  }),
+  cmd('sinterstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', 'Intersect multiple sets and store the resulting set in a key', sinterstoreCommand, {
+    since: '1.0.0',
+    hint: 'destination key [key ...]',
+    acl: ['write', 'set', 'slow'],
+  }),
+  cmd('sunionstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', 'Add multiple sets and store the resulting set in a key', sunionstoreCommand, {
+    since: '1.0.0',
+    hint: 'destination key [key ...]',
+    acl: ['write', 'set', 'slow'],
+  }),
+  cmd('sdiffstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', 'Subtract multiple sets and store the resulting set in a key', sdiffstoreCommand, {
+    since: '1.0.0',
+    hint: 'destination key [key ...]',
+    acl: ['write', 'set', 'slow'],
+  }),
+  cmd('sscan', -3, ['readonly'], [1, 1, 1], 'set', 'Incrementally iterate Set elements', sscanCommand, {
+    since: '2.8.0',
+    hint: 'key cursor [MATCH pattern] [COUNT count]',
+    acl: ['read', 'set', 'slow'],
+  }),
 ];

@@ -1,13 +1,13 @@
 /** SORT and SORT_RO (Redis's sort.c), Redis 7.0 semantics. */
 import type { Client } from '../client.js';
+import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
 import type { ListValue } from '../store/list.js';
-import type { ZSet } from '../store/zset.js';
 import { ListValue as List } from '../store/list.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, modified } from './util.js';
-import { NOTIFY } from '../notify.js';
+import type { ZSet } from '../store/zset.js';
 import { parseLL } from '../util/numbers.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, modified } from './util.js';
 
 interface SortItem {
   obj: string;
@@ -133,7 +133,8 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     sortby = null;
   }
 
-  let vectorlen = e === undefined ? 0 : type === 'list' ? (e.value as ListValue).length : type === 'set' ? (e.value as Set<string>).size : (e.value as ZSet).size;
+  let vectorlen =
+    e === undefined ? 0 : type === 'list' ? (e.value as ListValue).length : type === 'set' ? (e.value as Set<string>).size : (e.value as ZSet).size;
   let start = Math.min(Math.max(limitStart, 0), vectorlen);
   limitCount = Math.min(Math.max(limitCount, -1), vectorlen);
   let end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
@@ -253,15 +254,33 @@ function sortGetKeys(argv: string[]): number[] {
 const SORT_HINT = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]';
 
 export const sortCommands: CommandSpec[] = [
-  cmd('sort', -2, ['write', 'denyoom', 'movablekeys'], [1, 1, 1], 'generic', 'Sort the elements in a list, set or sorted set', (c, a) => sortGeneric(c, a, false), {
-    hint: SORT_HINT,
-    getKeys: sortGetKeys,
-    acl: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
-  }),
-  cmd('sort_ro', -2, ['readonly', 'movablekeys'], [1, 1, 1], 'generic', 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.', (c, a) => sortGeneric(c, a, true), {
-    since: '7.0.0',
-    hint: 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]',
-    getKeys: () => [1],
-    acl: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
-  }),
+  cmd(
+    'sort',
+    -2,
+    ['write', 'denyoom', 'movablekeys'],
+    [1, 1, 1],
+    'generic',
+    'Sort the elements in a list, set or sorted set',
+    (c, a) => sortGeneric(c, a, false),
+    {
+      hint: SORT_HINT,
+      getKeys: sortGetKeys,
+      acl: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
+    },
+  ),
+  cmd(
+    'sort_ro',
+    -2,
+    ['readonly', 'movablekeys'],
+    [1, 1, 1],
+    'generic',
+    'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
+    (c, a) => sortGeneric(c, a, true),
+    {
+      since: '7.0.0',
+      hint: 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]',
+      getKeys: () => [1],
+      acl: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
+    },
+  ),
 ];

@@ -1,10 +1,10 @@
 // Unit tests of what the string and keyspace commands propagate to replicas/AOF (Redis 7.0 forms),
 // run on an in-process server without sockets.
-import { describe, it, expect, beforeEach } from 'vitest';
-import { loadConfig } from '../config/load.js';
-import { Server, type PropagatedOp } from '../server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../client.js';
+import { loadConfig } from '../config/load.js';
 import { processCommand } from '../dispatch.js';
+import { type PropagatedOp, Server } from '../server.js';
 import { incrByFloatString, parseLongDouble } from '../util/longdouble.js';
 
 let server: Server;
@@ -78,7 +78,10 @@ describe('propagation of string commands', () => {
     expect(propagated()).toEqual([['DEL', 'k']]);
     run('SET', 'k', 'v');
     run('GETDEL', 'k');
-    expect(propagated()).toEqual([['SET', 'k', 'v'], ['DEL', 'k']]);
+    expect(propagated()).toEqual([
+      ['SET', 'k', 'v'],
+      ['DEL', 'k'],
+    ]);
     run('GETSET', 'k', 'w');
     expect(propagated()).toEqual([['SET', 'k', 'w']]);
     run('INCRBYFLOAT', 'f', '0.1');
@@ -113,7 +116,10 @@ describe('propagation of string commands', () => {
     run('SET', 'k', 'v', 'PXAT', '1');
     propagated();
     run('SET', 'k', 'v2', 'NX');
-    expect(propagated()).toEqual([['DEL', 'k'], ['SET', 'k', 'v2', 'NX']]);
+    expect(propagated()).toEqual([
+      ['DEL', 'k'],
+      ['SET', 'k', 'v2', 'NX'],
+    ]);
   });
 
   it('SORT ... STORE propagates as sent; SORT without STORE does not', () => {

@@ -1,12 +1,12 @@
 import type { Client } from '../client.js';
-import type { Entry } from '../store/entry.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified } from './util.js';
-import { NOTIFY } from '../notify.js';
-import { parseLL } from '../util/numbers.js';
-import { incrByFloatString } from '../util/longdouble.js';
-import { markNoIntEncoding } from '../store/encoding.js';
 import { parseMemory } from '../config/config.js';
+import { NOTIFY } from '../notify.js';
+import { markNoIntEncoding } from '../store/encoding.js';
+import type { Entry } from '../store/entry.js';
+import { incrByFloatString } from '../util/longdouble.js';
+import { parseLL } from '../util/numbers.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 
 /*
  * The string family (t_string.c + the bit commands of bitops.c), Redis 7.0 semantics.
@@ -19,7 +19,7 @@ import { parseMemory } from '../config/config.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-const LLONG_MAX_NUM = 9223372036854775807;
+const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
 
 /** The value now has the encoding tryObjectEncoding gives it (INCR results). */
 function resetEncoding(e: Entry): void {
@@ -164,7 +164,17 @@ function getGeneric(c: Client, key: string): boolean {
 
 const OK_REPLY = '+OK\r\n';
 
-function setGeneric(c: Client, argv: string[], flags: number, key: string, val: string, expire: string | null, name: string, okReply: string | null, abortReply: string | null): void {
+function setGeneric(
+  c: Client,
+  argv: string[],
+  flags: number,
+  key: string,
+  val: string,
+  expire: string | null,
+  name: string,
+  okReply: string | null,
+  abortReply: string | null,
+): void {
   let ms = 0;
   if (expire !== null) {
     const v = getExpireMs(c, expire, flags, name);
@@ -175,7 +185,7 @@ function setGeneric(c: Client, argv: string[], flags: number, key: string, val: 
     if (!getGeneric(c, key)) return;
   }
   const found = c.db.lookup(key) !== undefined;
-  if (((flags & F_NX) && found) || ((flags & F_XX) && !found)) {
+  if ((flags & F_NX && found) || (flags & F_XX && !found)) {
     if (!(flags & F_GET)) {
       if (abortReply === null) c.addReplyNull();
       else c.addReplyRaw(abortReply);
@@ -192,7 +202,7 @@ function setGeneric(c: Client, argv: string[], flags: number, key: string, val: 
     s.notifyKeyspaceEvent(NOTIFY.GENERIC, 'expire', key, c.db.id);
   }
   if (!(flags & F_GET)) c.addReplyRaw(okReply ?? OK_REPLY);
-  if ((flags & F_GET) && expire === null) {
+  if (flags & F_GET && expire === null) {
     const out: string[] = [];
     for (let j = 0; j < argv.length; j++) {
       if (j >= 3 && argv[j]!.length === 3 && argv[j]!.toLowerCase() === 'get') continue;
@@ -797,31 +807,116 @@ export const stringCommands: CommandSpec[] = [
     hint: 'key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]',
     acl: ['write', 'string', 'slow'],
   }),
-  cmd('setnx', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Set the value of a key, only if the key does not exist', setnxCommand, { hint: 'key value', acl: ['write', 'string', 'fast'] }),
-  cmd('setex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Set the value and expiration of a key', setexCommand, { since: '2.0.0', hint: 'key seconds value', acl: ['write', 'string', 'slow'] }),
-  cmd('psetex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Set the value and expiration in milliseconds of a key', psetexCommand, { since: '2.6.0', hint: 'key milliseconds value', acl: ['write', 'string', 'slow'] }),
-  cmd('mget', -2, ['readonly', 'fast'], [1, -1, 1], 'string', 'Get the values of all the given keys', mgetCommand, { hint: 'key [key ...]', acl: ['read', 'string', 'fast'] }),
-  cmd('mset', -3, ['write', 'denyoom'], [1, -1, 2], 'string', 'Set multiple keys to multiple values', (c, a) => msetGeneric(c, a, false), { since: '1.0.1', hint: 'key value [key value ...]', acl: ['write', 'string', 'slow'] }),
-  cmd('msetnx', -3, ['write', 'denyoom'], [1, -1, 2], 'string', 'Set multiple keys to multiple values, only if none of the keys exist', (c, a) => msetGeneric(c, a, true), { since: '1.0.1', hint: 'key value [key value ...]', acl: ['write', 'string', 'slow'] }),
-  cmd('getset', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Set the string value of a key and return its old value', getsetCommand, { hint: 'key value', acl: ['write', 'string', 'fast'] }),
-  cmd('getdel', 2, ['write', 'fast'], [1, 1, 1], 'string', 'Get the value of a key and delete the key', getdelCommand, { since: '6.2.0', hint: 'key', acl: ['write', 'string', 'fast'] }),
+  cmd('setnx', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Set the value of a key, only if the key does not exist', setnxCommand, {
+    hint: 'key value',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('setex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Set the value and expiration of a key', setexCommand, {
+    since: '2.0.0',
+    hint: 'key seconds value',
+    acl: ['write', 'string', 'slow'],
+  }),
+  cmd('psetex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Set the value and expiration in milliseconds of a key', psetexCommand, {
+    since: '2.6.0',
+    hint: 'key milliseconds value',
+    acl: ['write', 'string', 'slow'],
+  }),
+  cmd('mget', -2, ['readonly', 'fast'], [1, -1, 1], 'string', 'Get the values of all the given keys', mgetCommand, {
+    hint: 'key [key ...]',
+    acl: ['read', 'string', 'fast'],
+  }),
+  cmd('mset', -3, ['write', 'denyoom'], [1, -1, 2], 'string', 'Set multiple keys to multiple values', (c, a) => msetGeneric(c, a, false), {
+    since: '1.0.1',
+    hint: 'key value [key value ...]',
+    acl: ['write', 'string', 'slow'],
+  }),
+  cmd(
+    'msetnx',
+    -3,
+    ['write', 'denyoom'],
+    [1, -1, 2],
+    'string',
+    'Set multiple keys to multiple values, only if none of the keys exist',
+    (c, a) => msetGeneric(c, a, true),
+    { since: '1.0.1', hint: 'key value [key value ...]', acl: ['write', 'string', 'slow'] },
+  ),
+  cmd('getset', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Set the string value of a key and return its old value', getsetCommand, {
+    hint: 'key value',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('getdel', 2, ['write', 'fast'], [1, 1, 1], 'string', 'Get the value of a key and delete the key', getdelCommand, {
+    since: '6.2.0',
+    hint: 'key',
+    acl: ['write', 'string', 'fast'],
+  }),
   cmd('getex', -2, ['write', 'fast'], [1, 1, 1], 'string', 'Get the value of a key and optionally set its expiration', getexCommand, {
     since: '6.2.0',
     hint: 'key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]',
     acl: ['write', 'string', 'fast'],
   }),
-  cmd('incr', 2, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the integer value of a key by one', (c, a) => incrDecr(c, a[1]!, 1), { hint: 'key', acl: ['write', 'string', 'fast'] }),
-  cmd('decr', 2, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Decrement the integer value of a key by one', (c, a) => incrDecr(c, a[1]!, -1), { hint: 'key', acl: ['write', 'string', 'fast'] }),
-  cmd('incrby', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the integer value of a key by the given amount', incrbyCommand, { hint: 'key increment', acl: ['write', 'string', 'fast'] }),
-  cmd('decrby', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Decrement the integer value of a key by the given number', decrbyCommand, { hint: 'key decrement', acl: ['write', 'string', 'fast'] }),
-  cmd('incrbyfloat', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the float value of a key by the given amount', incrbyfloatCommand, { since: '2.6.0', hint: 'key increment', acl: ['write', 'string', 'fast'] }),
-  cmd('append', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Append a value to a key', appendCommand, { since: '2.0.0', hint: 'key value', acl: ['write', 'string', 'fast'] }),
-  cmd('strlen', 2, ['readonly', 'fast'], [1, 1, 1], 'string', 'Get the length of the value stored in a key', strlenCommand, { since: '2.2.0', hint: 'key', acl: ['read', 'string', 'fast'] }),
-  cmd('getrange', 4, ['readonly'], [1, 1, 1], 'string', 'Get a substring of the string stored at a key', getrangeCommand, { since: '2.4.0', hint: 'key start end', acl: ['read', 'string', 'slow'] }),
-  cmd('substr', 4, ['readonly'], [1, 1, 1], 'string', 'Get a substring of the string stored at a key', getrangeCommand, { hint: 'key start end', acl: ['read', 'string', 'slow'] }),
-  cmd('setrange', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Overwrite part of a string at key starting at the specified offset', setrangeCommand, { since: '2.2.0', hint: 'key offset value', acl: ['write', 'string', 'slow'] }),
-  cmd('lcs', -3, ['readonly'], [1, 2, 1], 'string', 'Find longest common substring', lcsCommand, { since: '7.0.0', hint: 'key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]', acl: ['read', 'string', 'slow'] }),
-  cmd('setbit', 4, ['write', 'denyoom'], [1, 1, 1], 'bitmap', 'Sets or clears the bit at offset in the string value stored at key', setbitCommand, { since: '2.2.0', hint: 'key offset value', acl: ['write', 'bitmap', 'slow'] }),
-  cmd('getbit', 3, ['readonly', 'fast'], [1, 1, 1], 'bitmap', 'Returns the bit value at offset in the string value stored at key', getbitCommand, { since: '2.2.0', hint: 'key offset', acl: ['read', 'bitmap', 'fast'] }),
-  cmd('bitcount', -2, ['readonly'], [1, 1, 1], 'bitmap', 'Count set bits in a string', bitcountCommand, { since: '2.6.0', hint: 'key [start end [BYTE|BIT]]', acl: ['read', 'bitmap', 'slow'] }),
+  cmd('incr', 2, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the integer value of a key by one', (c, a) => incrDecr(c, a[1]!, 1), {
+    hint: 'key',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('decr', 2, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Decrement the integer value of a key by one', (c, a) => incrDecr(c, a[1]!, -1), {
+    hint: 'key',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('incrby', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the integer value of a key by the given amount', incrbyCommand, {
+    hint: 'key increment',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('decrby', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Decrement the integer value of a key by the given number', decrbyCommand, {
+    hint: 'key decrement',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('incrbyfloat', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Increment the float value of a key by the given amount', incrbyfloatCommand, {
+    since: '2.6.0',
+    hint: 'key increment',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('append', 3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'string', 'Append a value to a key', appendCommand, {
+    since: '2.0.0',
+    hint: 'key value',
+    acl: ['write', 'string', 'fast'],
+  }),
+  cmd('strlen', 2, ['readonly', 'fast'], [1, 1, 1], 'string', 'Get the length of the value stored in a key', strlenCommand, {
+    since: '2.2.0',
+    hint: 'key',
+    acl: ['read', 'string', 'fast'],
+  }),
+  cmd('getrange', 4, ['readonly'], [1, 1, 1], 'string', 'Get a substring of the string stored at a key', getrangeCommand, {
+    since: '2.4.0',
+    hint: 'key start end',
+    acl: ['read', 'string', 'slow'],
+  }),
+  cmd('substr', 4, ['readonly'], [1, 1, 1], 'string', 'Get a substring of the string stored at a key', getrangeCommand, {
+    hint: 'key start end',
+    acl: ['read', 'string', 'slow'],
+  }),
+  cmd('setrange', 4, ['write', 'denyoom'], [1, 1, 1], 'string', 'Overwrite part of a string at key starting at the specified offset', setrangeCommand, {
+    since: '2.2.0',
+    hint: 'key offset value',
+    acl: ['write', 'string', 'slow'],
+  }),
+  cmd('lcs', -3, ['readonly'], [1, 2, 1], 'string', 'Find longest common substring', lcsCommand, {
+    since: '7.0.0',
+    hint: 'key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]',
+    acl: ['read', 'string', 'slow'],
+  }),
+  cmd('setbit', 4, ['write', 'denyoom'], [1, 1, 1], 'bitmap', 'Sets or clears the bit at offset in the string value stored at key', setbitCommand, {
+    since: '2.2.0',
+    hint: 'key offset value',
+    acl: ['write', 'bitmap', 'slow'],
+  }),
+  cmd('getbit', 3, ['readonly', 'fast'], [1, 1, 1], 'bitmap', 'Returns the bit value at offset in the string value stored at key', getbitCommand, {
+    since: '2.2.0',
+    hint: 'key offset',
+    acl: ['read', 'bitmap', 'fast'],
+  }),
+  cmd('bitcount', -2, ['readonly'], [1, 1, 1], 'bitmap', 'Count set bits in a string', bitcountCommand, {
+    since: '2.6.0',
+    hint: 'key [start end [BYTE|BIT]]',
+    acl: ['read', 'bitmap', 'slow'],
+  }),
 ];

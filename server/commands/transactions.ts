@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
+import { call } from '../dispatch.js';
 import type { Server } from '../server.js';
 import type { Db } from '../store/db.js';
-import { call } from '../dispatch.js';
-import { cmd, type CommandSpec } from './table.js';
+import { type CommandSpec, cmd } from './table.js';
 
 /**
  * MULTI/EXEC/DISCARD/WATCH/UNWATCH (Redis's multi.c). Queueing itself happens in dispatch.ts
@@ -164,12 +164,29 @@ export function touchWatchedKeysInDb(server: Server, emptied: Db, replacedWith: 
 }
 
 export const transactionCommands: CommandSpec[] = [
-  cmd('multi', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Mark the start of a transaction block', multi, { since: '1.2.0' }),
-  cmd('exec', 1, ['noscript', 'loading', 'stale', 'skip_slowlog'], [0, 0, 0], 'transactions', 'Execute all commands issued after MULTI', exec, { since: '1.2.0' }),
-  cmd('discard', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Discard all commands issued after MULTI', discard, { since: '2.0.0' }),
-  cmd('watch', -2, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [1, -1, 1], 'transactions', 'Watch the given keys to determine execution of the MULTI/EXEC block', watch, {
-    since: '2.2.0',
-    hint: 'key [key ...]',
+  cmd('multi', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Mark the start of a transaction block', multi, {
+    since: '1.2.0',
   }),
-  cmd('unwatch', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Forget about all watched keys', unwatch, { since: '2.2.0' }),
+  cmd('exec', 1, ['noscript', 'loading', 'stale', 'skip_slowlog'], [0, 0, 0], 'transactions', 'Execute all commands issued after MULTI', exec, {
+    since: '1.2.0',
+  }),
+  cmd('discard', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Discard all commands issued after MULTI', discard, {
+    since: '2.0.0',
+  }),
+  cmd(
+    'watch',
+    -2,
+    ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    [1, -1, 1],
+    'transactions',
+    'Watch the given keys to determine execution of the MULTI/EXEC block',
+    watch,
+    {
+      since: '2.2.0',
+      hint: 'key [key ...]',
+    },
+  ),
+  cmd('unwatch', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', 'Forget about all watched keys', unwatch, {
+    since: '2.2.0',
+  }),
 ];

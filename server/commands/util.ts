@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
-import type { Entry, RType, TypeValues } from '../store/entry.js';
-import { parseLL, parseDouble } from '../util/numbers.js';
+import type { Entry, RType } from '../store/entry.js';
+import { parseDouble, parseLL } from '../util/numbers.js';
 
 /** Shared error replies (Redis's shared.* objects). */
 export const ERR = {
@@ -46,36 +46,9 @@ export function lookupWrite<T extends RType>(c: Client, key: string, type: T): E
   return e as Entry<T>;
 }
 
-/** Look up or create a value of the given type for a write; undefined after WRONGTYPE. */
-export function lookupOrCreate<T extends RType>(c: Client, key: string, type: T, create: () => TypeValues[T]): Entry<T> | undefined {
-  const e = lookupWrite(c, key, type);
-  if (e === undefined) return undefined;
-  if (e !== null) return e;
-  return c.db.set(key, type, create());
-}
-
 /** Parse an integer argument, replying the error on failure (returns null then). */
 export function getInt(c: Client, s: string, err: string = ERR.NOT_INT): number | null {
   const v = parseLL(s);
-  if (v === null) {
-    c.addReplyError(err);
-    return null;
-  }
-  return v;
-}
-
-/** Parse a positive integer argument (Redis's getPositiveLongFromObjectOrReply). */
-export function getPositiveInt(c: Client, s: string, err = 'value is out of range, must be positive'): number | null {
-  const v = parseLL(s);
-  if (v === null || v < 0) {
-    c.addReplyError(v === null ? ERR.NOT_INT : err);
-    return null;
-  }
-  return v;
-}
-
-export function getFloat(c: Client, s: string, err: string = ERR.NOT_FLOAT): number | null {
-  const v = parseDouble(s);
   if (v === null) {
     c.addReplyError(err);
     return null;

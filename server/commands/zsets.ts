@@ -1,14 +1,28 @@
 /** Sorted-set commands (Redis's t_zset.c) over store/zset.ts. */
-import type { Client } from '../client.js';
-import type { Entry } from '../store/entry.js';
-import { ZSet, type ZNode, type ScoreRange, type LexRange, scoreLteMax, scoreGteMin, lexGteMin, lexLteMax } from '../store/zset.js';
-import { cmd, type CommandSpec } from './table.js';
-import { ERR, lookupRead, lookupWrite, getTimeoutMs } from './util.js';
-import { NOTIFY } from '../notify.js';
-import { parseDouble } from '../util/numbers.js';
-import { limits, getLong, getPositiveLong, getRangeLong, LONG_MAX, strtodWhole, canBlock, eqi, numkeysKeys, storeNumkeysKeys, deleteMembers, deleteKeyIfEmpty } from './coll.js';
+
 import { blockForKeys } from '../blocking.js';
+import type { Client } from '../client.js';
+import { NOTIFY } from '../notify.js';
+import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
+import { type LexRange, lexGteMin, lexLteMax, type ScoreRange, scoreGteMin, scoreLteMax, type ZNode, ZSet } from '../store/zset.js';
+import { parseDouble } from '../util/numbers.js';
+import {
+  canBlock,
+  deleteKeyIfEmpty,
+  deleteMembers,
+  eqi,
+  getLong,
+  getPositiveLong,
+  getRangeLong,
+  LONG_MAX,
+  limits,
+  numkeysKeys,
+  storeNumkeysKeys,
+  strtodWhole,
+} from './coll.js';
+import { type CommandSpec, cmd } from './table.js';
+import { ERR, getTimeoutMs, lookupRead, lookupWrite } from './util.js';
 
 const MIN = 0;
 const MAX = 1;
@@ -499,7 +513,15 @@ function zremrangebylexCommand(c: Client, argv: string[]): void {
  * (ZPOP* in RESP2 / single pop), nested [[m, s], ...] (ZPOP* COUNT in RESP3), with the key
  * first for BZPOP* (flat) and Z/BZMPOP ([key, [[m, s], ...]]).
  */
-function genericZpop(c: Client, keys: string[], where: Side, emitKey: boolean, count: number, nested: boolean, nilWhenEmpty: boolean): { key: string; popped: number; llen: number } | null {
+function genericZpop(
+  c: Client,
+  keys: string[],
+  where: Side,
+  emitKey: boolean,
+  count: number,
+  nested: boolean,
+  nilWhenEmpty: boolean,
+): { key: string; popped: number; llen: number } | null {
   let key = '';
   let e: Entry<'zset'> | null = null;
   for (const k of keys) {
@@ -591,7 +613,7 @@ function blockingZpop(c: Client, keys: string[], where: Side, timeoutArg: string
     timeout,
     (key) => {
       const e = c.db.lookup(key);
-      if (!e || e.type !== 'zset' || (e as Entry<'zset'>).value.size === 0) return false;
+      if (e?.type !== 'zset' || (e as Entry<'zset'>).value.size === 0) return false;
       serveZpop(c, key, where, count, nested);
       return true;
     },
@@ -685,7 +707,15 @@ function aggregate(target: number, val: number, agg: Agg): number {
   return val > target ? val : target;
 }
 
-function zsetOpGeneric(c: Client, argv: string[], dst: string | null, numkeysIdx: number, op: 'union' | 'inter' | 'diff', cardOnly: boolean, cmdName: string): void {
+function zsetOpGeneric(
+  c: Client,
+  argv: string[],
+  dst: string | null,
+  numkeysIdx: number,
+  op: 'union' | 'inter' | 'diff',
+  cardOnly: boolean,
+  cmdName: string,
+): void {
   const setnum = getLong(c, argv[numkeysIdx]!);
   if (setnum === null) return;
   if (setnum < 1) return c.addReplyError(`at least 1 input key is needed for '${cmdName}' command`);
@@ -883,39 +913,263 @@ const KEYS_zdiff = numkeysKeys(1);
 const KEYS_zintercard = numkeysKeys(1);
 
 export const zsetCommands: CommandSpec[] = [
-  cmd('zadd', -4, ['write','denyoom','fast'], [1, 1, 1], 'sorted-set', "Add one or more members to a sorted set, or update its score if it already exists", zaddCommand, { since: '1.2.0', hint: "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]", acl: ['write','sortedset','fast'] }),
-  cmd('zincrby', 4, ['write','denyoom','fast'], [1, 1, 1], 'sorted-set', "Increment the score of a member in a sorted set", zincrbyCommand, { since: '1.2.0', hint: "key increment member", acl: ['write','sortedset','fast'] }),
-  cmd('zrem', -3, ['write','fast'], [1, 1, 1], 'sorted-set', "Remove one or more members from a sorted set", zremCommand, { since: '1.2.0', hint: "key member [member ...]", acl: ['write','sortedset','fast'] }),
-  cmd('zscore', 3, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Get the score associated with the given member in a sorted set", zscoreCommand, { since: '1.2.0', hint: "key member", acl: ['read','sortedset','fast'] }),
-  cmd('zmscore', -3, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Get the score associated with the given members in a sorted set", zmscoreCommand, { since: '6.2.0', hint: "key member [member ...]", acl: ['read','sortedset','fast'] }),
-  cmd('zcard', 2, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Get the number of members in a sorted set", zcardCommand, { since: '1.2.0', hint: "key", acl: ['read','sortedset','fast'] }),
-  cmd('zcount', 4, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Count the members in a sorted set with scores within the given values", zcountCommand, { since: '2.0.0', hint: "key min max", acl: ['read','sortedset','fast'] }),
-  cmd('zlexcount', 4, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Count the number of members in a sorted set between a given lexicographical range", zlexcountCommand, { since: '2.8.9', hint: "key min max", acl: ['read','sortedset','fast'] }),
-  cmd('zrank', 3, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Determine the index of a member in a sorted set", zrankCommand, { since: '2.0.0', hint: "key member", acl: ['read','sortedset','fast'] }),
-  cmd('zrevrank', 3, ['readonly','fast'], [1, 1, 1], 'sorted-set', "Determine the index of a member in a sorted set, with scores ordered from high to low", zrevrankCommand, { since: '2.0.0', hint: "key member", acl: ['read','sortedset','fast'] }),
-  cmd('zrange', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set", zrangeCommand, { since: '1.2.0', hint: "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]", acl: ['read','sortedset','slow'] }),
-  cmd('zrangestore', -5, ['write','denyoom'], [1, 2, 1], 'sorted-set', "Store a range of members from sorted set into another key", zrangestoreCommand, { since: '6.2.0', hint: "dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]", acl: ['write','sortedset','slow'] }),
-  cmd('zrangebyscore', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set, by score", zrangebyscoreCommand, { since: '1.0.5', hint: "key min max [WITHSCORES] [LIMIT offset count]", acl: ['read','sortedset','slow'] }),
-  cmd('zrevrangebyscore', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set, by score, with scores ordered from high to low", zrevrangebyscoreCommand, { since: '2.2.0', hint: "key max min [WITHSCORES] [LIMIT offset count]", acl: ['read','sortedset','slow'] }),
-  cmd('zrangebylex', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set, by lexicographical range", zrangebylexCommand, { since: '2.8.9', hint: "key min max [LIMIT offset count]", acl: ['read','sortedset','slow'] }),
-  cmd('zrevrangebylex', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", zrevrangebylexCommand, { since: '2.8.9', hint: "key max min [LIMIT offset count]", acl: ['read','sortedset','slow'] }),
-  cmd('zrevrange', -4, ['readonly'], [1, 1, 1], 'sorted-set', "Return a range of members in a sorted set, by index, with scores ordered from high to low", zrevrangeCommand, { since: '1.2.0', hint: "key start stop [WITHSCORES]", acl: ['read','sortedset','slow'] }),
-  cmd('zremrangebyrank', 4, ['write'], [1, 1, 1], 'sorted-set', "Remove all members in a sorted set within the given indexes", zremrangebyrankCommand, { since: '2.0.0', hint: "key start stop", acl: ['write','sortedset','slow'] }),
-  cmd('zremrangebyscore', 4, ['write'], [1, 1, 1], 'sorted-set', "Remove all members in a sorted set within the given scores", zremrangebyscoreCommand, { since: '1.2.0', hint: "key min max", acl: ['write','sortedset','slow'] }),
-  cmd('zremrangebylex', 4, ['write'], [1, 1, 1], 'sorted-set', "Remove all members in a sorted set between the given lexicographical range", zremrangebylexCommand, { since: '2.8.9', hint: "key min max", acl: ['write','sortedset','slow'] }),
-  cmd('zpopmin', -2, ['write','fast'], [1, 1, 1], 'sorted-set', "Remove and return members with the lowest scores in a sorted set", zpopminCommand, { since: '5.0.0', hint: "key [count]", acl: ['write','sortedset','fast'] }),
-  cmd('zpopmax', -2, ['write','fast'], [1, 1, 1], 'sorted-set', "Remove and return members with the highest scores in a sorted set", zpopmaxCommand, { since: '5.0.0', hint: "key [count]", acl: ['write','sortedset','fast'] }),
-  cmd('bzpopmin', -3, ['write','noscript','blocking','fast'], [1, -2, 1], 'sorted-set', "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", bzpopminCommand, { since: '5.0.0', hint: "key [key ...] timeout", acl: ['write','sortedset','fast','blocking'] }),
-  cmd('bzpopmax', -3, ['write','noscript','blocking','fast'], [1, -2, 1], 'sorted-set', "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", bzpopmaxCommand, { since: '5.0.0', hint: "key [key ...] timeout", acl: ['write','sortedset','fast','blocking'] }),
-  cmd('zmpop', -4, ['write','movablekeys'], [0, 0, 0], 'sorted-set', "Remove and return members with scores in a sorted set", zmpopCommand, { since: '7.0.0', hint: "numkeys key [key ...] MIN|MAX [COUNT count]", acl: ['write','sortedset','slow'], getKeys: KEYS_zmpop }),
-  cmd('bzmpop', -5, ['write','blocking','movablekeys'], [0, 0, 0], 'sorted-set', "Remove and return members with scores in a sorted set or block until one is available", bzmpopCommand, { since: '7.0.0', hint: "timeout numkeys key [key ...] MIN|MAX [COUNT count]", acl: ['write','sortedset','slow','blocking'], getKeys: KEYS_bzmpop }),
-  cmd('zunionstore', -4, ['write','denyoom','movablekeys'], [1, 1, 1], 'sorted-set', "Add multiple sorted sets and store the resulting sorted set in a new key", zunionstoreCommand, { since: '2.0.0', hint: "destination numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX]", acl: ['write','sortedset','slow'], getKeys: KEYS_zunionstore }),
-  cmd('zinterstore', -4, ['write','denyoom','movablekeys'], [1, 1, 1], 'sorted-set', "Intersect multiple sorted sets and store the resulting sorted set in a new key", zinterstoreCommand, { since: '2.0.0', hint: "destination numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX]", acl: ['write','sortedset','slow'], getKeys: KEYS_zinterstore }),
-  cmd('zdiffstore', -4, ['write','denyoom','movablekeys'], [1, 1, 1], 'sorted-set', "Subtract multiple sorted sets and store the resulting sorted set in a new key", zdiffstoreCommand, { since: '6.2.0', hint: "destination numkeys key [key ...]", acl: ['write','sortedset','slow'], getKeys: KEYS_zdiffstore }),
-  cmd('zunion', -3, ['readonly','movablekeys'], [0, 0, 0], 'sorted-set', "Add multiple sorted sets", zunionCommand, { since: '6.2.0', hint: "numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]", acl: ['read','sortedset','slow'], getKeys: KEYS_zunion }),
-  cmd('zinter', -3, ['readonly','movablekeys'], [0, 0, 0], 'sorted-set', "Intersect multiple sorted sets", zinterCommand, { since: '6.2.0', hint: "numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]", acl: ['read','sortedset','slow'], getKeys: KEYS_zinter }),
-  cmd('zdiff', -3, ['readonly','movablekeys'], [0, 0, 0], 'sorted-set', "Subtract multiple sorted sets", zdiffCommand, { since: '6.2.0', hint: "numkeys key [key ...] [WITHSCORES]", acl: ['read','sortedset','slow'], getKeys: KEYS_zdiff }),
-  cmd('zintercard', -3, ['readonly','movablekeys'], [0, 0, 0], 'sorted-set', "Intersect multiple sorted sets and return the cardinality of the result", zintercardCommand, { since: '7.0.0', hint: "numkeys key [key ...] [LIMIT limit]", acl: ['read','sortedset','slow'], getKeys: KEYS_zintercard }),
-  cmd('zrandmember', -2, ['readonly'], [1, 1, 1], 'sorted-set', "Get one or multiple random elements from a sorted set", zrandmemberCommand, { since: '6.2.0', hint: "key [count [WITHSCORES]]", acl: ['read','sortedset','slow'] }),
-  cmd('zscan', -3, ['readonly'], [1, 1, 1], 'sorted-set', "Incrementally iterate sorted sets elements and associated scores", zscanCommand, { since: '2.8.0', hint: "key cursor [MATCH pattern] [COUNT count]", acl: ['read','sortedset','slow'] }),
+  cmd(
+    'zadd',
+    -4,
+    ['write', 'denyoom', 'fast'],
+    [1, 1, 1],
+    'sorted-set',
+    'Add one or more members to a sorted set, or update its score if it already exists',
+    zaddCommand,
+    { since: '1.2.0', hint: 'key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]', acl: ['write', 'sortedset', 'fast'] },
+  ),
+  cmd('zincrby', 4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'sorted-set', 'Increment the score of a member in a sorted set', zincrbyCommand, {
+    since: '1.2.0',
+    hint: 'key increment member',
+    acl: ['write', 'sortedset', 'fast'],
+  }),
+  cmd('zrem', -3, ['write', 'fast'], [1, 1, 1], 'sorted-set', 'Remove one or more members from a sorted set', zremCommand, {
+    since: '1.2.0',
+    hint: 'key member [member ...]',
+    acl: ['write', 'sortedset', 'fast'],
+  }),
+  cmd('zscore', 3, ['readonly', 'fast'], [1, 1, 1], 'sorted-set', 'Get the score associated with the given member in a sorted set', zscoreCommand, {
+    since: '1.2.0',
+    hint: 'key member',
+    acl: ['read', 'sortedset', 'fast'],
+  }),
+  cmd('zmscore', -3, ['readonly', 'fast'], [1, 1, 1], 'sorted-set', 'Get the score associated with the given members in a sorted set', zmscoreCommand, {
+    since: '6.2.0',
+    hint: 'key member [member ...]',
+    acl: ['read', 'sortedset', 'fast'],
+  }),
+  cmd('zcard', 2, ['readonly', 'fast'], [1, 1, 1], 'sorted-set', 'Get the number of members in a sorted set', zcardCommand, {
+    since: '1.2.0',
+    hint: 'key',
+    acl: ['read', 'sortedset', 'fast'],
+  }),
+  cmd('zcount', 4, ['readonly', 'fast'], [1, 1, 1], 'sorted-set', 'Count the members in a sorted set with scores within the given values', zcountCommand, {
+    since: '2.0.0',
+    hint: 'key min max',
+    acl: ['read', 'sortedset', 'fast'],
+  }),
+  cmd(
+    'zlexcount',
+    4,
+    ['readonly', 'fast'],
+    [1, 1, 1],
+    'sorted-set',
+    'Count the number of members in a sorted set between a given lexicographical range',
+    zlexcountCommand,
+    { since: '2.8.9', hint: 'key min max', acl: ['read', 'sortedset', 'fast'] },
+  ),
+  cmd('zrank', 3, ['readonly', 'fast'], [1, 1, 1], 'sorted-set', 'Determine the index of a member in a sorted set', zrankCommand, {
+    since: '2.0.0',
+    hint: 'key member',
+    acl: ['read', 'sortedset', 'fast'],
+  }),
+  cmd(
+    'zrevrank',
+    3,
+    ['readonly', 'fast'],
+    [1, 1, 1],
+    'sorted-set',
+    'Determine the index of a member in a sorted set, with scores ordered from high to low',
+    zrevrankCommand,
+    { since: '2.0.0', hint: 'key member', acl: ['read', 'sortedset', 'fast'] },
+  ),
+  cmd('zrange', -4, ['readonly'], [1, 1, 1], 'sorted-set', 'Return a range of members in a sorted set', zrangeCommand, {
+    since: '1.2.0',
+    hint: 'key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]',
+    acl: ['read', 'sortedset', 'slow'],
+  }),
+  cmd('zrangestore', -5, ['write', 'denyoom'], [1, 2, 1], 'sorted-set', 'Store a range of members from sorted set into another key', zrangestoreCommand, {
+    since: '6.2.0',
+    hint: 'dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]',
+    acl: ['write', 'sortedset', 'slow'],
+  }),
+  cmd('zrangebyscore', -4, ['readonly'], [1, 1, 1], 'sorted-set', 'Return a range of members in a sorted set, by score', zrangebyscoreCommand, {
+    since: '1.0.5',
+    hint: 'key min max [WITHSCORES] [LIMIT offset count]',
+    acl: ['read', 'sortedset', 'slow'],
+  }),
+  cmd(
+    'zrevrangebyscore',
+    -4,
+    ['readonly'],
+    [1, 1, 1],
+    'sorted-set',
+    'Return a range of members in a sorted set, by score, with scores ordered from high to low',
+    zrevrangebyscoreCommand,
+    { since: '2.2.0', hint: 'key max min [WITHSCORES] [LIMIT offset count]', acl: ['read', 'sortedset', 'slow'] },
+  ),
+  cmd('zrangebylex', -4, ['readonly'], [1, 1, 1], 'sorted-set', 'Return a range of members in a sorted set, by lexicographical range', zrangebylexCommand, {
+    since: '2.8.9',
+    hint: 'key min max [LIMIT offset count]',
+    acl: ['read', 'sortedset', 'slow'],
+  }),
+  cmd(
+    'zrevrangebylex',
+    -4,
+    ['readonly'],
+    [1, 1, 1],
+    'sorted-set',
+    'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
+    zrevrangebylexCommand,
+    { since: '2.8.9', hint: 'key max min [LIMIT offset count]', acl: ['read', 'sortedset', 'slow'] },
+  ),
+  cmd(
+    'zrevrange',
+    -4,
+    ['readonly'],
+    [1, 1, 1],
+    'sorted-set',
+    'Return a range of members in a sorted set, by index, with scores ordered from high to low',
+    zrevrangeCommand,
+    { since: '1.2.0', hint: 'key start stop [WITHSCORES]', acl: ['read', 'sortedset', 'slow'] },
+  ),
+  cmd('zremrangebyrank', 4, ['write'], [1, 1, 1], 'sorted-set', 'Remove all members in a sorted set within the given indexes', zremrangebyrankCommand, {
+    since: '2.0.0',
+    hint: 'key start stop',
+    acl: ['write', 'sortedset', 'slow'],
+  }),
+  cmd('zremrangebyscore', 4, ['write'], [1, 1, 1], 'sorted-set', 'Remove all members in a sorted set within the given scores', zremrangebyscoreCommand, {
+    since: '1.2.0',
+    hint: 'key min max',
+    acl: ['write', 'sortedset', 'slow'],
+  }),
+  cmd(
+    'zremrangebylex',
+    4,
+    ['write'],
+    [1, 1, 1],
+    'sorted-set',
+    'Remove all members in a sorted set between the given lexicographical range',
+    zremrangebylexCommand,
+    { since: '2.8.9', hint: 'key min max', acl: ['write', 'sortedset', 'slow'] },
+  ),
+  cmd('zpopmin', -2, ['write', 'fast'], [1, 1, 1], 'sorted-set', 'Remove and return members with the lowest scores in a sorted set', zpopminCommand, {
+    since: '5.0.0',
+    hint: 'key [count]',
+    acl: ['write', 'sortedset', 'fast'],
+  }),
+  cmd('zpopmax', -2, ['write', 'fast'], [1, 1, 1], 'sorted-set', 'Remove and return members with the highest scores in a sorted set', zpopmaxCommand, {
+    since: '5.0.0',
+    hint: 'key [count]',
+    acl: ['write', 'sortedset', 'fast'],
+  }),
+  cmd(
+    'bzpopmin',
+    -3,
+    ['write', 'noscript', 'blocking', 'fast'],
+    [1, -2, 1],
+    'sorted-set',
+    'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
+    bzpopminCommand,
+    { since: '5.0.0', hint: 'key [key ...] timeout', acl: ['write', 'sortedset', 'fast', 'blocking'] },
+  ),
+  cmd(
+    'bzpopmax',
+    -3,
+    ['write', 'noscript', 'blocking', 'fast'],
+    [1, -2, 1],
+    'sorted-set',
+    'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
+    bzpopmaxCommand,
+    { since: '5.0.0', hint: 'key [key ...] timeout', acl: ['write', 'sortedset', 'fast', 'blocking'] },
+  ),
+  cmd('zmpop', -4, ['write', 'movablekeys'], [0, 0, 0], 'sorted-set', 'Remove and return members with scores in a sorted set', zmpopCommand, {
+    since: '7.0.0',
+    hint: 'numkeys key [key ...] MIN|MAX [COUNT count]',
+    acl: ['write', 'sortedset', 'slow'],
+    getKeys: KEYS_zmpop,
+  }),
+  cmd(
+    'bzmpop',
+    -5,
+    ['write', 'blocking', 'movablekeys'],
+    [0, 0, 0],
+    'sorted-set',
+    'Remove and return members with scores in a sorted set or block until one is available',
+    bzmpopCommand,
+    { since: '7.0.0', hint: 'timeout numkeys key [key ...] MIN|MAX [COUNT count]', acl: ['write', 'sortedset', 'slow', 'blocking'], getKeys: KEYS_bzmpop },
+  ),
+  cmd(
+    'zunionstore',
+    -4,
+    ['write', 'denyoom', 'movablekeys'],
+    [1, 1, 1],
+    'sorted-set',
+    'Add multiple sorted sets and store the resulting sorted set in a new key',
+    zunionstoreCommand,
+    {
+      since: '2.0.0',
+      hint: 'destination numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX]',
+      acl: ['write', 'sortedset', 'slow'],
+      getKeys: KEYS_zunionstore,
+    },
+  ),
+  cmd(
+    'zinterstore',
+    -4,
+    ['write', 'denyoom', 'movablekeys'],
+    [1, 1, 1],
+    'sorted-set',
+    'Intersect multiple sorted sets and store the resulting sorted set in a new key',
+    zinterstoreCommand,
+    {
+      since: '2.0.0',
+      hint: 'destination numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX]',
+      acl: ['write', 'sortedset', 'slow'],
+      getKeys: KEYS_zinterstore,
+    },
+  ),
+  cmd(
+    'zdiffstore',
+    -4,
+    ['write', 'denyoom', 'movablekeys'],
+    [1, 1, 1],
+    'sorted-set',
+    'Subtract multiple sorted sets and store the resulting sorted set in a new key',
+    zdiffstoreCommand,
+    { since: '6.2.0', hint: 'destination numkeys key [key ...]', acl: ['write', 'sortedset', 'slow'], getKeys: KEYS_zdiffstore },
+  ),
+  cmd('zunion', -3, ['readonly', 'movablekeys'], [0, 0, 0], 'sorted-set', 'Add multiple sorted sets', zunionCommand, {
+    since: '6.2.0',
+    hint: 'numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]',
+    acl: ['read', 'sortedset', 'slow'],
+    getKeys: KEYS_zunion,
+  }),
+  cmd('zinter', -3, ['readonly', 'movablekeys'], [0, 0, 0], 'sorted-set', 'Intersect multiple sorted sets', zinterCommand, {
+    since: '6.2.0',
+    hint: 'numkeys key [key ...] [WEIGHTS weight [WEIGHTS weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]',
+    acl: ['read', 'sortedset', 'slow'],
+    getKeys: KEYS_zinter,
+  }),
+  cmd('zdiff', -3, ['readonly', 'movablekeys'], [0, 0, 0], 'sorted-set', 'Subtract multiple sorted sets', zdiffCommand, {
+    since: '6.2.0',
+    hint: 'numkeys key [key ...] [WITHSCORES]',
+    acl: ['read', 'sortedset', 'slow'],
+    getKeys: KEYS_zdiff,
+  }),
+  cmd(
+    'zintercard',
+    -3,
+    ['readonly', 'movablekeys'],
+    [0, 0, 0],
+    'sorted-set',
+    'Intersect multiple sorted sets and return the cardinality of the result',
+    zintercardCommand,
+    { since: '7.0.0', hint: 'numkeys key [key ...] [LIMIT limit]', acl: ['read', 'sortedset', 'slow'], getKeys: KEYS_zintercard },
+  ),
+  cmd('zrandmember', -2, ['readonly'], [1, 1, 1], 'sorted-set', 'Get one or multiple random elements from a sorted set', zrandmemberCommand, {
+    since: '6.2.0',
+    hint: 'key [count [WITHSCORES]]',
+    acl: ['read', 'sortedset', 'slow'],
+  }),
+  cmd('zscan', -3, ['readonly'], [1, 1, 1], 'sorted-set', 'Incrementally iterate sorted sets elements and associated scores', zscanCommand, {
+    since: '2.8.0',
+    hint: 'key cursor [MATCH pattern] [COUNT count]',
+    acl: ['read', 'sortedset', 'slow'],
+  }),
 ];

@@ -1,5 +1,5 @@
-import { CONFIG_DEFS, type ConfigDef } from './definitions.js';
 import { globMatch } from '../util/glob.js';
+import { CONFIG_DEFS, type ConfigDef } from './definitions.js';
 
 export class ConfigError extends Error {}
 
@@ -69,7 +69,7 @@ export function normalize(def: ConfigDef, raw: string): string {
       }
       if (def.name === 'replicaof') {
         const p = raw.trim().split(/\s+/);
-        if (raw.trim() === '' ) return '';
+        if (raw.trim() === '') return '';
         if (p.length !== 2 || !/^\d+$/.test(p[1]!)) throw new ConfigError('Invalid master port');
         if (p[0]!.toLowerCase() === 'no' && p[1]!.toLowerCase() === 'one') return '';
         return `${p[0]} ${p[1]}`;
@@ -78,7 +78,8 @@ export function normalize(def: ConfigDef, raw: string): string {
         const p = raw.trim().split(/\s+/);
         if (p.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
         for (let k = 0; k < p.length; k += 4) {
-          if (!['normal', 'slave', 'replica', 'pubsub'].includes(p[k]!.toLowerCase())) throw new ConfigError('Invalid client class specified in buffer limit configuration.');
+          if (!['normal', 'slave', 'replica', 'pubsub'].includes(p[k]!.toLowerCase()))
+            throw new ConfigError('Invalid client class specified in buffer limit configuration.');
           if (parseMemory(p[k + 1]!) === null || parseMemory(p[k + 2]!) === null || !/^\d+$/.test(p[k + 3]!)) {
             throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
           }
@@ -173,7 +174,7 @@ export class Config {
   }
 }
 
-export interface ConfigLine {
+interface ConfigLine {
   /** 1-based line number in the combined config text (file lines, then command-line options). */
   line: number;
   text: string;

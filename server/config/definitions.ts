@@ -23,10 +23,25 @@ export interface ConfigDef {
 }
 
 const b = (name: string, def: 'yes' | 'no', mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'bool', default: def, mutable, aliases });
-const i = (name: string, def: number, min: number, max: number, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'int', default: String(def), min, max, mutable, aliases });
+const i = (name: string, def: number, min: number, max: number, mutable = true, aliases?: string[]): ConfigDef => ({
+  name,
+  kind: 'int',
+  default: String(def),
+  min,
+  max,
+  mutable,
+  aliases,
+});
 const m = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'memory', default: def, mutable, min: 0, aliases });
 const s = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'string', default: def, mutable, aliases });
-const e = (name: string, def: string, values: string[], mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'enum', default: def, enumValues: values, mutable, aliases });
+const e = (name: string, def: string, values: string[], mutable = true, aliases?: string[]): ConfigDef => ({
+  name,
+  kind: 'enum',
+  default: def,
+  enumValues: values,
+  mutable,
+  aliases,
+});
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
@@ -66,7 +81,16 @@ export const CONFIG_DEFS: ConfigDef[] = [
   e('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
   // Memory
   m('maxmemory', '0'),
-  e('maxmemory-policy', 'noeviction', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']),
+  e('maxmemory-policy', 'noeviction', [
+    'volatile-lru',
+    'volatile-lfu',
+    'volatile-random',
+    'volatile-ttl',
+    'allkeys-lru',
+    'allkeys-lfu',
+    'allkeys-random',
+    'noeviction',
+  ]),
   i('maxmemory-samples', 5, 1, 64),
   i('maxmemory-eviction-tenacity', 10, 0, 100),
   i('lfu-log-factor', 10, 0, INT_MAX),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Config, ConfigError, buildConfigText, findDef } from './config.js';
 import { splitArgs } from '../resp/parser.js';
 import { REDIS_VERSION } from '../server.js';
+import { buildConfigText, Config, ConfigError, findDef } from './config.js';
 
 export class FatalConfigError extends Error {}
 
@@ -27,7 +27,9 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
       try {
         fileText = readFileSync(path, 'latin1');
       } catch (err) {
-        throw new FatalConfigError(`Fatal error, can't open config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
+        throw new FatalConfigError(
+          `Fatal error, can't open config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`,
+        );
       }
       config.file = path;
     }
@@ -44,7 +46,9 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     const fail = (msg: string): never => {
-      throw new FatalConfigError(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`);
+      throw new FatalConfigError(
+        `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`,
+      );
     };
     const argv = splitArgs(line);
     if (argv === null) fail('Unbalanced quotes in configuration line');

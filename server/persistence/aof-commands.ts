@@ -2,7 +2,7 @@ import type { Server } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
-import { zsetSorted, d2string } from './values.js';
+import { d2string, zsetSorted } from './values.js';
 
 /** Redis's AOF_REWRITE_ITEMS_PER_CMD: variadic commands are split in batches of this many items. */
 const ITEMS_PER_CMD = 64;

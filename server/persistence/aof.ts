@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server, PropagatedOp, PropagationSink } from '../server.js';
 import { Client } from '../client.js';
 import { call } from '../dispatch.js';
-import { rdbParse, parseOptions, installParsed, RdbError } from './rdb-reader.js';
+import type { PropagatedOp, PropagationSink, Server } from '../server.js';
+import { aofRewriteCommands } from './aof-commands.js';
+import { fsyncDir, replaceFileDurably, writeFully } from './files.js';
+import { type AofFileInfo, type AofManifest, emptyManifest, formatManifest, ManifestError, parseManifest } from './manifest.js';
+import { installParsed, parseOptions, RdbError, rdbParse } from './rdb-reader.js';
 import { rdbSave } from './rdb-writer.js';
 import { rdbSaveStream } from './snapshot.js';
-import { emptyManifest, formatManifest, parseManifest, ManifestError, type AofManifest, type AofFileInfo } from './manifest.js';
-import { aofRewriteCommands } from './aof-commands.js';
-import { replaceFileDurably, fsyncDir, writeFully } from './files.js';
 
 /**
  * The append-only file, in Redis 7's multi-part layout: `<dir>/<appenddirname>/` holds
@@ -109,7 +109,14 @@ export class Aof implements PropagationSink {
 
   /** Cron: the everysec fsync (in the thread pool, like Redis's bio thread), auto rewrite. */
   cron(now: number, otherChildActive: boolean): void {
-    if (this.enabled && this.fd >= 0 && this.unsynced && !this.fsyncInFlight && now - this.lastFsync >= 1000 && this.server.config.get('appendfsync') === 'everysec') {
+    if (
+      this.enabled &&
+      this.fd >= 0 &&
+      this.unsynced &&
+      !this.fsyncInFlight &&
+      now - this.lastFsync >= 1000 &&
+      this.server.config.get('appendfsync') === 'everysec'
+    ) {
       this.unsynced = false;
       this.fsyncInFlight = true;
       this.lastFsync = now;
@@ -175,7 +182,9 @@ export class Aof implements PropagationSink {
 
   /** A base image of the current dataset, written synchronously (start-up, CONFIG SET appendonly yes). */
   private writeBaseSync(name: string): number {
-    const data = this.server.config.bool('aof-use-rdb-preamble') ? rdbSave(this.server, { aofBase: true }) : Buffer.from(aofRewriteCommands(this.server).join(''), 'latin1');
+    const data = this.server.config.bool('aof-use-rdb-preamble')
+      ? rdbSave(this.server, { aofBase: true })
+      : Buffer.from(aofRewriteCommands(this.server).join(''), 'latin1');
     replaceFileDurably(this.filePath(`temp-rewriteaof-${process.pid}.aof`), this.filePath(name), data);
     return data.length;
   }

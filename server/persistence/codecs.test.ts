@@ -1,13 +1,13 @@
-import { describe, it, expect } from 'vitest';
-import { crc64, Crc64 } from './crc64.js';
-import { lzfCompress, lzfDecompress } from './lzf.js';
-import { lpDecode, lpEncode, lpEntrySize } from './listpack.js';
+import { describe, expect, it } from 'vitest';
+import { Crc64, crc64 } from './crc64.js';
 import { intsetDecode, intsetEncode } from './intset.js';
+import { lpDecode, lpEncode, lpEntrySize } from './listpack.js';
+import { lzfCompress, lzfDecompress } from './lzf.js';
 import { zlDecode } from './ziplist.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('crc64 (Jones, as Redis)', () => {
@@ -53,9 +53,37 @@ describe('lzf', () => {
 
 describe('listpack', () => {
   it('round-trips strings and every integer width', () => {
-    const items = ['', 'a', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(4095), 'w'.repeat(4096), '0', '127', '128', '-1', '-4096', '4095', '4096', '-32768', '32767',
-      '32768', '-8388608', '8388607', '8388608', '-2147483648', '2147483647', '2147483648', '9223372036854775807', '-9223372036854775808',
-      '9223372036854775808', '007', '-0', '1.5', ' 1'];
+    const items = [
+      '',
+      'a',
+      'x'.repeat(63),
+      'y'.repeat(64),
+      'z'.repeat(4095),
+      'w'.repeat(4096),
+      '0',
+      '127',
+      '128',
+      '-1',
+      '-4096',
+      '4095',
+      '4096',
+      '-32768',
+      '32767',
+      '32768',
+      '-8388608',
+      '8388607',
+      '8388608',
+      '-2147483648',
+      '2147483647',
+      '2147483648',
+      '9223372036854775807',
+      '-9223372036854775808',
+      '9223372036854775808',
+      '007',
+      '-0',
+      '1.5',
+      ' 1',
+    ];
     const lp = lpEncode(items);
     expect(lpDecode(lp)).toEqual(items);
     expect(lp.length).toBe(7 + items.reduce((a, s) => a + lpEntrySize(s), 0));

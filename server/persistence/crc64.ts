@@ -93,8 +93,3 @@ export class Crc64 {
 export function crc64(buf: Uint8Array): bigint {
   return new Crc64().update(buf).value();
 }
-
-/** CRC-64 of `buf` as the 8 little-endian bytes stored in files and payloads. */
-export function crc64LE(buf: Uint8Array, start = 0, end = buf.length): Buffer {
-  return new Crc64().update(buf, start, end).digestLE();
-}

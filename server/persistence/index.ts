@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from '../server.js';
 import type { Client } from '../client.js';
-import { rdbSave, dumpValue, encodeParams, type RdbSaveOptions } from './rdb-writer.js';
-import { rdbLoad, restoreValue, RdbError, type RdbLoadResult } from './rdb-reader.js';
-import { replaceFileDurably, writeFully } from './files.js';
-import { rdbSaveStream, activeSnapshots } from './snapshot.js';
-import { Aof, AofFatalError } from './aof.js';
-import { shutdownRequests } from '../commands/serverinfo.js';
 import { debugSubcommands } from '../commands/debug.js';
+import { shutdownRequests } from '../commands/serverinfo.js';
+import type { Server } from '../server.js';
+import { Aof, AofFatalError } from './aof.js';
+import { replaceFileDurably, writeFully } from './files.js';
+import { RdbError, type RdbLoadResult, rdbLoad } from './rdb-reader.js';
+import { rdbSave } from './rdb-writer.js';
+import { rdbSaveStream } from './snapshot.js';
 
-export { rdbSave, rdbLoad, rdbSaveStream, dumpValue, restoreValue, RdbError, encodeParams };
-export type { RdbSaveOptions, RdbLoadResult };
+export type { RdbLoadResult };
+export { RdbError, rdbLoad, rdbSave, rdbSaveStream };
 
 /** What the persistence layer keeps per server (INFO persistence, BGSAVE state). */
 export class PersistenceState {
@@ -63,7 +63,9 @@ export function saveSync(server: Server): boolean {
   try {
     writeFileDurable(st.rdbPath, rdbSave(server));
   } catch (err) {
-    server.log.warning(`Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.get('dir')}) for saving: ${(err as Error).message}`);
+    server.log.warning(
+      `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.get('dir')}) for saving: ${(err as Error).message}`,
+    );
     return false;
   }
   server.log.notice('DB saved on disk');
@@ -196,7 +198,7 @@ function beforeShutdown(server: Server): void {
   const wantSave = req?.save ?? savePoints(server).length > 0;
   if (wantSave) {
     server.log.notice('Saving the final RDB snapshot before exiting.');
-    if (!saveSync(server)) server.log.warning('Error trying to save the DB, can\'t exit.');
+    if (!saveSync(server)) server.log.warning("Error trying to save the DB, can't exit.");
   }
   st.aof.close();
 }
@@ -332,5 +334,3 @@ export function installPersistence(server: Server): void {
   });
   debugSubcommands.set('reload', debugReload);
 }
-
-export { activeSnapshots };

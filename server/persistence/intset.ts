@@ -1,4 +1,4 @@
-import { FormatError, exactInt64 } from './codec-util.js';
+import { exactInt64, FormatError } from './codec-util.js';
 
 /**
  * Intset (intset.c): encoding width in bytes (u32 LE: 2, 4 or 8), length (u32 LE), then the

@@ -1,4 +1,4 @@
-import { ByteBuilder, FormatError, exactInt64 } from './codec-util.js';
+import { ByteBuilder, exactInt64, FormatError } from './codec-util.js';
 
 /**
  * Listpack (listpack.c), the compact encoding of small hashes and sorted sets and of quicklist

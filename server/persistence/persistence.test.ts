@@ -1,14 +1,14 @@
-import { describe, it, expect } from 'vitest';
-import { Server } from '../server.js';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
+import { Server } from '../server.js';
 import { ListValue } from '../store/list.js';
-import { rdbSave, dumpValue } from './rdb-writer.js';
-import { rdbLoad, rdbParse, parseOptions, restoreValue, RdbError } from './rdb-reader.js';
+import type { ZSet } from '../store/zset.js';
+import { Crc64 } from './crc64.js';
+import { formatManifest, ManifestError, parseManifest } from './manifest.js';
+import { parseOptions, RdbError, rdbLoad, rdbParse, restoreValue } from './rdb-reader.js';
+import { dumpValue, rdbSave } from './rdb-writer.js';
 import { rdbSaveStream } from './snapshot.js';
 import { zsetFromPairs, zsetSorted } from './values.js';
-import { parseManifest, formatManifest, ManifestError } from './manifest.js';
-import { Crc64 } from './crc64.js';
-import type { ZSet } from '../store/zset.js';
 
 function newServer(args: string[] = []): Server {
   return new Server(loadConfig(['--save', '', ...args]));
@@ -20,7 +20,15 @@ function fill(s: Server): void {
   db.set('int', 'string', '-123456');
   db.set('list', 'list', ListValue.from(Array.from({ length: 2000 }, (_, i) => `e${i}`)));
   db.set('set', 'set', new Set(['1', '2', 'x']));
-  db.set('zset', 'zset', zsetFromPairs([['a', 1], ['b', -Infinity], ['c', 2.5]]));
+  db.set(
+    'zset',
+    'zset',
+    zsetFromPairs([
+      ['a', 1],
+      ['b', -Infinity],
+      ['c', 2.5],
+    ]),
+  );
   db.set('hash', 'hash', new Map([['f', 'v']]));
   const e = db.set('exp', 'string', 'v');
   db.setExpire(e, Date.now() + 100000);
@@ -63,7 +71,7 @@ describe('rdbSave / rdbLoad / rdbSaveStream (in-process API)', () => {
     const b = newServer();
     b.dbs[0]!.set('keep', 'string', 'me');
     const bad = Buffer.from(img);
-    bad[bad.length - 20] ^= 0x55;
+    bad[bad.length - 20]! ^= 0x55;
     expect(() => rdbLoad(b, bad)).toThrow(RdbError);
     expect(() => rdbLoad(b, img.subarray(0, 100))).toThrow(/Short read/);
     expect(b.dbs[0]!.peek('keep')?.value).toBe('me');
@@ -75,10 +83,14 @@ describe('rdbSave / rdbLoad / rdbSaveStream (in-process API)', () => {
     for (let i = 0; i < 5000; i++) a.dbs[0]!.set(`k${i}`, 'string', `v${i}`);
     const before = contents(a);
     const chunks: Buffer[] = [];
-    const done = rdbSaveStream(a, async (c) => {
-      chunks.push(c);
-      await new Promise((r) => setImmediate(r));
-    }, { chunkSize: 1024, sliceMs: 0 });
+    const done = rdbSaveStream(
+      a,
+      async (c) => {
+        chunks.push(c);
+        await new Promise((r) => setImmediate(r));
+      },
+      { chunkSize: 1024, sliceMs: 0 },
+    );
     // Mutations while the stream runs, through lookup as commands do.
     const db = a.dbs[0]!;
     (db.lookup('list')!.value as ListValue).pushTail('new');
@@ -115,9 +127,13 @@ describe('rdbSave / rdbLoad / rdbSaveStream (in-process API)', () => {
     const p = dumpValue(a.dbs[0]!.peek('zset')!);
     expect(p.readUInt16LE(p.length - 10)).toBe(10);
     const v = restoreValue(p);
-    expect('error' in v ? v.error : zsetSorted(v.value as ZSet)).toEqual([['b', -Infinity], ['a', 1], ['c', 2.5]]);
+    expect('error' in v ? v.error : zsetSorted(v.value as ZSet)).toEqual([
+      ['b', -Infinity],
+      ['a', 1],
+      ['c', 2.5],
+    ]);
     const bad = Buffer.from(p);
-    bad[1] ^= 1;
+    bad[1]! ^= 1;
     expect(restoreValue(bad)).toEqual({ error: 'DUMP payload version or checksum are wrong' });
     // A valid footer around garbage is "Bad data format".
     const body = Buffer.from([0x04, 0x05, 0x01]);
@@ -129,7 +145,8 @@ describe('rdbSave / rdbLoad / rdbSaveStream (in-process API)', () => {
 
 describe('AOF manifest', () => {
   it('parses and formats Redis 7 manifests', () => {
-    const text = 'file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.2.incr.aof seq 2 type h\nfile appendonly.aof.5.incr.aof seq 5 type i\nfile appendonly.aof.6.incr.aof seq 6 type i\n';
+    const text =
+      'file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.2.incr.aof seq 2 type h\nfile appendonly.aof.5.incr.aof seq 5 type i\nfile appendonly.aof.6.incr.aof seq 6 type i\n';
     const m = parseManifest(text);
     expect(m.base?.name).toBe('appendonly.aof.3.base.rdb');
     expect(m.incrs.map((f) => f.seq)).toEqual([5, 6]);

@@ -2,17 +2,6 @@
 
 export const RDB_VERSION = 10;
 
-export const RDB_6BITLEN = 0;
-export const RDB_14BITLEN = 1;
-export const RDB_32BITLEN = 0x80;
-export const RDB_64BITLEN = 0x81;
-export const RDB_ENCVAL = 3;
-
-export const RDB_ENC_INT8 = 0;
-export const RDB_ENC_INT16 = 1;
-export const RDB_ENC_INT32 = 2;
-export const RDB_ENC_LZF = 3;
-
 export const T = {
   STRING: 0,
   LIST: 1,

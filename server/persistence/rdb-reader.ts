@@ -3,15 +3,15 @@ import { Entry, type RType, type TypeValues } from '../store/entry.js';
 import { ListValue } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
 import { parseDouble } from '../util/numbers.js';
-import { FormatError, type FastBuffer } from './codec-util.js';
+import { type FastBuffer, FormatError } from './codec-util.js';
 import { Crc64 } from './crc64.js';
-import { lzfDecompress, LzfError } from './lzf.js';
-import { lpDecode } from './listpack.js';
 import { intsetDecode } from './intset.js';
-import { zlDecode, zipmapDecode } from './ziplist.js';
-import { zsetFromPairs } from './values.js';
-import { OP, RDB_VERSION, T, QUICKLIST_NODE_CONTAINER_PLAIN, QUICKLIST_NODE_CONTAINER_PACKED } from './rdb-format.js';
+import { lpDecode } from './listpack.js';
+import { LzfError, lzfDecompress } from './lzf.js';
+import { OP, QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RDB_VERSION, T } from './rdb-format.js';
 import { DEFAULT_PARAMS, type EncodeParams, encodeParams } from './rdb-writer.js';
+import { zsetFromPairs } from './values.js';
+import { zipmapDecode, zlDecode } from './ziplist.js';
 
 /** A corrupt or unsupported RDB file or DUMP payload. */
 export class RdbError extends Error {}
@@ -360,7 +360,7 @@ function isObjectType(t: number): boolean {
   return (t >= 0 && t <= 7) || (t >= 9 && t <= 21);
 }
 
-export interface LoadedKey {
+interface LoadedKey {
   db: number;
   key: string;
   value: LoadedValue;
@@ -498,7 +498,9 @@ export function rdbParse(buf: Buffer, o: RdbParseOptions): RdbParseResult {
       if (o.verifyChecksum && !zero) {
         const got = new Crc64().update(buf, 0, crcEnd).digestLE();
         if (!got.equals(stored)) {
-          throw new RdbError(`Wrong RDB checksum expected: (${stored.readBigUInt64LE(0).toString(16)}) got (${got.readBigUInt64LE(0).toString(16)}). Aborting now.`);
+          throw new RdbError(
+            `Wrong RDB checksum expected: (${stored.readBigUInt64LE(0).toString(16)}) got (${got.readBigUInt64LE(0).toString(16)}). Aborting now.`,
+          );
         }
       }
     }

@@ -1,15 +1,15 @@
 import type { Server } from '../server.js';
+import { REDIS_VERSION } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
-import { REDIS_VERSION } from '../server.js';
 import { ByteBuilder, exactInt64 } from './codec-util.js';
 import { Crc64 } from './crc64.js';
-import { lzfCompress } from './lzf.js';
-import { lpEncode, lpEntrySize } from './listpack.js';
 import { asIntsetMembers, intsetEncode } from './intset.js';
-import { zsetSorted, d2string } from './values.js';
-import { OP, RDB_VERSION, T, QUICKLIST_NODE_CONTAINER_PACKED } from './rdb-format.js';
+import { lpEncode, lpEntrySize } from './listpack.js';
+import { lzfCompress } from './lzf.js';
+import { OP, QUICKLIST_NODE_CONTAINER_PACKED, RDB_VERSION, T } from './rdb-format.js';
+import { d2string, zsetSorted } from './values.js';
 
 /** Replication info stored in aux fields (set by the replication layer). */
 export interface RdbSaveOptions {

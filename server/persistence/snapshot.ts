@@ -1,9 +1,9 @@
 import type { Server } from '../server.js';
-import type { Entry } from '../store/entry.js';
 import type { Db } from '../store/db.js';
+import type { Entry } from '../store/entry.js';
 import { Crc64 } from './crc64.js';
 import { OP } from './rdb-format.js';
-import { RdbEncoder, encodeParams, encodeHeader, encodeDbHeader, encodeKeyValue, type RdbSaveOptions } from './rdb-writer.js';
+import { encodeDbHeader, encodeHeader, encodeKeyValue, encodeParams, RdbEncoder, type RdbSaveOptions } from './rdb-writer.js';
 
 /**
  * Point-in-time snapshots without fork().
@@ -66,11 +66,6 @@ function unhook(): void {
   if (active.size > 0) return;
   for (const db of hookedDbs) db.onAccess = null;
   hookedDbs.clear();
-}
-
-/** Number of snapshots being written (INFO, tests). */
-export function activeSnapshots(): number {
-  return active.size;
 }
 
 export interface StreamOptions extends RdbSaveOptions {

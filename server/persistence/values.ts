@@ -19,10 +19,6 @@ export function zsetFromPairs(pairs: Iterable<[string, number]>): ZSet {
   return z;
 }
 
-export function zsetSize(z: ZSet): number {
-  return z.size;
-}
-
 /** Redis's d2string: the score text stored in listpack-encoded sorted sets. */
 export function d2string(v: number): string {
   if (Number.isNaN(v)) return 'nan';

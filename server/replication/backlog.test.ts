@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Backlog, blockSize, jemallocSizeClass } from './backlog.js';
 
 describe('replication backlog (Redis 7.0 block model)', () => {

@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
-import { parseLL } from '../util/numbers.js';
 import { endPause } from '../commands/clientcmd.js';
-import { repl, replicaIp, replicaPort, type ReplState, type ReplicaLink } from './state.js';
+import { parseLL } from '../util/numbers.js';
 import { setMaster, unsetMaster } from './replica.js';
+import { type ReplicaLink, type ReplState, repl, replicaIp, replicaPort } from './state.js';
 
 /**
  * Coordinated failover (Redis 6.2's FAILOVER): pause writes, wait until a replica acknowledged

@@ -1,11 +1,11 @@
 import type { Server } from '../server.js';
-import { repl } from './state.js';
-import { feedOps, masterCron, replicaClosed } from './master.js';
-import { replicaCron, masterClientClosed } from './replica.js';
-import { checkCommand, refreshGoodReplicas, minReplicasConfigChanged } from './min-replicas.js';
-import { waitClientClosed } from './wait.js';
 import { updateFailoverStatus } from './failover.js';
 import { infoReplication } from './info.js';
+import { feedOps, masterCron, replicaClosed } from './master.js';
+import { checkCommand, minReplicasConfigChanged, refreshGoodReplicas } from './min-replicas.js';
+import { masterClientClosed, replicaCron } from './replica.js';
+import { repl } from './state.js';
+import { waitClientClosed } from './wait.js';
 
 /** Attach replication to a server: propagation sink, command checks, cron, INFO, startup replicaof. */
 export function installReplication(server: Server): void {

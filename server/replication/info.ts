@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import { repl, replicaIp, replicaPort, type ReplState } from './state.js';
+import { type ReplState, repl, replicaIp, replicaPort } from './state.js';
 
 /** INFO replication, field by field as Redis 7.0's genRedisInfoString. */
 export function infoReplication(rs: ReplState): string[] {
@@ -11,7 +11,7 @@ export function infoReplication(rs: ReplState): string[] {
     const link = rs.link;
     let replOff = 1;
     let readOff = 1;
-    if (link && link.client) {
+    if (link?.client) {
       replOff = link.reploff;
       readOff = link.readReploff;
     } else if (rs.cachedMaster) {
@@ -23,7 +23,7 @@ export function infoReplication(rs: ReplState): string[] {
       `master_host:${rs.masterHost}`,
       `master_port:${rs.masterPort}`,
       `master_link_status:${rs.linkState === 'connected' ? 'up' : 'down'}`,
-      `master_last_io_seconds_ago:${link && link.client ? now - Math.floor(link.client.lastInteraction / 1000) : -1}`,
+      `master_last_io_seconds_ago:${link?.client ? now - Math.floor(link.client.lastInteraction / 1000) : -1}`,
       `master_sync_in_progress:${transfer ? 1 : 0}`,
       `slave_read_repl_offset:${readOff}`,
       `slave_repl_offset:${replOff}`,
@@ -91,5 +91,5 @@ export function roleCommand(c: Client): void {
   c.addReplyBulk(rs.masterHost!);
   c.addReplyInt(rs.masterPort);
   c.addReplyBulk(state);
-  c.addReplyInt(rs.link && rs.link.client ? rs.link.reploff : -1);
+  c.addReplyInt(rs.link?.client ? rs.link.reploff : -1);
 }

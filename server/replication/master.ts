@@ -1,14 +1,14 @@
 import type { Client } from '../client.js';
-import type { PropagatedOp } from '../server.js';
-import { parseLL } from '../util/numbers.js';
 import { parseMemory } from '../config/config.js';
+import type { PropagatedOp } from '../server.js';
 import { randomHex } from '../server.js';
-import { rdbSaveStream } from './persist.js';
-import { repl, replicaIp, replicaPort, type ReplState, type ReplicaLink } from './state.js';
-import { refreshGoodReplicas } from './min-replicas.js';
-import { processWaitingClients } from './wait.js';
-import { unsetMaster } from './replica.js';
+import { parseLL } from '../util/numbers.js';
 import { scheduleFailoverCheck } from './failover.js';
+import { refreshGoodReplicas } from './min-replicas.js';
+import { rdbSaveStream } from './persist.js';
+import { unsetMaster } from './replica.js';
+import { type ReplicaLink, type ReplState, repl, replicaIp, replicaPort } from './state.js';
+import { processWaitingClients } from './wait.js';
 
 /** RESP encoding of a command as it appears in the replication stream. */
 export function encodeCommand(argv: readonly string[]): string {
@@ -301,7 +301,13 @@ export function startSyncs(rs: ReplState): void {
     const drains: Promise<void>[] = [];
     for (const l of live()) {
       const sock = l.client.socket!;
-      if (!sock.write(chunk)) drains.push(new Promise((r) => { sock.once('drain', r); sock.once('close', r); }));
+      if (!sock.write(chunk))
+        drains.push(
+          new Promise((r) => {
+            sock.once('drain', r);
+            sock.once('close', r);
+          }),
+        );
     }
     if (drains.length) await Promise.all(drains);
   };

@@ -4,5 +4,6 @@
  * writes in slices), so the snapshot's offset is exactly the stream position at the call;
  * rdbLoad replaces the dataset (throws RdbError, leaving the data untouched).
  */
+
+export { rdbLoad } from '../persistence/rdb-reader.js';
 export { rdbSaveStream } from '../persistence/snapshot.js';
-export { rdbLoad, RdbError } from '../persistence/rdb-reader.js';

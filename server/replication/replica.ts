@@ -1,13 +1,13 @@
 import type net from 'node:net';
+import { resume, unblock } from '../blocking.js';
 import { Client } from '../client.js';
-import type { DbHooks } from '../store/db.js';
 import { processCommand } from '../dispatch.js';
-import { unblock, resume } from '../blocking.js';
-import { connectOut } from './routes.js';
+import type { DbHooks } from '../store/db.js';
+import { abortFailover, clearFailoverState } from './failover.js';
+import { checkOutputLimits, disconnectReplicas, encodeCommand } from './master.js';
 import { rdbLoad } from './persist.js';
-import { repl, type ReplState } from './state.js';
-import { disconnectReplicas, encodeCommand, checkOutputLimits } from './master.js';
-import { clearFailoverState, abortFailover } from './failover.js';
+import { connectOut } from './routes.js';
+import type { ReplState } from './state.js';
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 const EMPTY = Buffer.alloc(0);
@@ -594,7 +594,9 @@ export function replicaCron(rs: ReplState): void {
     server.log.warning('Timeout connecting to the MASTER...');
     l.fail();
   } else if (l && (l.phase === 'bulk-header' || l.phase === 'bulk') && now - l.lastio > timeoutMs) {
-    server.log.warning("Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.");
+    server.log.warning(
+      "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+    );
     l.fail();
   } else if (l && l.phase === 'stream' && l.client && now - l.client.lastInteraction > timeoutMs) {
     server.log.warning('MASTER timeout: no data nor PING received...');
@@ -612,5 +614,3 @@ export function masterClientClosed(rs: ReplState, c: Client): void {
   const l = rs.link;
   if (l && l.client === c && !l.sock.destroyed) l.fail();
 }
-
-export { repl };

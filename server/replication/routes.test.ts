@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Config } from '../config/config.js';
-import { resolveRoute } from './routes.js';
 import type { Server } from '../server.js';
+import { resolveRoute } from './routes.js';
 
 function fakeServer(route: string): Server {
   const config = new Config();

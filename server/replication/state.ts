@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
+import { parseMemory } from '../config/config.js';
 import type { Server } from '../server.js';
 import { randomHex } from '../server.js';
 import { Backlog } from './backlog.js';
-import { parseMemory } from '../config/config.js';
 import type { MasterLink } from './replica.js';
 
 /** A replica attached to us, master side (Redis's slave client + replstate). */

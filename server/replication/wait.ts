@@ -1,8 +1,8 @@
-import type { Client, BlockedState } from '../client.js';
-import { blockGeneric, unblock, resume } from '../blocking.js';
+import { blockGeneric, resume, unblock } from '../blocking.js';
+import type { BlockedState, Client } from '../client.js';
 import { parseLL } from '../util/numbers.js';
-import { repl, type ReplState } from './state.js';
 import { feedCommand } from './master.js';
+import { type ReplState, repl } from './state.js';
 
 /** WAIT numreplicas timeout, as Redis 7.0's waitCommand. */
 interface WaitTarget {

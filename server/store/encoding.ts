@@ -92,32 +92,3 @@ export function isCompact(e: Entry, config: Config): boolean {
   return enc === 'listpack' || enc === 'intset';
 }
 
-/**
- * Make a conversion to the big encoding sticky after a write. `added`, when given, lists the
- * members/fields/values just written, so only those are checked (cheap on the hot path);
- * otherwise the whole value is examined.
- */
-export function updateEncoding(e: Entry, config: Config, added?: Iterable<string>): void {
-  if (e.big) return;
-  switch (e.type) {
-    case 'set': {
-      const s = e.value as Set<string>;
-      if (s.size > config.int('set-max-intset-entries') || !allIntegers(added ?? s)) e.big = true;
-      return;
-    }
-    case 'hash': {
-      const h = e.value as Map<string, string>;
-      if (h.size > config.int('hash-max-listpack-entries')) e.big = true;
-      else if (added ? anyLonger(added, config.int('hash-max-listpack-value')) : hashTooBig(h, config)) e.big = true;
-      return;
-    }
-    case 'zset': {
-      const z = e.value as ZSet;
-      if (z.size > config.int('zset-max-listpack-entries')) e.big = true;
-      else if (anyLonger(added ?? z.dict.keys(), config.int('zset-max-listpack-value'))) e.big = true;
-      return;
-    }
-    default:
-      return;
-  }
-}

@@ -32,16 +32,6 @@ export function parseLL(s: string): number | null {
   return neg ? -v : v;
 }
 
-/** Exact int64 parse (for INCR/DECR arithmetic on large values). */
-export function parseInt64(s: string): bigint | null {
-  if (parseLL(s) === null) return null;
-  return BigInt(s);
-}
-
-export function inInt64(b: bigint): boolean {
-  return b <= INT64_MAX && b >= INT64_MIN;
-}
-
 /**
  * Redis's string2ld/strtod as used by getDoubleFromObject: the whole string must parse, no
  * leading space, NaN refused, "inf"/"-inf"/"+inf" accepted (case-insensitive).

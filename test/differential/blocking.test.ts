@@ -1,8 +1,8 @@
-import { describe, it, expect, afterAll } from 'vitest';
 import type { Redis } from 'ioredis';
-import { SERVER_KINDS } from '../support/servers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ex, sleep, useServer } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
-import { useServer, ex, sleep } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('blocking list/zset commands on %s', (kind) => {
   const t = useServer(kind);
@@ -38,7 +38,11 @@ describe.each(SERVER_KINDS)('blocking list/zset commands on %s', (kind) => {
     const t0 = Date.now();
     expect(await ex(t.r, 'blpop', 'never', '0.2')).toBe(null);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
-    const raw = await rawExchange(t.srv.port, 'BLPOP never 0.05\r\nBLMOVE never x LEFT LEFT 0.05\r\nBZPOPMIN never 0.05\r\nBLMPOP 0.05 1 never LEFT\r\n', (s) => s.split('*-1\r\n').length === 5);
+    const raw = await rawExchange(
+      t.srv.port,
+      'BLPOP never 0.05\r\nBLMOVE never x LEFT LEFT 0.05\r\nBZPOPMIN never 0.05\r\nBLMPOP 0.05 1 never LEFT\r\n',
+      (s) => s.split('*-1\r\n').length === 5,
+    );
     expect(raw.reply).toBe('*-1\r\n*-1\r\n*-1\r\n*-1\r\n');
   });
 
@@ -81,7 +85,13 @@ describe.each(SERVER_KINDS)('blocking list/zset commands on %s', (kind) => {
     expect(res!.map((x: [Error | null, unknown]) => x[1])).toEqual([1, 2, 2]);
     expect(await p).toEqual(['mq', 'y']);
     expect(await ex(t.r, 'lrange', 'mq', '0', '-1')).toEqual(['x']);
-    const res2 = await t.r.multi().call('blpop', 'mq-none', '0').call('blmove', 'mq-none', 'd', 'left', 'left', '0').call('bzpopmin', 'mq-none', '0').call('blpop', 'mq', '0').exec();
+    const res2 = await t.r
+      .multi()
+      .call('blpop', 'mq-none', '0')
+      .call('blmove', 'mq-none', 'd', 'left', 'left', '0')
+      .call('bzpopmin', 'mq-none', '0')
+      .call('blpop', 'mq', '0')
+      .exec();
     expect(res2!.map((x: [Error | null, unknown]) => x[1])).toEqual([null, null, null, ['mq', 'x']]);
   });
 
@@ -133,7 +143,13 @@ describe.each(SERVER_KINDS)('blocking list/zset commands on %s', (kind) => {
     await waitBlocked(2);
     await ex(t.r, 'zadd', 'bz', '1', 'a', '2', 'b', '3', 'c');
     expect(await p1).toEqual(['bz', 'a', '1']);
-    expect(await p2).toEqual(['bz', [['c', '3'], ['b', '2']]]);
+    expect(await p2).toEqual([
+      'bz',
+      [
+        ['c', '3'],
+        ['b', '2'],
+      ],
+    ]);
     await ex(t.r, 'zadd', 'bz2', '5', 'x');
     expect(await ex(t.r, 'bzpopmax', 'bz1', 'bz2', '0')).toEqual(['bz2', 'x', '5']);
   });

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, useServer } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
-import { useServer, sleep } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('CLIENT on %s', (kind) => {
   const t = useServer(kind);
@@ -23,7 +23,36 @@ describe.each(SERVER_KINDS)('CLIENT on %s', (kind) => {
     const list = (await t.r.client('LIST')) as string;
     const mine = list.split('\n').find((l) => l.startsWith(`id=${id} `))!;
     const keys = mine.split(' ').map((kv) => kv.split('=')[0]);
-    expect(keys).toEqual(['id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'qbuf', 'qbuf-free', 'argv-mem', 'multi-mem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'tot-mem', 'events', 'cmd', 'user', 'redir', 'resp']);
+    expect(keys).toEqual([
+      'id',
+      'addr',
+      'laddr',
+      'fd',
+      'name',
+      'age',
+      'idle',
+      'flags',
+      'db',
+      'sub',
+      'psub',
+      'ssub',
+      'multi',
+      'qbuf',
+      'qbuf-free',
+      'argv-mem',
+      'multi-mem',
+      'rbs',
+      'rbp',
+      'obl',
+      'oll',
+      'omem',
+      'tot-mem',
+      'events',
+      'cmd',
+      'user',
+      'redir',
+      'resp',
+    ]);
     expect(mine).toContain(' name=lister ');
     expect(mine).toContain(' flags=N ');
     expect(mine).toContain(' cmd=client|list ');
@@ -126,7 +155,7 @@ describe.each(SERVER_KINDS)('CLIENT on %s', (kind) => {
 
   it('NO-EVICT, HELP, unknown subcommand', async () => {
     expect(await t.r.call('CLIENT', 'NO-EVICT', 'on')).toBe('OK');
-    expect(((await t.r.client('INFO')) as string)).toMatch(/flags=e /);
+    expect((await t.r.client('INFO')) as string).toMatch(/flags=e /);
     expect(await t.r.call('CLIENT', 'NO-EVICT', 'off')).toBe('OK');
     await expect(t.r.call('CLIENT', 'NO-EVICT', 'x')).rejects.toThrow('ERR syntax error');
     const help = (await t.r.call('CLIENT', 'HELP')) as string[];

@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { SERVER_KINDS, REDIS_SERVER, SPLITBRAIN_SERVER } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../support/differential.js';
 import { freePort } from '../support/ports.js';
 import { client, rawExchange } from '../support/redis.js';
-import { useServer } from '../support/differential.js';
+import { REDIS_SERVER, SERVER_KINDS, SPLITBRAIN_SERVER } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('CONFIG on %s', (kind) => {
   const t = useServer(kind);
@@ -36,12 +36,24 @@ describe.each(SERVER_KINDS)('CONFIG on %s', (kind) => {
 
   it('SET errors use Redis 7.0 texts', async () => {
     await expect(t.r.config('SET', 'foo', 'bar')).rejects.toThrow("ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
-    await expect(t.r.config('SET', 'maxmemory', 'abc')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
-    await expect(t.r.config('SET', 'maxmemory', '10', 'maxmemory', '20')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter");
-    await expect(t.r.config('SET', 'hz', 'x')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer");
-    await expect(t.r.config('SET', 'hz', '-1')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be between 0 and 2147483647 inclusive");
-    await expect(t.r.config('SET', 'daemonize', 'yes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
-    await expect(t.r.config('SET', 'appendonly', 'maybe')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'");
+    await expect(t.r.config('SET', 'maxmemory', 'abc')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
+    );
+    await expect(t.r.config('SET', 'maxmemory', '10', 'maxmemory', '20')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter",
+    );
+    await expect(t.r.config('SET', 'hz', 'x')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer",
+    );
+    await expect(t.r.config('SET', 'hz', '-1')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be between 0 and 2147483647 inclusive",
+    );
+    await expect(t.r.config('SET', 'daemonize', 'yes')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config",
+    );
+    await expect(t.r.config('SET', 'appendonly', 'maybe')).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'",
+    );
     await expect(t.r.config('SET', 'maxmemory-policy', 'x')).rejects.toThrow(
       "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
     );
@@ -102,7 +114,10 @@ describe.each(SERVER_KINDS)('CONFIG REWRITE on %s', (kind) => {
 async function startConfigured(kind: 'splitbrain' | 'redis', file: string): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const args = [file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const proc = kind === 'redis' ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [SPLITBRAIN_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc =
+    kind === 'redis'
+      ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [SPLITBRAIN_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(out)), 15000);

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
-import { rawExchange } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/differential.js';
+import { rawExchange } from '../support/redis.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 // The same assertions run against our server and the Debian redis-server.
 describe.each(SERVER_KINDS)('connection commands on %s', (kind) => {

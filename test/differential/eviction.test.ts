@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
-import { client } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/differential.js';
+import { client } from '../support/redis.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 const infoField = (info: string, name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)![1]);
 

@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { errorOf, freshDb, sleep, useServer } from '../support/differential.js';
 import { SERVER_KINDS } from '../support/servers.js';
-import { useServer, freshDb, errorOf, sleep } from '../support/differential.js';
 
 describe.each(SERVER_KINDS)('expiry on %s', (kind) => {
   const t = useServer(kind);

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { ex, useServer } from '../support/differential.js';
 import { rawExchange } from '../support/redis.js';
-import { useServer, ex } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('hash commands on %s', (kind) => {
   const t = useServer(kind);
@@ -35,7 +35,11 @@ describe.each(SERVER_KINDS)('hash commands on %s', (kind) => {
     expect(await ex(t.r, 'hvals', 'h2')).toEqual(['v1', 'v2', 'v3']);
     // ioredis turns HGETALL into an object; key order shows the reply order.
     const all = (await ex(t.r, 'hgetall', 'h2')) as Record<string, string>;
-    expect(Object.entries(all)).toEqual([['f1', 'v1'], ['f2', 'v2'], ['f3', 'v3']]);
+    expect(Object.entries(all)).toEqual([
+      ['f1', 'v1'],
+      ['f2', 'v2'],
+      ['f3', 'v3'],
+    ]);
     expect(await ex(t.r, 'hkeys', 'nokey')).toEqual([]);
     expect(await ex(t.r, 'hvals', 'nokey')).toEqual([]);
     expect(await ex(t.r, 'hgetall', 'nokey')).toEqual({});

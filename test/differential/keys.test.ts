@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { errorOf, freshDb, useServer } from '../support/differential.js';
 import { SERVER_KINDS } from '../support/servers.js';
-import { useServer, freshDb, errorOf } from '../support/differential.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -171,7 +171,20 @@ describe.each(SERVER_KINDS)('keyspace commands on %s', (kind) => {
     expect(await t.r.sort('ids', 'BY', 'nosort', 'DESC')).toEqual(['3', '2', '1']);
     expect(await t.r.sort('ids', 'BY', 'nosort', 'LIMIT', 1, 5)).toEqual(['2', '3']);
     expect(await t.r.sort('ids', 'BY', 'nosort', 'DESC', 'LIMIT', 1, 1)).toEqual(['2']);
-    expect(await t.r.sort('ids', 'GET', '#', 'GET', 'name_*', 'GET', 'obj_*->age', 'GET', 'nostar')).toEqual(['1', 'one', '7', null, '2', 'two', '8', null, '3', null, '9', null]);
+    expect(await t.r.sort('ids', 'GET', '#', 'GET', 'name_*', 'GET', 'obj_*->age', 'GET', 'nostar')).toEqual([
+      '1',
+      'one',
+      '7',
+      null,
+      '2',
+      'two',
+      '8',
+      null,
+      '3',
+      null,
+      '9',
+      null,
+    ]);
     expect(await t.r.sort('ids', 'BY', 'w_*', 'GET', 'name_*')).toEqual(['two', null, 'one']);
     // Missing BY keys sort as 0 (numeric) and first (ALPHA).
     await t.r.rpush('ids2', 'a', 'b', 'c');

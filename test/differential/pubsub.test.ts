@@ -1,8 +1,8 @@
-import { describe, it, expect } from 'vitest';
 import net from 'node:net';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, useServer } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
-import { useServer, sleep } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('pub/sub on %s', (kind) => {
   const t = useServer(kind);
@@ -33,7 +33,11 @@ describe.each(SERVER_KINDS)('pub/sub on %s', (kind) => {
   it('raw replies: UNSUBSCRIBE with nothing subscribed, RESP2 restrictions, PING in subscribed mode', async () => {
     const a = await rawExchange(t.srv.port, 'UNSUBSCRIBE\r\nPUNSUBSCRIBE\r\n', (x) => x.endsWith('$-1\r\n:0\r\n') && x.includes('punsubscribe'));
     expect(a.reply).toBe('*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n*3\r\n$12\r\npunsubscribe\r\n$-1\r\n:0\r\n');
-    const b = await rawExchange(t.srv.port, 'SUBSCRIBE a\r\nGET x\r\nPING\r\nUNSUBSCRIBE a\r\nGET x\r\n', (x) => x.endsWith('$-1\r\n') && x.includes('unsubscribe'));
+    const b = await rawExchange(
+      t.srv.port,
+      'SUBSCRIBE a\r\nGET x\r\nPING\r\nUNSUBSCRIBE a\r\nGET x\r\n',
+      (x) => x.endsWith('$-1\r\n') && x.includes('unsubscribe'),
+    );
     expect(b.reply).toBe(
       "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:0\r\n$-1\r\n",
     );
@@ -42,7 +46,9 @@ describe.each(SERVER_KINDS)('pub/sub on %s', (kind) => {
   it('RESP3 push form and commands allowed while subscribed', async () => {
     const a = await rawExchange(t.srv.port, 'HELLO 3\r\nSUBSCRIBE r3\r\nPUBLISH r3 hi\r\nUNSUBSCRIBE\r\n', (x) => x.includes('>3\r\n$11\r\nunsubscribe'));
     const tail = a.reply.slice(a.reply.indexOf('>3\r\n$9\r\nsubscribe'));
-    expect(tail).toBe('>3\r\n$9\r\nsubscribe\r\n$2\r\nr3\r\n:1\r\n>3\r\n$7\r\nmessage\r\n$2\r\nr3\r\n$2\r\nhi\r\n:1\r\n>3\r\n$11\r\nunsubscribe\r\n$2\r\nr3\r\n:0\r\n');
+    expect(tail).toBe(
+      '>3\r\n$9\r\nsubscribe\r\n$2\r\nr3\r\n:1\r\n>3\r\n$7\r\nmessage\r\n$2\r\nr3\r\n$2\r\nhi\r\n:1\r\n>3\r\n$11\r\nunsubscribe\r\n$2\r\nr3\r\n:0\r\n',
+    );
   });
 
   it('shard channels: SSUBSCRIBE, SPUBLISH, PUBSUB SHARDCHANNELS/SHARDNUMSUB', async () => {

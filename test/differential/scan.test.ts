@@ -1,8 +1,8 @@
-import { describe, it, expect } from 'vitest';
 import type { Redis } from 'ioredis';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, freshDb, sleep, useServer } from '../support/differential.js';
 import { client } from '../support/redis.js';
-import { useServer, freshDb, errorOf, sleep } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('SCAN family on %s', (kind) => {
   const t = useServer(kind);

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
-import { rawExchange } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/differential.js';
+import { rawExchange } from '../support/redis.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 const field = (info: string, name: string): string | undefined => new RegExp(`^${name}:(.*)\\r$`, 'm').exec(info)?.[1];
 
@@ -21,7 +21,23 @@ describe.each(SERVER_KINDS)('server commands on %s', (kind) => {
     expect(field(info, 'master_repl_offset')).toBe('0');
     expect(field(info, 'maxmemory_policy')).toBe('noeviction');
     expect(field(info, 'used_memory_human')).toMatch(/^[\d.]+[BKMG]$/);
-    for (const f of ['uptime_in_seconds', 'connected_clients', 'blocked_clients', 'used_memory', 'maxmemory', 'rdb_changes_since_last_save', 'total_commands_processed', 'instantaneous_ops_per_sec', 'keyspace_hits', 'keyspace_misses', 'expired_keys', 'evicted_keys', 'master_replid', 'cluster_enabled', 'used_cpu_sys']) {
+    for (const f of [
+      'uptime_in_seconds',
+      'connected_clients',
+      'blocked_clients',
+      'used_memory',
+      'maxmemory',
+      'rdb_changes_since_last_save',
+      'total_commands_processed',
+      'instantaneous_ops_per_sec',
+      'keyspace_hits',
+      'keyspace_misses',
+      'expired_keys',
+      'evicted_keys',
+      'master_replid',
+      'cluster_enabled',
+      'used_cpu_sys',
+    ]) {
       expect(field(info, f), f).toBeDefined();
     }
   });
@@ -108,7 +124,9 @@ describe.each(SERVER_KINDS)('server commands on %s', (kind) => {
     expect(await t.r.call('DEBUG', 'SLEEP', '0')).toBe('OK');
     expect(await t.r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toBe('OK');
     await expect(t.r.call('DEBUG', 'OBJECT', 'nokey')).rejects.toThrow('ERR no such key');
-    expect(await t.r.call('DEBUG', 'OBJECT', 'str')).toMatch(/^Value at:0x[0-9a-f]+ refcount:\d+ encoding:embstr serializedlength:\d+ lru:\d+ lru_seconds_idle:\d+/);
+    expect(await t.r.call('DEBUG', 'OBJECT', 'str')).toMatch(
+      /^Value at:0x[0-9a-f]+ refcount:\d+ encoding:embstr serializedlength:\d+ lru:\d+ lru_seconds_idle:\d+/,
+    );
   });
 
   it('SLOWLOG GET/LEN/RESET with slowlog-log-slower-than', async () => {
@@ -168,7 +186,9 @@ describe.each(SERVER_KINDS)('server commands on %s', (kind) => {
     expect(d.slice(0, 6)).toEqual(['summary', 'Get the value of a key', 'since', '1.0.0', 'group', 'string']);
     const list = (await t.r.call('COMMAND', 'LIST')) as string[];
     expect(list).toEqual(expect.arrayContaining(['get', 'config|get', 'multi']));
-    expect(((await t.r.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'xa*')) as string[]).sort()).toEqual(['xack', 'xadd', 'xautoclaim'].filter((n) => list.includes(n)));
+    expect(((await t.r.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'xa*')) as string[]).sort()).toEqual(
+      ['xack', 'xadd', 'xautoclaim'].filter((n) => list.includes(n)),
+    );
   });
 
   it('MONITOR streams other clients commands', async () => {

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { ex, useServer } from '../support/differential.js';
 import { rawExchange } from '../support/redis.js';
-import { useServer, ex } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 const sorted = (x: unknown): string[] => [...(x as string[])].sort();
 const WT = 'ERR:WRONGTYPE Operation against a key holding the wrong kind of value';

@@ -1,9 +1,9 @@
-import { describe, it, expect } from 'vitest';
-import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPLITBRAIN_SERVER, REDIS_SERVER, SERVER_KINDS, type ServerKind } from '../support/servers.js';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { REDIS_SERVER, SERVER_KINDS, type ServerKind, SPLITBRAIN_SERVER } from '../support/servers.js';
 
 function run(kind: ServerKind, args: string[]) {
   const [file, pre] = kind === 'redis' ? [REDIS_SERVER, []] : [process.execPath, [SPLITBRAIN_SERVER]];
@@ -34,7 +34,9 @@ describe.each(SERVER_KINDS)('startup configuration errors on %s', (kind) => {
     expect(r.exitCode).not.toBe(0);
     expect(r.all).toMatch(/at line 3/);
     expect(r.all).toMatch(/>>> 'maxmemory-policy sometimes'/);
-    expect(r.all).toMatch(/argument\(s\) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction/);
+    expect(r.all).toMatch(
+      /argument\(s\) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction/,
+    );
   });
 
   it('a yes/no option refuses other words', async () => {

@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { errorOf, freshDb, useServer } from '../support/differential.js';
 import { SERVER_KINDS } from '../support/servers.js';
-import { useServer, freshDb, errorOf } from '../support/differential.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 

@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Redis } from 'ioredis';
-import { SERVER_KINDS } from '../support/servers.js';
-import { client, rawExchange } from '../support/redis.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServer } from '../support/differential.js';
+import { client, rawExchange } from '../support/redis.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('transactions on %s', (kind) => {
   const t = useServer(kind);
@@ -17,7 +17,9 @@ describe.each(SERVER_KINDS)('transactions on %s', (kind) => {
   it('MULTI/EXEC runs queued commands and returns their replies, runtime errors per command', async () => {
     await t.r.del('tx:a', 'tx:l');
     const raw = await rawExchange(t.srv.port, 'MULTI\r\nSET tx:a 1\r\nINCR tx:a\r\nLPUSH tx:a x\r\nGET tx:a\r\nEXEC\r\n', (s) => s.includes('$1\r\n2\r\n'));
-    expect(raw.reply).toBe('+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*4\r\n+OK\r\n:2\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n$1\r\n2\r\n');
+    expect(raw.reply).toBe(
+      '+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*4\r\n+OK\r\n:2\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n$1\r\n2\r\n',
+    );
   });
 
   it('errors: nested MULTI, EXEC/DISCARD without MULTI, WATCH inside MULTI', async () => {
@@ -36,7 +38,9 @@ describe.each(SERVER_KINDS)('transactions on %s', (kind) => {
 
   it('DISCARD drops the queue and unwatches', async () => {
     await t.r.set('tx:c', '1');
-    const raw = await rawExchange(t.srv.port, 'WATCH tx:c\r\nMULTI\r\nSET tx:c 2\r\nDISCARD\r\nSET tx:c 3\r\nMULTI\r\nGET tx:c\r\nEXEC\r\n', (x) => x.endsWith('$1\r\n3\r\n'));
+    const raw = await rawExchange(t.srv.port, 'WATCH tx:c\r\nMULTI\r\nSET tx:c 2\r\nDISCARD\r\nSET tx:c 3\r\nMULTI\r\nGET tx:c\r\nEXEC\r\n', (x) =>
+      x.endsWith('$1\r\n3\r\n'),
+    );
     expect(raw.reply).toBe('+OK\r\n+OK\r\n+QUEUED\r\n+OK\r\n+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n$1\r\n3\r\n');
   });
 

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { SERVER_KINDS } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { ex, useServer } from '../support/differential.js';
 import { rawExchange } from '../support/redis.js';
-import { useServer, ex } from '../support/differential.js';
+import { SERVER_KINDS } from '../support/servers.js';
 
 const WT = 'ERR:WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -87,7 +87,9 @@ describe.each(SERVER_KINDS)('sorted-set commands on %s', (kind) => {
     expect(await ex(t.r, 'zrange', 'z4', '(3', '(3', 'byscore')).toEqual([]);
     expect(await ex(t.r, 'zrange', 'z4', '[b', '(d', 'bylex')).toEqual(['b', 'c']);
     expect(await ex(t.r, 'zrange', 'z4', '+', '[c', 'bylex', 'rev', 'limit', '1', '5')).toEqual(['d', 'c']);
-    expect(await ex(t.r, 'zrange', 'z4', '0', '1', 'limit', '0', '1')).toBe('ERR:ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+    expect(await ex(t.r, 'zrange', 'z4', '0', '1', 'limit', '0', '1')).toBe(
+      'ERR:ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+    );
     expect(await ex(t.r, 'zrange', 'z4', '-', '+', 'bylex', 'withscores')).toBe('ERR:ERR syntax error, WITHSCORES not supported in combination with BYLEX');
     expect(await ex(t.r, 'zrange', 'z4', 'a', '1', 'byscore')).toBe('ERR:ERR min or max is not a float');
     expect(await ex(t.r, 'zrange', 'z4', 'a', 'b', 'bylex')).toBe('ERR:ERR min or max not valid string range item');
@@ -163,7 +165,13 @@ describe.each(SERVER_KINDS)('sorted-set commands on %s', (kind) => {
     expect(await ex(t.r, 'exists', 'z8')).toBe(0);
     await ex(t.r, 'zadd', 'z9', '1', 'a', '2', 'b', '3', 'c');
     expect(await ex(t.r, 'zmpop', '2', 'noz', 'z9', 'min')).toEqual(['z9', [['a', '1']]]);
-    expect(await ex(t.r, 'zmpop', '1', 'z9', 'MAX', 'count', '10')).toEqual(['z9', [['c', '3'], ['b', '2']]]);
+    expect(await ex(t.r, 'zmpop', '1', 'z9', 'MAX', 'count', '10')).toEqual([
+      'z9',
+      [
+        ['c', '3'],
+        ['b', '2'],
+      ],
+    ]);
     expect(await ex(t.r, 'zmpop', '1', 'z9', 'max')).toBe(null);
     expect(await ex(t.r, 'zmpop', '0', 'z9', 'max')).toBe('ERR:ERR numkeys should be greater than 0');
     expect(await ex(t.r, 'zmpop', '1', 'z9', 'mid')).toBe('ERR:ERR syntax error');
@@ -260,12 +268,12 @@ describe.each(SERVER_KINDS)('sorted-set commands on %s', (kind) => {
 
   it('RESP3 shapes: doubles, nested WITHSCORES pairs, ZPOPMIN', async () => {
     await ex(t.r, 'zadd', 'zr3', '1.5', 'a', '2', 'b');
-    const a = await rawExchange(
-      t.srv.port,
-      'HELLO 3\r\nZSCORE zr3 a\r\nZRANGE zr3 0 -1 WITHSCORES\r\nZPOPMIN zr3\r\nZPOPMAX zr3 1\r\nPING\r\n',
-      (s) => s.endsWith('+PONG\r\n'),
+    const a = await rawExchange(t.srv.port, 'HELLO 3\r\nZSCORE zr3 a\r\nZRANGE zr3 0 -1 WITHSCORES\r\nZPOPMIN zr3\r\nZPOPMAX zr3 1\r\nPING\r\n', (s) =>
+      s.endsWith('+PONG\r\n'),
     );
-    expect(a.reply.endsWith(',1.5\r\n*2\r\n*2\r\n$1\r\na\r\n,1.5\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1.5\r\n*1\r\n*2\r\n$1\r\nb\r\n,2\r\n+PONG\r\n')).toBe(true);
+    expect(
+      a.reply.endsWith(',1.5\r\n*2\r\n*2\r\n$1\r\na\r\n,1.5\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1.5\r\n*1\r\n*2\r\n$1\r\nb\r\n,2\r\n+PONG\r\n'),
+    ).toBe(true);
   });
 
   it('WRONGTYPE for sorted-set commands against a list', async () => {

@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { LocalTarget, sleep } from '../../harness/targets/local.js';
-import { RunStore } from '../../harness/store/store.js';
+import { describe, expect, it } from 'vitest';
 import { startFault, stopFault } from '../../harness/nemesis/apply.js';
+import { RunStore } from '../../harness/store/store.js';
+import { LocalTarget, sleep } from '../../harness/targets/local.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
-import { splitbrain, tempStore, runDirs, readHistory, livePids, iptablesRules } from '../support/cli.js';
+import { iptablesRules, livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 async function clusterView(host: string, port: number): Promise<{ info: string; nodes: string }> {
   const r = new Redis({ host, port, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
@@ -20,13 +20,25 @@ async function clusterView(host: string, port: number): Promise<{ info: string; 
 describe('--target redis with the iptables backend', () => {
   it('a master isolated from all other nodes is marked fail by the majority and sees cluster_state:fail; healing leaves no rules', async () => {
     const store = new RunStore(tempStore(), 'cluster-partition');
-    const t = new LocalTarget({ kind: 'redis', topology: { kind: 'cluster', masters: 3, replicas: 1 }, net: 'iptables', store, seed: 1, serverArgs: [], nodeTimeoutMs: 1500, runId: 'ct' + process.pid });
+    const t = new LocalTarget({
+      kind: 'redis',
+      topology: { kind: 'cluster', masters: 3, replicas: 1 },
+      net: 'iptables',
+      store,
+      seed: 1,
+      serverArgs: [],
+      nodeTimeoutMs: 1500,
+      runId: 'ct' + process.pid,
+    });
     try {
       await t.start();
       const primary = t.nodes.find((n) => n.role === 'primary')!;
       const others = t.nodes.filter((n) => n !== primary);
       // Cut node links only; the test's own client (127.0.0.1) still reaches both sides to observe them.
-      const fault = { f: 'start-partition', value: { kind: 'isolate-primary', nodes: [primary.name], groups: [[primary.name], others.map((n) => n.name)], mode: 'drop' as const } };
+      const fault = {
+        f: 'start-partition',
+        value: { kind: 'isolate-primary', nodes: [primary.name], groups: [[primary.name], others.map((n) => n.name)], mode: 'drop' as const },
+      };
       const ctx = { nodes: t.nodes, net: t.network, faults: t };
       await startFault(fault, ctx);
       expect(iptablesRules()).toMatch(new RegExp(`-s ${primary.host.replace(/\./g, '\\.')}/32 -d`));
@@ -53,12 +65,36 @@ describe('--target redis with the iptables backend', () => {
   }, 120_000);
 
   it('runs replicated and cluster topologies end to end with kill, pause and partition nemeses', async () => {
-    for (const topo of [['--topology', 'replicated', '--replicas', '2'], ['--topology', 'cluster', '--masters', '3', '--replicas', '1', '--node-timeout', '1500']]) {
+    for (const topo of [
+      ['--topology', 'replicated', '--replicas', '2'],
+      ['--topology', 'cluster', '--masters', '3', '--replicas', '1', '--node-timeout', '1500'],
+    ]) {
       const store = tempStore();
-      const r = await splitbrain(['run', '--target', 'redis', ...topo, '--net', 'iptables', '--workload', 'set', '--nemesis', 'partition-primary,kill,pause', '--interval', '1', '--fault-duration', '2', '--time-limit', '11', '--store', store]);
+      const r = await splitbrain([
+        'run',
+        '--target',
+        'redis',
+        ...topo,
+        '--net',
+        'iptables',
+        '--workload',
+        'set',
+        '--nemesis',
+        'partition-primary,kill,pause',
+        '--interval',
+        '1',
+        '--fault-duration',
+        '2',
+        '--time-limit',
+        '11',
+        '--store',
+        store,
+      ]);
       expect([0, 1, 2], r.all).toContain(r.exitCode);
       const [dir] = runDirs(store);
-      const fs = readHistory(dir!).filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => o.f);
+      const fs = readHistory(dir!)
+        .filter((o) => o.process === 'nemesis' && o.type === 'invoke')
+        .map((o) => o.f);
       expect(fs).toEqual(expect.arrayContaining(['start-partition', 'stop-partition', 'kill', 'start', 'pause', 'resume']));
       const finals = readHistory(dir!).filter((o) => o.f === 'final-read' && o.type === 'ok');
       expect(finals.length).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
-import { describe, it, expect } from 'vitest';
-import { execa } from 'execa';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, splitbrain, tempStore, runDirs, readHistory, livePids, iptablesRules } from '../support/cli.js';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { CLI, iptablesRules, livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -15,7 +15,30 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
 describe('splitbrain run lifecycle', () => {
   it('SIGINT mid-run stops nodes and proxies within 5 s, leaves no process, keeps a checkable history', async () => {
     const store = tempStore();
-    const child = execa(process.execPath, [CLI, 'run', '--target', 'redis', '--topology', 'replicated', '--replicas', '2', '--net', 'toxiproxy', '--nemesis', 'none', '--workload', 'set', '--time-limit', '60', '--store', store], { reject: false, all: true });
+    const child = execa(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--target',
+        'redis',
+        '--topology',
+        'replicated',
+        '--replicas',
+        '2',
+        '--net',
+        'toxiproxy',
+        '--nemesis',
+        'none',
+        '--workload',
+        'set',
+        '--time-limit',
+        '60',
+        '--store',
+        store,
+      ],
+      { reject: false, all: true },
+    );
     let dir = '';
     await waitFor(() => {
       const d = existsSync(store) ? runDirs(store) : [];
@@ -38,7 +61,33 @@ describe('splitbrain run lifecycle', () => {
 
   it('--replay reproduces the fault schedule and the op sequence; iptables rules are gone afterwards', async () => {
     const store = tempStore();
-    const args = ['run', '--target', 'redis', '--topology', 'replicated', '--replicas', '1', '--net', 'iptables', '--nemesis', 'partition-primary,pause', '--interval', '1', '--fault-duration', '1', '--time-limit', '5', '--rate', '100', '--workload', 'register', '--seed', '1234', '--store', store];
+    const args = [
+      'run',
+      '--target',
+      'redis',
+      '--topology',
+      'replicated',
+      '--replicas',
+      '1',
+      '--net',
+      'iptables',
+      '--nemesis',
+      'partition-primary,pause',
+      '--interval',
+      '1',
+      '--fault-duration',
+      '1',
+      '--time-limit',
+      '5',
+      '--rate',
+      '100',
+      '--workload',
+      'register',
+      '--seed',
+      '1234',
+      '--store',
+      store,
+    ];
     const a = await splitbrain(args);
     expect([0, 1, 2]).toContain(a.exitCode);
     const [dirA] = runDirs(store);
@@ -72,7 +121,10 @@ describe('splitbrain run lifecycle', () => {
       expect(n).toBeGreaterThan(5);
       expect(seqB.slice(0, n)).toEqual(seqA.slice(0, n));
     }
-    const nemesisFs = (dir: string) => readHistory(dir).filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => [o.f, o.value]);
+    const nemesisFs = (dir: string) =>
+      readHistory(dir)
+        .filter((o) => o.process === 'nemesis' && o.type === 'invoke')
+        .map((o) => [o.f, o.value]);
     expect(nemesisFs(dirB)).toEqual(nemesisFs(dirA!));
     // Only this run's chain: other test files may have theirs in place right now.
     expect(sa.iptablesChain).toMatch(/^SB-/);
@@ -87,7 +139,23 @@ describe('splitbrain run lifecycle', () => {
     const w = await splitbrain(['run', '--workload', 'nope', '--store', tempStore()]);
     expect(w.exitCode).toBe(3);
     expect(w.all).toMatch(/unknown workload 'nope'/);
-    const p = await splitbrain(['run', '--target', 'redis', '--net', 'toxiproxy', '--nemesis', 'partition-primary', '--interval', '1', '--fault-duration', '1', '--time-limit', '3', '--store', tempStore()]);
+    const p = await splitbrain([
+      'run',
+      '--target',
+      'redis',
+      '--net',
+      'toxiproxy',
+      '--nemesis',
+      'partition-primary',
+      '--interval',
+      '1',
+      '--fault-duration',
+      '1',
+      '--time-limit',
+      '3',
+      '--store',
+      tempStore(),
+    ]);
     expect(p.exitCode).toBe(3);
     expect(p.all).toMatch(/toxiproxy network backend cannot cut links between pairs of nodes/);
   }, 120_000);
@@ -97,7 +165,27 @@ describe('splitbrain check on a stored run', () => {
   it('re-produces results.json bit for bit', async () => {
     for (const workload of ['set', 'register']) {
       const store = tempStore();
-      const r = await splitbrain(['run', '--target', 'ts', '--topology', 'replicated', '--replicas', '1', '--workload', workload, '--nemesis', 'partition-primary', '--interval', '1', '--fault-duration', '1', '--time-limit', '4', '--store', store]);
+      const r = await splitbrain([
+        'run',
+        '--target',
+        'ts',
+        '--topology',
+        'replicated',
+        '--replicas',
+        '1',
+        '--workload',
+        workload,
+        '--nemesis',
+        'partition-primary',
+        '--interval',
+        '1',
+        '--fault-duration',
+        '1',
+        '--time-limit',
+        '4',
+        '--store',
+        store,
+      ]);
       expect([0, 1, 2], r.all).toContain(r.exitCode);
       const [dir] = runDirs(store);
       const stored = readFileSync(join(dir!, 'results.json'), 'utf8');

@@ -1,10 +1,10 @@
-import { describe, it, expect } from 'vitest';
 import { Redis } from 'ioredis';
-import { LocalTarget, sleep } from '../../harness/targets/local.js';
-import { RunStore } from '../../harness/store/store.js';
+import { describe, expect, it } from 'vitest';
 import { startFault, stopFault } from '../../harness/nemesis/apply.js';
-import { cleanupAll } from '../../harness/util/cleanup.js';
 import type { FaultSpec } from '../../harness/nemesis/nemesis.js';
+import { RunStore } from '../../harness/store/store.js';
+import { LocalTarget, sleep } from '../../harness/targets/local.js';
+import { cleanupAll } from '../../harness/util/cleanup.js';
 import { tempStore } from '../support/cli.js';
 
 function direct(host: string, port: number): Redis {
@@ -15,7 +15,12 @@ async function info(host: string, port: number, section: string): Promise<Record
   const r = direct(host, port);
   try {
     const text = await r.info(section);
-    return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+    return Object.fromEntries(
+      text
+        .split('\r\n')
+        .filter((l) => l.includes(':'))
+        .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+    );
   } finally {
     r.disconnect();
   }
@@ -34,10 +39,19 @@ describe('ts replicated target through Toxiproxy route tables', () => {
     it(`isolating the primary (${mode}) cuts exactly its replication links and the cut side's client links; healing resyncs partially`, async () => {
       const store = new RunStore(tempStore(), `ts-partition-${mode}`);
       // repl-timeout 2 s so that a black hole (drop) is noticed quickly, as a real deployment would after 60 s.
-      const t = new LocalTarget({ kind: 'ts', topology: { kind: 'replicated', masters: 1, replicas: 2 }, net: 'toxiproxy', store, seed: 3, serverArgs: ['--repl-timeout', '2', '--repl-ping-replica-period', '1'], nodeTimeoutMs: 3000, runId: `tp${mode}${process.pid}` });
+      const t = new LocalTarget({
+        kind: 'ts',
+        topology: { kind: 'replicated', masters: 1, replicas: 2 },
+        net: 'toxiproxy',
+        store,
+        seed: 3,
+        serverArgs: ['--repl-timeout', '2', '--repl-ping-replica-period', '1'],
+        nodeTimeoutMs: 3000,
+        runId: `tp${mode}${process.pid}`,
+      });
       try {
         await t.start();
-        const [n1, n2, n3] = t.nodes as [typeof t.nodes[0], typeof t.nodes[0], typeof t.nodes[0]];
+        const [n1, n2, n3] = t.nodes as [(typeof t.nodes)[0], (typeof t.nodes)[0], (typeof t.nodes)[0]];
         const before = await info(n1.host, n1.port, 'stats');
         // Clients through the proxies, as the workload's clients are.
         const viaProxy = (n: typeof n1) => {
@@ -51,11 +65,20 @@ describe('ts replicated target through Toxiproxy route tables', () => {
         await c1.set('k', 'v1');
         await until(async () => (await c2.get('k')) === 'v1', 5000, 'replication of k');
 
-        const fault: FaultSpec = { f: 'start-partition', value: { kind: 'isolate-primary', nodes: [n1.name], groups: [[n1.name], [n2.name, n3.name]], clientSide: 1, mode } };
+        const fault: FaultSpec = {
+          f: 'start-partition',
+          value: { kind: 'isolate-primary', nodes: [n1.name], groups: [[n1.name], [n2.name, n3.name]], clientSide: 1, mode },
+        };
         const ctx = { nodes: t.nodes, net: t.network, faults: t };
         await startFault(fault, ctx);
         // Replicas lose their master link.
-        await until(async () => (await info(n2.host, n2.port, 'replication'))['master_link_status'] === 'down' && (await info(n3.host, n3.port, 'replication'))['master_link_status'] === 'down', 15_000, 'master_link_status:down on both replicas');
+        await until(
+          async () =>
+            (await info(n2.host, n2.port, 'replication'))['master_link_status'] === 'down' &&
+            (await info(n3.host, n3.port, 'replication'))['master_link_status'] === 'down',
+          15_000,
+          'master_link_status:down on both replicas',
+        );
         // Only the cut side's clients get errors: the client of n1 fails, the client of n2 works.
         await expect(c1.get('k')).rejects.toThrow();
         expect(await c2.get('k')).toBe('v1');
@@ -65,7 +88,13 @@ describe('ts replicated target through Toxiproxy route tables', () => {
         d1.disconnect();
 
         await stopFault(fault, ctx);
-        await until(async () => (await info(n2.host, n2.port, 'replication'))['master_link_status'] === 'up' && (await info(n3.host, n3.port, 'replication'))['master_link_status'] === 'up', 20_000, 'master_link_status:up after heal');
+        await until(
+          async () =>
+            (await info(n2.host, n2.port, 'replication'))['master_link_status'] === 'up' &&
+            (await info(n3.host, n3.port, 'replication'))['master_link_status'] === 'up',
+          20_000,
+          'master_link_status:up after heal',
+        );
         const after = await info(n1.host, n1.port, 'stats');
         expect(Number(after['sync_partial_ok']) - Number(before['sync_partial_ok'])).toBe(2);
         expect(Number(after['sync_full'])).toBe(Number(before['sync_full']));

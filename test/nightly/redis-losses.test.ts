@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitbrain, tempStore, runDirs } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 /**
  * The mission's findings against real Redis (opt-in: SPLITBRAIN_NIGHTLY=1, also run by
@@ -26,7 +26,36 @@ async function lostWrites(args: string[]): Promise<{ byAck: Record<string, ByAck
 }
 
 describe.skipIf(!NIGHTLY)('real Redis: documented loss windows', () => {
-  const cluster = ['--target', 'redis', '--topology', 'cluster', '--masters', '3', '--replicas', '1', '--net', 'iptables', '--workload', 'lost-writes', '--nemesis', 'partition-primary-with-clients', '--interval', '3', '--fault-duration', '8', '--node-timeout', '2000', '--time-limit', '45', '--concurrency', '10', '--rate', '500', '--keys', '24'];
+  const cluster = [
+    '--target',
+    'redis',
+    '--topology',
+    'cluster',
+    '--masters',
+    '3',
+    '--replicas',
+    '1',
+    '--net',
+    'iptables',
+    '--workload',
+    'lost-writes',
+    '--nemesis',
+    'partition-primary-with-clients',
+    '--interval',
+    '3',
+    '--fault-duration',
+    '8',
+    '--node-timeout',
+    '2000',
+    '--time-limit',
+    '45',
+    '--concurrency',
+    '10',
+    '--rate',
+    '500',
+    '--keys',
+    '24',
+  ];
 
   it('a master isolated with its clients longer than node-timeout loses acknowledged writes (Redis Cluster spec)', async () => {
     const lw = await lostWrites(cluster);
@@ -40,7 +69,28 @@ describe.skipIf(!NIGHTLY)('real Redis: documented loss windows', () => {
   }, 900_000);
 
   it('replicated with failover: plain and WAIT 1 acknowledged losses are reported separately', async () => {
-    const lw = await lostWrites(['--target', 'redis', '--topology', 'replicated', '--replicas', '2', '--net', 'iptables', '--workload', 'wait', '--wait-for', '1', '--nemesis', 'partition-failover', '--interval', '3', '--fault-duration', '6', '--time-limit', '40']);
+    const lw = await lostWrites([
+      '--target',
+      'redis',
+      '--topology',
+      'replicated',
+      '--replicas',
+      '2',
+      '--net',
+      'iptables',
+      '--workload',
+      'wait',
+      '--wait-for',
+      '1',
+      '--nemesis',
+      'partition-failover',
+      '--interval',
+      '3',
+      '--fault-duration',
+      '6',
+      '--time-limit',
+      '40',
+    ]);
     expect(lw.byAck['plain']!.acknowledged).toBeGreaterThan(0);
     expect(lw.byAck['wait']!.acknowledged).toBeGreaterThan(0);
     expect(lw.byAck['plain']!.lost).toBeGreaterThan(0);

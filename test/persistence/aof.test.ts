@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
-import { readFileSync, writeFileSync, appendFileSync, readdirSync, statSync, mkdtempSync, cpSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Redis } from 'ioredis';
-import { SPLITBRAIN_SERVER, type RunningServer } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { type RunningServer, SPLITBRAIN_SERVER } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { populate, readAll, waitFor, infoField } from './helpers.js';
+import { infoField, populate, readAll, waitFor } from './helpers.js';
 
 const { start } = trackPerTest();
 async function kill9(x: { s: RunningServer; c: Redis }): Promise<void> {
@@ -33,7 +33,9 @@ describe('AOF (multi-part layout with manifest)', () => {
     await kill9(a);
     const dir = join(a.s.dir, 'appendonlydir');
     expect(readdirSync(dir).sort()).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
-    expect(readFileSync(join(dir, 'appendonly.aof.manifest'), 'utf8')).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    expect(readFileSync(join(dir, 'appendonly.aof.manifest'), 'utf8')).toBe(
+      'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
     const incr = readFileSync(join(dir, 'appendonly.aof.1.incr.aof'), 'latin1');
     expect(incr.startsWith('*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n')).toBe(true);
     expect(incr).toContain('$5\r\nMULTI\r\n');
@@ -123,7 +125,9 @@ describe('AOF (multi-part layout with manifest)', () => {
     await kill9(a);
     const dir = join(a.s.dir, 'appendonlydir');
     expect(readdirSync(dir).sort()).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
-    expect(readFileSync(join(dir, 'appendonly.aof.manifest'), 'utf8')).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    expect(readFileSync(join(dir, 'appendonly.aof.manifest'), 'utf8')).toBe(
+      'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n',
+    );
     expect(readFileSync(join(dir, 'appendonly.aof.2.base.rdb')).subarray(0, 9).toString()).toBe('REDIS0010');
     const b = await start('splitbrain', AOF, a.s.dir);
     expect(b.s.output()).toContain('DB loaded from base file appendonly.aof.2.base.rdb');

@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { type RunningServer } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
 import { client } from '../support/redis.js';
+import type { RunningServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { readAll, waitFor, infoField, checkRdb } from './helpers.js';
+import { checkRdb, infoField, readAll, waitFor } from './helpers.js';
 
 const { start } = trackPerTest();
 
@@ -14,7 +14,12 @@ const { start } = trackPerTest();
  * Writers each set their own keys sequentially (one in flight per connection) and record every
  * acknowledged write with its time; the server is killed with SIGKILL while they run.
  */
-async function writeThenKill(port: number, s: RunningServer, writers: number, killAfterMs: number): Promise<{ acked: Map<string, { v: string; t: number }>; killedAt: number }> {
+async function writeThenKill(
+  port: number,
+  s: RunningServer,
+  writers: number,
+  killAfterMs: number,
+): Promise<{ acked: Map<string, { v: string; t: number }>; killedAt: number }> {
   const acked = new Map<string, { v: string; t: number }>();
   let stop = false;
   const conns: Redis[] = [];

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
+import type { Redis } from 'ioredis';
 
 /** Deterministic pseudo-random bytes. */
 export function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export function randomBytes(r: () => number, n: number): Buffer {
@@ -36,7 +36,8 @@ export async function populate(c: Redis): Promise<void> {
   p.set('s:bin', Buffer.from([0, 0xff, 0x0d, 0x0a, 0x80]));
   p.rpush('l:small', 'a', 'b', '1', '-1', '300', '-5000', '70000', '-2147483649', '9223372036854775807', '');
   const big: (string | Buffer)[] = [];
-  for (let i = 0; i < 3000; i++) big.push(i % 7 === 0 ? randomBytes(r, 1 + (i % 150)) : i % 3 === 0 ? String(i * 7919 - 10000) : `item-${i}-${'y'.repeat(i % 90)}`);
+  for (let i = 0; i < 3000; i++)
+    big.push(i % 7 === 0 ? randomBytes(r, 1 + (i % 150)) : i % 3 === 0 ? String(i * 7919 - 10000) : `item-${i}-${'y'.repeat(i % 90)}`);
   p.rpush('l:big', ...big);
   p.rpush('l:huge-element', 'z'.repeat(20000), 'small');
   p.sadd('set:int', '1', '2', '3', '-100', '70000', '-9223372036854775808');

@@ -1,11 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { SPLITBRAIN_SERVER } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { populate, readAll, checkRdb, encodings, ENCODING_KEYS } from './helpers.js';
+import { checkRdb, ENCODING_KEYS, encodings, populate, readAll } from './helpers.js';
 
 const { start } = trackPerTest();
 
@@ -187,7 +187,7 @@ describe('DUMP / RESTORE across servers', () => {
       await run('RESTORE', 'dst', '0', payload, 'REPLACE');
       await run('GET', 'dst');
       const bad = Buffer.from(payload);
-      bad[bad.length - 1] ^= 1;
+      bad[bad.length - 1]! ^= 1;
       await run('RESTORE', 'x', '0', bad);
       const newer = Buffer.from(payload);
       newer[newer.length - 10] = 11;
@@ -266,4 +266,3 @@ describe('save points and the final save', () => {
     expect(await d.c.get('k')).toBe('sigterm');
   });
 });
-

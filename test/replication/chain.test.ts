@@ -1,9 +1,9 @@
-import { describe, it, expect } from 'vitest';
 import net from 'node:net';
-import { SERVER_KINDS, startServer, type ServerKind } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
+import { SERVER_KINDS, type ServerKind, startServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWrites, startReplicaOf, whileStopped } from './helpers.js';
+import { caughtUp, expectSameData, info, linkUp, liveWrites, seed, snapshot, startReplicaOf, waitFor, whileStopped } from './helpers.js';
 
 const { servers, conn, cleanups } = trackPerTest();
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { startServer, type RunningServer, type ServerKind } from '../support/servers.js';
+import { type RunningServer, type ServerKind, startServer } from '../support/servers.js';
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -79,7 +79,7 @@ export function expectSameData(a: Map<string, { v: string; ttl: number }>, b: Ma
     const y = b.get(k);
     if (!y) problems.push(`missing ${k}`);
     else if (x.v !== y.v) problems.push(`differs ${k}: ${x.v.slice(0, 80)} vs ${y.v.slice(0, 80)}`);
-    else if ((x.ttl < 0) !== (y.ttl < 0) || Math.abs(x.ttl - y.ttl) > 3000) problems.push(`ttl ${k}: ${x.ttl} vs ${y.ttl}`);
+    else if (x.ttl < 0 !== y.ttl < 0 || Math.abs(x.ttl - y.ttl) > 3000) problems.push(`ttl ${k}: ${x.ttl} vs ${y.ttl}`);
   }
   for (const k of b.keys()) if (!a.has(k)) problems.push(`extra ${k}`);
   return problems;

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { waitFor, info, linkUp, caughtUp, snapshot, expectSameData, seed, liveWrites, startReplicaOf } from './helpers.js';
+import { caughtUp, expectSameData, info, linkUp, liveWrites, seed, snapshot, startReplicaOf, waitFor } from './helpers.js';
 
 // Replication between our server and the Debian redis-server, in both directions.
 const { servers, conn } = trackPerTest();

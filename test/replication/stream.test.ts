@@ -1,9 +1,9 @@
-import { describe, it, expect, afterEach } from 'vitest';
 import net from 'node:net';
 import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SERVER_KINDS, startServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { waitFor, info, caughtUp, startReplicaOf } from './helpers.js';
+import { caughtUp, info, startReplicaOf, waitFor } from './helpers.js';
 
 /** A hand-driven replica: handshake, full sync ($len form), then it records the stream. */
 class FakeReplica {
@@ -190,14 +190,42 @@ describe.each(SERVER_KINDS)('replication stream and protocol on %s', (kind) => {
     await waitFor('online', async () => ((await mr.role())[2] as unknown[]).length === 1);
     const mkeys = Object.keys(await info(mr, 'replication'));
     expect(mkeys).toEqual([
-      'role', 'connected_slaves', 'min_slaves_good_slaves', 'slave0', 'master_failover_state', 'master_replid', 'master_replid2',
-      'master_repl_offset', 'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset', 'repl_backlog_histlen',
+      'role',
+      'connected_slaves',
+      'min_slaves_good_slaves',
+      'slave0',
+      'master_failover_state',
+      'master_replid',
+      'master_replid2',
+      'master_repl_offset',
+      'second_repl_offset',
+      'repl_backlog_active',
+      'repl_backlog_size',
+      'repl_backlog_first_byte_offset',
+      'repl_backlog_histlen',
     ]);
     const ri = await info(rr, 'replication');
     expect(Object.keys(ri)).toEqual([
-      'role', 'master_host', 'master_port', 'master_link_status', 'master_last_io_seconds_ago', 'master_sync_in_progress', 'slave_read_repl_offset',
-      'slave_repl_offset', 'slave_priority', 'slave_read_only', 'replica_announced', 'connected_slaves', 'master_failover_state', 'master_replid',
-      'master_replid2', 'master_repl_offset', 'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset',
+      'role',
+      'master_host',
+      'master_port',
+      'master_link_status',
+      'master_last_io_seconds_ago',
+      'master_sync_in_progress',
+      'slave_read_repl_offset',
+      'slave_repl_offset',
+      'slave_priority',
+      'slave_read_only',
+      'replica_announced',
+      'connected_slaves',
+      'master_failover_state',
+      'master_replid',
+      'master_replid2',
+      'master_repl_offset',
+      'second_repl_offset',
+      'repl_backlog_active',
+      'repl_backlog_size',
+      'repl_backlog_first_byte_offset',
       'repl_backlog_histlen',
     ]);
     expect(ri['slave_priority']).toBe('42');
@@ -248,7 +276,16 @@ describe.each(SERVER_KINDS)('replication stream and protocol on %s', (kind) => {
     const mr = conn(m.port);
     await mr.call('auth', 's3cret');
     await mr.set('k', 'v');
-    const rep = await startReplicaOf(kind, m.port, ['--masteruser', 'default', '--masterauth', 's3cret', '--repl-diskless-sync-delay', '0', '--requirepass', 's3cret']);
+    const rep = await startReplicaOf(kind, m.port, [
+      '--masteruser',
+      'default',
+      '--masterauth',
+      's3cret',
+      '--repl-diskless-sync-delay',
+      '0',
+      '--requirepass',
+      's3cret',
+    ]);
     servers.push(rep);
     const rr = conn(rep.port);
     await rr.call('auth', 's3cret');

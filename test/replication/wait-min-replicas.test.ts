@@ -1,8 +1,8 @@
-import { describe, it, expect } from 'vitest';
 import type { Redis } from 'ioredis';
-import { SERVER_KINDS, startServer, type RunningServer } from '../support/servers.js';
+import { describe, expect, it } from 'vitest';
+import { type RunningServer, SERVER_KINDS, startServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { waitFor, info, caughtUp, startReplicaOf, whileStopped } from './helpers.js';
+import { caughtUp, info, startReplicaOf, waitFor, whileStopped } from './helpers.js';
 
 // The same assertions against our server and the Debian redis-server (master and replicas of one kind).
 describe.each(SERVER_KINDS)('WAIT and min-replicas-to-write on %s', (kind) => {

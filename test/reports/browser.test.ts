@@ -3,16 +3,17 @@
  * verdict shown, a shaded band per fault, anomalies that move the timeline, values kept as text, a
  * linearization view, and a 100k-op history that loads quickly.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultIntervals } from '../../checkers/faults.js';
+import { historyToJsonl } from '../../checkers/history/format.js';
 import { writeReport } from '../../reports/report.js';
 import { launchChromium } from '../../reports/testing/browser.js';
-import { SET_SPECS, XSS_VALUES, setHistory, staleRegisterHistory, storeRun } from '../../reports/testing/fixtures.js';
-import { historyToJsonl } from '../../checkers/history/format.js';
+import { SET_SPECS, setHistory, staleRegisterHistory, storeRun, XSS_VALUES } from '../../reports/testing/fixtures.js';
 import { check, tempStore } from './helpers.js';
 
 const store = tempStore('browser');
@@ -101,7 +102,9 @@ describe('an invalid run with lost writes and XSS-looking values', () => {
     expect(ve).toBeGreaterThanOrEqual(t);
     expect(ve - vs).toBeLessThan(before / 2);
     expect(Number(await canvas.getAttribute('data-highlight'))).toBeGreaterThanOrEqual(0);
-    const inView = await page.evaluate(`(() => { const r = document.getElementById('tl-wrap').getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight; })()`);
+    const inView = await page.evaluate(
+      `(() => { const r = document.getElementById('tl-wrap').getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight; })()`,
+    );
     expect(inView).toBe(true);
     // The explorer selected the same op.
     expect(await page.locator('#ex-rows .ex-row.sel').first().getAttribute('data-pos')).toBe(String(pos));

@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { splitbrain, tempStore, runDirs } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 /**
  * The README's gating example, for real: a baseline from the unchanged server, then the same
@@ -8,7 +8,27 @@ import { splitbrain, tempStore, runDirs } from '../support/cli.js';
  */
 describe('splitbrain gate on a failover-related server option', () => {
   it('fails (exit 1) when min-replicas is weakened, against a baseline of the unchanged server', async () => {
-    const common = ['run', '--target', 'ts', '--topology', 'replicated', '--replicas', '2', '--workload', 'min-replicas', '--nemesis', 'partition-replication', '--interval', '2', '--fault-duration', '7', '--time-limit', '12', '--seed', '5'];
+    const common = [
+      'run',
+      '--target',
+      'ts',
+      '--topology',
+      'replicated',
+      '--replicas',
+      '2',
+      '--workload',
+      'min-replicas',
+      '--nemesis',
+      'partition-replication',
+      '--interval',
+      '2',
+      '--fault-duration',
+      '7',
+      '--time-limit',
+      '12',
+      '--seed',
+      '5',
+    ];
     const base = tempStore();
     const cur = tempStore();
     const a = await splitbrain([...common, '--store', base]);

@@ -2,9 +2,10 @@
  * splitbrain gate on runs judged by the real checkers: equivalent runs pass (exit 0); lost writes
  * or a slower failover regress (exit 1); gate.json validates; the JUnit validates.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGate } from '../../harness/cli/commands/gate.js';
 import { writeReport } from '../../reports/report.js';
 import { validate } from '../../reports/schema.js';
@@ -13,7 +14,15 @@ import { check, parseJUnit, tempStore } from './helpers.js';
 
 const store = tempStore('gate');
 const dirs: Record<string, string> = {};
-const io = { lines: [] as string[], out(s: string) { this.lines.push(s); }, err(s: string) { this.lines.push(s); } };
+const io = {
+  lines: [] as string[],
+  out(s: string) {
+    this.lines.push(s);
+  },
+  err(s: string) {
+    this.lines.push(s);
+  },
+};
 
 beforeAll(async () => {
   const make = async (name: string, ts: string, o: Parameters<typeof setHistory>[0]) => {
@@ -41,7 +50,9 @@ describe('splitbrain gate', () => {
     const r = await runGate(opts(dirs.same!), io);
     expect(r.result!.rows.filter((x) => x.status === 'regressed')).toEqual([]);
     expect(r.exitCode).toBe(0);
-    expect(r.result!.rows.map((x) => x.check)).toEqual(expect.arrayContaining(['verdict', 'checker:lost-writes', 'lost:plain', 'failover-p50', 'failover-p95', 'unavailability']));
+    expect(r.result!.rows.map((x) => x.check)).toEqual(
+      expect.arrayContaining(['verdict', 'checker:lost-writes', 'lost:plain', 'failover-p50', 'failover-p95', 'unavailability']),
+    );
     expect(validate('gate', JSON.parse(readFileSync(r.files!.json, 'utf8')))).toEqual([]);
     expect(parseJUnit(readFileSync(r.files!.junit, 'utf8'))[0]!['@_failures']).toBe('0');
   });
@@ -66,7 +77,10 @@ describe('splitbrain gate', () => {
   it('slower failover: exit 1 on failover p50/p95 and unavailability, while every checker stays valid', async () => {
     const r = await runGate(opts(dirs.slow!), io);
     expect(r.exitCode).toBe(1);
-    const bad = r.result!.rows.filter((x) => x.status === 'regressed').map((x) => x.check).sort();
+    const bad = r
+      .result!.rows.filter((x) => x.status === 'regressed')
+      .map((x) => x.check)
+      .sort();
     expect(bad).toEqual(expect.arrayContaining(['failover-p50', 'failover-p95']));
     expect(bad.some((c) => c.startsWith('checker:') || c === 'verdict')).toBe(false);
     const p50 = r.result!.rows.find((x) => x.check === 'failover-p50')!;

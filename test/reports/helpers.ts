@@ -39,7 +39,9 @@ export interface JUnitSuiteXml {
 export function parseJUnit(xml: string): JUnitSuiteXml[] {
   const ok = XMLValidator.validate(xml);
   if (ok !== true) throw new Error(`junit.xml is not well-formed: ${JSON.stringify(ok.err)}`);
-  const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml) as { testsuites: { testsuite: JUnitSuiteXml[]; '@_tests': string; '@_failures': string; '@_errors': string } };
+  const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml) as {
+    testsuites: { testsuite: JUnitSuiteXml[]; '@_tests': string; '@_failures': string; '@_errors': string };
+  };
   const root = doc.testsuites;
   if (!root || !Array.isArray(root.testsuite)) throw new Error('junit.xml: no <testsuites><testsuite>');
   let tests = 0;
@@ -51,7 +53,8 @@ export function parseJUnit(xml: string): JUnitSuiteXml[] {
     const f = cases.filter((c) => c.failure !== undefined).length;
     const e = cases.filter((c) => c.error !== undefined).length;
     const k = cases.filter((c) => c.skipped !== undefined).length;
-    if (Number(s['@_failures']) !== f || Number(s['@_errors']) !== e || Number(s['@_skipped']) !== k) throw new Error(`testsuite ${s['@_name']}: counts do not match its cases`);
+    if (Number(s['@_failures']) !== f || Number(s['@_errors']) !== e || Number(s['@_skipped']) !== k)
+      throw new Error(`testsuite ${s['@_name']}: counts do not match its cases`);
     for (const c of cases) {
       if (!c['@_name'] || !c['@_classname'] || Number.isNaN(Number(c['@_time']))) throw new Error(`testcase without name/classname/time in ${s['@_name']}`);
       if ([c.failure, c.error, c.skipped].filter((x) => x !== undefined).length > 1) throw new Error(`testcase ${c['@_name']}: more than one outcome`);
@@ -60,6 +63,7 @@ export function parseJUnit(xml: string): JUnitSuiteXml[] {
     failures += f;
     errors += e;
   }
-  if (Number(root['@_tests']) !== tests || Number(root['@_failures']) !== failures || Number(root['@_errors']) !== errors) throw new Error('testsuites totals do not match');
+  if (Number(root['@_tests']) !== tests || Number(root['@_failures']) !== failures || Number(root['@_errors']) !== errors)
+    throw new Error('testsuites totals do not match');
   return root.testsuite;
 }

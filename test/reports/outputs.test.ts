@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyToJsonl } from '../../checkers/history/format.js';
+import { jsonForScript } from '../../reports/embed.js';
+import { xmlEscape } from '../../reports/junit.js';
 import { writeReport } from '../../reports/report.js';
 import { validate } from '../../reports/schema.js';
 import { SET_SPECS, setHistory, staleRegisterHistory, storeRun } from '../../reports/testing/fixtures.js';
-import { jsonForScript } from '../../reports/embed.js';
-import { xmlEscape } from '../../reports/junit.js';
-import { historyToJsonl } from '../../checkers/history/format.js';
 import { check, parseJUnit, tempStore } from './helpers.js';
 
 const store = tempStore('outputs');
@@ -17,7 +17,12 @@ let linDir = '';
 beforeAll(async () => {
   validDir = await storeRun(setHistory({ ops: 3000, seed: 3 }).history, SET_SPECS, check, { storeRoot: store.root, ts: '20260101T000000Z' });
   invalidDir = await storeRun(setHistory({ ops: 3000, seed: 3, lose: 2 }).history, SET_SPECS, check, { storeRoot: store.root, ts: '20260102T000000Z' });
-  linDir = await storeRun(staleRegisterHistory(), [{ name: 'linearizable', options: { model: 'register' } }], check, { storeRoot: store.root, scenario: 'ts-replicated-register-partition', ts: '20260103T000000Z', workload: 'register' });
+  linDir = await storeRun(staleRegisterHistory(), [{ name: 'linearizable', options: { model: 'register' } }], check, {
+    storeRoot: store.root,
+    scenario: 'ts-replicated-register-partition',
+    ts: '20260103T000000Z',
+    workload: 'register',
+  });
 });
 afterAll(() => store.cleanup());
 
@@ -33,7 +38,9 @@ describe('results.json and metrics.json', () => {
     expect(validate('results', { version: 2, valid: 'maybe', checkers: {}, opCount: -1 }).length).toBeGreaterThan(0);
     expect(validate('results', { version: 1, valid: true, checkers: { 'lost-writes': { valid: true } }, opCount: 3 }).length).toBeGreaterThan(0);
     // A checker that threw is a valid entry (compose's checkSafe).
-    expect(validate('results', { version: 1, valid: 'unknown', checkers: { 'lost-writes': { valid: 'unknown', error: 'Error: boom' } }, opCount: 3 })).toEqual([]);
+    expect(validate('results', { version: 1, valid: 'unknown', checkers: { 'lost-writes': { valid: 'unknown', error: 'Error: boom' } }, opCount: 3 })).toEqual(
+      [],
+    );
   });
 
   it('writeReport writes metrics.json that validates, with lost writes per ack kind and failover times', async () => {

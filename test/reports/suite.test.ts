@@ -4,22 +4,40 @@
  * 1/2 and 2/2 together run every scenario exactly once, the crash is reported crashed and the suite
  * carries on, the summaries validate, the store index lists every run, and serve serves it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expandMatrix, loadSuiteFile, matrices, parseShard, runSuiteFile, shardEntries, type SuiteFile, type SuiteRunResult } from '../../harness/cli/commands/suite.js';
-import { startServer } from '../../harness/cli/commands/serve.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGate } from '../../harness/cli/commands/gate.js';
+import { startServer } from '../../harness/cli/commands/serve.js';
+import {
+  expandMatrix,
+  loadSuiteFile,
+  matrices,
+  parseShard,
+  runSuiteFile,
+  type SuiteFile,
+  type SuiteRunResult,
+  shardEntries,
+} from '../../harness/cli/commands/suite.js';
 import { validate } from '../../reports/schema.js';
 import { launchChromium } from '../../reports/testing/browser.js';
 import { parseJUnit, tempStore } from './helpers.js';
 
 const store = tempStore('suite');
 const suitePath = join(store.root, 'tiny.json');
-const quiet = { lines: [] as string[], out(s: string) { this.lines.push(s); }, err(s: string) { this.lines.push(s); } };
+const quiet = {
+  lines: [] as string[],
+  out(s: string) {
+    this.lines.push(s);
+  },
+  err(s: string) {
+    this.lines.push(s);
+  },
+};
 let shards: SuiteRunResult[] = [];
 
 const tiny: SuiteFile = {
@@ -46,12 +64,25 @@ afterAll(() => store.cleanup());
 
 describe('suite files', () => {
   it('expands targets × topologies × workloads × nemeses × seeds × repeats; shards cover it exactly once', () => {
-    const f: SuiteFile = { name: 'm', matrix: { targets: ['ts', 'redis'], topologies: ['single', 'replicated', 'cluster'], workloads: ['set', 'register'], nemeses: ['none', 'kill-primary'], seeds: [1, 2, 3], repeats: 2 } };
+    const f: SuiteFile = {
+      name: 'm',
+      matrix: {
+        targets: ['ts', 'redis'],
+        topologies: ['single', 'replicated', 'cluster'],
+        workloads: ['set', 'register'],
+        nemeses: ['none', 'kill-primary'],
+        seeds: [1, 2, 3],
+        repeats: 2,
+      },
+    };
     const all = expandMatrix(f);
     expect(all).toHaveLength(2 * 3 * 2 * 2 * 3 * 2);
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     for (const n of [1, 2, 3, 5]) {
-      const seen = Array.from({ length: n }, (_, i) => shardEntries(all, { index: i + 1, count: n })).flat().map((e) => e.ordinal).sort((a, b) => a - b);
+      const seen = Array.from({ length: n }, (_, i) => shardEntries(all, { index: i + 1, count: n }))
+        .flat()
+        .map((e) => e.ordinal)
+        .sort((a, b) => a - b);
       expect(seen).toEqual(all.map((e) => e.ordinal));
     }
     expect(all.find((e) => e.scenario.topology.kind === 'cluster')!.scenario.topology).toEqual({ kind: 'cluster', masters: 3, replicas: 1 });
@@ -86,7 +117,11 @@ describe('suite files', () => {
 describe('splitbrain suite --shard 1/2 and 2/2 with real runs', () => {
   it('runs every scenario exactly once across the two shards', () => {
     const ran = shards.flatMap((s) => s.summary.entries.map((e) => e.id)).sort();
-    expect(ran).toEqual(expandMatrix(tiny, suitePath).map((e) => e.id).sort());
+    expect(ran).toEqual(
+      expandMatrix(tiny, suitePath)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(new Set(ran).size).toBe(4);
   });
 

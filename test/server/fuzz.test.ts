@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
 import net from 'node:net';
-import { useServer } from '../support/differential.js';
+import { describe, expect, it } from 'vitest';
 import { Prng } from '../../harness/util/prng.js';
+import { useServer } from '../support/differential.js';
 
 /**
  * Protocol fuzzing: 100k+ random and mutated RESP frames over many connections. The server must
@@ -12,7 +12,15 @@ const FRAMES = 120_000;
 const CONNECTIONS = 40;
 
 function validFrame(rng: Prng): string {
-  const cmds = [['PING'], ['ECHO', 'x'.repeat(rng.int(50))], ['SET', `k${rng.int(100)}`, String(rng.int(1000))], ['GET', `k${rng.int(100)}`], ['DEL', `k${rng.int(100)}`], ['INCR', `c${rng.int(10)}`], ['LPUSH', `l${rng.int(10)}`, 'v']];
+  const cmds = [
+    ['PING'],
+    ['ECHO', 'x'.repeat(rng.int(50))],
+    ['SET', `k${rng.int(100)}`, String(rng.int(1000))],
+    ['GET', `k${rng.int(100)}`],
+    ['DEL', `k${rng.int(100)}`],
+    ['INCR', `c${rng.int(10)}`],
+    ['LPUSH', `l${rng.int(10)}`, 'v'],
+  ];
   const argv = rng.pick(cmds);
   return `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
 }
@@ -57,34 +65,36 @@ describe('protocol fuzzing', () => {
         goodChecks++;
       }
     })();
-    const conns = Array.from({ length: CONNECTIONS }, (_, ci) =>
-      new Promise<void>((resolve) => {
-        const crng = rng.fork(`conn${ci}`);
-        const sock = net.connect(t.srv.port, '127.0.0.1');
-        let reply = '';
-        sock.on('data', (d) => {
-          reply += d.toString('latin1');
-          if (reply.length > 1 << 16) reply = reply.slice(-1024);
-        });
-        const finish = () => {
-          protocolErrors += (reply.match(/-ERR Protocol error/g) ?? []).length;
-          sock.destroy();
-          resolve();
-        };
-        sock.on('close', finish);
-        sock.on('error', finish);
-        sock.on('connect', () => {
-          // Mostly valid frames with mutated ones mixed in: a mutated frame usually ends the
-          // connection (as in Redis), so reconnect-free we send a batch and let the server judge it.
-          let batch = '';
-          for (let i = 0; i < perConn; i++) {
-            const f = validFrame(crng);
-            batch += crng.next() < 0.3 ? mutate(crng, f) : f;
-            sent++;
-          }
-          sock.end(batch, 'latin1');
-        });
-      }),
+    const conns = Array.from(
+      { length: CONNECTIONS },
+      (_, ci) =>
+        new Promise<void>((resolve) => {
+          const crng = rng.fork(`conn${ci}`);
+          const sock = net.connect(t.srv.port, '127.0.0.1');
+          let reply = '';
+          sock.on('data', (d) => {
+            reply += d.toString('latin1');
+            if (reply.length > 1 << 16) reply = reply.slice(-1024);
+          });
+          const finish = () => {
+            protocolErrors += (reply.match(/-ERR Protocol error/g) ?? []).length;
+            sock.destroy();
+            resolve();
+          };
+          sock.on('close', finish);
+          sock.on('error', finish);
+          sock.on('connect', () => {
+            // Mostly valid frames with mutated ones mixed in: a mutated frame usually ends the
+            // connection (as in Redis), so reconnect-free we send a batch and let the server judge it.
+            let batch = '';
+            for (let i = 0; i < perConn; i++) {
+              const f = validFrame(crng);
+              batch += crng.next() < 0.3 ? mutate(crng, f) : f;
+              sent++;
+            }
+            sock.end(batch, 'latin1');
+          });
+        }),
     );
     await Promise.all(conns);
     // And many short connections each with one mutated frame.

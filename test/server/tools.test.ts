@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/differential.js';
 
 // Real, unmodified tools against our server: redis-cli (interactive-style, --pipe) and redis-benchmark.

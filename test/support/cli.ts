@@ -1,9 +1,9 @@
-import { execa, type ResultPromise } from 'execa';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readdirSync, readFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'harness', 'cli', 'main.js');

@@ -1,7 +1,7 @@
-import { beforeAll, afterAll, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
-import { startServer, type RunningServer, type ServerKind } from './servers.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { client } from './redis.js';
+import { type RunningServer, type ServerKind, startServer } from './servers.js';
 
 /** The server and client a describe block shares; read them inside hooks and tests only. */
 export interface SharedServer {

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 
@@ -49,7 +49,10 @@ export async function startServer(kind: ServerKind, extra: string[] = [], opts: 
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `sb-${kind}-`));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
-  const proc = kind === 'redis' ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [SPLITBRAIN_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc =
+    kind === 'redis'
+      ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [SPLITBRAIN_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,7 +1,7 @@
-import { afterEach } from 'vitest';
 import type { Redis, RedisOptions } from 'ioredis';
-import { startServer, type RunningServer, type ServerKind } from './servers.js';
+import { afterEach } from 'vitest';
 import { client } from './redis.js';
+import { type RunningServer, type ServerKind, startServer } from './servers.js';
 
 export interface Tracked {
   /** Servers to stop after the test (push the ones you start). */

@@ -54,7 +54,13 @@ describe('splitbrain check', () => {
 
   it('exits 3 with file:line: reason for refused input, and no stack trace', async () => {
     const path = join(dir, 'history.jsonl');
-    writeFileSync(path, [JSON.stringify({ index: 0, time: 1, process: 0, type: 'invoke', f: 'read', value: null }), JSON.stringify({ index: 1, time: 2, process: 3, type: 'ok', f: 'read', value: 1 })].join('\n'));
+    writeFileSync(
+      path,
+      [
+        JSON.stringify({ index: 0, time: 1, process: 0, type: 'invoke', f: 'read', value: null }),
+        JSON.stringify({ index: 1, time: 2, process: 3, type: 'ok', f: 'read', value: 1 }),
+      ].join('\n'),
+    );
     const r = await run(path);
     expect(r.code).toBe(3);
     expect(r.err).toBe('history.jsonl:2: completion for process 3 without a pending invoke');

@@ -2,17 +2,17 @@
  * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
  * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
  */
-import { stat, readFile } from 'node:fs/promises';
-import { workloads } from '../../../workloads/index.js';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recheckRun, resultsText } from '../../run/check.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { HistoryError } from '../../../checkers/history/errors.js';
 import type { CheckerResult, Validity } from '../../../checkers/history/types.js';
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
 import { ModelError, models } from '../../../checkers/models/index.js';
 import { checkers, getChecker } from '../../../checkers/registry.js';
+import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
+import { recheckRun, resultsText } from '../../run/check.js';
 
 export const EXIT = { valid: 0, invalid: 1, unknown: 2, refused: 3 } as const;
 
@@ -43,7 +43,11 @@ function scenarioModel(scenario: unknown): string | undefined {
   if (scenario === null || typeof scenario !== 'object') return undefined;
   const s = scenario as Record<string, unknown>;
   const w = s.workload;
-  const candidates = [s.model, w !== null && typeof w === 'object' ? (w as Record<string, unknown>).model : undefined, w !== null && typeof w === 'object' ? (w as Record<string, unknown>).name : w];
+  const candidates = [
+    s.model,
+    w !== null && typeof w === 'object' ? (w as Record<string, unknown>).model : undefined,
+    w !== null && typeof w === 'object' ? (w as Record<string, unknown>).name : w,
+  ];
   for (const c of candidates) if (typeof c === 'string' && models.has(c)) return c;
   return undefined;
 }
@@ -53,7 +57,9 @@ const verdictText = (v: Validity): string => (v === true ? 'valid' : v === false
 function summarizeLinearizable(r: LinearizableResult, io: CheckIo): void {
   const verdict = r.valid === true ? 'linearizable' : r.valid === false ? 'NOT LINEARIZABLE' : 'unknown (time limit reached)';
   io.out(`linearizable (model ${r.model}): ${verdict}`);
-  io.out(`  ${r.opCount} ops checked in ${r.partitionCount} partition(s)${r.dropped ? `, ${r.dropped} left out (failed writes, reads without a result)` : ''}${r.workers ? `, ${r.workers} worker threads` : ''}`);
+  io.out(
+    `  ${r.opCount} ops checked in ${r.partitionCount} partition(s)${r.dropped ? `, ${r.dropped} left out (failed writes, reads without a result)` : ''}${r.workers ? `, ${r.workers} worker threads` : ''}`,
+  );
   const show = (k: string): string => (k === '' ? '(single register)' : `key ${JSON.stringify(k)}`);
   for (const p of r.partitions) {
     if (p.valid === true) continue;
@@ -95,7 +101,9 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     if (input.scenario !== undefined) checkerOpts.scenario = input.scenario;
     const result: CheckerResult = await checker.check(parsed.ops, checkerOpts);
     if (opts.json) {
-      io.out(JSON.stringify({ file: input.historyPath, format: parsed.format, ops: parsed.ops.length, warnings: parsed.warnings, checker: checker.name, result }));
+      io.out(
+        JSON.stringify({ file: input.historyPath, format: parsed.format, ops: parsed.ops.length, warnings: parsed.warnings, checker: checker.name, result }),
+      );
     } else {
       io.out(`${input.historyPath}: ${parsed.format}, ${parsed.ops.length} ops`);
       if (checker.name === 'linearizable') summarizeLinearizable(result as LinearizableResult, io);

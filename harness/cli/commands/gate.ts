@@ -3,10 +3,11 @@
  * (reports/gate.ts). Prints a table, writes gate.json and gate-junit.xml, exits 0 when nothing
  * regressed, 1 otherwise, 3 when an input cannot be read.
  */
-import { Command, InvalidArgumentError } from 'commander';
+
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { gate, gateJUnit, gateTable, type GateResult } from '../../../reports/gate.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { type GateResult, gate, gateJUnit, gateTable } from '../../../reports/gate.js';
 
 function nonNegative(v: string): number {
   const n = Number(v);

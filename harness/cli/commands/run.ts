@@ -1,13 +1,13 @@
-import { Command, Option, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
-import { runScenario, type RunOutcome } from '../../run/run.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeReport } from '../../../reports/report.js';
-import { positiveInt, nonNegativeInt, positiveNumber, oneOf } from '../options.js';
 import { workloads } from '../../../workloads/index.js';
 import { PICKERS } from '../../nemesis/nemesis.js';
+import { type RunOutcome, runScenario } from '../../run/run.js';
+import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
 import type { TopologyKind } from '../../targets/target.js';
+import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 
 export interface RunFlags {
   target: 'ts' | 'redis' | 'external';
@@ -56,12 +56,24 @@ function remember(a: string[]): string[] {
 /** Options shared by `run` and `start`. */
 export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = DEFAULTS): Command {
   return cmd
-    .addOption(new Option('--target <kind>', 'system under test: ts (our server), redis (Debian redis-server), external').argParser(oneOf(['ts', 'redis', 'external'] as const)).default(defaults.target))
-    .addOption(new Option('--topology <kind>', 'single, replicated, cluster').argParser(oneOf(['single', 'replicated', 'cluster', 'sentinel'] as const)).default(defaults.topology.kind))
+    .addOption(
+      new Option('--target <kind>', 'system under test: ts (our server), redis (Debian redis-server), external')
+        .argParser(oneOf(['ts', 'redis', 'external'] as const))
+        .default(defaults.target),
+    )
+    .addOption(
+      new Option('--topology <kind>', 'single, replicated, cluster')
+        .argParser(oneOf(['single', 'replicated', 'cluster', 'sentinel'] as const))
+        .default(defaults.topology.kind),
+    )
     .option('--topology-file <file>', 'external target: JSON file with the nodes (and kill/pause/restart commands)')
     .option('--masters <n>', 'cluster masters', positiveInt, defaults.topology.masters)
     .option('--replicas <n>', 'replicas per master', nonNegativeInt, defaults.topology.replicas)
-    .addOption(new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none').argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const)).default(defaults.net))
+    .addOption(
+      new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none')
+        .argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const))
+        .default(defaults.net),
+    )
     .option('--toxiproxy <url>', 'use an installed toxiproxy-server (e.g. http://127.0.0.1:8474) instead of ours')
     .option('--workload <name>', `one of: ${[...workloads.keys()].join(', ')}`, defaults.workload)
     .option('--nemesis <names>', `comma-separated: none, ${Object.keys(PICKERS).join(', ')}`, defaults.nemesis)
@@ -76,7 +88,12 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', nonNegativeInt, defaults.waitFor)
     .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', nonNegativeInt, defaults.waitTimeoutMs)
     .option('--node-timeout <ms>', 'cluster-node-timeout', positiveInt, defaults.nodeTimeoutMs)
-    .option('--server-arg <options>', 'extra server options for every node, repeatable: --server-arg "--min-replicas-to-write 1"', collectServerArgs, defaults.serverArgs)
+    .option(
+      '--server-arg <options>',
+      'extra server options for every node, repeatable: --server-arg "--min-replicas-to-write 1"',
+      collectServerArgs,
+      defaults.serverArgs,
+    )
     .option('--scenario <file>', 'a scenario JSON file (flags given on the command line override it)')
     .option('--replay <run dir>', 're-run the exact scenario and fault schedule of a stored run')
     .option('--store <dir>', 'where runs are stored', 'store')
@@ -100,7 +117,8 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   }
   // A flag given explicitly wins over the file; defaults don't.
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
-  const pick = <K extends keyof Scenario>(k: K, flag: string, v: Scenario[K]): Scenario[K] => (given(flag) || base[k] === undefined ? v : (base[k] as Scenario[K]));
+  const pick = <K extends keyof Scenario>(k: K, flag: string, v: Scenario[K]): Scenario[K] =>
+    given(flag) || base[k] === undefined ? v : (base[k] as Scenario[K]);
   // A cluster defaults to 3 masters × 1 replica (Redis's minimum), other topologies to the defaults.
   const clusterDefault = (flag: 'masters' | 'replicas', v: number, d: number) => (given(flag) ? v : d);
   const topology =

@@ -3,10 +3,11 @@
  * index.html regenerated whenever the root is requested so that new runs show up. Only files under
  * the store are served (symlinks such as `latest` are resolved and must stay inside it).
  */
-import { Command } from 'commander';
+
 import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { Command } from 'commander';
 import { escapeHtml } from '../../../reports/embed.js';
 import { writeStoreIndex } from '../../../reports/store-index.js';
 import { positiveInt } from '../options.js';

@@ -7,19 +7,28 @@
  * Sharding is by position in the expanded matrix: shard i of n runs entries i-1, i-1+n, … so the
  * shards 1/n … n/n together run every entry exactly once, whatever machine runs which shard.
  */
-import { Command, InvalidArgumentError } from 'commander';
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULTS, scenarioName, type Scenario } from '../../run/scenario.js';
-import { runScenario, type RunOptions, type RunOutcome } from '../../run/run.js';
-import { workloads } from '../../../workloads/index.js';
-import type { TopologyKind, TopologySpec } from '../../targets/target.js';
-import { validate } from '../../../reports/schema.js';
 import { writeReport } from '../../../reports/report.js';
-import { writeStoreIndex, SUITES_DIR } from '../../../reports/store-index.js';
-import { countStatuses, reportHref, suiteExitCode, writeSuiteSummary, type EntryStatus, type SuiteEntry, type SuiteSummary } from '../../../reports/suite-summary.js';
+import { validate } from '../../../reports/schema.js';
+import { SUITES_DIR, writeStoreIndex } from '../../../reports/store-index.js';
+import {
+  countStatuses,
+  type EntryStatus,
+  reportHref,
+  type SuiteEntry,
+  type SuiteSummary,
+  suiteExitCode,
+  writeSuiteSummary,
+} from '../../../reports/suite-summary.js';
+import { workloads } from '../../../workloads/index.js';
+import { type RunOptions, type RunOutcome, runScenario } from '../../run/run.js';
+import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
 import { sanitize } from '../../store/store.js';
+import type { TopologyKind, TopologySpec } from '../../targets/target.js';
 
 type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; topologyFile?: string };
 
@@ -75,7 +84,8 @@ export function loadSuiteFile(path: string): SuiteFile {
   const errors = validate('suite', data);
   if (errors.length) throw new SuiteFileError(`${path} does not match reports/schema/suite.schema.json:\n  ${errors.join('\n  ')}`);
   const s = data as SuiteFile;
-  for (const w of matrices(s).flatMap((m) => m.workloads)) if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
+  for (const w of matrices(s).flatMap((m) => m.workloads))
+    if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
   return s;
 }
 
@@ -169,7 +179,8 @@ export interface SuiteRunResult {
   index: string;
 }
 
-const statusOf = (o: RunOutcome): EntryStatus => (!o.results ? 'crashed' : o.results.valid === true ? 'valid' : o.results.valid === false ? 'invalid' : 'unknown');
+const statusOf = (o: RunOutcome): EntryStatus =>
+  !o.results ? 'crashed' : o.results.valid === true ? 'valid' : o.results.valid === false ? 'invalid' : 'unknown';
 
 export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<SuiteRunResult> {
   const file = loadSuiteFile(path);
@@ -180,18 +191,41 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
   const mine = shardEntries(all, o.shard ?? null);
   const startedAt = new Date(now());
   const t0 = now();
-  const ts = startedAt.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const ts = startedAt
+    .toISOString()
+    .replace(/[:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const dir = resolve(join(o.storeRoot, SUITES_DIR, sanitize(file.name), `${ts}${o.shard ? `-shard${o.shard.index}of${o.shard.count}` : ''}`));
   mkdirSync(dir, { recursive: true });
-  log(`splitbrain suite ${file.name}: ${mine.length} of ${all.length} scenarios${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}${file.timeBudgetS ? `, budget ${file.timeBudgetS} s` : ''}`);
+  log(
+    `splitbrain suite ${file.name}: ${mine.length} of ${all.length} scenarios${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}${file.timeBudgetS ? `, budget ${file.timeBudgetS} s` : ''}`,
+  );
   const entries: SuiteEntry[] = [];
   let stop = false;
   for (const [i, m] of mine.entries()) {
     const s = m.scenario;
-    const base = { id: m.id, ordinal: m.ordinal, scenario: s.name, target: s.target, topology: s.topology.kind, workload: s.workload, nemesis: s.nemesis, seed: s.seed, repeat: m.repeat };
+    const base = {
+      id: m.id,
+      ordinal: m.ordinal,
+      scenario: s.name,
+      target: s.target,
+      topology: s.topology.kind,
+      workload: s.workload,
+      nemesis: s.nemesis,
+      seed: s.seed,
+      repeat: m.repeat,
+    };
     const elapsedS = (now() - t0) / 1000;
     if (stop || (file.timeBudgetS !== undefined && elapsedS >= file.timeBudgetS)) {
-      entries.push({ ...base, status: 'skipped', exitCode: null, dir: null, report: null, durationS: 0, error: stop ? 'skipped: the suite was interrupted' : `skipped: the time budget of ${file.timeBudgetS} s was spent` });
+      entries.push({
+        ...base,
+        status: 'skipped',
+        exitCode: null,
+        dir: null,
+        report: null,
+        durationS: 0,
+        error: stop ? 'skipped: the suite was interrupted' : `skipped: the time budget of ${file.timeBudgetS} s was spent`,
+      });
       continue;
     }
     log(`[${i + 1}/${mine.length}] ${m.id}`);
@@ -244,7 +278,9 @@ export function suiteCommand(): Command {
         }
         const r = await runSuiteFile(path, { storeRoot: opts.store, shard: opts.shard ?? null, log: (l) => process.stderr.write(l + '\n'), progress: 'none' });
         const c = r.summary.counts;
-        process.stderr.write(`\nsuite ${r.summary.suite}: ${c.valid} valid, ${c.invalid} invalid, ${c.unknown} unknown, ${c.crashed} crashed, ${c.skipped} skipped\nsummary: ${r.files.html}\njunit: ${r.files.junit}\nindex: ${r.index}\n`);
+        process.stderr.write(
+          `\nsuite ${r.summary.suite}: ${c.valid} valid, ${c.invalid} invalid, ${c.unknown} unknown, ${c.crashed} crashed, ${c.skipped} skipped\nsummary: ${r.files.html}\njunit: ${r.files.junit}\nindex: ${r.index}\n`,
+        );
         process.exitCode = r.summary.exitCode;
       } catch (e) {
         process.stderr.write(`splitbrain suite: ${(e as Error).message}\n`);

@@ -4,8 +4,8 @@
  * credit (a burst after a pause is still throttled).
  */
 import type { StageContext, ToxicKind } from '../toxic.js';
-import { now } from './timer.js';
 import { QueuedStage } from './queued.js';
+import { now } from './timer.js';
 
 class BandwidthStage extends QueuedStage {
   /** When the link is free to send again (ms). */

@@ -3,10 +3,11 @@
  * handled one at a time like Toxiproxy's Pipe loop, so jitter never reorders data, and the delay
  * counts from the chunk's arrival time (time spent queued behind earlier chunks is included).
  */
-import type { StageContext, ToxicKind } from '../toxic.js';
+
 import { randomInt } from '../prng.js';
-import { now } from './timer.js';
+import type { StageContext, ToxicKind } from '../toxic.js';
 import { QueuedStage } from './queued.js';
+import { now } from './timer.js';
 
 class LatencyStage extends QueuedStage {
   constructor(

@@ -3,7 +3,7 @@
  * stream. The count is per-connection state that survives updates of the toxic, as in Toxiproxy
  * (raising the limit lets more through; a limit already reached closes on the next data).
  */
-import { emptyHeld, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
+import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 
 interface LimitState {
   transmitted: number;

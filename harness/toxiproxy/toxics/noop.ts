@@ -1,5 +1,5 @@
 /** noop: passes everything through. Toxiproxy registers it as a real toxic type, so do we. */
-import { emptyHeld, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
+import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 
 class NoopStage implements ToxicStage {
   constructor(private readonly ctx: StageContext) {}

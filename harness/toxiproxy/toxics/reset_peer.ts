@@ -4,7 +4,7 @@
  * committed: Toxiproxy's Pipe cannot be interrupted while it waits, so removing or updating the
  * toxic does not save the connection.
  */
-import { emptyHeld, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
+import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 import { Deadline, now } from './timer.js';
 
 class ResetPeerStage implements ToxicStage {

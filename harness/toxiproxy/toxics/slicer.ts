@@ -3,8 +3,9 @@
  * (Toxiproxy's recursive halving, so no small or large piece tends to sit at either end), with
  * `delay` µs after each piece.
  */
-import { byteLength, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
+
 import { randomInt } from '../prng.js';
+import { byteLength, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 import { Deadline, now } from './timer.js';
 
 class SlicerStage implements ToxicStage {
@@ -88,6 +89,5 @@ export const slicer: ToxicKind = {
     { name: 'size_variation', type: 'int' },
     { name: 'delay', type: 'int' },
   ],
-  start: (attrs, ctx) =>
-    new SlicerStage(attrs.average_size ?? 0, attrs.size_variation ?? 0, attrs.delay ?? 0, ctx),
+  start: (attrs, ctx) => new SlicerStage(attrs.average_size ?? 0, attrs.size_variation ?? 0, attrs.delay ?? 0, ctx),
 };

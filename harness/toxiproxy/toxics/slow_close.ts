@@ -1,5 +1,5 @@
 /** slow_close: data passes untouched; EOF is held for `delay` ms before the stream is closed. */
-import { emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage, type Chunk } from '../toxic.js';
+import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 import { Deadline, now } from './timer.js';
 
 class SlowCloseStage implements ToxicStage {

@@ -4,7 +4,7 @@
  * connection held open for as long as the toxic stays. As in Toxiproxy (TimeoutToxic.Cleanup),
  * removing the toxic closes the connections it was active on: their byte streams have holes.
  */
-import { type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
+import type { Chunk, Held, StageContext, ToxicKind, ToxicStage } from '../toxic.js';
 import { Deadline, now } from './timer.js';
 
 class TimeoutStage implements ToxicStage {

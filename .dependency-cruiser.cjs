@@ -1,0 +1,58 @@
+/**
+ * The repository's dependency rules (ARCHITECTURE.md "Dependency rules"), checked in CI:
+ * the system under test knows nothing of its tester; checkers are pure functions of a history.
+ */
+const tests = '\\.test\\.ts$';
+module.exports = {
+  forbidden: [
+    {
+      name: 'server-knows-no-tester',
+      comment: 'server/ imports nothing from harness/, workloads/, checkers/ or reports/',
+      severity: 'error',
+      from: { path: '^server/', pathNot: tests },
+      to: { path: '^(harness|workloads|checkers|reports)/' },
+    },
+    {
+      name: 'checkers-are-pure',
+      comment: 'checkers/ import no server/, harness/, workloads/ or reports/ code',
+      severity: 'error',
+      from: { path: '^checkers/', pathNot: tests },
+      to: { path: '^(server|harness|workloads|reports)/' },
+    },
+    {
+      name: 'checkers-do-no-io',
+      comment: 'checkers/ do no network or process I/O of their own (file reading lives in harness/history)',
+      severity: 'error',
+      from: { path: '^checkers/', pathNot: tests },
+      to: { path: '^(node:)?(net|http|https|child_process|dgram|tls)$', dependencyTypes: ['core'] },
+    },
+    {
+      name: 'reports-render-only',
+      comment: 'reports/ render results and histories: no server/ or harness/ code',
+      severity: 'error',
+      from: { path: '^reports/', pathNot: tests },
+      to: { path: '^(server|harness)/' },
+    },
+    {
+      name: 'workloads-over-the-wire',
+      comment: 'workloads/ reach the server only over the wire and take their randomness from the harness as an interface',
+      severity: 'error',
+      from: { path: '^workloads/', pathNot: tests },
+      to: { path: '^(server|harness)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'value import cycles make load order matter (server/ still has one: issue 13 breaks it, then this becomes an error)',
+      severity: 'warn',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules|store)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
