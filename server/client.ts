@@ -60,6 +60,12 @@ export class Client {
   isReplica = false;
   monitor = false;
   noEvict = false;
+  /**
+   * Cluster: nonzero after ASKING (a token: dispatch clears it after the next command or
+   * transaction, unless that command was ASKING itself), and READONLY (replica reads).
+   */
+  asking = 0;
+  readonlyReads = false;
   readonly createdAt: number;
   lastInteraction: number;
   lastCmd = 'NULL';

@@ -52,6 +52,13 @@ function argsPreview(argv: string[]): string {
 
 /** Redis's processCommand: lookup, arity, auth, routing, memory, replication checks, MULTI queue, call. */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
+  const asking = c.asking;
+  dispatchCommand(server, c, argv);
+  // Redis's resetClient: ASKING covers the next command (or transaction) only, unless that was ASKING again.
+  if (asking !== 0 && c.asking === asking && c.multi === null) c.asking = 0;
+}
+
+function dispatchCommand(server: Server, c: Client, argv: string[]): void {
   const name = argv[0]!;
   const ref = server.commands.resolve(name);
   if (ref === undefined || ref.name === 'quit') {

@@ -43,6 +43,7 @@ function flagsOf(c: Client): string {
   if (c.blocked) f += 'b';
   if (c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
+  if (c.readonlyReads) f += 'r';
   if (c.noEvict) f += 'e';
   if (c.monitor && !c.isReplica) f += 'O';
   return f || 'N';

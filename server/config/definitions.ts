@@ -164,7 +164,7 @@ export const CONFIG_DEFS: ConfigDef[] = [
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
   // splitbrain's debug knob: weakens the min-replicas check on purpose (see reports/GATING.md).
   { name: 'debug-min-replicas-extra-lag', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
-  // Cluster (used once cluster mode lands)
+  // Cluster
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
   i('cluster-node-timeout', 15000, 0, LONG_MAX),
@@ -180,7 +180,8 @@ export const CONFIG_DEFS: ConfigDef[] = [
   i('cluster-announce-port', 0, 0, 65535),
   i('cluster-announce-bus-port', 0, 0, 65535),
   i('cluster-announce-tls-port', 0, 0, 65535),
-  s('cluster-announce-hostname', ''),
+  { ...s('cluster-announce-hostname', ''), validate: validateHostname },
+  m('cluster-link-sendbuf-limit', '0'),
   e('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint']),
   // Clients
   b('lua-replicate-commands', 'yes'),
@@ -206,6 +207,13 @@ function validateRoutes(v: string): string | null {
   for (const r of v.split(/\s+/).filter(Boolean)) {
     if (!/^[^=\s]+:\d+=[^=\s]+:\d+$/.test(r)) return `Invalid route '${r}', expected host:port=host:port`;
   }
+  return null;
+}
+
+/** Redis's isValidAnnouncedHostname. */
+function validateHostname(v: string): string | null {
+  if (v.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(v)) return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
   return null;
 }
 

@@ -581,6 +581,7 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
           d.dict = saved[j]!.dict;
           d.all = saved[j]!.all;
           d.volatile = saved[j]!.volatile;
+          d.reindex();
         });
       }
       throw new RdbError(`RDB has duplicated key '${e.key}' in DB ${dbIds[i]}`);

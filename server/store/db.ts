@@ -19,6 +19,16 @@ export interface DbHooks {
   touchEntry?: (e: Entry) => void;
 }
 
+/**
+ * A secondary index over a db's keys (the cluster's per-slot key index). Null on a Db unless
+ * cluster mode attached one, so a standalone server pays one null check per insert/delete.
+ */
+export interface KeyIndex {
+  add(key: string): void;
+  remove(key: string): void;
+  clear(): void;
+}
+
 /** Global insertion counter behind Entry.seq (global so SWAPDB keeps every dict's order monotonic). */
 let seqCounter = 0;
 export function currentSeq(): number {
@@ -40,6 +50,8 @@ export class Db {
    * snapshot can copy the entry's old state first (copy-on-write without fork).
    */
   onAccess: ((e: Entry) => void) | null = null;
+  /** Cluster mode's per-slot index of db 0 (see KeyIndex). */
+  index: KeyIndex | null = null;
 
   constructor(
     public id: number,
@@ -100,6 +112,7 @@ export class Db {
     e.pos = this.all.length;
     this.all.push(e);
     this.dict.set(key, e);
+    if (old === undefined && this.index !== null) this.index.add(key);
     return e;
   }
 
@@ -116,6 +129,7 @@ export class Db {
       this.volatile.push(e);
     }
     this.dict.set(e.key, e);
+    if (old === undefined && this.index !== null) this.index.add(e.key);
   }
 
   delete(key: string): boolean {
@@ -123,6 +137,7 @@ export class Db {
     if (e === undefined) return false;
     this.unlinkEntry(e);
     this.dict.delete(key);
+    if (this.index !== null) this.index.remove(key);
     return true;
   }
 
@@ -176,6 +191,14 @@ export class Db {
     this.all = [];
     this.volatile = [];
     this.expireCursor = 0;
+    if (this.index !== null) this.index.clear();
+  }
+
+  /** Rebuild the index from the dict (after the dict was swapped in wholesale: a rolled-back load). */
+  reindex(): void {
+    if (this.index === null) return;
+    this.index.clear();
+    for (const key of this.dict.keys()) this.index.add(key);
   }
 
   /** Exchange contents with another db (SWAPDB). */
@@ -188,6 +211,8 @@ export class Db {
     other.all = t.all;
     other.volatile = t.volatile;
     this.expireCursor = other.expireCursor = 0;
+    this.reindex();
+    other.reindex();
   }
 }
 
