@@ -1,3 +1,4 @@
+import { installCluster } from './cluster/index.js';
 import { installServerAdmin } from './commands/serverinfo.js';
 import { installPersistence } from './persistence/index.js';
 import { installReplication } from './replication/index.js';
@@ -9,4 +10,4 @@ import type { Server } from './server.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installServerAdmin, installPersistence, installReplication];
+export const installers: Installer[] = [installServerAdmin, installPersistence, installReplication, installCluster];

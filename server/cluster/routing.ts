@@ -1,27 +1,14 @@
 import type { Client } from '../client.js';
 import { CF, type CommandSpec, commandKeyPositions, specFlags } from '../commands/table.js';
+import { NodeFlag } from './constants.js';
 import { keyHashSlot } from './slot.js';
-
-/**
- * What routing needs to know about the cluster: who serves a slot, which slots are open
- * (migrating / importing) and whether the cluster is up. Node ids are the 40-char names.
- */
-export interface RoutingView {
-  readonly myId: string;
-  /** cluster_state:ok */
-  readonly stateOk: boolean;
-  /** Our master's id when we are a replica, else null. */
-  readonly myMasterId: string | null;
-  slotOwner(slot: number): string | null;
-  migratingTo(slot: number): string | null;
-  importingFrom(slot: number): string | null;
-  /** `endpoint:port` of a node for -MOVED / -ASK (cluster-preferred-endpoint-type). */
-  redirectAddress(nodeId: string): string;
-}
+import type { ClusterView, NodeView } from './types.js';
 
 export interface RoutingOptions {
   allowReadsWhenDown: boolean;
   allowPubsubshardWhenDown: boolean;
+  /** `endpoint:port` of a node for -MOVED / -ASK (cluster-preferred-endpoint-type). */
+  redirectAddress(n: NodeView): string;
 }
 
 /** Redirection and refusal texts, as Redis's clusterRedirectClient. */
@@ -45,7 +32,7 @@ export type KeyExists = (key: string) => boolean;
  * slot; then cluster down; MIGRATE in an open slot; ASK / TRYAGAIN while migrating; ASKING
  * while importing; READONLY replica reads; MOVED.
  */
-export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client, spec: CommandSpec, argv: string[], exists: KeyExists): string | null {
+export function routeCommand(view: ClusterView, opts: RoutingOptions, c: Client, spec: CommandSpec, argv: string[], exists: KeyExists): string | null {
   const isExec = spec.name === 'exec';
   let cmds: { spec: CommandSpec; argv: string[] }[];
   if (isExec) {
@@ -57,7 +44,7 @@ export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client,
   const isShard = SHARD_PUBSUB.has(spec.name);
   let firstKey: string | null = null;
   let slot = 0;
-  let owner: string | null = null;
+  let owner: NodeView | null = null;
   let migrating = false;
   let importing = false;
   let multipleKeys = false;
@@ -74,7 +61,7 @@ export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client,
         slot = keySlot;
         owner = view.slotOwner(slot);
         if (owner === null) return REDIRECT.UNBOUND;
-        if (owner === view.myId && view.migratingTo(slot) !== null) migrating = true;
+        if (owner === view.myself && view.migratingTo(slot) !== null) migrating = true;
         else if (view.importingFrom(slot) !== null) importing = true;
       } else if (key !== firstKey) {
         if (keySlot !== slot) return REDIRECT.CROSSSLOT;
@@ -89,7 +76,7 @@ export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client,
   // No key at all: served here whatever the cluster state.
   if (owner === null) return null;
   const cmdWrite = (specFlags(spec) & CF.WRITE) !== 0;
-  if (!view.stateOk) {
+  if (view.state !== 'ok') {
     if (isShard) {
       if (!opts.allowPubsubshardWhenDown) return REDIRECT.DOWN;
     } else if (!opts.allowReadsWhenDown) {
@@ -103,7 +90,7 @@ export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client,
   if ((migrating || importing) && spec.name === 'migrate') return null;
   if (migrating && missing > 0) {
     if (existing > 0) return REDIRECT.TRYAGAIN;
-    return `-ASK ${slot} ${view.redirectAddress(view.migratingTo(slot)!)}`;
+    return `-ASK ${slot} ${opts.redirectAddress(view.migratingTo(slot)!)}`;
   }
   if (importing && (c.asking !== 0 || spec.flags.includes('asking'))) {
     if (multipleKeys && missing > 0) return REDIRECT.TRYAGAIN;
@@ -111,8 +98,8 @@ export function routeCommand(view: RoutingView, opts: RoutingOptions, c: Client,
   }
   let isWrite = cmdWrite;
   if (isExec) for (const q of cmds) if (specFlags(q.spec) & CF.WRITE) isWrite = true;
-  if ((c.readonlyReads || isShard) && !isWrite && view.myMasterId !== null && view.myMasterId === owner) return null;
-  if (owner !== view.myId) return `-MOVED ${slot} ${view.redirectAddress(owner)}`;
+  if ((c.readonlyReads || isShard) && !isWrite && view.myself.flags & NodeFlag.SLAVE && view.myself.master === owner) return null;
+  if (owner !== view.myself) return `-MOVED ${slot} ${opts.redirectAddress(owner)}`;
   return null;
 }
 

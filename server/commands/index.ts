@@ -1,3 +1,5 @@
+import { clusterClientCommands } from '../cluster/client-commands.js';
+import { clusterCommand } from '../cluster/cluster-command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
@@ -27,5 +29,7 @@ export function buildCommandTable(): CommandSpec[] {
     ...pubsubCommands,
     ...replicationCommands,
     ...persistenceCommands,
+    ...clusterClientCommands,
+    clusterCommand,
   ];
 }

@@ -91,8 +91,9 @@ function sunsubscribe(c: Client, argv: string[]): void {
 function publish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.publish(argv[1]!, argv[2]!);
-  // Redis forwards PUBLISH to replicas (the cluster layer broadcasts it over the bus instead).
+  // Redis forwards PUBLISH to replicas; in cluster mode the bus carries it to every node instead.
   if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
+  else s.hooks.clusterPublish?.(argv[1]!, argv[2]!, false);
   c.addReplyInt(n);
 }
 
@@ -100,6 +101,7 @@ function spublish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.spublish(argv[1]!, argv[2]!);
   if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
+  else s.hooks.clusterPublish?.(argv[1]!, argv[2]!, true);
   c.addReplyInt(n);
 }
 

@@ -1,0 +1,80 @@
+import { unblockWith } from '../blocking.js';
+import { discardTransaction } from '../commands/transactions.js';
+import type { Server } from '../server.js';
+import { ClusterNode } from './node.js';
+import { registerCluster } from './registry.js';
+import { preferredEndpoint } from './render.js';
+import { REDIRECT, type RoutingOptions, routable, routeCommand } from './routing.js';
+import { keyHashSlot } from './slot.js';
+import type { NodeView } from './types.js';
+
+/**
+ * Cluster mode (cluster-enabled yes): the node shell, query routing in dispatch, bus propagation
+ * of PUBLISH / SPUBLISH, and the redirection of clients blocked on keys we no longer serve.
+ */
+export async function installCluster(server: Server): Promise<void> {
+  if (!server.config.bool('cluster-enabled')) return;
+  const node = new ClusterNode(server);
+  registerCluster(server, node);
+  await node.start();
+  const view = node.view;
+  const db0 = server.dbs[0]!;
+  const cfg = server.config;
+  const opts: RoutingOptions = {
+    allowReadsWhenDown: cfg.bool('cluster-allow-reads-when-down'),
+    allowPubsubshardWhenDown: cfg.bool('cluster-allow-pubsubshard-when-down'),
+    redirectAddress: (n: NodeView) => `${preferredEndpoint(node, n)}:${n.port}`,
+  };
+  cfg.onChange('cluster-allow-reads-when-down', (v) => (opts.allowReadsWhenDown = v === 'yes'));
+  cfg.onChange('cluster-allow-pubsubshard-when-down', (v) => (opts.allowPubsubshardWhenDown = v === 'yes'));
+  const exists = (key: string): boolean => {
+    const e = db0.dict.get(key);
+    return e !== undefined && !db0.isExpired(e);
+  };
+
+  const h = server.hooks;
+  const prevRoute = h.route;
+  h.route = (c, spec, argv) => {
+    const prev = prevRoute?.(c, spec, argv) ?? null;
+    if (prev !== null || !routable(spec)) return prev;
+    const err = routeCommand(view, opts, c, spec, argv, exists);
+    // A refused EXEC discards the transaction (a refused queued command only flags it).
+    if (err !== null && spec.name === 'exec' && c.multi !== null) discardTransaction(c);
+    return err;
+  };
+
+  const prevPublish = h.clusterPublish;
+  h.clusterPublish = (channel, message, sharded) => {
+    prevPublish?.(channel, message, sharded);
+    node.publish(channel, message, sharded);
+  };
+
+  // clientsCron's clusterRedirectBlockedClientIfNeeded, once per second.
+  let lastRedirect = 0;
+  const prevCron = h.cron;
+  h.cron = (now, tick) => {
+    prevCron?.(now, tick);
+    if (now - lastRedirect < 1000) return;
+    lastRedirect = now;
+    for (const c of server.clients.values()) {
+      const st = c.blocked;
+      if (st === null || st.kind !== 'keys') continue;
+      if (view.state !== 'ok') {
+        unblockWith(c, 'error', REDIRECT.DOWN);
+        continue;
+      }
+      const first = st.keys[0];
+      if (first === undefined) continue;
+      const slot = keyHashSlot(first);
+      const owner = view.slotOwner(slot);
+      if (owner === view.myself || view.importingFrom(slot) !== null) continue;
+      unblockWith(c, 'error', owner === null ? REDIRECT.UNBOUND : `-MOVED ${slot} ${opts.redirectAddress(owner)}`);
+    }
+  };
+
+  const prevShutdown = h.beforeShutdown;
+  h.beforeShutdown = async () => {
+    await prevShutdown?.();
+    await node.stop();
+  };
+}

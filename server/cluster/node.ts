@@ -1,0 +1,301 @@
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { endPause } from '../commands/clientcmd.js';
+import { emptyData } from '../commands/serverinfo.js';
+import { setMaster, unsetMaster } from '../replication/replica.js';
+import { repl } from '../replication/state.js';
+import type { Server } from '../server.js';
+import { ClusterBrain } from './brain.js';
+import { encodeMessage } from './bus/codec.js';
+import { BusLinks } from './bus-links.js';
+import { lockClusterConfig } from './config-lock.js';
+import { readNodesConf, writeNodesConf } from './nodes-conf.js';
+import { seededRng } from './rng.js';
+import { keyHashSlot } from './slot.js';
+import { SlotIndex } from './slot-index.js';
+import type { AdminCommand, AdminReply, ClusterConfig, ClusterEvent, ClusterOutput, ClusterView, LinkId, ReplicationReport } from './types.js';
+
+/** Server options the brain's ClusterConfig is made of. */
+const CONFIG_OPTIONS = [
+  'cluster-node-timeout',
+  'cluster-replica-validity-factor',
+  'repl-ping-replica-period',
+  'cluster-migration-barrier',
+  'cluster-allow-replica-migration',
+  'cluster-require-full-coverage',
+  'cluster-replica-no-failover',
+  'cluster-announce-port',
+  'cluster-announce-bus-port',
+  'cluster-announce-tls-port',
+  'cluster-announce-ip',
+  'cluster-announce-hostname',
+];
+
+/** The brain's configuration from the server's (Redis's deriveAnnouncedPorts for the ports). */
+function brainConfig(server: Server): ClusterConfig {
+  const cfg = server.config;
+  const port = cfg.int('port');
+  const cport = cfg.int('cluster-port') || port + 10000;
+  return {
+    nodeTimeout: cfg.int('cluster-node-timeout'),
+    replicaValidityFactor: cfg.int('cluster-replica-validity-factor'),
+    replPingReplicaPeriod: cfg.int('repl-ping-replica-period'),
+    migrationBarrier: cfg.int('cluster-migration-barrier'),
+    allowReplicaMigration: cfg.bool('cluster-allow-replica-migration'),
+    requireFullCoverage: cfg.bool('cluster-require-full-coverage'),
+    replicaNoFailover: cfg.bool('cluster-replica-no-failover'),
+    port: cfg.int('cluster-announce-port') || port,
+    pport: 0,
+    cport: cfg.int('cluster-announce-bus-port') || cport,
+    announceIp: cfg.get('cluster-announce-ip'),
+    announceHostname: cfg.get('cluster-announce-hostname'),
+  };
+}
+
+/**
+ * The shell around one cluster brain: feeds it time, bus frames, link changes, admin commands
+ * and replication reports, and carries out what it decides (send, connect, replicate, promote,
+ * save nodes.conf, pause writes, delete keys, deliver bus PUBLISH). No decision is taken here.
+ */
+export class ClusterNode {
+  readonly brain: ClusterBrain;
+  readonly slots = new SlotIndex();
+  readonly bus: BusLinks;
+  readonly configFile: string;
+  private queue: ClusterEvent[] = [];
+  private running = false;
+  private reply: AdminReply | null = null;
+  private lastReport = '';
+  private beforeSleepScheduled = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private pauseTimer: NodeJS.Timeout | null = null;
+  /** The write pause we set (a CLIENT PAUSE given meanwhile is not ours to end). */
+  private pause: Server['pause'] = null;
+  private releaseLock: (() => void) | null = null;
+
+  constructor(readonly server: Server) {
+    this.brain = new ClusterBrain(brainConfig(server), seededRng(randomInt(0x7fffffff)));
+    this.configFile = path.resolve(server.config.get('dir'), server.config.get('cluster-config-file'));
+    this.bus = new BusLinks(server, {
+      accepted: (link, peerIp, localIp) => this.step({ type: 'linkAccepted', link, peerIp, localIp }),
+      connected: (link, localIp) => this.step({ type: 'linkConnected', link, localIp }),
+      closed: (link) => this.step({ type: 'linkClosed', link }),
+      frame: (link, bytes) => this.step({ type: 'frame', link, bytes }),
+    });
+  }
+
+  get view(): ClusterView {
+    return this.brain as unknown as ClusterView;
+  }
+
+  /** clusterInit: lock and load nodes.conf, listen on the bus port, start the 100 ms cron. */
+  async start(): Promise<void> {
+    const server = this.server;
+    this.releaseLock = lockClusterConfig(this.configFile);
+    const content = readNodesConf(this.configFile);
+    this.step({ type: 'load', content });
+    const port = server.config.int('port');
+    const cport = server.config.int('cluster-port') || port + 10000;
+    if (!server.config.int('cluster-port') && port > 65535 - 10000) {
+      throw new Error(
+        'Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.',
+      );
+    }
+    server.dbs[0]!.index = this.slots;
+    this.slots.clear();
+    for (const key of server.dbs[0]!.dict.keys()) this.slots.add(key);
+    await this.bus.listen(cport);
+    for (const name of CONFIG_OPTIONS) server.config.onChange(name, () => this.step({ type: 'config', config: brainConfig(server) }));
+    this.tickTimer = setInterval(() => this.step({ type: 'tick' }), 100);
+    this.tickTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    await this.bus.closeAll();
+    this.releaseLock?.();
+  }
+
+  /** Run an admin command through the brain and return its answer. */
+  admin(command: AdminCommand): AdminReply {
+    this.reply = null;
+    this.step({ type: 'admin', command });
+    const r = this.reply ?? { error: 'cluster brain gave no reply' };
+    this.reply = null;
+    return r;
+  }
+
+  /** PUBLISH / SPUBLISH executed here: the brain propagates it over the bus. */
+  publish(channel: string, message: string, sharded: boolean): void {
+    this.step({ type: 'publish', channel: Buffer.from(channel, 'latin1'), message: Buffer.from(message, 'latin1'), sharded });
+  }
+
+  /** Feed one event (queued while outputs of another are being applied: the brain sees one at a time). */
+  step(event: ClusterEvent): void {
+    this.queue.push(event);
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let ev = this.queue.shift(); ev !== undefined; ev = this.queue.shift()) {
+        this.reportReplication();
+        this.apply(this.brain.step(Date.now(), ev));
+      }
+    } finally {
+      this.running = false;
+    }
+    if (!this.beforeSleepScheduled && event.type !== 'beforeSleep') {
+      this.beforeSleepScheduled = true;
+      setImmediate(() => {
+        this.beforeSleepScheduled = false;
+        this.step({ type: 'beforeSleep' });
+      });
+    }
+  }
+
+  /** Our replication state, sent to the brain whenever it changed. */
+  private reportReplication(): void {
+    const rs = repl(this.server);
+    let offset: number;
+    let masterLinkUp = false;
+    let lastInteraction = 0;
+    let downSince = 0;
+    if (rs.isReplica) {
+      const link = rs.link;
+      offset = link?.client ? link.reploff : (rs.cachedMaster?.reploff ?? 0);
+      if (offset < 0) offset = 0;
+      masterLinkUp = rs.linkState === 'connected';
+      lastInteraction = link?.client?.lastInteraction ?? 0;
+      downSince = rs.downSince * 1000;
+    } else {
+      offset = rs.masterReplOffset;
+    }
+    const key = `${offset} ${masterLinkUp} ${lastInteraction} ${downSince}`;
+    if (key === this.lastReport) return;
+    this.lastReport = key;
+    const report: ReplicationReport = { type: 'replication', offset, masterLinkUp, lastInteraction, downSince };
+    this.apply(this.brain.step(Date.now(), report));
+  }
+
+  private apply(outputs: ClusterOutput[]): void {
+    const server = this.server;
+    for (const o of outputs) {
+      switch (o.type) {
+        case 'send':
+          this.bus.send(o.link, encodeMessage(o.msg));
+          break;
+        case 'connect':
+          this.bus.connect(o.link, o.ip, o.cport);
+          break;
+        case 'close':
+          this.bus.close(o.link);
+          break;
+        case 'replicate': {
+          const rs = repl(server);
+          if (!(rs.isReplica && rs.masterHost === o.ip && rs.masterPort === o.port)) setMaster(rs, o.ip, o.port);
+          break;
+        }
+        case 'promote':
+          unsetMaster(repl(server));
+          break;
+        case 'flushData':
+          emptyData(server, null);
+          break;
+        case 'deleteKeysInSlots':
+          this.deleteKeysInSlots(o.slots);
+          break;
+        case 'dropShardChannels':
+          this.dropShardChannels(o.slots);
+          break;
+        case 'saveConfig':
+          this.save(o.content);
+          break;
+        case 'pauseWrites':
+          this.pauseWrites(o.until);
+          break;
+        case 'unpauseWrites':
+          this.unpauseWrites();
+          break;
+        case 'publish': {
+          const channel = Buffer.from(o.channel).toString('latin1');
+          const message = Buffer.from(o.message).toString('latin1');
+          if (o.sharded) server.pubsub.spublish(channel, message);
+          else server.pubsub.publish(channel, message);
+          break;
+        }
+        case 'log':
+          server.log.log(o.level, o.text);
+          break;
+        case 'reply':
+          this.reply = o.reply;
+          break;
+        case 'fatal':
+          server.log.warning(o.message);
+          process.exit(1);
+          break;
+        case 'audit':
+          break;
+      }
+    }
+  }
+
+  /** clusterSaveConfigOrDie. */
+  private save(content: string): void {
+    try {
+      writeNodesConf(this.configFile, content);
+    } catch {
+      this.server.log.warning("Fatal: can't update cluster config file.");
+      process.exit(1);
+    }
+  }
+
+  /** Redis 7.0's delKeysInSlot: the keys go without propagation (the slot's new owner has them). */
+  private deleteKeysInSlots(slots: number[]): void {
+    const db = this.server.dbs[0]!;
+    for (const slot of slots) {
+      for (const key of this.slots.keys(slot)) {
+        db.delete(key);
+        this.server.signalModifiedKey(db, key);
+      }
+    }
+  }
+
+  /** removeChannelsInSlot: shard-channel subscribers of these slots are unsubscribed, with notice. */
+  private dropShardChannels(slots: number[]): void {
+    const wanted = new Set(slots);
+    const ps = this.server.pubsub;
+    for (const [channel, clients] of [...ps.shardChannels]) {
+      if (!wanted.has(keyHashSlot(channel))) continue;
+      for (const c of [...clients]) {
+        ps.sunsubscribe(c, channel);
+        c.addReplyPushLen(3);
+        c.addReplyBulk('sunsubscribe');
+        c.addReplyBulk(channel);
+        c.addReplyInt(c.shardChannels.size);
+      }
+    }
+  }
+
+  /** Manual failover, master side: writes wait until the replica caught up (or `until`). */
+  private pauseWrites(until: number): void {
+    const server = this.server;
+    this.pause = server.pause = { mode: 'write', until };
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpauseWrites(), Math.max(0, until - Date.now()));
+  }
+
+  private unpauseWrites(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    if (this.pause !== null && this.server.pause === this.pause) endPause(this.server);
+    this.pause = null;
+  }
+
+  /** Link id → the name of its node (for log lines), '' when unknown. */
+  linkNodeName(id: LinkId): string {
+    for (const n of this.view.nodes.values()) {
+      if (n.link?.id === id || n.inboundLink?.id === id) return n.name;
+    }
+    return '';
+  }
+}
