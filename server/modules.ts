@@ -1,4 +1,4 @@
-import { installCluster } from './cluster/index.js';
+import { installCluster } from './cluster/shell/install.js';
 import { installServerAdmin } from './commands/serverinfo.js';
 import { installPersistence } from './persistence/index.js';
 import { installReplication } from './replication/index.js';

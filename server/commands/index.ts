@@ -1,5 +1,5 @@
-import { clusterClientCommands } from '../cluster/client-commands.js';
-import { clusterCommand } from '../cluster/cluster-command.js';
+import { clusterClientCommands } from '../cluster/data/client-commands.js';
+import { clusterCommand } from '../cluster/data/cluster-command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';

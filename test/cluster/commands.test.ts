@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterNodeProc, clusterInfo, startClusterNode, waitFor } from '../support/cluster.js';
 import { ex } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
 import { SERVER_KINDS, type ServerKind, startServer } from '../support/servers.js';
-import { type ClusterNodeProc, clusterInfo, startClusterNode, waitFor } from '../support/cluster.js';
 
 /**
  * The CLUSTER command, routing errors and MIGRATE on a lone cluster node: ours and redis-server
@@ -41,7 +41,13 @@ async function both(...cmds: (string | number)[][]): Promise<Record<ServerKind, 
     for (const cmd of cmds) {
       const args = cmd.map((a) => (a === '$ID' ? p.id : a));
       const reply = await ex(p.r, ...args);
-      replies.push(JSON.parse(JSON.stringify(reply ?? null).replaceAll(p.id, '$ID').replaceAll(String(p.srv.port), '$PORT')));
+      replies.push(
+        JSON.parse(
+          JSON.stringify(reply ?? null)
+            .replaceAll(p.id, '$ID')
+            .replaceAll(String(p.srv.port), '$PORT'),
+        ),
+      );
     }
     out[kind] = replies;
   }
@@ -136,10 +142,8 @@ describe('CLUSTER on a lone node, ours vs redis-server', () => {
 
   it('transactions: keys of every queued command in one slot, a refused EXEC discards', async () => {
     for (const p of nodes.values()) {
-      const a = await rawExchange(
-        p.srv.port,
-        'MULTI\r\nSET a 1\r\nSET b 2\r\nEXEC\r\nEXEC\r\nMULTI\r\nSET {x}a 1\r\nGET {x}b\r\nEXEC\r\n',
-        (x) => x.endsWith('$-1\r\n'),
+      const a = await rawExchange(p.srv.port, 'MULTI\r\nSET a 1\r\nSET b 2\r\nEXEC\r\nEXEC\r\nMULTI\r\nSET {x}a 1\r\nGET {x}b\r\nEXEC\r\n', (x) =>
+        x.endsWith('$-1\r\n'),
       );
       expect(a.reply).toBe(
         "+OK\r\n+QUEUED\r\n+QUEUED\r\n-CROSSSLOT Keys in request don't hash to the same slot\r\n-ERR EXEC without MULTI\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$-1\r\n",
@@ -158,7 +162,13 @@ describe('cluster commands outside cluster mode', () => {
     for (const kind of SERVER_KINDS) {
       const srv = await startServer(kind);
       const r = client(srv.port);
-      replies[kind] = [await ex(r, 'CLUSTER', 'INFO'), await ex(r, 'CLUSTER', 'HELP'), await ex(r, 'ASKING'), await ex(r, 'READONLY'), await ex(r, 'READWRITE')];
+      replies[kind] = [
+        await ex(r, 'CLUSTER', 'INFO'),
+        await ex(r, 'CLUSTER', 'HELP'),
+        await ex(r, 'ASKING'),
+        await ex(r, 'READONLY'),
+        await ex(r, 'READWRITE'),
+      ];
       r.disconnect();
       await srv.stop();
     }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { execa } from 'execa';
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
 import { freePortPair } from '../../harness/util/ports.js';
@@ -12,13 +13,18 @@ export interface ClusterNodeProc extends RunningServer {
   restart(): Promise<ClusterNodeProc>;
 }
 
-/** Start one cluster-enabled node of `kind` on a port whose bus port (+10000) is free too. */
-export async function startClusterNode(kind: ServerKind, extra: string[] = [], reuse?: { port: number; dir: string }): Promise<ClusterNodeProc> {
-  const port = reuse?.port ?? (await freePortPair());
+/**
+ * Start one cluster-enabled node of `kind` on a port whose bus port (+10000) is free too (or on
+ * `at.port`, in `at.dir` when restarting with the same nodes.conf).
+ */
+export async function startClusterNode(kind: ServerKind, extra: string[] = [], at: { port?: number; dir?: string } = {}): Promise<ClusterNodeProc> {
+  const port = at.port ?? (await freePortPair());
   const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', ...extra];
-  const srv = await startServer(kind, args, reuse ? { port: reuse.port, dir: reuse.dir } : { port });
+  const srv = await startServer(kind, args, at.dir ? { port, dir: at.dir } : { port });
   return Object.assign(srv, { restart: () => startClusterNode(kind, extra, { port: srv.port, dir: srv.dir }) });
 }
+
+export { freePortPair };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -160,4 +166,59 @@ export function clusterClient(ports: number[], opts: ClusterOptions = {}): Clust
       redisOptions: { maxRetriesPerRequest: 0, ...(opts.redisOptions ?? {}) },
     },
   );
+}
+
+/**
+ * A TCP relay for one directed node-to-node link (the route table sends the link through it).
+ * `cut()` resets its connections and black-holes new ones (accepted, never relayed) until
+ * `heal()`: a partition as the harness makes it with a proxy per directed link.
+ */
+export class Relay {
+  private readonly sockets = new Set<net.Socket>();
+  private cutNow = false;
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+    private readonly target: number,
+  ) {}
+
+  static async start(target: number): Promise<Relay> {
+    const server = net.createServer({ noDelay: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const relay = new Relay(server, (server.address() as net.AddressInfo).port, target);
+    server.on('connection', (s) => relay.accept(s));
+    return relay;
+  }
+
+  private accept(inbound: net.Socket): void {
+    this.sockets.add(inbound);
+    inbound.on('error', () => {});
+    inbound.on('close', () => this.sockets.delete(inbound));
+    if (this.cutNow) return; // black hole: accepted, never answered
+    const out = net.connect({ port: this.target, host: '127.0.0.1', noDelay: true });
+    this.sockets.add(out);
+    out.on('error', () => {});
+    out.on('close', () => {
+      this.sockets.delete(out);
+      inbound.destroy();
+    });
+    inbound.on('close', () => out.destroy());
+    inbound.pipe(out);
+    out.pipe(inbound);
+  }
+
+  cut(): void {
+    this.cutNow = true;
+    for (const s of this.sockets) s.resetAndDestroy();
+  }
+
+  heal(): void {
+    this.cutNow = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
 }

@@ -1,14 +1,14 @@
-import type { Client } from '../client.js';
-import { type CommandFlag, type CommandSpec, cmd } from '../commands/table.js';
-import { ERR } from '../commands/util.js';
-import { parseLL } from '../util/numbers.js';
-import { CLUSTER_SLOTS, NodeFlag } from './constants.js';
-import { clusterOf } from './registry.js';
+import type { Client } from '../../client.js';
+import { type CommandFlag, type CommandSpec, cmd } from '../../commands/table.js';
+import { ERR } from '../../commands/util.js';
+import { parseLL } from '../../util/numbers.js';
+import { CLUSTER_SLOTS, NodeFlag } from '../constants.js';
+import type { ClusterNode } from '../shell/cluster-node.js';
+import { writeNodesConf } from '../shell/nodes-conf-file.js';
+import { clusterOf } from '../shell/registry.js';
+import type { AdminCommand, AdminReply, NodeView } from '../types.js';
 import { replyInfo, replyLinks, replyShards, replySlots } from './render.js';
 import { keyHashSlot } from './slot.js';
-import type { AdminCommand, AdminReply, NodeView } from './types.js';
-import { writeNodesConf } from './nodes-conf.js';
-import type { ClusterNode } from './node.js';
 
 /**
  * The CLUSTER command of Redis 7.0 (clusterCommand): argument parsing and the read-only
@@ -262,7 +262,14 @@ export const clusterCommand: CommandSpec = cmd('cluster', -2, [], [0, 0, 0], 'cl
     sub('myid', 2, S, 'Return the node id', (c, _a, n) => c.addReplyBulk(n.view.myself.name)),
     sub('nodes', 2, S, 'Get Cluster config for the node', (c, _a, n) => c.addReplyVerbatim(n.view.renderNodes())),
     sub('replicas', 3, AS, 'List replica nodes of the specified master node', replicas, 'node-id', '5.0.0'),
-    sub('replicate', 3, AS, 'Reconfigure a node as a replica of the specified master node', (c, a, n) => admin(c, n, { cmd: 'replicate', node: a[2]!, dbEmpty: dbEmpty(n) }), 'node-id'),
+    sub(
+      'replicate',
+      3,
+      AS,
+      'Reconfigure a node as a replica of the specified master node',
+      (c, a, n) => admin(c, n, { cmd: 'replicate', node: a[2]!, dbEmpty: dbEmpty(n) }),
+      'node-id',
+    ),
     sub('reset', -2, ['admin', 'stale', 'noscript'], 'Reset a Redis Cluster node', reset, '[HARD|SOFT]'),
     sub('saveconfig', 2, AS, 'Forces the node to save cluster state on disk', saveconfig),
     sub('set-config-epoch', 3, AS, 'Set the configuration epoch in a new node', setConfigEpoch, 'config-epoch'),

@@ -1,6 +1,6 @@
-import type { Client } from '../client.js';
-import { restoreCmd } from '../commands/persistence.js';
-import { type CommandSpec, cmd } from '../commands/table.js';
+import type { Client } from '../../client.js';
+import { restoreCmd } from '../../commands/persistence.js';
+import { type CommandSpec, cmd } from '../../commands/table.js';
 import { migrateCommand, migrateGetKeys } from './migrate.js';
 
 /** ASKING, READONLY, READWRITE, MIGRATE, RESTORE-ASKING (Redis's cluster.c client commands). */

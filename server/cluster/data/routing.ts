@@ -1,8 +1,8 @@
-import type { Client } from '../client.js';
-import { CF, type CommandSpec, commandKeyPositions, specFlags } from '../commands/table.js';
-import { NodeFlag } from './constants.js';
+import type { Client } from '../../client.js';
+import { CF, type CommandSpec, commandKeyPositions, specFlags } from '../../commands/table.js';
+import { NodeFlag } from '../constants.js';
+import type { ClusterView, NodeView } from '../types.js';
 import { keyHashSlot } from './slot.js';
-import type { ClusterView, NodeView } from './types.js';
 
 export interface RoutingOptions {
   allowReadsWhenDown: boolean;

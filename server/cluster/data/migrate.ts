@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { Client } from '../client.js';
-import { ERR, modified } from '../commands/util.js';
-import { NOTIFY } from '../notify.js';
-import { dumpValue, encodeParams } from '../persistence/rdb-writer.js';
-import { resolveRoute } from '../replication/routes.js';
-import { parseLL } from '../util/numbers.js';
+import type { Client } from '../../client.js';
+import { ERR, modified } from '../../commands/util.js';
+import { NOTIFY } from '../../notify.js';
+import { dumpValue, encodeParams } from '../../persistence/rdb-writer.js';
+import { resolveRoute } from '../../replication/routes.js';
+import { parseLL } from '../../util/numbers.js';
 import { ACK_OFFSET, ERR_OFFSET, type MigrateRequest, OUTCOME } from './migrate-protocol.js';
 
 /**

@@ -1,8 +1,8 @@
 import net from 'node:net';
-import type { Server } from '../server.js';
-import { connectOut } from '../replication/routes.js';
-import { BusFramer } from './bus/framer.js';
-import type { LinkId } from './types.js';
+import { connectOut } from '../../replication/routes.js';
+import type { Server } from '../../server.js';
+import { BusFramer } from '../bus/framer.js';
+import type { LinkId } from '../types.js';
 
 /** What the link layer reports (the node turns these into brain events). */
 export interface BusLinkEvents {

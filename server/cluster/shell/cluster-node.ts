@@ -1,19 +1,19 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { endPause } from '../commands/clientcmd.js';
-import { emptyData } from '../commands/serverinfo.js';
-import { setMaster, unsetMaster } from '../replication/replica.js';
-import { repl } from '../replication/state.js';
-import type { Server } from '../server.js';
-import { ClusterBrain } from './brain.js';
-import { encodeMessage } from './bus/codec.js';
+import { endPause } from '../../commands/clientcmd.js';
+import { emptyData } from '../../commands/serverinfo.js';
+import { setMaster, unsetMaster } from '../../replication/replica.js';
+import { repl } from '../../replication/state.js';
+import type { Server } from '../../server.js';
+import { ClusterBrain } from '../brain.js';
+import { encodeMessage } from '../bus/codec.js';
+import { keyHashSlot } from '../data/slot.js';
+import { SlotIndex } from '../data/slot-index.js';
+import { seededRng } from '../rng.js';
+import type { AdminCommand, AdminReply, ClusterConfig, ClusterEvent, ClusterOutput, ClusterView, LinkId, ReplicationReport } from '../types.js';
 import { BusLinks } from './bus-links.js';
 import { lockClusterConfig } from './config-lock.js';
-import { readNodesConf, writeNodesConf } from './nodes-conf.js';
-import { seededRng } from './rng.js';
-import { keyHashSlot } from './slot.js';
-import { SlotIndex } from './slot-index.js';
-import type { AdminCommand, AdminReply, ClusterConfig, ClusterEvent, ClusterOutput, ClusterView, LinkId, ReplicationReport } from './types.js';
+import { readNodesConf, writeNodesConf } from './nodes-conf-file.js';
 
 /** Server options the brain's ClusterConfig is made of. */
 const CONFIG_OPTIONS = [

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDir, replaceFileDurably } from '../persistence/files.js';
+import { fsyncDir, replaceFileDurably } from '../../persistence/files.js';
 
 /**
  * nodes.conf on disk. The brain renders and parses its content (Redis's format: one CLUSTER

@@ -37,4 +37,3 @@ export const OUTCOME = { DONE: 0, CONNECT: 1, WRITE: 2, READ: 3, DONE_SOCKET_ERR
 export const ERR_OFFSET = 16;
 export const ERR_MAX = 1024;
 export const ACK_OFFSET = ERR_OFFSET + ERR_MAX;
-

@@ -1,4 +1,4 @@
-import type { KeyIndex } from '../store/db.js';
+import type { KeyIndex } from '../../store/db.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slot.js';
 
 /**

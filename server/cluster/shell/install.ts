@@ -1,12 +1,12 @@
-import { unblockWith } from '../blocking.js';
-import { discardTransaction } from '../commands/transactions.js';
-import type { Server } from '../server.js';
-import { ClusterNode } from './node.js';
+import { unblockWith } from '../../blocking.js';
+import { discardTransaction } from '../../commands/transactions.js';
+import type { Server } from '../../server.js';
+import { preferredEndpoint } from '../data/render.js';
+import { REDIRECT, type RoutingOptions, routable, routeCommand } from '../data/routing.js';
+import { keyHashSlot } from '../data/slot.js';
+import type { NodeView } from '../types.js';
+import { ClusterNode } from './cluster-node.js';
 import { registerCluster } from './registry.js';
-import { preferredEndpoint } from './render.js';
-import { REDIRECT, type RoutingOptions, routable, routeCommand } from './routing.js';
-import { keyHashSlot } from './slot.js';
-import type { NodeView } from './types.js';
 
 /**
  * Cluster mode (cluster-enabled yes): the node shell, query routing in dispatch, bus propagation

@@ -1,5 +1,5 @@
-import type { Server } from '../server.js';
-import type { ClusterNode } from './node.js';
+import type { Server } from '../../server.js';
+import type { ClusterNode } from './cluster-node.js';
 
 /** The cluster node of a server started with cluster-enabled yes (commands look it up here). */
 const nodes = new WeakMap<Server, ClusterNode>();

@@ -1,7 +1,7 @@
-import type { Client } from '../client.js';
-import { CLUSTER_SLOTS, MSG_TYPE_COUNT, msgTypeName, NodeFlag } from './constants.js';
-import type { ClusterNode } from './node.js';
-import type { ClusterView, LinkView, NodeView } from './types.js';
+import type { Client } from '../../client.js';
+import { CLUSTER_SLOTS, MSG_TYPE_COUNT, msgTypeName, NodeFlag } from '../constants.js';
+import type { ClusterNode } from '../shell/cluster-node.js';
+import type { ClusterView, LinkView, NodeView } from '../types.js';
 
 /** CLUSTER INFO / SLOTS / SHARDS / LINKS from the brain's view, in Redis 7.0's reply shapes. */
 

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { crc16, keyHashSlot } from '../data/slot.js';
+import { SlotIndex } from '../data/slot-index.js';
 import { lockClusterConfig } from './config-lock.js';
-import { readNodesConf, writeNodesConf } from './nodes-conf.js';
-import { crc16, keyHashSlot } from './slot.js';
-import { SlotIndex } from './slot-index.js';
+import { readNodesConf, writeNodesConf } from './nodes-conf-file.js';
 
 describe('keys to slots', () => {
   it('CRC16 is XMODEM (the check value of the spec)', () => {
@@ -64,7 +64,7 @@ describe('nodes.conf lock', () => {
     const file = path.join(dir, 'nodes.conf');
     const release = lockClusterConfig(file);
     // A second process cannot take it (the build's copy of this module, as the server runs it).
-    const script = `import('${path.resolve('dist/server/cluster/config-lock.js')}').then((m) => { try { m.lockClusterConfig(${JSON.stringify(file)}); console.log('locked'); } catch (e) { console.log(e.message); } })`;
+    const script = `import('${path.resolve('dist/server/cluster/shell/config-lock.js')}').then((m) => { try { m.lockClusterConfig(${JSON.stringify(file)}); console.log('locked'); } catch (e) { console.log(e.message); } })`;
     const other = (): string => spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout.trim();
     expect(other()).toBe(
       `Sorry, the cluster configuration file ${file} is already used by a different Redis Cluster node. Please make sure that different nodes use different cluster configuration files.`,
