@@ -198,7 +198,7 @@ export class Client {
 
   /** Redis's addReplySubcommandSyntaxError. */
   addReplySubcommandSyntaxError(argv: string[]): void {
-    this.addReplyError(`unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
+    this.addReplyError(`unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
   }
 
   /** Write pending output now. */

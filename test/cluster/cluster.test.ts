@@ -6,6 +6,7 @@ import {
   clusterNodes,
   createCluster,
   nodeCall,
+  portPairs,
   redisCliCluster,
   startClusterNode,
   topology,
@@ -26,7 +27,8 @@ let nodes: ClusterNodeProc[] = [];
 const ports = (): number[] => nodes.map((n) => n.port);
 
 beforeAll(async () => {
-  nodes = await Promise.all(Array.from({ length: 6 }, () => startClusterNode('splitbrain', ['--cluster-node-timeout', '3000'])));
+  const ports = await portPairs(6);
+  nodes = await Promise.all(ports.map((port) => startClusterNode('splitbrain', ['--cluster-node-timeout', '3000'], { port })));
   await createCluster(nodes, 1);
   await waitClusterOk(nodes, 6);
   await waitReplicasSynced(nodes);
@@ -197,9 +199,11 @@ describe('a cluster of six splitbrain-server nodes', () => {
         } catch (e) {
           errors.push(`${key}: ${(e as Error).message}`);
         }
+        // Continuous but not saturating: the machine also runs the six nodes and redis-cli.
+        await new Promise((r) => setTimeout(r, 2));
       }
     };
-    const workers = Array.from({ length: 6 }, (_, w) => worker(w));
+    const workers = Array.from({ length: 4 }, (_, w) => worker(w));
     try {
       await new Promise((r) => setTimeout(r, 500));
       const reshard = await redisCliCluster([
@@ -210,7 +214,7 @@ describe('a cluster of six splitbrain-server nodes', () => {
         '--cluster-to',
         topo[1]!.id,
         '--cluster-slots',
-        '1200',
+        '200',
         '--cluster-yes',
       ]);
       expect(reshard.code, reshard.out).toBe(0);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   createCluster,
   freePortPair,
   nodeCall,
+  portPairs,
   Relay,
   startClusterNode,
   topology,
@@ -41,13 +43,19 @@ async function ipt(...args: string[]): Promise<void> {
 
 /** Our nodes: every node-to-node link (bus and replication) through its own relay. */
 async function startOurs(): Promise<{ nodes: ClusterNodeProc[]; net: Net }> {
-  const ports = await Promise.all(Array.from({ length: 6 }, () => freePortPair()));
+  // Relays first: their ports are taken before the nodes' ports are chosen.
+  const spare = await Promise.all(Array.from({ length: 60 }, () => Relay.start()));
+  const ports = await portPairs(6);
   const relays = new Map<string, Relay>();
   for (const from of ports) {
     for (const to of ports) {
       if (from === to) continue;
-      relays.set(`${from}>${to}:bus`, await Relay.start(to + 10000));
-      relays.set(`${from}>${to}:port`, await Relay.start(to));
+      const bus = spare.pop()!;
+      bus.target = to + 10000;
+      relays.set(`${from}>${to}:bus`, bus);
+      const client = spare.pop()!;
+      client.target = to;
+      relays.set(`${from}>${to}:port`, client);
     }
   }
   const nodes = await Promise.all(
@@ -78,23 +86,48 @@ async function startOurs(): Promise<{ nodes: ClusterNodeProc[]; net: Net }> {
   return { nodes, net };
 }
 
-/** redis-server nodes: each on its own 127.a.b.N address (also the source of its links), cut by iptables. */
-async function startRedis(): Promise<{ nodes: ClusterNodeProc[]; net: Net; addrs: string[] }> {
+/** A port p with p and p + 10000 free on both addresses (nodes listen on their own and on 127.0.0.1). */
+async function freePortPairOn(addr: string): Promise<number> {
+  for (;;) {
+    const p = await freePortPair(addr);
+    const free = await Promise.all([p, p + 10000].map((q) => canBind(q, '127.0.0.1')));
+    if (free.every(Boolean)) return p;
+  }
+}
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * redis-server nodes: each on its own 127.a.b.N address (also the source address of its links),
+ * cut by iptables rules in a chain of our own. The chain is created first and removed by `close`.
+ */
+async function startRedis(chain: string): Promise<{ nodes: ClusterNodeProc[]; net: Net; addrs: string[] }> {
   const a = 2 + Math.floor(Math.random() * 250);
   const b = Math.floor(Math.random() * 250);
   const addrs = Array.from({ length: 6 }, (_, i) => `127.${a}.${b}.${10 + i}`);
-  const chain = `SB-CLF-${process.pid % 100000}`;
-  await execa('iptables', ['-w', '-D', 'INPUT', '-j', chain], { reject: false });
-  await execa('iptables', ['-w', '-F', chain], { reject: false });
-  await execa('iptables', ['-w', '-X', chain], { reject: false });
-  await ipt('-N', chain);
-  await ipt('-I', 'INPUT', '-j', chain);
-  const nodes = await Promise.all(
-    addrs.map(async (addr) => {
-      const port = await freePortPair(addr);
-      return startClusterNode('redis', ['--cluster-node-timeout', String(NODE_TIMEOUT), '--bind', `${addr} 127.0.0.1`, '--bind-source-addr', addr], { port });
-    }),
-  );
+  const started: ClusterNodeProc[] = [];
+  try {
+    for (const addr of addrs) {
+      const port = await freePortPairOn(addr);
+      started.push(
+        await startClusterNode(
+          'redis',
+          ['--cluster-node-timeout', String(NODE_TIMEOUT), '--bind', `${addr} 127.0.0.1`, '--bind-source-addr', addr, '--protected-mode', 'no'],
+          { port },
+        ),
+      );
+    }
+  } catch (e) {
+    await Promise.all(started.map((n) => n.stop()));
+    throw e;
+  }
+  const nodes = started;
   const net: Net = {
     isolate: async (port) => {
       const i = nodes.findIndex((n) => n.port === port);
@@ -105,26 +138,36 @@ async function startRedis(): Promise<{ nodes: ClusterNodeProc[]; net: Net; addrs
       }
     },
     heal: async () => ipt('-F', chain),
-    close: async () => {
-      await execa('iptables', ['-w', '-D', 'INPUT', '-j', chain], { reject: false });
-      await execa('iptables', ['-w', '-F', chain], { reject: false });
-      await execa('iptables', ['-w', '-X', chain], { reject: false });
-    },
+    close: async () => {},
   };
   return { nodes, net, addrs };
 }
 
+async function createChain(chain: string): Promise<void> {
+  await dropChain(chain);
+  await ipt('-N', chain);
+  await ipt('-I', 'INPUT', '-j', chain);
+}
+
+async function dropChain(chain: string): Promise<void> {
+  await execa('iptables', ['-w', '-D', 'INPUT', '-j', chain], { reject: false });
+  await execa('iptables', ['-w', '-F', chain], { reject: false });
+  await execa('iptables', ['-w', '-X', chain], { reject: false });
+}
+
 describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cluster', (kind) => {
   let nodes: ClusterNodeProc[] = [];
-  let net: Net;
+  let links: Net | undefined;
+  const chain = `SB-CLF-${process.pid % 100000}`;
 
   beforeAll(async () => {
     if (kind === 'splitbrain') {
-      ({ nodes, net } = await startOurs());
+      ({ nodes, net: links } = await startOurs());
       await createCluster(nodes, 1);
     } else {
-      const r = await startRedis();
-      ({ nodes, net } = r);
+      await createChain(chain);
+      const r = await startRedis(chain);
+      ({ nodes, net: links } = r);
       const { code, out } = await (async () => {
         const x = await execa(
           'redis-cli',
@@ -143,9 +186,9 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
   }, 120_000);
 
   afterAll(async () => {
-    await net?.heal();
     await Promise.all(nodes.map((n) => n.stop()));
-    await net?.close();
+    await links?.close();
+    if (kind === 'redis') await dropChain(chain);
   });
 
   const alive = (): ClusterNodeProc[] => nodes.filter((n) => n.proc.exitCode === null && n.proc.signalCode === null);
@@ -240,7 +283,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
     const { keySlot } = await import('../../harness/util/slot.js');
     let key = 'p';
     for (let i = 0; keySlot(key) !== slot; i++) key = `p${i}`;
-    await net.isolate(shard.master);
+    await links!.isolate(shard.master);
     const cutAt = Date.now();
     // The minority master refuses writes once it sees it cannot reach a majority.
     await waitFor(
@@ -266,7 +309,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
       60_000,
     );
     expect(await nodeCall(successor, 'SET', key, 'majority')).toBe('OK');
-    await net.heal();
+    await links!.heal();
     await waitFor(
       'the old master turns into a replica of the new one',
       async () => {

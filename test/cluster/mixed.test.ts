@@ -6,6 +6,7 @@ import {
   createCluster,
   myId,
   nodeCall,
+  portPairs,
   redisCliCluster,
   startClusterNode,
   waitClusterOk,
@@ -22,18 +23,34 @@ import type { ServerKind } from '../support/servers.js';
  * move between the implementations under load without losing a write.
  */
 
-// redis-cli --cluster create on one host: the first three are masters; master i gets replica
-// [4, 5, 3][i]. So: redis master ← our replica, our master ← redis replica, redis master ← ours.
+// redis-cli --cluster create on one host makes the first three nodes masters; their replicas are
+// then placed (CLUSTER REPLICATE) so that: redis master ← our replica, our master ← redis
+// replica, redis master ← our replica.
 const KINDS: ServerKind[] = ['redis', 'splitbrain', 'redis', 'splitbrain', 'splitbrain', 'redis'];
+const REPLICA_OF: Record<number, number> = { 4: 0, 5: 1, 3: 2 };
 const OPTS = ['--cluster-node-timeout', '2000'];
 
 let nodes: ClusterNodeProc[] = [];
 const ids = new Map<number, string>();
 
 beforeAll(async () => {
-  nodes = await Promise.all(KINDS.map((k) => startClusterNode(k, OPTS)));
+  const ports = await portPairs(KINDS.length);
+  nodes = await Promise.all(KINDS.map((k, i) => startClusterNode(k, OPTS, { port: ports[i]! })));
   for (const n of nodes) ids.set(n.port, await myId(n.port));
   await createCluster(nodes, 1);
+  await waitClusterOk(nodes, 6);
+  for (const [r, m] of Object.entries(REPLICA_OF)) {
+    const replica = nodes[Number(r)]!.port;
+    const master = ids.get(nodes[m]!.port)!;
+    const me = (await clusterNodes(replica)).find((l) => l.port === replica)!;
+    if (me.master !== master) expect(await nodeCall(replica, 'CLUSTER', 'REPLICATE', master)).toBe('OK');
+  }
+  for (const n of nodes) {
+    await waitFor(`${n.port} sees the replica placement`, async () => {
+      const lines = await clusterNodes(n.port);
+      return Object.entries(REPLICA_OF).every(([r, m]) => lines.find((l) => l.port === nodes[Number(r)]!.port)?.master === ids.get(nodes[m]!.port));
+    });
+  }
   await waitClusterOk(nodes, 6);
   await waitReplicasSynced(nodes);
 }, 120_000);
@@ -142,7 +159,7 @@ describe('a mixed cluster: three redis-server and three splitbrain-server nodes'
           '--cluster-to',
           to.id,
           '--cluster-slots',
-          '600',
+          '200',
           '--cluster-yes',
         ]);
         expect(r.code, r.out).toBe(0);

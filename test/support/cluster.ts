@@ -24,6 +24,19 @@ export async function startClusterNode(kind: ServerKind, extra: string[] = [], a
   return Object.assign(srv, { restart: () => startClusterNode(kind, extra, { port: srv.port, dir: srv.dir }) });
 }
 
+/** `n` port pairs (p, p + 10000), all free and none overlapping another pair of the set. */
+export async function portPairs(n: number, host = '127.0.0.1'): Promise<number[]> {
+  const out: number[] = [];
+  const taken = new Set<number>();
+  while (out.length < n) {
+    const p = await freePortPair(host);
+    if (taken.has(p) || taken.has(p + 10000)) continue;
+    taken.add(p).add(p + 10000);
+    out.push(p);
+  }
+  return out;
+}
+
 export { freePortPair };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -176,16 +189,18 @@ export function clusterClient(ports: number[], opts: ClusterOptions = {}): Clust
 export class Relay {
   private readonly sockets = new Set<net.Socket>();
   private cutNow = false;
+  /** Where accepted connections go (set before the first one arrives). */
+  target = 0;
+
   private constructor(
     private readonly server: net.Server,
     readonly port: number,
-    private readonly target: number,
   ) {}
 
-  static async start(target: number): Promise<Relay> {
+  static async start(): Promise<Relay> {
     const server = net.createServer({ noDelay: true });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const relay = new Relay(server, (server.address() as net.AddressInfo).port, target);
+    const relay = new Relay(server, (server.address() as net.AddressInfo).port);
     server.on('connection', (s) => relay.accept(s));
     return relay;
   }

@@ -222,7 +222,7 @@ const reset: Handler = (c, argv, node) => {
 
 const saveconfig: Handler = (c, _argv, node) => {
   try {
-    writeNodesConf(node.configFile, node.view.renderConfig());
+    writeNodesConf(node.configFile, node.view.renderConfig(), true);
     c.addReplyOk();
   } catch (e) {
     c.addReplyError(`error saving the cluster node config: ${(e as Error).message}`);

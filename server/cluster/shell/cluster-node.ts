@@ -208,7 +208,7 @@ export class ClusterNode {
           this.dropShardChannels(o.slots);
           break;
         case 'saveConfig':
-          this.save(o.content);
+          this.save(o.content, o.fsync);
           break;
         case 'pauseWrites':
           this.pauseWrites(o.until);
@@ -240,9 +240,9 @@ export class ClusterNode {
   }
 
   /** clusterSaveConfigOrDie. */
-  private save(content: string): void {
+  private save(content: string, fsync: boolean): void {
     try {
-      writeNodesConf(this.configFile, content);
+      writeNodesConf(this.configFile, content, fsync);
     } catch {
       this.server.log.warning("Fatal: can't update cluster config file.");
       process.exit(1);

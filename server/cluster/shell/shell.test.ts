@@ -51,8 +51,10 @@ describe('nodes.conf', () => {
     fs.writeFileSync(file, '');
     expect(readNodesConf(file)).toBeNull();
     const content = `${'a'.repeat(40)} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383\nvars currentEpoch 1 lastVoteEpoch 0\n`;
-    writeNodesConf(file, content);
+    writeNodesConf(file, content, true);
     expect(readNodesConf(file)).toBe(content);
+    writeNodesConf(file, content.replace('0-16383', '0-100'), false);
+    expect(readNodesConf(file)).toContain(' 0-100\n');
     expect(fs.readdirSync(dir)).toEqual(['nodes.conf']);
     fs.rmSync(dir, { recursive: true });
   });
