@@ -112,3 +112,12 @@ export const CantFailover = {
   EXPIRED: 3,
   WAITING_VOTES: 4,
 } as const;
+
+/** clusterState.todo_before_sleep bits: work deferred to clusterBeforeSleep. */
+export const Todo = {
+  HANDLE_FAILOVER: 1,
+  UPDATE_STATE: 2,
+  SAVE_CONFIG: 4,
+  FSYNC_CONFIG: 8,
+  HANDLE_MANUALFAILOVER: 16,
+} as const;

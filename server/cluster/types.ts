@@ -43,6 +43,8 @@ export interface ClusterConfig {
   announceIp: string;
   /** cluster-announce-hostname ('' = none). */
   announceHostname: string;
+  /** Least severe log level emitted (Redis's loglevel; 'notice' when unset). */
+  verbosity?: LogLevel;
   /**
    * Test-only (never a config option): this node grants a vote even if it already voted in the epoch
    * or for a replica of the same master within 2 × node-timeout. The simulator must catch it.
@@ -132,7 +134,12 @@ export type ClusterEvent =
   /** PUBLISH (sharded = false) or SPUBLISH (true) executed here: propagate it over the bus. */
   | { type: 'publish'; channel: Uint8Array; message: Uint8Array; sharded: boolean }
   /** CONFIG SET of a cluster option (announce-*, replica-no-failover, node-timeout, …). */
-  | { type: 'config'; config: Partial<ClusterConfig> };
+  | { type: 'config'; config: Partial<ClusterConfig> }
+  /**
+   * After loading the dataset at start (verifyClusterConfigWithData): the slots holding keys. A master
+   * takes unassigned ones and marks the others importing.
+   */
+  | { type: 'verifyData'; slotsWithKeys: number[] };
 
 // ---------------------------------------------------------------------------------------------
 // Outputs (what the shell must do, in order)

@@ -1,0 +1,57 @@
+import { CLUSTER_SLOTS } from './constants.js';
+
+/** Slot bitmaps as Redis keeps them: bit (j & 7) of byte (j >> 3) is slot j. */
+
+export const SLOT_BYTES = CLUSTER_SLOTS / 8;
+
+export function newSlotBitmap(): Uint8Array {
+  return new Uint8Array(SLOT_BYTES);
+}
+
+export function testBit(bitmap: Uint8Array, slot: number): boolean {
+  return (bitmap[slot >> 3]! & (1 << (slot & 7))) !== 0;
+}
+
+export function setBit(bitmap: Uint8Array, slot: number): void {
+  bitmap[slot >> 3]! |= 1 << (slot & 7);
+}
+
+export function clearBit(bitmap: Uint8Array, slot: number): void {
+  bitmap[slot >> 3]! &= ~(1 << (slot & 7));
+}
+
+/** Call f for every slot set in the bitmap, in increasing order (skips empty bytes). */
+export function forEachSlot(bitmap: Uint8Array, f: (slot: number) => void): void {
+  for (let i = 0; i < SLOT_BYTES; i++) {
+    const byte = bitmap[i]!;
+    if (byte === 0) continue;
+    for (let b = 0; b < 8; b++) if ((byte & (1 << b)) !== 0) f((i << 3) | b);
+  }
+}
+
+export function sameSlots(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || Buffer.compare(a, b) === 0;
+}
+
+/**
+ * slot → node, as Redis's clusterNode *slots[CLUSTER_SLOTS] arrays: an Int32Array of node uids
+ * (0 = none) over a shared registry, cheaper to allocate and to scan for the GC than 16384 pointers.
+ */
+export class SlotMap<T extends { uid: number }> {
+  private readonly ids = new Int32Array(CLUSTER_SLOTS);
+
+  constructor(private readonly registry: (T | undefined)[]) {}
+
+  get(slot: number): T | null {
+    const id = this.ids[slot]!;
+    return id === 0 ? null : this.registry[id]!;
+  }
+
+  set(slot: number, node: T | null): void {
+    this.ids[slot] = node === null ? 0 : node.uid;
+  }
+
+  clear(): void {
+    this.ids.fill(0);
+  }
+}
