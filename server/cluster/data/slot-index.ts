@@ -1,5 +1,6 @@
 import type { KeyIndex } from '../../store/db.js';
-import { CLUSTER_SLOTS, keyHashSlot } from './slot.js';
+import { CLUSTER_SLOTS } from '../constants.js';
+import { keyHashSlot } from './slot.js';
 
 /**
  * The keys of db 0 by hash slot (Redis's slots_to_keys): CLUSTER COUNTKEYSINSLOT in O(1),

@@ -3,8 +3,6 @@
  * or of its hash tag, mod 16384. Keys are latin1 strings (one char per byte).
  */
 
-export const CLUSTER_SLOTS = 16384;
-
 const TABLE = (() => {
   const t = new Uint16Array(256);
   for (let i = 0; i < 256; i++) {

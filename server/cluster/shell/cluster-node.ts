@@ -7,10 +7,11 @@ import { repl } from '../../replication/state.js';
 import type { Server } from '../../server.js';
 import { ClusterBrain } from '../brain.js';
 import { encodeMessage } from '../bus/codec.js';
+import { CLUSTER_SLOTS } from '../constants.js';
 import { keyHashSlot } from '../data/slot.js';
 import { SlotIndex } from '../data/slot-index.js';
 import { seededRng } from '../rng.js';
-import type { AdminCommand, AdminReply, ClusterConfig, ClusterEvent, ClusterOutput, ClusterView, LinkId, ReplicationReport } from '../types.js';
+import type { AdminCommand, AdminReply, ClusterConfig, ClusterEvent, ClusterOutput, ClusterView, LinkId, LogLevel, ReplicationReport } from '../types.js';
 import { BusLinks } from './bus-links.js';
 import { lockClusterConfig } from './config-lock.js';
 import { readNodesConf, writeNodesConf } from './nodes-conf-file.js';
@@ -31,6 +32,8 @@ const CONFIG_OPTIONS = [
   'cluster-announce-hostname',
 ];
 
+const VERBOSITY: Record<string, LogLevel> = { debug: 'debug', verbose: 'verbose', notice: 'notice', warning: 'warning', nothing: 'warning' };
+
 /** The brain's configuration from the server's (Redis's deriveAnnouncedPorts for the ports). */
 function brainConfig(server: Server): ClusterConfig {
   const cfg = server.config;
@@ -49,6 +52,7 @@ function brainConfig(server: Server): ClusterConfig {
     cport: cfg.int('cluster-announce-bus-port') || cport,
     announceIp: cfg.get('cluster-announce-ip'),
     announceHostname: cfg.get('cluster-announce-hostname'),
+    verbosity: VERBOSITY[cfg.get('loglevel')] ?? 'notice',
   };
 }
 
@@ -85,7 +89,7 @@ export class ClusterNode {
   }
 
   get view(): ClusterView {
-    return this.brain as unknown as ClusterView;
+    return this.brain;
   }
 
   /** clusterInit: lock and load nodes.conf, listen on the bus port, start the 100 ms cron. */
@@ -104,8 +108,12 @@ export class ClusterNode {
     server.dbs[0]!.index = this.slots;
     this.slots.clear();
     for (const key of server.dbs[0]!.dict.keys()) this.slots.add(key);
+    // verifyClusterConfigWithData: keys loaded from disk claim their slots (or mark them importing).
+    const slotsWithKeys: number[] = [];
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.slots.count(slot) > 0) slotsWithKeys.push(slot);
+    if (slotsWithKeys.length > 0) this.step({ type: 'verifyData', slotsWithKeys });
     await this.bus.listen(cport);
-    for (const name of CONFIG_OPTIONS) server.config.onChange(name, () => this.step({ type: 'config', config: brainConfig(server) }));
+    for (const name of [...CONFIG_OPTIONS, 'loglevel']) server.config.onChange(name, () => this.step({ type: 'config', config: brainConfig(server) }));
     this.tickTimer = setInterval(() => this.step({ type: 'tick' }), 100);
     this.tickTimer.unref();
   }
