@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../harness/util/slot.js';
 import {
@@ -6,15 +7,14 @@ import {
   clusterNodes,
   createCluster,
   nodeCall,
-  portPairs,
   redisCliCluster,
-  startClusterNode,
+  startClusterNodes,
   topology,
   waitClusterOk,
   waitFor,
   waitReplicasSynced,
 } from '../support/cluster.js';
-import { client } from '../support/redis.js';
+import { client, rawExchange } from '../support/redis.js';
 
 /**
  * Six splitbrain-server nodes formed by `redis-cli --cluster create` (issue 10, acceptance 1 and 3):
@@ -27,8 +27,7 @@ let nodes: ClusterNodeProc[] = [];
 const ports = (): number[] => nodes.map((n) => n.port);
 
 beforeAll(async () => {
-  const ports = await portPairs(6);
-  nodes = await Promise.all(ports.map((port) => startClusterNode('splitbrain', ['--cluster-node-timeout', '3000'], { port })));
+  nodes = await startClusterNodes(Array(6).fill('splitbrain'), ['--cluster-node-timeout', '3000']);
   await createCluster(nodes, 1);
   await waitClusterOk(nodes, 6);
   await waitReplicasSynced(nodes);
@@ -123,6 +122,40 @@ describe('a cluster of six splitbrain-server nodes', () => {
     }
   });
 
+  it('PUBLISH reaches every node over the bus; SPUBLISH is routed and reaches the shard, replicas included', async () => {
+    const topo = await topology(nodes[0]!.port);
+    const owners = await slotOwners();
+    const shard = topo[0]!;
+    const channel = keyInSlotOf(shard.master, owners, 'news:');
+    const other = topo[1]!;
+    const received: string[] = [];
+    const subs = [client(other.replicas[0]!), client(shard.replicas[0]!), client(shard.master)];
+    try {
+      subs[0]!.on('message', (ch, msg) => received.push(`message ${ch} ${msg}`));
+      await subs[0]!.subscribe('global');
+      for (const s of subs.slice(1)) s.on('smessage', (ch: string, msg: string) => received.push(`smessage ${ch} ${msg}`));
+      // A shard channel is served by its master and, for reads, by the master's replicas.
+      await subs[1]!.call('ssubscribe', channel);
+      await subs[2]!.call('ssubscribe', channel);
+      const wrong = client(other.master);
+      try {
+        await expect(wrong.call('SPUBLISH', channel, 'x')).rejects.toThrow(`MOVED ${keySlot(channel)} 127.0.0.1:${shard.master}`);
+        // (raw: ioredis retries a MOVED SSUBSCRIBE on its own)
+        const raw = await rawExchange(other.master, `SSUBSCRIBE ${channel}\r\n`, (x) => x.endsWith('\r\n'));
+        expect(raw.reply).toBe(`-MOVED ${keySlot(channel)} 127.0.0.1:${shard.master}\r\n`);
+      } finally {
+        wrong.disconnect();
+      }
+      // PUBLISH counts local receivers only; the bus carries it to the other nodes.
+      expect(await nodeCall(shard.master, 'PUBLISH', 'global', 'hello')).toBe(0);
+      expect(await nodeCall(shard.master, 'SPUBLISH', channel, 'sharded')).toBe(1);
+      await waitFor('messages delivered', async () => received.length >= 3, 10_000);
+      expect(received.sort()).toEqual([`message global hello`, `smessage ${channel} sharded`, `smessage ${channel} sharded`]);
+    } finally {
+      for (const s of subs) s.disconnect();
+    }
+  });
+
   it('a slot in migration: ASK, ASKING, TRYAGAIN, then MOVED; the cluster client follows', async () => {
     const topo = await topology(nodes[0]!.port);
     const [src, dst] = [topo[0]!, topo[1]!];
@@ -132,6 +165,12 @@ describe('a cluster of six splitbrain-server nodes', () => {
     for (let i = 0; keys.length < 3; i++) if (keySlot(`m${i}`) === slot) keys.push(`m${i}`);
     const [moved, stays, missing] = keys as [string, string, string];
     for (const k of [moved, stays]) await nodeCall(src.master, 'SET', k, `v-${k}`);
+    // A shard-channel subscriber of the slot on the source: unsubscribed when the slot leaves.
+    const sub = net.connect(src.master, '127.0.0.1');
+    let pushed = '';
+    sub.on('data', (d) => (pushed += d.toString('latin1')));
+    sub.write(`SSUBSCRIBE ${stays}\r\n`);
+    await waitFor('subscribed', async () => pushed.includes(':1\r\n'));
     const s = client(src.master);
     const d = client(dst.master);
     const c = clusterClient(ports());
@@ -161,6 +200,7 @@ describe('a cluster of six splitbrain-server nodes', () => {
       await expect(s.get(stays)).rejects.toThrow(`MOVED ${slot} 127.0.0.1:${dst.master}`);
       expect(await c.mget(moved, stays, missing)).toEqual([`v-${moved}`, `v-${stays}`, 'new']);
       expect(await d.call('CLUSTER', 'COUNTKEYSINSLOT', slot)).toBe(3);
+      await waitFor('shard channel dropped', async () => pushed.endsWith(`*3\r\n$12\r\nsunsubscribe\r\n$${stays.length}\r\n${stays}\r\n:0\r\n`));
       await waitFor('every node agrees on the slot', async () => {
         for (const n of nodes) {
           const slots = (await nodeCall(n.port, 'CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
@@ -169,6 +209,7 @@ describe('a cluster of six splitbrain-server nodes', () => {
         return true;
       });
     } finally {
+      sub.destroy();
       s.disconnect();
       d.disconnect();
       c.disconnect();
@@ -214,11 +255,12 @@ describe('a cluster of six splitbrain-server nodes', () => {
         '--cluster-to',
         topo[1]!.id,
         '--cluster-slots',
-        '200',
+        '120',
         '--cluster-yes',
       ]);
       expect(reshard.code, reshard.out).toBe(0);
-      const rebalance = await redisCliCluster(['rebalance', `127.0.0.1:${nodes[0]!.port}`]);
+      // 120 of ~5461 slots is past a 1% imbalance: rebalance moves them back.
+      const rebalance = await redisCliCluster(['rebalance', `127.0.0.1:${nodes[0]!.port}`, '--cluster-threshold', '1']);
       expect(rebalance.code, rebalance.out).toBe(0);
       expect(rebalance.out).toContain('Moving');
     } finally {

@@ -6,9 +6,8 @@ import {
   createCluster,
   myId,
   nodeCall,
-  portPairs,
   redisCliCluster,
-  startClusterNode,
+  startClusterNodes,
   waitClusterOk,
   waitFor,
   waitReplicasSynced,
@@ -34,8 +33,7 @@ let nodes: ClusterNodeProc[] = [];
 const ids = new Map<number, string>();
 
 beforeAll(async () => {
-  const ports = await portPairs(KINDS.length);
-  nodes = await Promise.all(KINDS.map((k, i) => startClusterNode(k, OPTS, { port: ports[i]! })));
+  nodes = await startClusterNodes(KINDS, OPTS);
   for (const n of nodes) ids.set(n.port, await myId(n.port));
   await createCluster(nodes, 1);
   await waitClusterOk(nodes, 6);
@@ -159,7 +157,7 @@ describe('a mixed cluster: three redis-server and three splitbrain-server nodes'
           '--cluster-to',
           to.id,
           '--cluster-slots',
-          '200',
+          '100',
           '--cluster-yes',
         ]);
         expect(r.code, r.out).toBe(0);

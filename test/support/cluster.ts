@@ -18,10 +18,17 @@ export interface ClusterNodeProc extends RunningServer {
  * `at.port`, in `at.dir` when restarting with the same nodes.conf).
  */
 export async function startClusterNode(kind: ServerKind, extra: string[] = [], at: { port?: number; dir?: string } = {}): Promise<ClusterNodeProc> {
-  const port = at.port ?? (await freePortPair());
   const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', ...extra];
-  const srv = await startServer(kind, args, at.dir ? { port, dir: at.dir } : { port });
-  return Object.assign(srv, { restart: () => startClusterNode(kind, extra, { port: srv.port, dir: srv.dir }) });
+  for (let attempt = 0; ; attempt++) {
+    const port = at.port ?? (await freePortPair());
+    try {
+      const srv = await startServer(kind, args, at.dir ? { port, dir: at.dir } : { port });
+      return Object.assign(srv, { restart: () => startClusterNode(kind, extra, { port: srv.port, dir: srv.dir }) });
+    } catch (e) {
+      // A port chosen by us may be taken by another process before the node binds it.
+      if (at.port !== undefined || attempt >= 3 || !/Failed listening|Address already in use|EADDRINUSE/.test((e as Error).message)) throw e;
+    }
+  }
 }
 
 /** `n` port pairs (p, p + 10000), all free and none overlapping another pair of the set. */
@@ -35,6 +42,41 @@ export async function portPairs(n: number, host = '127.0.0.1'): Promise<number[]
     out.push(p);
   }
   return out;
+}
+
+/**
+ * Start cluster nodes of these kinds, in parallel, on port pairs that do not overlap each other.
+ * A node that loses its port to another process before binding it is retried on a new pair.
+ */
+export async function startClusterNodes(kinds: ServerKind[], extra: string[] = []): Promise<ClusterNodeProc[]> {
+  const taken = new Set<number>();
+  const pair = async (): Promise<number> => {
+    for (;;) {
+      const p = await freePortPair();
+      if (taken.has(p) || taken.has(p + 10000)) continue;
+      taken.add(p).add(p + 10000);
+      return p;
+    }
+  };
+  const started: ClusterNodeProc[] = [];
+  try {
+    return await Promise.all(
+      kinds.map(async (kind) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const n = await startClusterNode(kind, extra, { port: await pair() });
+            started.push(n);
+            return n;
+          } catch (e) {
+            if (attempt >= 3 || !/Failed listening|Address already in use|EADDRINUSE/.test((e as Error).message)) throw e;
+          }
+        }
+      }),
+    );
+  } catch (e) {
+    await Promise.all(started.map((n) => n.stop()));
+    throw e;
+  }
 }
 
 export { freePortPair };

@@ -4,7 +4,6 @@ import { ERR } from '../../commands/util.js';
 import { parseLL } from '../../util/numbers.js';
 import { CLUSTER_SLOTS, NodeFlag } from '../constants.js';
 import type { ClusterNode } from '../shell/cluster-node.js';
-import { writeNodesConf } from '../shell/nodes-conf-file.js';
 import { clusterOf } from '../shell/registry.js';
 import type { AdminCommand, AdminReply, NodeView } from '../types.js';
 import { replyInfo, replyLinks, replyShards, replySlots } from './render.js';
@@ -222,7 +221,7 @@ const reset: Handler = (c, argv, node) => {
 
 const saveconfig: Handler = (c, _argv, node) => {
   try {
-    writeNodesConf(node.configFile, node.view.renderConfig(), true);
+    node.writeConfig(node.view.renderConfig(), true);
     c.addReplyOk();
   } catch (e) {
     c.addReplyError(`error saving the cluster node config: ${(e as Error).message}`);

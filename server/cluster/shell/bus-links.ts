@@ -36,6 +36,8 @@ export class BusLinks {
   private readonly links = new Map<LinkId, Link>();
   private readonly listeners: net.Server[] = [];
   private inboundSeq = 0;
+  /** Links with messages queued this turn. */
+  private readonly corked = new Set<Link>();
   /** Links freed because their send buffer passed cluster-link-sendbuf-limit (CLUSTER INFO). */
   limitExceeded = 0;
 
@@ -128,10 +130,25 @@ export class BusLinks {
     link.sock.destroy();
   }
 
+  /**
+   * Queue a message. Like Redis's send buffers, queued bytes leave at the end of the event-loop
+   * turn (`flush`, after beforeSleep): a vote goes out only after the nodes.conf save that records
+   * it, never before.
+   */
   send(id: LinkId, bytes: Uint8Array): void {
     const link = this.links.get(id);
     if (!link || link.dropped) return;
+    if (!this.corked.has(link)) {
+      link.sock.cork();
+      this.corked.add(link);
+    }
     link.sock.write(bytes);
+  }
+
+  /** Let the queued messages go (end of the turn). */
+  flush(): void {
+    for (const link of this.corked) if (!link.dropped) link.sock.uncork();
+    this.corked.clear();
   }
 
   /** The brain closes a link: no event back. */

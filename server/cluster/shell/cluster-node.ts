@@ -56,6 +56,20 @@ function brainConfig(server: Server): ClusterConfig {
   };
 }
 
+/** nodes.conf content with each line's ping-sent / pong-received times reduced to zero or not. */
+function configEssence(content: string): string {
+  return content
+    .split('\n')
+    .map((line) => {
+      const f = line.split(' ');
+      if (f.length < 8 || f[0] === 'vars') return line;
+      f[4] = f[4] === '0' ? '0' : '1';
+      f[5] = f[5] === '0' ? '0' : '1';
+      return f.join(' ');
+    })
+    .join('\n');
+}
+
 /**
  * The shell around one cluster brain: feeds it time, bus frames, link changes, admin commands
  * and replication reports, and carries out what it decides (send, connect, replicate, promote,
@@ -76,6 +90,9 @@ export class ClusterNode {
   /** The write pause we set (a CLIENT PAUSE given meanwhile is not ours to end). */
   private pause: Server['pause'] = null;
   private releaseLock: (() => void) | null = null;
+  /** What the file holds (see save). */
+  private savedEssence = '';
+  private savedSynced = false;
 
   constructor(readonly server: Server) {
     this.brain = new ClusterBrain(brainConfig(server), seededRng(randomInt(0x7fffffff)));
@@ -152,7 +169,9 @@ export class ClusterNode {
     } finally {
       this.running = false;
     }
-    if (!this.beforeSleepScheduled && event.type !== 'beforeSleep') {
+    if (event.type === 'beforeSleep') {
+      this.bus.flush();
+    } else if (!this.beforeSleepScheduled) {
       this.beforeSleepScheduled = true;
       setImmediate(() => {
         this.beforeSleepScheduled = false;
@@ -247,14 +266,28 @@ export class ClusterNode {
     }
   }
 
-  /** clusterSaveConfigOrDie. */
+  /**
+   * clusterSaveConfigOrDie. A save whose content equals the file's except for the ping/pong times
+   * (which nodes.conf only reads as zero or not) is skipped when the file was synced at least as
+   * well: resharding asks for a save on every node for every gossiped slot update.
+   */
   private save(content: string, fsync: boolean): void {
     try {
-      writeNodesConf(this.configFile, content, fsync);
+      this.writeConfig(content, fsync);
     } catch {
       this.server.log.warning("Fatal: can't update cluster config file.");
       process.exit(1);
     }
+  }
+
+  /** Write nodes.conf (unless it already holds this content, see save); throws on I/O errors. */
+  writeConfig(content: string, fsync: boolean): void {
+    const essence = configEssence(content);
+    if (essence === this.savedEssence && (this.savedSynced || !fsync)) return;
+    this.savedEssence = '';
+    writeNodesConf(this.configFile, content, fsync);
+    this.savedEssence = essence;
+    this.savedSynced = fsync;
   }
 
   /** Redis 7.0's delKeysInSlot: the keys go without propagation (the slot's new owner has them). */
