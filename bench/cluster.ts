@@ -24,27 +24,32 @@ type Kind = 'splitbrain' | 'redis';
 interface Node {
   port: number;
   proc: ChildProcess;
+  dir: string;
 }
 
 async function startNode(kind: Kind): Promise<Node> {
   const port = await freePortPair();
   const dir = mkdtempSync(join(tmpdir(), `sb-bench-cluster-${kind}-`));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'log')];
+  if (process.env.LOGLEVEL) args.push('--loglevel', process.env.LOGLEVEL);
   args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(NODE_TIMEOUT));
   const proc = kind === 'redis' ? spawn('/usr/bin/redis-server', args) : spawn(process.execPath, [join(ROOT, 'dist', 'server', 'main.js'), ...args]);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${kind} did not start: ${out}`)), 15000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    proc.once('exit', () => reject(new Error(`${kind} exited: ${out}`)));
-  });
-  return { port, proc };
+  // Ready once it answers PING (the log goes to a file, kept for a look after a failed round).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${kind} exited, see ${dir}/log`);
+    const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await r.connect();
+      if ((await r.ping()) === 'PONG') break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${kind} did not start, see ${dir}/log`);
+      await sleep(50);
+    } finally {
+      r.disconnect();
+    }
+  }
+  return { port, proc, dir };
 }
 
 async function kill(n: Node): Promise<void> {
@@ -78,8 +83,11 @@ async function round(kind: Kind): Promise<Round> {
     const t1 = performance.now();
     const create = await execa('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
       reject: false,
+      timeout: 120_000,
     });
-    if (create.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
+    if (create.exitCode !== 0) {
+      throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}\nlogs: ${nodes.map((n) => n.dir).join(' ')}`);
+    }
     for (;;) {
       const ok = await Promise.all(conns.map((c) => clusterOk(c).catch(() => false)));
       if (ok.every(Boolean)) break;

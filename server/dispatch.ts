@@ -26,6 +26,8 @@ export interface Hooks {
   afterCall?: (c: Client, spec: CommandSpec, argv: string[], usec: number) => void;
   /** CLIENT PAUSE: true when the client was blocked until the pause ends (the command re-runs then). */
   postpone?: (c: Client, spec: CommandSpec, argv: string[]) => boolean;
+  /** Cluster: INFO clients' cluster_connections (Redis counts two links per known node). */
+  clusterConnections?: () => number;
   /** Cluster: PUBLISH / SPUBLISH executed here go to the other nodes over the bus. */
   clusterPublish?: (channel: string, message: string, sharded: boolean) => void;
   /** Every key change signalled through server.signalModifiedKey (memory accounting). */

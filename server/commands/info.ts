@@ -102,7 +102,7 @@ function clientsSection(s: Server): string[] {
   }
   return [
     `connected_clients:${normal}`,
-    'cluster_connections:0',
+    `cluster_connections:${s.hooks.clusterConnections?.() ?? 0}`,
     `maxclients:${s.config.int('maxclients')}`,
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,

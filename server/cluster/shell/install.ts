@@ -43,6 +43,8 @@ export async function installCluster(server: Server): Promise<void> {
     return err;
   };
 
+  h.clusterConnections = () => (view.nodes.size - 1) * 2;
+
   const prevPublish = h.clusterPublish;
   h.clusterPublish = (channel, message, sharded) => {
     prevPublish?.(channel, message, sharded);
