@@ -39,6 +39,7 @@ async function startNode(kind: Kind): Promise<Node> {
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${kind} exited, see ${dir}/log`);
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => {});
     try {
       await r.connect();
       if ((await r.ping()) === 'PONG') break;
@@ -60,7 +61,9 @@ async function kill(n: Node): Promise<void> {
 }
 
 function connect(port: number): Redis {
-  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableReadyCheck: false, retryStrategy: () => null });
+  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableReadyCheck: false, retryStrategy: () => null });
+  r.on('error', () => {});
+  return r;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -94,16 +97,20 @@ async function round(kind: Kind): Promise<Round> {
       await sleep(10);
     }
     const t2 = performance.now();
-    // The victim: the master of slot 0, and one of its replicas once it has synced.
-    const nodesText = String(await conns[0]!.call('CLUSTER', 'NODES'));
-    const lines = nodesText
-      .trim()
-      .split('\n')
-      .map((l) => l.split(' '));
-    const master = lines.find((f) => f[2]!.includes('master') && f.slice(8).some((s) => s === '0' || s.startsWith('0-')))!;
-    const replicaLine = lines.find((f) => f[3] === master[0])!;
+    // The victim: the master of slot 0, and its replica (once gossip told node 0 about it).
+    let master: string[] | undefined;
+    let replicaLine: string[] | undefined;
+    while (replicaLine === undefined) {
+      const lines = String(await conns[0]!.call('CLUSTER', 'NODES'))
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '));
+      master = lines.find((f) => f[2]!.includes('master') && f.slice(8).some((s) => s === '0' || s.startsWith('0-')));
+      replicaLine = master && lines.find((f) => f[3] === master![0]);
+      if (replicaLine === undefined) await sleep(20);
+    }
     const portOf = (f: string[]): number => Number(f[1]!.split('@')[0]!.split(':')[1]);
-    const victim = nodes.find((n) => n.port === portOf(master))!;
+    const victim = nodes.find((n) => n.port === portOf(master!))!;
     const replica = connect(portOf(replicaLine));
     try {
       for (;;) {
