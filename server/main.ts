@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { FatalConfigError, loadConfig } from './config/load.js';
-import { REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
 import { startServer } from './start.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 const USAGE = `Usage: ./splitbrain-server [/path/to/redis.conf] [options] [-]
        ./splitbrain-server - (read config from stdin)
