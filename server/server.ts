@@ -79,6 +79,8 @@ export class Server implements DbHooks {
   monitors = new Set<Client>();
   notifyFlags = 0;
   role: 'master' | 'slave' = 'master';
+  /** Running as a sentinel (server/sentinel/): HELLO and INFO say so. */
+  sentinelMode = false;
   readonly runId: string;
   shuttingDown = false;
   readonly startedAt = Date.now();

@@ -5,6 +5,13 @@ import { buildConfigText, Config, ConfigError, findDef } from './config.js';
 
 export class FatalConfigError extends Error {}
 
+export interface LoadOptions {
+  /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
+  defaults?: Record<string, string>;
+  /** Receives `sentinel ...` lines (sentinel mode); without it they are an error, as in Redis. */
+  onSentinel?: (argv: string[], lineNo: number, line: string) => void;
+}
+
 /**
  * Build a Config from redis-server style arguments: `[configfile] [--name value ...]`.
  * Errors are reported as Redis does:
@@ -14,8 +21,9 @@ export class FatalConfigError extends Error {}
  *   >>> 'port "abc"'
  *   argument couldn't be parsed into an integer
  */
-export function loadConfig(args: string[], stdin?: () => string): Config {
+export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptions = {}): Config {
   const config = new Config();
+  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name, value);
   let fileText = '';
   let rest = args;
   if (args.length > 0 && !args[0]!.startsWith('--')) {
@@ -53,6 +61,13 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     const argv = splitArgs(line);
     if (argv === null) fail('Unbalanced quotes in configuration line');
     const [name, ...vals] = argv!;
+    if (name!.toLowerCase() === 'sentinel') {
+      // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
+      if (vals.length === 0) continue;
+      if (!opts.onSentinel) fail('sentinel directive while not in sentinel mode');
+      opts.onSentinel!(vals, n + 1, line);
+      continue;
+    }
     const def = findDef(name!);
     if (!def || vals.length === 0) fail('Bad directive or wrong number of arguments');
     // Multi-value options: values join with spaces; `save` and `bind` accumulate over lines.
