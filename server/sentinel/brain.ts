@@ -1254,7 +1254,19 @@ function parseEpoch(s: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+const ipCache = new Map<string, boolean>();
+
 function isIp(host: string): boolean {
+  let v = ipCache.get(host);
+  if (v === undefined) {
+    v = parseIp(host);
+    if (ipCache.size > 10000) ipCache.clear();
+    ipCache.set(host, v);
+  }
+  return v;
+}
+
+function parseIp(host: string): boolean {
   if (/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(host)) return host.split('.').every((p) => Number(p) <= 255);
   return host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host);
 }
