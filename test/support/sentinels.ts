@@ -48,7 +48,8 @@ export interface SentinelOptions {
 /** Write a sentinel config in a fresh dir and start redis-sentinel or splitbrain-sentinel on it. */
 export async function startSentinel(kind: SentinelKind, opts: SentinelOptions): Promise<RunningSentinel> {
   const exe = kind === 'redis' ? REDIS_SENTINEL : SPLITBRAIN_SENTINEL;
-  if (!existsSync(exe)) throw new Error(kind === 'redis' ? 'redis-sentinel is not installed: apt-get install -y redis-sentinel' : `${exe} is missing: npm run build`);
+  if (!existsSync(exe))
+    throw new Error(kind === 'redis' ? 'redis-sentinel is not installed: apt-get install -y redis-sentinel' : `${exe} is missing: npm run build`);
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), `sb-sentinel-${kind}-`));
   const conf = join(dir, 'sentinel.conf');
@@ -62,7 +63,10 @@ export async function startSentinel(kind: SentinelKind, opts: SentinelOptions): 
     ...(opts.lines ?? []),
   ];
   writeFileSync(conf, lines.join('\n') + '\n');
-  const proc = kind === 'redis' ? spawn(exe, [conf], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [exe, conf], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc =
+    kind === 'redis'
+      ? spawn(exe, [conf], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [exe, conf], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
