@@ -8,8 +8,11 @@ export class FatalConfigError extends Error {}
 export interface LoadOptions {
   /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
   defaults?: Record<string, string>;
-  /** Receives `sentinel ...` lines (sentinel mode); without it they are an error, as in Redis. */
-  onSentinel?: (argv: string[], lineNo: number, line: string) => void;
+  /**
+   * Directives that are not config options, by name: `sentinel ...` lines in sentinel mode
+   * (without a handler they are an error, as in Redis), `user` lines a sentinel's rewrite writes.
+   */
+  directives?: Record<string, (argv: string[], lineNo: number, line: string) => void>;
 }
 
 /**
@@ -61,11 +64,14 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
     const argv = splitArgs(line);
     if (argv === null) fail('Unbalanced quotes in configuration line');
     const [name, ...vals] = argv!;
+    const handler = opts.directives?.[name!.toLowerCase()];
     if (name!.toLowerCase() === 'sentinel') {
       // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
       if (vals.length === 0) continue;
-      if (!opts.onSentinel) fail('sentinel directive while not in sentinel mode');
-      opts.onSentinel!(vals, n + 1, line);
+      if (!handler) fail('sentinel directive while not in sentinel mode');
+    }
+    if (handler) {
+      handler(vals, n + 1, line);
       continue;
     }
     const def = findDef(name!);

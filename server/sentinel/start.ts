@@ -29,7 +29,14 @@ export interface SentinelStartOptions {
 
 export async function startSentinelFromArgs(args: string[]): Promise<void> {
   const queue: QueuedDirective[] = [];
-  const config = loadConfig(args, undefined, { defaults: SENTINEL_DEFAULTS, onSentinel: (argv, lineNo, line) => queue.push({ argv, lineNo, line }) });
+  const config = loadConfig(args, undefined, {
+    defaults: SENTINEL_DEFAULTS,
+    directives: {
+      sentinel: (argv, lineNo, line) => queue.push({ argv, lineNo, line }),
+      // ACL users are not supported; the default user line our own rewrite writes is accepted.
+      user: () => {},
+    },
+  });
   await startSentinel(config, queue, { handleSignals: true });
 }
 

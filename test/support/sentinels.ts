@@ -43,6 +43,8 @@ export interface SentinelOptions {
   /** Extra config lines. */
   lines?: string[];
   port?: number;
+  /** Start on this existing config file (a restart) instead of writing a fresh one. */
+  conf?: string;
 }
 
 /** Write a sentinel config in a fresh dir and start redis-sentinel or splitbrain-sentinel on it. */
@@ -51,8 +53,8 @@ export async function startSentinel(kind: SentinelKind, opts: SentinelOptions): 
   if (!existsSync(exe))
     throw new Error(kind === 'redis' ? 'redis-sentinel is not installed: apt-get install -y redis-sentinel' : `${exe} is missing: npm run build`);
   const port = opts.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), `sb-sentinel-${kind}-`));
-  const conf = join(dir, 'sentinel.conf');
+  const dir = opts.conf ? dirname(opts.conf) : mkdtempSync(join(tmpdir(), `sb-sentinel-${kind}-`));
+  const conf = opts.conf ?? join(dir, 'sentinel.conf');
   const name = opts.master.name ?? 'mymaster';
   const lines = [
     `port ${port}`,
@@ -62,7 +64,7 @@ export async function startSentinel(kind: SentinelKind, opts: SentinelOptions): 
     `sentinel failover-timeout ${name} ${opts.failoverTimeoutMs ?? 10000}`,
     ...(opts.lines ?? []),
   ];
-  writeFileSync(conf, lines.join('\n') + '\n');
+  if (!opts.conf) writeFileSync(conf, lines.join('\n') + '\n');
   const proc =
     kind === 'redis'
       ? spawn(exe, [conf], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
