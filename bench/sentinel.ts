@@ -109,7 +109,8 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> 
     conns.push(app);
     await app.set('k', '0');
     const killedAt = Date.now();
-    master.proc.kill('SIGKILL');
+    const killed = master.stop(); // SIGKILL
+    nodes.splice(nodes.indexOf(master), 1);
     const agree = until(async () => {
       const addrs = await Promise.all(sc.map((c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster') as Promise<string[]>));
       const ports = new Set(addrs.map((a) => a[1]));
@@ -120,7 +121,7 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> 
       await app.set('k', String(++i));
       return app.stream?.remotePort !== master.port ? Date.now() - killedAt : undefined;
     });
-    const [agreeMs, writeMs] = await Promise.all([agree, write]);
+    const [agreeMs, writeMs] = await Promise.all([agree, write, killed]);
     return { agreeMs, writeMs };
   } finally {
     for (const c of conns) c.disconnect();
