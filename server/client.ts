@@ -78,8 +78,8 @@ export class Client {
     public readonly socket: Socket | null,
   ) {
     this.db = server.dbs[0]!;
-    this.authenticated = server.config.get('requirepass') === '';
-    this.parser = new RespParser({ maxBulkLen: server.config.int('proto-max-bulk-len'), authenticated: this.authenticated });
+    this.authenticated = server.config.requirepass === '';
+    this.parser = new RespParser({ config: server.config, authenticated: this.authenticated });
     this.createdAt = this.lastInteraction = Date.now();
     this.addr = socket ? `${fmtAddr(socket.remoteAddress)}:${socket.remotePort}` : '';
     this.laddr = socket ? `${fmtAddr(socket.localAddress)}:${socket.localPort}` : '';

@@ -3,6 +3,7 @@ import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
+import { quoteRepr } from './util/repr.js';
 
 /**
  * Extension points for the layers above the single node (replication, cluster, persistence,
@@ -177,22 +178,4 @@ function feedMonitors(server: Server, c: Client, argv: string[]): void {
   for (const a of argv) line += ' ' + quoteRepr(a);
   line += '\r\n';
   for (const m of server.monitors) if (m !== c) m.addReplyRaw(line);
-}
-
-/** Redis's sdscatrepr: "quoted" with \n \r \t \a \b and \xHH escapes. */
-export function quoteRepr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const code = s.charCodeAt(i);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 7) out += '\\a';
-    else if (code === 8) out += '\\b';
-    else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }

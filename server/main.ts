@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { FatalConfigError, loadConfig } from './config/load.js';
 import { isSentinelMode, startSentinelFromArgs } from './sentinel/start.js';
-import { REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
 import { startServer } from './start.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 const USAGE = `Usage: ./splitbrain-server [/path/to/redis.conf] [options] [-]
        ./splitbrain-server - (read config from stdin)

@@ -1,7 +1,8 @@
 import { installBlocking } from './blocking.js';
 import type { Config } from './config/config.js';
 import { installers } from './modules.js';
-import { REDIS_VERSION, Server, SPLITBRAIN_VERSION } from './server.js';
+import { Server } from './server.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers that shut down like Redis (the executable does; embedded use doesn't). */
@@ -24,7 +25,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   installBlocking(server);
   for (const install of installers) await install(server);
   await server.listen();
-  log.notice(`Running mode=${config.bool('cluster-enabled') ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
+  log.notice(`Running mode=${server.config.clusterEnabled ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
   log.notice('Server initialized');
   log.notice('Ready to accept connections tcp');
   if (opts.handleSignals) {

@@ -48,7 +48,7 @@ function encodingOf(c: Client, e: Entry): string {
       return 'quicklist';
     case 'set': {
       const s = e.value as Set<string>;
-      if (!e.big && s.size <= cfg.int('set-max-intset-entries') && [...s].every((m) => parseLL(m) !== null)) return 'intset';
+      if (!e.big && s.size <= cfg.setMaxIntsetEntries && [...s].every((m) => parseLL(m) !== null)) return 'intset';
       return 'hashtable';
     }
     case 'hash':
@@ -61,7 +61,7 @@ function encodingOf(c: Client, e: Entry): string {
 
 function debug(c: Client, argv: string[]): void {
   const s = c.server;
-  const mode = s.config.get('enable-debug-command');
+  const mode = s.config.enableDebugCommand;
   if (mode === 'no' || (mode === 'local' && !isLocal(c))) {
     c.addReplyError(
       'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
@@ -99,7 +99,7 @@ function debug(c: Client, argv: string[]): void {
     let extra = '';
     if (e.type === 'list') {
       const n = (e.value as { length: number }).length;
-      extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.int('list-max-listpack-size')} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
+      extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.listMaxListpackSize} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
     }
     c.addReplyStatus(
       `Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`,

@@ -1,6 +1,5 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
 import { copyEncoding, objectEncoding, stringEncoding } from '../store/encoding.js';
@@ -252,7 +251,7 @@ function targetDb(c: Client, s: string): Db | null {
 
 function moveCommand(c: Client, argv: string[]): void {
   const s = c.server;
-  if (s.config.bool('cluster-enabled')) {
+  if (s.config.clusterEnabled) {
     c.addReplyError('MOVE is not allowed in cluster mode');
     return;
   }
@@ -317,7 +316,7 @@ function copyCommand(c: Client, argv: string[]): void {
       return;
     }
   }
-  if (s.config.bool('cluster-enabled') && (src.id !== 0 || dst.id !== 0)) {
+  if (s.config.clusterEnabled && (src.id !== 0 || dst.id !== 0)) {
     c.addReplyError('Copying to another database is not allowed in cluster mode');
     return;
   }
@@ -362,7 +361,7 @@ function objectLookup(c: Client, key: string): Entry | undefined {
 }
 
 function lfuPolicy(c: Client): boolean {
-  return c.server.config.get('maxmemory-policy').includes('lfu');
+  return c.server.config.maxmemoryPolicy.includes('lfu');
 }
 
 function objectEncodingCommand(c: Client, argv: string[]): void {
@@ -378,8 +377,8 @@ function objectRefcountCommand(c: Client, argv: string[]): void {
   let shared = false;
   if (e.type === 'string' && stringEncoding(e) === 'int') {
     const v = parseLL(e.value as string)!;
-    const policy = c.server.config.get('maxmemory-policy');
-    const noShared = (parseMemory(c.server.config.get('maxmemory')) ?? 0) !== 0 && (policy.includes('lru') || policy.includes('lfu'));
+    const policy = c.server.config.maxmemoryPolicy;
+    const noShared = c.server.config.maxmemory !== 0 && (policy.includes('lru') || policy.includes('lfu'));
     shared = v >= 0 && v < 10000 && !noShared;
   }
   c.addReplyInt(shared ? INT_MAX : 1);
@@ -408,7 +407,7 @@ function objectFreqCommand(c: Client, argv: string[]): void {
     return;
   }
   // LFUDecrAndReturn: the counter decays by one per lfu-decay-time minutes without access.
-  const decay = c.server.config.int('lfu-decay-time');
+  const decay = c.server.config.lfuDecayTime;
   const elapsed = Math.floor(c.server.now() / 60000) - e.lfuDecr;
   const periods = decay > 0 ? Math.floor(Math.max(0, elapsed) / decay) : 0;
   c.addReplyInt(Math.max(0, e.lfu - periods));

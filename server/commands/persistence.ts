@@ -145,7 +145,7 @@ function restoreCmd(c: Client, argv: string[]): void {
       s.alsoPropagate(c.db.id, prop);
     }
   }
-  const policy = s.config.get('maxmemory-policy');
+  const policy = s.config.maxmemoryPolicy;
   if (policy.endsWith('-lfu')) {
     if (freq >= 0) e.lfu = freq;
   } else if (idle >= 0) {

@@ -11,7 +11,7 @@ import { type CommandSpec, cmd } from './table.js';
 function replicaof(c: Client, argv: string[]): void {
   const server = c.server;
   const rs = repl(server);
-  if (server.config.bool('cluster-enabled')) {
+  if (server.config.clusterEnabled) {
     c.addReplyError('REPLICAOF not allowed in cluster mode.');
     return;
   }

@@ -68,7 +68,7 @@ function flushall(c: Client, argv: string[]): void {
 
 function swapdb(c: Client, argv: string[]): void {
   const s = c.server;
-  if (s.config.bool('cluster-enabled')) {
+  if (s.config.clusterEnabled) {
     c.addReplyError('SWAPDB is not allowed in cluster mode');
     return;
   }
@@ -196,7 +196,7 @@ function slowlogPush(s: Server, c: Client, argv: string[], usec: number): void {
     args.push(a.length > SLOWLOG_MAX_ARGLEN ? `${a.slice(0, SLOWLOG_MAX_ARGLEN)}... (${a.length - SLOWLOG_MAX_ARGLEN} more bytes)` : a);
   }
   log.entries.unshift({ id: log.nextId++, time: Math.floor(Date.now() / 1000), usec: Math.round(usec), argv: args, addr: c.addr, name: c.name });
-  const max = s.config.int('slowlog-max-len');
+  const max = s.config.slowlogMaxLen;
   if (log.entries.length > max) log.entries.length = max;
 }
 
@@ -262,7 +262,7 @@ function latencyOf(s: Server): Map<string, { samples: LatencySample[]; max: numb
 
 /** Record a latency event (ms) when it reaches latency-monitor-threshold (Redis's latencyAddSampleIfNeeded). */
 export function latencyAddSample(s: Server, event: string, ms: number): void {
-  const threshold = s.config.int('latency-monitor-threshold');
+  const threshold = s.config.latencyMonitorThreshold;
   if (threshold <= 0 || ms < threshold) return;
   const m = latencyOf(s);
   let ts = m.get(event);
@@ -317,7 +317,7 @@ function latencyReset(c: Client, argv: string[]): void {
 
 function latencyDoctor(c: Client): void {
   const s = c.server;
-  if (s.config.int('latency-monitor-threshold') <= 0) {
+  if (s.config.latencyMonitorThreshold <= 0) {
     c.addReplyVerbatim(
       "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n",
     );
@@ -367,14 +367,11 @@ export function installServerAdmin(server: Server): void {
 /** Slowlog and latency sampling after every call. */
 export function installSlowlog(server: Server): void {
   const prev = server.hooks.afterCall;
-  // Both thresholds are cached (kept current by config listeners): this runs for every call.
   const cfg = server.config;
-  let slower = cfg.int('slowlog-log-slower-than');
-  let latencyMs = cfg.int('latency-monitor-threshold');
-  cfg.onChange('slowlog-log-slower-than', (v) => (slower = Number(v)));
-  cfg.onChange('latency-monitor-threshold', (v) => (latencyMs = Number(v)));
   server.hooks.afterCall = (c, spec, argv, usec) => {
     prev?.(c, spec, argv, usec);
+    const slower = cfg.slowlogLogSlowerThan;
+    const latencyMs = cfg.latencyMonitorThreshold;
     if (slower >= 0 && usec >= slower && !(specFlags(spec) & CF.SKIP_SLOWLOG)) slowlogPush(server, c, argv, usec);
     if (latencyMs > 0 && usec >= latencyMs * 1000) {
       latencyAddSample(server, specFlags(spec) & CF.FAST ? 'fast-command' : 'command', Math.floor(usec / 1000));

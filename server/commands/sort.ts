@@ -79,7 +79,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   let sortby: string | null = null;
   let storekey: string | null = null;
   const gets: string[] = [];
-  const cluster = s.config.bool('cluster-enabled');
+  const cluster = s.config.clusterEnabled;
   for (let j = 2; j < argv.length; j++) {
     const opt = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;

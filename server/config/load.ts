@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { splitArgs } from '../resp/parser.js';
-import { REDIS_VERSION } from '../server.js';
+import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
+import type { ConfigName } from './definitions.js';
 
 export class FatalConfigError extends Error {}
 
@@ -26,7 +27,7 @@ export interface LoadOptions {
  */
 export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptions = {}): Config {
   const config = new Config();
-  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name, value);
+  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name as ConfigName, value);
   let fileText = '';
   let rest = args;
   if (args.length > 0 && !args[0]!.startsWith('--')) {
@@ -52,7 +53,7 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
     throw new FatalConfigError(`${(err as Error).message}`);
   }
   const lines = text.split('\n');
-  const seen = new Set<string>();
+  let saveSeen = false;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -62,31 +63,35 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
       );
     };
     const argv = splitArgs(line);
-    if (argv === null) fail('Unbalanced quotes in configuration line');
-    const [name, ...vals] = argv!;
-    const handler = opts.directives?.[name!.toLowerCase()];
-    if (name!.toLowerCase() === 'sentinel') {
+    if (argv === null) return fail('Unbalanced quotes in configuration line');
+    if (argv.length === 0) continue;
+    const handler = opts.directives?.[argv[0]!.toLowerCase()];
+    if (argv[0]!.toLowerCase() === 'sentinel') {
       // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
-      if (vals.length === 0) continue;
-      if (!handler) fail('sentinel directive while not in sentinel mode');
+      if (argv.length === 1) continue;
+      if (!handler) return fail('sentinel directive while not in sentinel mode');
     }
     if (handler) {
-      handler(vals, n + 1, line);
+      handler(argv.slice(1), n + 1, line);
       continue;
     }
-    const def = findDef(name!);
-    if (!def || vals.length === 0) fail('Bad directive or wrong number of arguments');
-    // Multi-value options: values join with spaces; `save` and `bind` accumulate over lines.
-    let value = vals.join(' ');
-    if (def!.name === 'save' && seen.has('save') && value !== '') value = `${config.get('save')} ${value}`;
-    if (def!.kind !== 'multi' && def!.kind !== 'special' && def!.kind !== 'string' && vals.length !== 1) fail('wrong number of arguments');
+    const def = findDef(argv[0]!);
+    if (!def) return fail('Bad directive or wrong number of arguments');
+    if (!def.multiArg && argv.length !== 2) return fail('wrong number of arguments');
+    // A multi-argument option given as one non-empty argument (`--save "60 1"`) is split into words.
+    let words = def.multiArg && argv.length === 2 && argv[1] !== '' ? (splitArgs(argv[1]!) ?? [argv[1]!]) : argv.slice(1);
+    // `save` lines accumulate within the file (the first one replaces the default); `save ""` resets.
+    if (def.name === 'save') {
+      const reset = words.length === 1 && words[0] === '';
+      if (saveSeen && !reset && config.text(def) !== '') words = [...config.text(def).split(' '), ...words];
+      saveSeen = true;
+    }
     try {
-      config.set(def!.name, value);
+      config.setArgs(def, words);
     } catch (err) {
       if (err instanceof ConfigError) fail(err.message);
       throw err;
     }
-    seen.add(def!.name);
   }
   return config;
 }

@@ -37,7 +37,7 @@ export class PersistenceState {
   }
 
   get rdbPath(): string {
-    return path.join(this.server.config.get('dir'), this.server.config.get('dbfilename'));
+    return path.join(this.server.config.dir, this.server.config.dbfilename);
   }
 }
 
@@ -64,7 +64,7 @@ export function saveSync(server: Server): boolean {
     writeFileDurable(st.rdbPath, rdbSave(server));
   } catch (err) {
     server.log.warning(
-      `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.get('dir')}) for saving: ${(err as Error).message}`,
+      `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.dir}) for saving: ${(err as Error).message}`,
     );
     return false;
   }
@@ -157,14 +157,6 @@ export function loadRdbFile(server: Server, file = persistenceOf(server).rdbPath
   return res;
 }
 
-/** Parsed `save` config: [seconds, changes] pairs. */
-function savePoints(server: Server): [number, number][] {
-  const parts = server.config.get('save').trim().split(/\s+/).filter(Boolean).map(Number);
-  const out: [number, number][] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) out.push([parts[i]!, parts[i + 1]!]);
-  return out;
-}
-
 /** serverCron's persistence part: save points, scheduled BGSAVE, AOF fsync and auto rewrite. */
 function cron(server: Server, now: number): void {
   const st = persistenceOf(server);
@@ -177,7 +169,7 @@ function cron(server: Server, now: number): void {
     return;
   }
   const sinceSave = now / 1000 - server.lastSave;
-  for (const [secs, changes] of savePoints(server)) {
+  for (const { seconds: secs, changes } of server.config.save) {
     if (server.dirtySinceSave >= changes && sinceSave > secs && retryOk) {
       server.log.notice(`${changes} changes in ${secs} seconds. Saving...`);
       bgsave(server);
@@ -195,7 +187,7 @@ function beforeShutdown(server: Server): void {
     server.log.notice('Calling fsync() on the AOF file.');
     st.aof.fsyncNow();
   }
-  const wantSave = req?.save ?? savePoints(server).length > 0;
+  const wantSave = req?.save ?? server.config.save.length > 0;
   if (wantSave) {
     server.log.notice('Saving the final RDB snapshot before exiting.');
     if (!saveSync(server)) server.log.warning("Error trying to save the DB, can't exit.");
@@ -324,12 +316,13 @@ export function installPersistence(server: Server): void {
     beforeShutdown(server);
   };
   server.infoSections.set('persistence', () => infoLines(server));
-  server.config.onChange('appendonly', (v) => {
+  server.configStore.onApply('appendonly', () => {
+    const on = server.config.appendonly;
     try {
-      if (v === 'yes') aof.enable();
+      if (on) aof.enable();
       else aof.disable();
     } catch (err) {
-      log.warning(`Could not switch the AOF ${v === 'yes' ? 'on' : 'off'}: ${(err as Error).message}`);
+      log.warning(`Could not switch the AOF ${on ? 'on' : 'off'}: ${(err as Error).message}`);
     }
   });
   debugSubcommands.set('reload', debugReload);

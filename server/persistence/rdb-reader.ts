@@ -534,7 +534,7 @@ export function parseOptions(server: Server, opts: RdbLoadOptions = {}): RdbPars
     dropExpired: server.role === 'master' && !opts.aofPreamble,
     now: Date.now(),
     params: encodeParams(server),
-    verifyChecksum: server.config.bool('rdbchecksum'),
+    verifyChecksum: server.config.rdbchecksum,
   };
 }
 

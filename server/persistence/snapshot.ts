@@ -87,7 +87,7 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
   const chunkSize = opts.chunkSize ?? 64 * 1024;
   const sliceMs = opts.sliceMs ?? 5;
   // rdb-key-save-delay (Redis's debug config): microseconds per key, slept off the event loop.
-  const delayUs = server.config.int('rdb-key-save-delay');
+  const delayUs = server.config.rdbKeySaveDelay;
   let owedUs = 0;
   const now = Date.now();
   // The snapshot: all of it is taken synchronously, here.

@@ -44,7 +44,7 @@ export function abortFailover(rs: ReplState, err: string): void {
 export function failoverCommand(c: Client, argv: string[]): void {
   const server = c.server;
   const rs = repl(server);
-  if (server.config.bool('cluster-enabled')) {
+  if (server.config.clusterEnabled) {
     c.addReplyError('FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.');
     return;
   }

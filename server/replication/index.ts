@@ -2,7 +2,7 @@ import type { Server } from '../server.js';
 import { updateFailoverStatus } from './failover.js';
 import { infoReplication } from './info.js';
 import { feedOps, masterCron, replicaClosed } from './master.js';
-import { checkCommand, minReplicasConfigChanged, refreshGoodReplicas } from './min-replicas.js';
+import { checkCommand, refreshGoodReplicas } from './min-replicas.js';
 import { masterClientClosed, replicaCron } from './replica.js';
 import { repl } from './state.js';
 import { waitClientClosed } from './wait.js';
@@ -45,20 +45,21 @@ export function installReplication(server: Server): void {
     refreshGoodReplicas(rs);
   };
 
-  server.config.onChange('repl-backlog-size', () => rs.backlog?.resize(rs.backlogSize()));
-  minReplicasConfigChanged(rs);
-  server.config.onChange('min-replicas-to-write', () => minReplicasConfigChanged(rs));
-  server.config.onChange('min-replicas-max-lag', () => minReplicasConfigChanged(rs));
-  server.config.onChange('debug-min-replicas-extra-lag', () => minReplicasConfigChanged(rs));
+  // Redis's apply functions: resize the backlog, recount the good replicas (updateGoodSlaves).
+  const store = server.configStore;
+  store.onApply('repl-backlog-size', () => rs.backlog?.resize(rs.backlogSize()));
+  const recount = (): void => refreshGoodReplicas(rs);
+  store.onApply('min-replicas-to-write', recount);
+  store.onApply('min-replicas-max-lag', recount);
+  store.onApply('debug-min-replicas-extra-lag', recount);
 
   server.infoSections.set('replication', () => infoReplication(rs));
 
   // `replicaof host port` in the config: connect from the first cron, as Redis does.
-  const ro = server.config.get('replicaof');
-  if (ro !== '') {
-    const [host, port] = ro.split(' ');
-    rs.masterHost = host!;
-    rs.masterPort = Number(port);
+  const ro = server.config.replicaof;
+  if (ro !== null) {
+    rs.masterHost = ro.host;
+    rs.masterPort = ro.port;
     rs.linkState = 'connect';
     server.role = 'slave';
     server.log.role = 'S';

@@ -1,8 +1,7 @@
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
 import type { PropagatedOp } from '../server.js';
-import { randomHex } from '../server.js';
 import { parseLL } from '../util/numbers.js';
+import { randomHex } from '../util/random.js';
 import { scheduleFailoverCheck } from './failover.js';
 import { refreshGoodReplicas } from './min-replicas.js';
 import { rdbSaveStream } from './persist.js';
@@ -39,16 +38,6 @@ export function feedStream(rs: ReplState, s: string): void {
   checkOutputLimits(rs);
 }
 
-/** client-output-buffer-limit for the replica class: [hard, soft, soft seconds] in bytes/seconds. */
-function replicaBufferLimits(rs: ReplState): [number, number, number] {
-  const p = rs.server.config.get('client-output-buffer-limit').trim().split(/\s+/);
-  for (let k = 0; k + 3 < p.length; k += 4) {
-    const cls = p[k]!.toLowerCase();
-    if (cls === 'slave' || cls === 'replica') return [parseMemory(p[k + 1]!) ?? 0, parseMemory(p[k + 2]!) ?? 0, Number(p[k + 3])];
-  }
-  return [256 * 1024 * 1024, 64 * 1024 * 1024, 60];
-}
-
 /** Bytes queued for a replica and not yet handed to the kernel. */
 function queuedBytes(l: ReplicaLink): number {
   return l.client.out.length + (l.client.socket?.writableLength ?? 0) + l.pendingBytes;
@@ -60,13 +49,12 @@ function queuedBytes(l: ReplicaLink): number {
  */
 export function checkOutputLimits(rs: ReplState): void {
   if (rs.replicas.length === 0) return;
-  let limits: [number, number, number] | null = null;
+  const limits = rs.server.config.clientOutputBufferLimit.replica;
   const now = rs.unixtime();
   for (const l of rs.replicas) {
     const q = queuedBytes(l);
     if (q < 1024 * 1024 && l.softSince === 0) continue; // cheap common case
-    limits ??= replicaBufferLimits(rs);
-    const [hard, soft, softSecs] = limits;
+    const { hardBytes: hard, softBytes: soft, softSeconds: softSecs } = limits;
     let over = hard > 0 && q >= hard;
     if (!over && soft > 0 && q >= soft) {
       if (l.softSince === 0) l.softSince = now;
@@ -202,7 +190,7 @@ export function syncCommand(c: Client, argv: string[]): void {
     server.log.notice(`Replication backlog created, my new replication IDs are '${rs.replid}' and '${rs.replid2}'`);
   }
   const conf = rs.replicaConf.get(c);
-  if (server.config.bool('repl-diskless-sync') && conf?.capaEof && server.config.int('repl-diskless-sync-delay') > 0) {
+  if (server.config.replDisklessSync && conf?.capaEof && server.config.replDisklessSyncDelay > 0) {
     server.log.notice('Delay next BGSAVE for diskless SYNC');
   } else {
     startSyncs(rs);
@@ -276,7 +264,7 @@ export function startSyncs(rs: ReplState): void {
   const waiting = rs.replicas.filter((l) => l.state === 'wait_bgsave' && !l.fullResyncSent);
   if (waiting.length === 0) return;
   // Diskless only when every waiting replica understands the EOF-marked payload.
-  const diskless = server.config.bool('repl-diskless-sync') && waiting.every((l) => rs.replicaConf.get(l.client)?.capaEof);
+  const diskless = server.config.replDisklessSync && waiting.every((l) => rs.replicaConf.get(l.client)?.capaEof);
   server.log.notice(`Starting BGSAVE for SYNC with target: ${diskless ? 'replicas sockets' : 'disk'}`);
   const offset = rs.masterReplOffset;
   // The stream after a full sync must start with SELECT.
@@ -388,7 +376,7 @@ export function disconnectReplicas(rs: ReplState): void {
 export function masterCron(rs: ReplState, loops: number): void {
   const server = rs.server;
   const now = rs.unixtime();
-  const period = server.config.int('repl-ping-replica-period');
+  const period = server.config.replPingReplicaPeriod;
   if (loops % period === 0 && rs.replicas.length > 0) {
     // No PING during a timed FAILOVER pause: it would move the offset the target must reach.
     const paused = rs.failover.endTime > 0 && rs.failover.state !== 'no-failover';
@@ -399,7 +387,7 @@ export function masterCron(rs: ReplState, loops: number): void {
     // (also while a disk-target RDB is produced; a diskless payload is already on the wire)
     if (l.state === 'wait_bgsave' && (!l.fullResyncSent || !l.diskless) && l.client.socket && !l.client.closed) l.client.socket.write('\n');
   }
-  const timeout = server.config.int('repl-timeout');
+  const timeout = server.config.replTimeout;
   for (const l of [...rs.replicas]) {
     if (l.state === 'online' && !l.prePsync && now - l.ackTime > timeout) {
       server.log.warning(`Disconnecting timedout replica (streaming sync): ${replicaName(rs, l.client)}`);
@@ -407,7 +395,7 @@ export function masterCron(rs: ReplState, loops: number): void {
     }
   }
   checkOutputLimits(rs);
-  const ttl = server.config.int('repl-backlog-ttl');
+  const ttl = server.config.replBacklogTtl;
   if (rs.replicas.length === 0 && ttl > 0 && rs.backlog && !rs.isReplica && now - rs.noReplicasSince > ttl) {
     rs.changeReplicationId();
     rs.clearReplicationId2();
@@ -425,12 +413,8 @@ export function startPendingSyncs(rs: ReplState): void {
   const now = rs.unixtime();
   let maxIdle = 0;
   for (const l of waiting) maxIdle = Math.max(maxIdle, now - Math.floor(l.client.lastInteraction / 1000));
-  const maxReplicas = server.config.int('repl-diskless-sync-max-replicas');
-  if (
-    !server.config.bool('repl-diskless-sync') ||
-    (maxReplicas > 0 && waiting.length >= maxReplicas) ||
-    maxIdle >= server.config.int('repl-diskless-sync-delay')
-  ) {
+  const maxReplicas = server.config.replDisklessSyncMaxReplicas;
+  if (!server.config.replDisklessSync || (maxReplicas > 0 && waiting.length >= maxReplicas) || maxIdle >= server.config.replDisklessSyncDelay) {
     startSyncs(rs);
   }
 }

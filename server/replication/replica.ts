@@ -49,7 +49,7 @@ export class MasterLink {
     const server = rs.server;
     this.lastio = Date.now();
     this.sock = connectOut(server, rs.masterHost!, rs.masterPort);
-    this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.int('tcp-keepalive')));
+    this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.tcpKeepalive));
     this.sock.on('connect', () => this.onConnect());
     this.sock.on('data', (d: Buffer) => this.onData(d));
     this.sock.on('error', (err) => {
@@ -177,17 +177,17 @@ export class MasterLink {
   private sendHandshake(): void {
     const rs = this.rs;
     const cfg = rs.server.config;
-    const pass = cfg.get('masterauth');
+    const pass = cfg.masterauth;
     this.expect = [];
     if (pass !== '') {
-      const user = cfg.get('masteruser');
+      const user = cfg.masteruser;
       this.send(user !== '' ? ['AUTH', user, pass] : ['AUTH', pass]);
       this.expect.push('auth');
     }
-    const port = cfg.int('replica-announce-port') || rs.server.boundPort;
+    const port = cfg.replicaAnnouncePort || rs.server.boundPort;
     this.send(['REPLCONF', 'listening-port', String(port)]);
     this.expect.push('port');
-    const ip = cfg.get('replica-announce-ip');
+    const ip = cfg.replicaAnnounceIp;
     if (ip !== '') {
       this.send(['REPLCONF', 'ip-address', ip]);
       this.expect.push('ip');
@@ -588,7 +588,7 @@ export function replicaCron(rs: ReplState): void {
   if (!rs.isReplica) return;
   const server = rs.server;
   const now = Date.now();
-  const timeoutMs = server.config.int('repl-timeout') * 1000;
+  const timeoutMs = server.config.replTimeout * 1000;
   const l = rs.link;
   if (l && (l.phase === 'connecting' || l.phase === 'handshake' || l.phase === 'psync') && now - l.lastio > timeoutMs) {
     server.log.warning('Timeout connecting to the MASTER...');

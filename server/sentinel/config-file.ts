@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { rewriteLines } from '../commands/configcmd.js';
 import type { Config } from '../config/config.js';
-import { findDef, normalize } from '../config/config.js';
-import { CONFIG_DEFS, type ConfigDef } from '../config/definitions.js';
-import { quoteRepr } from '../dispatch.js';
+import { type AnyOptionDef, findDef } from '../config/config.js';
+import { CONFIG_DEFS } from '../config/definitions.js';
+import { quoteRepr } from '../util/repr.js';
 import { fsyncDir } from '../persistence/files.js';
 import { splitArgs } from '../resp/parser.js';
 import type { SentinelBrain } from './brain.js';
@@ -67,23 +66,22 @@ export function rewriteSentinelConfigText(oldText: string, config: Config, brain
   };
 
   // Standard options: rewritten in place, appended when not at their default.
-  for (const def of CONFIG_DEFS) {
+  for (const def of CONFIG_DEFS as readonly AnyOptionDef[]) {
     if (def.hidden) continue;
     if (def.name === 'save' || def.name === 'dir' || def.name === 'latency-tracking-info-percentiles') {
       // Sentinel never writes save lines; dir and the percentiles are always written (below).
       rewritten.add(def.name);
       continue;
     }
-    const value = config.get(def.name);
-    const force = value !== defaultOf(def);
-    const out = rewriteLines(def, value);
+    const force = config.text(def) !== config.defaultText(def);
+    const out = def.rewrite(config.value(def), config.text(def));
     if (out.length === 0) rewritten.add(def.name);
     for (const line of out) rewrite({ option: def.name, line, force });
   }
   // Redis 7.0 always writes this one (its rewrite compares against the wrong default).
   rewrite({ option: 'latency-tracking-info-percentiles', line: 'latency-tracking-info-percentiles 50 99 99.9', force: true });
   rewrite({ option: 'dir', line: `dir ${quoteRepr(cwd)}`, force: true });
-  rewrite({ option: 'user', line: userLine(config.get('requirepass')), force: true });
+  rewrite({ option: 'user', line: userLine(config.values.requirepass), force: true });
   for (const l of sentinelRewriteLines(brain, quoteRepr)) rewrite(l);
   for (const o of SENTINEL_REWRITTEN_OPTIONS) rewritten.add(o);
 
@@ -104,15 +102,6 @@ export function rewriteSentinelConfigText(oldText: string, config: Config, brain
     content += l + '\n';
   }
   return content;
-}
-
-/** A definition's default in the canonical form Config stores (memory in bytes ...). */
-function defaultOf(def: ConfigDef): string {
-  try {
-    return normalize(def, def.default);
-  } catch {
-    return def.default;
-  }
 }
 
 /** The default user as ACL SAVE / rewriteConfigUserOption writes it. */

@@ -87,7 +87,7 @@ export class SentinelShell {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      overwriteFileAtomically(this.configFile, rewriteSentinelConfigText(old, this.server.config, this.brain, process.cwd()));
+      overwriteFileAtomically(this.configFile, rewriteSentinelConfigText(old, this.server.configStore, this.brain, process.cwd()));
       log.notice('Sentinel new configuration saved on disk');
       return true;
     } catch (err) {

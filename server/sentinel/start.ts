@@ -2,7 +2,8 @@ import dns from 'node:dns';
 import fs from 'node:fs';
 import type { Config } from '../config/config.js';
 import { FatalConfigError, loadConfig } from '../config/load.js';
-import { REDIS_VERSION, Server, SPLITBRAIN_VERSION } from '../server.js';
+import { Server } from '../server.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from '../version.js';
 import { SentinelBrain } from './brain.js';
 import { installSentinelCommands, sentinelInfoLines, setExecutableCheck } from './commands.js';
 import { applyDirective, orderDirectives, type QueuedDirective } from './directives.js';
@@ -79,7 +80,7 @@ export async function startSentinel(
     throw new FatalConfigError('');
   }
   const brain = new SentinelBrain(
-    { rng: opts.rng ?? Math.random, port: config.int('port'), requirepass: () => config.get('requirepass'), resolve: dnsCache() },
+    { rng: opts.rng ?? Math.random, port: config.values.port, requirepass: () => config.values.requirepass, resolve: dnsCache() },
     Date.now(),
   );
   setExecutableCheck(isExecutable);
