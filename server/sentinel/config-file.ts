@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { type AnyOptionDef, findDef } from '../config/config.js';
 import { CONFIG_DEFS } from '../config/definitions.js';
-import { quoteRepr } from '../util/repr.js';
 import { fsyncDir } from '../persistence/files.js';
 import { splitArgs } from '../resp/parser.js';
+import { quoteRepr } from '../util/repr.js';
 import type { SentinelBrain } from './brain.js';
 import { type RewriteLine, SENTINEL_REWRITTEN_OPTIONS, sentinelRewriteLines } from './directives.js';
 
