@@ -92,16 +92,16 @@ function publish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.publish(argv[1]!, argv[2]!);
   // Redis forwards PUBLISH to replicas; in cluster mode the bus carries it to every node instead.
-  if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
-  else s.hooks.clusterPublish?.(argv[1]!, argv[2]!, false);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, false);
   c.addReplyInt(n);
 }
 
 function spublish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.spublish(argv[1]!, argv[2]!);
-  if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
-  else s.hooks.clusterPublish?.(argv[1]!, argv[2]!, true);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, true);
   c.addReplyInt(n);
 }
 

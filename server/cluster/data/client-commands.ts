@@ -10,19 +10,19 @@ const DISABLED = 'This instance has cluster support disabled';
 let askingToken = 0;
 
 function asking(c: Client): void {
-  if (!c.server.config.bool('cluster-enabled')) return c.addReplyError(DISABLED);
+  if (!c.server.config.clusterEnabled) return c.addReplyError(DISABLED);
   c.asking = ++askingToken;
   c.addReplyOk();
 }
 
 function readonly(c: Client): void {
-  if (!c.server.config.bool('cluster-enabled')) return c.addReplyError(DISABLED);
+  if (!c.server.config.clusterEnabled) return c.addReplyError(DISABLED);
   c.readonlyReads = true;
   c.addReplyOk();
 }
 
 function readwrite(c: Client): void {
-  if (!c.server.config.bool('cluster-enabled')) return c.addReplyError(DISABLED);
+  if (!c.server.config.clusterEnabled) return c.addReplyError(DISABLED);
   c.readonlyReads = false;
   c.addReplyOk();
 }

@@ -112,7 +112,7 @@ export function migrateCommand(c: Client, argv: string[]): void {
   }
   if (keys.length === 0) return c.addReplyRaw('+NOKEY\r\n');
 
-  const restore = s.config.bool('cluster-enabled') ? 'RESTORE-ASKING' : 'RESTORE';
+  const restore = s.config.clusterEnabled ? 'RESTORE-ASKING' : 'RESTORE';
   const params = encodeParams(s);
   const now = Date.now();
   const sent: string[] = [];
@@ -140,7 +140,7 @@ export function migrateCommand(c: Client, argv: string[]): void {
     name: `${host}:${argv[2]}`,
     host: to.host,
     port: to.port,
-    localAddress: s.config.get('bind-source-addr') || undefined,
+    localAddress: s.config.bindSourceAddr || undefined,
     timeout,
     dbid,
     auth,

@@ -11,7 +11,7 @@ const isMyself = (n: NodeView): boolean => (n.flags & NodeFlag.MYSELF) !== 0;
 
 /** getPreferredEndpoint (cluster-preferred-endpoint-type). */
 export function preferredEndpoint(node: ClusterNode, n: NodeView): string {
-  const type = node.server.config.get('cluster-preferred-endpoint-type');
+  const type = node.server.config.clusterPreferredEndpointType;
   if (type === 'hostname') return n.hostname !== '' ? n.hostname : '?';
   if (type === 'unknown-endpoint') return '';
   return n.ip;
@@ -91,7 +91,7 @@ function replicaAvailable(v: ClusterView, n: NodeView): boolean {
 
 /** addNodeToNodeReply: [endpoint, port, id, {other endpoints}]. */
 function nodeEntry(c: Client, node: ClusterNode, n: NodeView): void {
-  const type = node.server.config.get('cluster-preferred-endpoint-type');
+  const type = node.server.config.clusterPreferredEndpointType;
   c.addReplyArrayLen(4);
   if (type === 'ip') c.addReplyBulk(n.ip);
   else if (type === 'hostname') c.addReplyBulk(n.hostname !== '' ? n.hostname : '?');

@@ -5,8 +5,8 @@ import type { ClusterView, NodeView } from '../types.js';
 import { keyHashSlot } from './slot.js';
 
 export interface RoutingOptions {
-  allowReadsWhenDown: boolean;
-  allowPubsubshardWhenDown: boolean;
+  readonly allowReadsWhenDown: boolean;
+  readonly allowPubsubshardWhenDown: boolean;
   /** `endpoint:port` of a node for -MOVED / -ASK (cluster-preferred-endpoint-type). */
   redirectAddress(n: NodeView): string;
 }

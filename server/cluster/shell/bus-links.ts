@@ -48,7 +48,7 @@ export class BusLinks {
 
   /** Listen on the bus port on every bind address (Redis: "Failed listening on port %u (cluster), aborting."). */
   async listen(port: number): Promise<void> {
-    const binds = this.server.config.get('bind').split(/\s+/).filter(Boolean);
+    const binds = this.server.config.bind;
     for (const b of binds) {
       const optional = b.startsWith('-');
       const raw = optional ? b.slice(1) : b;
@@ -77,7 +77,7 @@ export class BusLinks {
       return;
     }
     sock.setNoDelay(true);
-    const timeout = this.server.config.int('cluster-node-timeout');
+    const timeout = this.server.config.clusterNodeTimeout;
     sock.setKeepAlive(true, Math.max(1000, Math.floor(timeout / 1000) * 2 * 1000));
     const id = `in:${++this.inboundSeq}`;
     this.server.log.verbose(`Accepting cluster node connection from ${plainIp(sock.remoteAddress)}:${sock.remotePort}`);

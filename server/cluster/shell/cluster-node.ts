@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { endPause } from '../../commands/clientcmd.js';
 import { emptyData } from '../../commands/serverinfo.js';
 import { setMaster, unsetMaster } from '../../replication/replica.js';
-import { repl } from '../../replication/state.js';
+import type { ConfigName } from '../../config/definitions.js';
 import type { Server } from '../../server.js';
 import { ClusterBrain } from '../brain.js';
 import { encodeMessage } from '../bus/codec.js';
@@ -17,7 +16,7 @@ import { lockClusterConfig } from './config-lock.js';
 import { readNodesConf, writeNodesConf } from './nodes-conf-file.js';
 
 /** Server options the brain's ClusterConfig is made of. */
-const CONFIG_OPTIONS = [
+const CONFIG_OPTIONS: ConfigName[] = [
   'cluster-node-timeout',
   'cluster-replica-validity-factor',
   'repl-ping-replica-period',
@@ -37,22 +36,21 @@ const VERBOSITY: Record<string, LogLevel> = { debug: 'debug', verbose: 'verbose'
 /** The brain's configuration from the server's (Redis's deriveAnnouncedPorts for the ports). */
 function brainConfig(server: Server): ClusterConfig {
   const cfg = server.config;
-  const port = cfg.int('port');
-  const cport = cfg.int('cluster-port') || port + 10000;
+  const cport = cfg.clusterPort || cfg.port + 10000;
   return {
-    nodeTimeout: cfg.int('cluster-node-timeout'),
-    replicaValidityFactor: cfg.int('cluster-replica-validity-factor'),
-    replPingReplicaPeriod: cfg.int('repl-ping-replica-period'),
-    migrationBarrier: cfg.int('cluster-migration-barrier'),
-    allowReplicaMigration: cfg.bool('cluster-allow-replica-migration'),
-    requireFullCoverage: cfg.bool('cluster-require-full-coverage'),
-    replicaNoFailover: cfg.bool('cluster-replica-no-failover'),
-    port: cfg.int('cluster-announce-port') || port,
+    nodeTimeout: cfg.clusterNodeTimeout,
+    replicaValidityFactor: cfg.clusterReplicaValidityFactor,
+    replPingReplicaPeriod: cfg.replPingReplicaPeriod,
+    migrationBarrier: cfg.clusterMigrationBarrier,
+    allowReplicaMigration: cfg.clusterAllowReplicaMigration,
+    requireFullCoverage: cfg.clusterRequireFullCoverage,
+    replicaNoFailover: cfg.clusterReplicaNoFailover,
+    port: cfg.clusterAnnouncePort || cfg.port,
     pport: 0,
-    cport: cfg.int('cluster-announce-bus-port') || cport,
-    announceIp: cfg.get('cluster-announce-ip'),
-    announceHostname: cfg.get('cluster-announce-hostname'),
-    verbosity: VERBOSITY[cfg.get('loglevel')] ?? 'notice',
+    cport: cfg.clusterAnnounceBusPort || cport,
+    announceIp: cfg.clusterAnnounceIp,
+    announceHostname: cfg.clusterAnnounceHostname,
+    verbosity: VERBOSITY[cfg.loglevel] ?? 'notice',
   };
 }
 
@@ -86,9 +84,8 @@ export class ClusterNode {
   private lastReport = '';
   private beforeSleepScheduled = false;
   private tickTimer: NodeJS.Timeout | null = null;
-  private pauseTimer: NodeJS.Timeout | null = null;
-  /** The write pause we set (a CLIENT PAUSE given meanwhile is not ours to end). */
-  private pause: Server['pause'] = null;
+  /** The end of the write pause we set (a CLIENT PAUSE given meanwhile is not ours to end), or 0. */
+  private pausedUntil = 0;
   private releaseLock: (() => void) | null = null;
   /** What the file holds (see save). */
   private savedEssence = '';
@@ -96,7 +93,7 @@ export class ClusterNode {
 
   constructor(readonly server: Server) {
     this.brain = new ClusterBrain(brainConfig(server), seededRng(randomInt(0x7fffffff)));
-    this.configFile = path.resolve(server.config.get('dir'), server.config.get('cluster-config-file'));
+    this.configFile = path.resolve(server.config.dir, server.config.clusterConfigFile);
     this.bus = new BusLinks(server, {
       accepted: (link, peerIp, localIp) => this.step({ type: 'linkAccepted', link, peerIp, localIp }),
       connected: (link, localIp) => this.step({ type: 'linkConnected', link, localIp }),
@@ -115,9 +112,9 @@ export class ClusterNode {
     this.releaseLock = lockClusterConfig(this.configFile);
     const content = readNodesConf(this.configFile);
     this.step({ type: 'load', content });
-    const port = server.config.int('port');
-    const cport = server.config.int('cluster-port') || port + 10000;
-    if (!server.config.int('cluster-port') && port > 65535 - 10000) {
+    const port = server.config.port;
+    const cport = server.config.clusterPort || port + 10000;
+    if (!server.config.clusterPort && port > 65535 - 10000) {
       throw new Error(
         'Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.',
       );
@@ -130,14 +127,13 @@ export class ClusterNode {
     for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.slots.count(slot) > 0) slotsWithKeys.push(slot);
     if (slotsWithKeys.length > 0) this.step({ type: 'verifyData', slotsWithKeys });
     await this.bus.listen(cport);
-    for (const name of [...CONFIG_OPTIONS, 'loglevel']) server.config.onChange(name, () => this.step({ type: 'config', config: brainConfig(server) }));
+    for (const name of [...CONFIG_OPTIONS, 'loglevel'] as ConfigName[]) server.configStore.onApply(name, () => this.step({ type: 'config', config: brainConfig(server) }));
     this.tickTimer = setInterval(() => this.step({ type: 'tick' }), 100);
     this.tickTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     await this.bus.closeAll();
     this.releaseLock?.();
   }
@@ -182,7 +178,7 @@ export class ClusterNode {
 
   /** Our replication state, sent to the brain whenever it changed. */
   private reportReplication(): void {
-    const rs = repl(this.server);
+    const rs = this.server.repl;
     let offset: number;
     let masterLinkUp = false;
     let lastInteraction = 0;
@@ -218,12 +214,12 @@ export class ClusterNode {
           this.bus.close(o.link);
           break;
         case 'replicate': {
-          const rs = repl(server);
+          const rs = server.repl;
           if (!(rs.isReplica && rs.masterHost === o.ip && rs.masterPort === o.port)) setMaster(rs, o.ip, o.port);
           break;
         }
         case 'promote':
-          unsetMaster(repl(server));
+          unsetMaster(server.repl);
           break;
         case 'flushData':
           emptyData(server, null);
@@ -319,17 +315,14 @@ export class ClusterNode {
 
   /** Manual failover, master side: writes wait until the replica caught up (or `until`). */
   private pauseWrites(until: number): void {
-    const server = this.server;
-    this.pause = server.pause = { mode: 'write', until };
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.unpauseWrites(), Math.max(0, until - Date.now()));
+    this.server.pause.pause('write', until);
+    this.pausedUntil = this.server.pause.until;
   }
 
   private unpauseWrites(): void {
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = null;
-    if (this.pause !== null && this.server.pause === this.pause) endPause(this.server);
-    this.pause = null;
+    const p = this.server.pause;
+    if (this.pausedUntil !== 0 && p.active && p.until === this.pausedUntil) p.unpause();
+    this.pausedUntil = 0;
   }
 
   /** Link id → the name of its node (for log lines), '' when unknown. */

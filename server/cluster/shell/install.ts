@@ -1,5 +1,5 @@
 import { unblockWith } from '../../blocking.js';
-import { discardTransaction } from '../../commands/transactions.js';
+import { discardTransaction } from '../../multi.js';
 import type { Server } from '../../server.js';
 import { preferredEndpoint } from '../data/render.js';
 import { REDIRECT, type RoutingOptions, routable, routeCommand } from '../data/routing.js';
@@ -13,7 +13,7 @@ import { registerCluster } from './registry.js';
  * of PUBLISH / SPUBLISH, and the redirection of clients blocked on keys we no longer serve.
  */
 export async function installCluster(server: Server): Promise<void> {
-  if (!server.config.bool('cluster-enabled')) return;
+  if (!server.config.clusterEnabled) return;
   const node = new ClusterNode(server);
   registerCluster(server, node);
   await node.start();
@@ -21,41 +21,33 @@ export async function installCluster(server: Server): Promise<void> {
   const db0 = server.dbs[0]!;
   const cfg = server.config;
   const opts: RoutingOptions = {
-    allowReadsWhenDown: cfg.bool('cluster-allow-reads-when-down'),
-    allowPubsubshardWhenDown: cfg.bool('cluster-allow-pubsubshard-when-down'),
+    get allowReadsWhenDown() {
+      return cfg.clusterAllowReadsWhenDown;
+    },
+    get allowPubsubshardWhenDown() {
+      return cfg.clusterAllowPubsubshardWhenDown;
+    },
     redirectAddress: (n: NodeView) => `${preferredEndpoint(node, n)}:${n.port}`,
   };
-  cfg.onChange('cluster-allow-reads-when-down', (v) => (opts.allowReadsWhenDown = v === 'yes'));
-  cfg.onChange('cluster-allow-pubsubshard-when-down', (v) => (opts.allowPubsubshardWhenDown = v === 'yes'));
   const exists = (key: string): boolean => {
     const e = db0.dict.get(key);
     return e !== undefined && !db0.isExpired(e);
   };
 
   const h = server.hooks;
-  const prevRoute = h.route;
-  h.route = (c, spec, argv) => {
-    const prev = prevRoute?.(c, spec, argv) ?? null;
-    if (prev !== null || !routable(spec)) return prev;
+  h.route.push((c, spec, argv) => {
+    if (!routable(spec)) return null;
     const err = routeCommand(view, opts, c, spec, argv, exists);
     // A refused EXEC discards the transaction (a refused queued command only flags it).
     if (err !== null && spec.name === 'exec' && c.multi !== null) discardTransaction(c);
     return err;
-  };
-
-  h.clusterConnections = () => (view.nodes.size - 1) * 2;
-
-  const prevPublish = h.clusterPublish;
-  h.clusterPublish = (channel, message, sharded) => {
-    prevPublish?.(channel, message, sharded);
-    node.publish(channel, message, sharded);
-  };
+  });
+  h.clusterConnections.push(() => (view.nodes.size - 1) * 2);
+  h.publish.push((channel, message, sharded) => node.publish(channel, message, sharded));
 
   // clientsCron's clusterRedirectBlockedClientIfNeeded, once per second.
   let lastRedirect = 0;
-  const prevCron = h.cron;
-  h.cron = (now, tick) => {
-    prevCron?.(now, tick);
+  h.cron.push((now) => {
     if (now - lastRedirect < 1000) return;
     lastRedirect = now;
     for (const c of server.clients.values()) {
@@ -72,11 +64,6 @@ export async function installCluster(server: Server): Promise<void> {
       if (owner === view.myself || view.importingFrom(slot) !== null) continue;
       unblockWith(c, 'error', owner === null ? REDIRECT.UNBOUND : `-MOVED ${slot} ${opts.redirectAddress(owner)}`);
     }
-  };
-
-  const prevShutdown = h.beforeShutdown;
-  h.beforeShutdown = async () => {
-    await prevShutdown?.();
-    await node.stop();
-  };
+  });
+  h.beforeShutdown.push(() => node.stop());
 }
