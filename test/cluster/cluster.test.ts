@@ -255,11 +255,11 @@ describe('a cluster of six splitbrain-server nodes', () => {
         '--cluster-to',
         topo[1]!.id,
         '--cluster-slots',
-        '120',
+        '64',
         '--cluster-yes',
       ]);
       expect(reshard.code, reshard.out).toBe(0);
-      // 120 of ~5461 slots is past a 1% imbalance: rebalance moves them back.
+      // 64 of ~5461 slots is past a 1% imbalance: rebalance moves them back.
       const rebalance = await redisCliCluster(['rebalance', `127.0.0.1:${nodes[0]!.port}`, '--cluster-threshold', '1']);
       expect(rebalance.code, rebalance.out).toBe(0);
       expect(rebalance.out).toContain('Moving');

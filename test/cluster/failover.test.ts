@@ -58,17 +58,26 @@ async function startOurs(): Promise<{ nodes: ClusterNodeProc[]; net: Net }> {
       relays.set(`${from}>${to}:port`, client);
     }
   }
-  const nodes = await Promise.all(
-    ports.map((p) => {
-      const routes: string[] = [];
-      for (const to of ports) {
-        if (to === p) continue;
-        routes.push(`127.0.0.1:${to + 10000}=127.0.0.1:${relays.get(`${p}>${to}:bus`)!.port}`);
-        routes.push(`127.0.0.1:${to}=127.0.0.1:${relays.get(`${p}>${to}:port`)!.port}`);
-      }
-      return startClusterNode('splitbrain', ['--cluster-node-timeout', String(NODE_TIMEOUT), '--route', routes.join(' ')], { port: p });
-    }),
-  );
+  const started: ClusterNodeProc[] = [];
+  try {
+    await Promise.all(
+      ports.map(async (p) => {
+        const routes: string[] = [];
+        for (const to of ports) {
+          if (to === p) continue;
+          routes.push(`127.0.0.1:${to + 10000}=127.0.0.1:${relays.get(`${p}>${to}:bus`)!.port}`);
+          routes.push(`127.0.0.1:${to}=127.0.0.1:${relays.get(`${p}>${to}:port`)!.port}`);
+        }
+        started.push(await startClusterNode('splitbrain', ['--cluster-node-timeout', String(NODE_TIMEOUT), '--route', routes.join(' ')], { port: p }));
+      }),
+    );
+  } catch (e) {
+    await Promise.all(started.map((n) => n.stop()));
+    for (const r of relays.values()) await r.close();
+    throw e;
+  }
+  // In the order of `ports` (the relays are named by port).
+  const nodes = ports.map((p) => started.find((n) => n.port === p)!);
   const net: Net = {
     isolate: async (port) => {
       for (const [name, r] of relays) {

@@ -157,7 +157,7 @@ describe('a mixed cluster: three redis-server and three splitbrain-server nodes'
           '--cluster-to',
           to.id,
           '--cluster-slots',
-          '100',
+          '64',
           '--cluster-yes',
         ]);
         expect(r.code, r.out).toBe(0);

@@ -22,7 +22,8 @@ export async function startClusterNode(kind: ServerKind, extra: string[] = [], a
   for (let attempt = 0; ; attempt++) {
     const port = at.port ?? (await freePortPair());
     try {
-      const srv = await startServer(kind, args, at.dir ? { port, dir: at.dir } : { port });
+      // Six nodes start at once on a loaded machine: give them time.
+      const srv = await startServer(kind, args, at.dir ? { port, dir: at.dir, readyTimeoutMs: 60_000 } : { port, readyTimeoutMs: 60_000 });
       return Object.assign(srv, { restart: () => startClusterNode(kind, extra, { port: srv.port, dir: srv.dir }) });
     } catch (e) {
       // A port chosen by us may be taken by another process before the node binds it.

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { emptyData } from '../../commands/serverinfo.js';
-import { setMaster, unsetMaster } from '../../replication/replica.js';
 import type { ConfigName } from '../../config/definitions.js';
+import { setMaster, unsetMaster } from '../../replication/replica.js';
 import type { Server } from '../../server.js';
 import { ClusterBrain } from '../brain.js';
 import { encodeMessage } from '../bus/codec.js';
@@ -127,8 +127,14 @@ export class ClusterNode {
     for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.slots.count(slot) > 0) slotsWithKeys.push(slot);
     if (slotsWithKeys.length > 0) this.step({ type: 'verifyData', slotsWithKeys });
     await this.bus.listen(cport);
-    for (const name of [...CONFIG_OPTIONS, 'loglevel'] as ConfigName[]) server.configStore.onApply(name, () => this.step({ type: 'config', config: brainConfig(server) }));
-    this.tickTimer = setInterval(() => this.step({ type: 'tick' }), 100);
+    for (const name of [...CONFIG_OPTIONS, 'loglevel'] as ConfigName[])
+      server.configStore.onApply(name, () => this.step({ type: 'config', config: brainConfig(server) }));
+    this.tickTimer = setInterval(() => {
+      // clusterCron's cluster-link-sendbuf-limit check: freed links are reported closed to the brain.
+      const limit = server.config.clusterLinkSendbufLimit;
+      if (limit > 0) this.bus.enforceSendBufferLimit(limit, (id) => this.linkNodeName(id));
+      this.step({ type: 'tick' });
+    }, 100);
     this.tickTimer.unref();
   }
 
