@@ -3,8 +3,8 @@ import {
   any,
   at,
   backoffOnFail,
-  clients,
   type Ctx,
+  clients,
   eachThread,
   type Gen,
   lazy,
@@ -12,8 +12,8 @@ import {
   map,
   mix,
   NEMESIS_THREAD,
-  nemesis,
   type Next,
+  nemesis,
   once,
   ops,
   perKey,
@@ -90,7 +90,13 @@ describe('op combinators', () => {
 describe('pacing', () => {
   it('startJitter delays a thread’s first op only; stagger spaces ops from the previous op’s start', () => {
     const rng = scripted([0.5]);
-    const g = stagger(100, startJitter(10, ops(() => 'op')));
+    const g = stagger(
+      100,
+      startJitter(
+        10,
+        ops(() => 'op'),
+      ),
+    );
     const first = g.next(ctx({ rng, now: 0 }));
     expect(first).toEqual({ op: 'op', at: 5 });
     // 0.5 → 100 × (0.5 + 0.5) after the previous op's start (5), whatever its latency.
@@ -100,14 +106,20 @@ describe('pacing', () => {
   });
 
   it('keeps per-thread state: another thread gets its own jitter and spacing', () => {
-    const g = startJitter(10, ops(() => 'op'));
+    const g = startJitter(
+      10,
+      ops(() => 'op'),
+    );
     expect(g.next(ctx({ thread: 0, rng: scripted([0.9]) }))).toEqual({ op: 'op', at: 9 });
     expect(g.next(ctx({ thread: 1, rng: scripted([0.2]) }))).toEqual({ op: 'op', at: 2 });
     expect(g.next(ctx({ thread: 0, rng: scripted([0.2]) }))).toEqual({ op: 'op', at: 0 });
   });
 
   it('backoffOnFail waits after a failed op only', () => {
-    const g = backoffOnFail(10, ops(() => 'op'));
+    const g = backoffOnFail(
+      10,
+      ops(() => 'op'),
+    );
     g.update!(ctx({ now: 50 }), 'fail');
     expect(g.next(ctx({ now: 51 }))).toEqual({ op: 'op', at: 60 });
     g.update!(ctx({ now: 60 }), 'ok');
@@ -117,14 +129,23 @@ describe('pacing', () => {
 
 describe('bounds', () => {
   it('limit counts ops over every thread', () => {
-    const g = limit(3, ops(() => 'op'));
+    const g = limit(
+      3,
+      ops(() => 'op'),
+    );
     const got = [0, 1, 0, 1].map((t) => g.next(ctx({ thread: t })));
     expect(got.filter((r) => r !== null)).toHaveLength(3);
     expect(got[3]).toBeNull();
   });
 
   it('timeLimit runs from the first ask and drops an op due at or after the deadline', () => {
-    const g = timeLimit(100, stagger(100, ops(() => 'op')));
+    const g = timeLimit(
+      100,
+      stagger(
+        100,
+        ops(() => 'op'),
+      ),
+    );
     expect(g.next(ctx({ now: 10 }))).toEqual({ op: 'op', at: 10 });
     expect(g.next(ctx({ now: 20, rng: scripted([0.1]) }))).toEqual({ op: 'op', at: 70 });
     // due at 70 + 100 × 1.4 = 210, past the deadline (110)
@@ -152,7 +173,12 @@ describe('threads and phases', () => {
   });
 
   it('eachThread gives every thread its own generator', () => {
-    const g = eachThread((t) => limit(2, ops(() => t)));
+    const g = eachThread((t) =>
+      limit(
+        2,
+        ops(() => t),
+      ),
+    );
     expect([0, 0, 0].map((t) => g.next(ctx({ thread: t })))).toEqual([{ op: 0, at: 0 }, { op: 0, at: 0 }, null]);
     expect(opOf(g.next(ctx({ thread: 1 })))).toBe(1);
   });
@@ -160,7 +186,12 @@ describe('threads and phases', () => {
   it('phases: no thread starts a phase before every thread is done with the previous one', () => {
     const threads = [0, 1];
     const g: Gen<string> = phases(
-      eachThread((t) => limit(t === 0 ? 1 : 2, ops(() => `p1 t${t}`))),
+      eachThread((t) =>
+        limit(
+          t === 0 ? 1 : 2,
+          ops(() => `p1 t${t}`),
+        ),
+      ),
       once('p2'),
       lazy(() => ops(() => 'p3')),
     );

@@ -1,6 +1,6 @@
 import { perKey } from '../lib/gen.js';
 import type { Workload } from './workload.js';
-import { invocations, keyNames, keyOf, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * Unique SADDs to a primary configured with min-replicas-to-write, while the nemesis isolates it
@@ -22,9 +22,7 @@ export const minReplicasWorkload: Workload = {
     return { type: 'ok', value: op.value, ack: 'min-replicas' };
   },
   finalKeys: (o) => keyNames('mset', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };
 
 /** Unique SADDs only, final reads from every primary: the plain lost-acknowledged-write question. */
@@ -43,7 +41,5 @@ export const lostWritesWorkload: Workload = {
     return o.minReplicas ? { type: 'ok', value: op.value, ack: 'min-replicas' } : { type: 'ok', value: op.value };
   },
   finalKeys: (o) => keyNames('lw', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

@@ -1,6 +1,6 @@
 import { mix, perKey } from '../lib/gen.js';
 import type { Workload } from './workload.js';
-import { invocations, keyNames, keyOf, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * Jepsen's set workload: SADD unique elements, SMEMBERS reads concurrently; final reads after
@@ -24,11 +24,8 @@ export const setWorkload: Workload = {
       await conn.sadd(op.key!, String(op.value));
       return { type: 'ok', value: op.value };
     }
-    const members = await conn.smembers(op.key!);
-    return { type: 'ok', value: members.map(Number).sort((a, b) => a - b) };
+    return { type: 'ok', value: await readSet(conn, op.key!) };
   },
   finalKeys: (o) => keyNames('set', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

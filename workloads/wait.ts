@@ -1,7 +1,7 @@
 import { mix, perKey } from '../lib/gen.js';
 import { classifyError } from './errors.js';
 import type { Workload } from './workload.js';
-import { invocations, keyNames, keyOf, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * SADD a unique element, then `WAIT n timeout` on the same connection. The write is acknowledged
@@ -36,7 +36,5 @@ export const waitWorkload: Workload = {
     }
   },
   finalKeys: (o) => keyNames('wset', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

@@ -63,6 +63,11 @@ export interface Workload {
   serverArgs?(opts: WorkloadOptions): string[];
 }
 
+/** A set of unique integer elements, sorted: the read of the set-based workloads. */
+export async function readSet(conn: Conn, key: string): Promise<number[]> {
+  return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
+}
+
 /** Keys k0..k(n-1); in cluster mode they spread over slots naturally (no shared hash tag). */
 export function keyNames(prefix: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i}`);

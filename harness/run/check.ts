@@ -18,11 +18,6 @@ export interface RunResults {
   opCount: number;
 }
 
-/** Jepsen's exit codes: 0 valid, 1 invalid, 2 unknown (3+ means the run itself failed). */
-export function exitCodeOf(v: Validity): number {
-  return v === true ? 0 : v === false ? 1 : 2;
-}
-
 /** Node logs of a run dir, by node name. */
 export function readNodeLogs(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

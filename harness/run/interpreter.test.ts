@@ -28,7 +28,18 @@ describe('the interpreter', () => {
   it('runs phases in order on every thread: a phase starts after every op of the previous one completed', async () => {
     const log: Done[] = [];
     const t0 = Date.now();
-    const gen = phases(clients(eachThread((t) => limit(3 + t, ops(() => `write ${t}`)))), nemesis(once('heal')), clients(eachThread((t) => once(`read ${t}`))));
+    const gen = phases(
+      clients(
+        eachThread((t) =>
+          limit(
+            3 + t,
+            ops(() => `write ${t}`),
+          ),
+        ),
+      ),
+      nemesis(once('heal')),
+      clients(eachThread((t) => once(`read ${t}`))),
+    );
     await interpret(gen, threads([0, 1, NEMESIS_THREAD], log, t0), new AbortController().signal, t0);
     expect(log.filter((d) => d.op.startsWith('write'))).toHaveLength(7);
     const heal = log.find((d) => d.op === 'heal')!;
@@ -43,7 +54,17 @@ describe('the interpreter', () => {
     const t0 = Date.now();
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 400);
-    await interpret(clients(stagger(100, ops(() => 'op'))), threads([0], log, t0, 0), abort.signal, t0);
+    await interpret(
+      clients(
+        stagger(
+          100,
+          ops(() => 'op'),
+        ),
+      ),
+      threads([0], log, t0, 0),
+      abort.signal,
+      t0,
+    );
     expect(log.length).toBeGreaterThanOrEqual(2);
     // Each op starts at least 0.5 × 100 ms after the previous one (timers never fire early).
     for (let i = 1; i < log.length; i++) expect(log[i]!.start - log[i - 1]!.start).toBeGreaterThanOrEqual(49);

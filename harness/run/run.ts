@@ -22,6 +22,7 @@ import {
 import { fnv1a } from '../../lib/hash.js';
 import { Prng } from '../../lib/prng.js';
 import { writeReport } from '../../reports/report.js';
+import { exitCodeOf } from '../../reports/types.js';
 import { completionOfError } from '../../workloads/errors.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Invocation, Workload, WorkloadOptions } from '../../workloads/workload.js';
@@ -34,7 +35,7 @@ import { createTarget } from '../targets/index.js';
 import type { NodeHandle, Target } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { keySlot } from '../util/slot.js';
-import { exitCodeOf, minReplicasToWrite, type RunResults, recheckRun } from './check.js';
+import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { interpret, type Thread } from './interpreter.js';
 import type { Scenario } from './scenario.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeReport } from '../../../reports/report.js';
+import { validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { NEMESIS_NAMES } from '../../nemesis/nemesis.js';
 import { type RunOutcome, runScenario } from '../../run/run.js';
@@ -167,7 +168,7 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
   });
   if (outcome.results) {
     const v = outcome.results.valid;
-    const word = v === true ? 'VALID' : v === false ? 'INVALID: anomalies found' : 'UNKNOWN';
+    const word = `${validWord(v).toUpperCase()}${v === false ? ': anomalies found' : ''}`;
     process.stderr.write(`\nsplitbrain: ${word}\n`);
     for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
@@ -181,19 +182,24 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
   return outcome;
 }
 
+/** The action of `run` and `start`: a scenario from the flags (refused with exit 3), run; null when refused. */
+export async function runFromFlags(f: RunFlags, cmd: Command): Promise<RunOutcome | null> {
+  let s: Scenario;
+  try {
+    s = scenarioFromFlags(f, cmd);
+  } catch (err) {
+    process.stderr.write(`splitbrain ${cmd.name()}: ${(err as Error).message}\n`);
+    process.exitCode = 3;
+    return null;
+  }
+  return executeRun(s, f);
+}
+
 export function runCommand(): Command {
   const cmd = new Command('run').description('run a Jepsen-style test: start a system, drive it with clients, inject faults, check the history');
   addRunOptions(cmd).action(async (f: RunFlags) => {
-    let s: Scenario;
-    try {
-      s = scenarioFromFlags(f, cmd);
-    } catch (err) {
-      process.stderr.write(`splitbrain run: ${(err as Error).message}\n`);
-      process.exitCode = 3;
-      return;
-    }
-    const out = await executeRun(s, f);
-    process.exitCode = out.exitCode;
+    const out = await runFromFlags(f, cmd);
+    if (out) process.exitCode = out.exitCode;
   });
   return cmd;
 }

@@ -24,6 +24,7 @@ import {
   suiteExitCode,
   writeSuiteSummary,
 } from '../../../reports/suite-summary.js';
+import { verdictOf } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { type RunOptions, type RunOutcome, runScenario } from '../../run/run.js';
 import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
@@ -189,8 +190,7 @@ export interface SuiteRunResult {
   index: string;
 }
 
-const statusOf = (o: RunOutcome): EntryStatus =>
-  !o.results ? 'crashed' : o.results.valid === true ? 'valid' : o.results.valid === false ? 'invalid' : 'unknown';
+const statusOf = (o: RunOutcome): EntryStatus => verdictOf(o.results?.valid, !o.results);
 
 export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<SuiteRunResult> {
   const file = loadSuiteFile(path);
