@@ -128,8 +128,11 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     closeClients = () => run.close();
     await run.connect();
     const progress = startProgress(o, history, s, () => run.activeFault);
-    await interpret(run.plan(schedule), run.threads(), abort.signal);
-    progress.stop();
+    try {
+      await interpret(run.plan(schedule), run.threads(), abort.signal);
+    } finally {
+      progress.stop();
+    }
   } catch (err) {
     closeClients();
     history?.close();
