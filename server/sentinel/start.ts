@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
+import { buildCommandTable } from '../commands/index.js';
 import type { Config } from '../config/config.js';
 import { FatalConfigError, loadConfig } from '../config/load.js';
 import { Server } from '../server.js';
@@ -64,7 +65,8 @@ export async function startSentinel(
   directives: QueuedDirective[],
   opts: SentinelStartOptions = {},
 ): Promise<{ server: Server; shell: SentinelShell }> {
-  const server = new Server(config);
+  // The full table, then trimmed to what sentinel mode allows (installSentinelCommands).
+  const server = new Server(config, buildCommandTable());
   const log = server.log;
   log.role = 'X';
   server.sentinelMode = true;
@@ -104,7 +106,7 @@ export async function startSentinel(
   brain.opts.port = server.boundPort;
   log.notice(`Running mode=sentinel, port=${server.boundPort}.`);
   const shell = new SentinelShell(server, brain, file);
-  server.hooks.beforeShutdown = () => shell.stop();
+  server.hooks.beforeShutdown.push(() => shell.stop());
   brain.isRunning(Date.now());
   shell.flush();
   shell.start();

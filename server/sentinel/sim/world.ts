@@ -603,7 +603,7 @@ export class World {
         continue;
       }
       const m = this.nodes.find((x) => x.port === n.masterPort);
-      const up = m !== undefined && m.alive && m.pausedUntil <= this.now && m.role === 'master' && !this.blocked(n, m) && !this.blocked(m, n);
+      const up = m?.alive && m.pausedUntil <= this.now && m.role === 'master' && !this.blocked(n, m) && !this.blocked(m, n);
       if (up) {
         if (!n.linkUp) this.log(n.id, `replication link up with ${m.port}`);
         n.linkUp = true;
