@@ -41,20 +41,6 @@ module.exports = {
       to: { path: '^(server|harness)/' },
     },
     {
-      name: 'lib-is-a-leaf',
-      comment: 'lib/ (the PRNG, the hash, the generator combinators) is pure and imports nothing else of the repository',
-      severity: 'error',
-      from: { path: '^lib/', pathNot: tests },
-      to: { path: '^(server|harness|workloads|checkers|reports|bench|test)/' },
-    },
-    {
-      name: 'lib-does-no-io',
-      comment: 'lib/ does no file, network or process I/O',
-      severity: 'error',
-      from: { path: '^lib/', pathNot: tests },
-      to: { path: '^(node:)?(fs|net|http|https|child_process|dgram|tls|worker_threads)$', dependencyTypes: ['core'] },
-    },
-    {
       name: 'no-circular',
       comment: 'value import cycles make load order matter (type-only imports vanish at compile time and may form cycles)',
       severity: 'error',

@@ -1,4 +1,4 @@
-import { perKey } from '../lib/gen.js';
+import { perKey } from './generator.js';
 import type { Workload } from './workload.js';
 import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { mix, perKey } from '../lib/gen.js';
+import { mix, perKey } from './generator.js';
 import type { Workload } from './workload.js';
 import { invocations, keyNames, keyOf, uniqueValue } from './workload.js';
 

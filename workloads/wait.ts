@@ -1,5 +1,5 @@
-import { mix, perKey } from '../lib/gen.js';
 import { classifyError } from './errors.js';
+import { mix, perKey } from './generator.js';
 import type { Workload } from './workload.js';
 import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { AckKind } from '../checkers/history/types.js';
-import { type Ctx, type Gen, ops } from '../lib/gen.js';
+import { type Ctx, type Gen, ops } from './generator.js';
 
 /** What a worker sends: Jepsen's op map without bookkeeping. */
 export interface Invocation {

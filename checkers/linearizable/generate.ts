@@ -5,8 +5,9 @@
  * linearizable by construction (the effect order is a linearization). Optional `info` completions
  * (effect may or may not have happened), failures (no effect) and ops left without completion.
  */
-import { Prng } from '../../lib/prng.js';
+
 import type { Op, ProcessId } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 
 export type GenModel = 'register' | 'kv' | 'set' | 'list-append' | 'counter';
 

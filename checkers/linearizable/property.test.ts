@@ -4,8 +4,8 @@
  * does not change any verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../lib/prng.js';
 import type { Op } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 import { checkLinearizableSync } from './checker.js';
 import { corruptOneRead, type GenModel, generateHistory } from './generate.js';
 

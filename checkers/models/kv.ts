@@ -2,7 +2,7 @@
  * A string key-value map with get, put and append (Porcupine's KV model), partitioned by key: each
  * key starts as the empty string; get must return the current value (nil reads as "").
  */
-import { fnv1a } from '../../lib/hash.js';
+import { fnv1a } from '../util/hash.js';
 import { known, type Model, ModelError } from './model.js';
 
 export interface KvInput {

@@ -3,8 +3,9 @@
  * step never mutates its arguments. Inputs and outputs must be plain data (structured-cloneable),
  * because partitions are shipped to worker threads, where the model is looked up again by name.
  */
-import { fnv1a } from '../../lib/hash.js';
+
 import type { Op } from '../history/types.js';
+import { fnv1a } from '../util/hash.js';
 
 export interface ModelOp<I, O> {
   input: I;

@@ -3,7 +3,7 @@
  * elements' texts (7 and "7" are one element, as Redis replies are strings); order in a read does
  * not matter.
  */
-import { fnv1a } from '../../lib/hash.js';
+import { fnv1a } from '../util/hash.js';
 import { elementText, known, type Model, ModelError } from './model.js';
 
 export interface SetInput {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../lib/prng.js';
 import type { History } from '../history/types.js';
 import { HistoryBuilder } from '../testing/builder.js';
 import { generateSetHistory } from '../testing/generate.js';
+import { Prng } from '../util/prng.js';
 import { checkSetFull } from './index.js';
 
 describe('set-full', () => {

@@ -4,8 +4,9 @@
  * lost at heal (inside the node-timeout window), info adds that half the time took effect, and
  * final reads. Not a model of Redis; a realistic shape and size for the checkers.
  */
-import { Prng } from '../../lib/prng.js';
+
 import type { History, Op } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 
 export interface SetHistoryOptions {
   /** Approximate number of ops (invokes + completions + nemesis ops). */

@@ -3,7 +3,7 @@
  * one of the families in faults/). It is computed from the seed before the run starts (so
  * `--replay` and scenario.json reproduce it exactly) and run as the nemesis thread's ops.
  */
-import type { Prng } from '../../lib/prng.js';
+import type { Prng } from '../../checkers/util/prng.js';
 import type { FaultEnv, FaultSpec, PickContext } from './faults/fault.js';
 import { familyOf, NEMESES } from './faults/index.js';
 

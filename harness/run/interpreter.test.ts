@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clients, eachThread, limit, NEMESIS_THREAD, nemesis, once, ops, phases, stagger } from '../../lib/gen.js';
-import { Prng } from '../../lib/prng.js';
+import { Prng } from '../../checkers/util/prng.js';
+import { clients, eachThread, limit, NEMESIS_THREAD, nemesis, once, ops, phases, stagger } from '../../workloads/generator.js';
 import { sleep } from '../util/sleep.js';
 import { interpret, type Thread } from './interpreter.js';
 

@@ -5,8 +5,8 @@
  * thread to finish an op (or a short while), then asks again. The clock is ms since the start.
  */
 import { setMaxListeners } from 'node:events';
-import type { Ctx, Gen, Outcome } from '../../lib/gen.js';
-import type { Rng } from '../../lib/prng.js';
+import type { Rng } from '../../checkers/util/prng.js';
+import type { Ctx, Gen, Outcome } from '../../workloads/generator.js';
 import { sleep } from '../util/sleep.js';
 
 export interface Thread<T> {

@@ -1,5 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
+import { fnv1a } from '../../checkers/util/hash.js';
+import { Prng } from '../../checkers/util/prng.js';
+import { writeReport } from '../../reports/report.js';
+import { exitCodeOf } from '../../reports/types.js';
+import { completionOfError } from '../../workloads/errors.js';
 import {
   any,
   at,
@@ -18,12 +23,7 @@ import {
   stagger,
   startJitter,
   timeLimit,
-} from '../../lib/gen.js';
-import { fnv1a } from '../../lib/hash.js';
-import { Prng } from '../../lib/prng.js';
-import { writeReport } from '../../reports/report.js';
-import { exitCodeOf } from '../../reports/types.js';
-import { completionOfError } from '../../workloads/errors.js';
+} from '../../workloads/generator.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Invocation, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { HistoryWriter } from '../history/writer.js';

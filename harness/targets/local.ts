@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import type { Redis } from 'ioredis';
-import { fnv1a } from '../../lib/hash.js';
+import { fnv1a } from '../../checkers/util/hash.js';
 import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';

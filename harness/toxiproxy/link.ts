@@ -21,7 +21,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Rng } from '../../lib/prng.js';
+import type { Rng } from '../../checkers/util/prng.js';
 import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from './toxic.js';
 
 export type Direction = 'upstream' | 'downstream';

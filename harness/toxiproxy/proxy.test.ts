@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ToxicType, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prng } from '../../lib/prng.js';
+import { Prng } from '../../checkers/util/prng.js';
 import { sleep } from '../util/sleep.js';
 import { toxiproxyCommand } from './command.js';
 import { startToxiproxyServer, type ToxiproxyServer } from './server.js';

@@ -3,7 +3,7 @@
  * its toxics, per direction in the order they were added (Toxiproxy's ToxicCollection chains).
  */
 import net, { type Server, type Socket } from 'node:net';
-import { Prng, type Rng } from '../../lib/prng.js';
+import { Prng, type Rng } from '../../checkers/util/prng.js';
 import { AddressError, formatHostPort, formatResolved, resolveHostPort, splitHostPort } from './address.js';
 import { ApiError } from './errors.js';
 import { type Direction, Link, type ToxicSpec } from './link.js';

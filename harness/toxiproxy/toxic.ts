@@ -8,7 +8,7 @@
  * stream itself (Toxiproxy's stub.Close(): later stages see EOF, the destination is closed) or
  * reset the whole connection.
  */
-import type { Rng } from '../../lib/prng.js';
+import type { Rng } from '../../checkers/util/prng.js';
 
 /** A chunk of stream data and the time (performance.now(), ms) it reached the current stage. */
 export interface Chunk {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJsonl } from '../../checkers/history/format.js';
 import type { History, Op } from '../../checkers/history/types.js';
-import { Prng } from '../../lib/prng.js';
+import { Prng } from '../../checkers/util/prng.js';
 import type { ResultsFile } from '../types.js';
 
 export type CheckFn = (dir: string, history: History, specs: Array<{ name: string; options?: Record<string, unknown> }>) => Promise<ResultsFile>;

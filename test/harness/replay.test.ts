@@ -8,13 +8,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../../checkers/util/prng.js';
 import { buildSchedule } from '../../harness/nemesis/nemesis.js';
 import { clientOps, clientRng } from '../../harness/run/run.js';
 import type { Scenario } from '../../harness/run/scenario.js';
 import { readScenarioFile } from '../../harness/run/scenario-file.js';
 import type { NodeHandle } from '../../harness/targets/target.js';
-import type { Ctx } from '../../lib/gen.js';
-import { Prng } from '../../lib/prng.js';
+import type { Ctx } from '../../workloads/generator.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { WorkloadOptions } from '../../workloads/workload.js';
 import { readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';

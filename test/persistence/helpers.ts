@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Redis } from 'ioredis';
-import { Prng, type Rng } from '../../lib/prng.js';
+import { Prng, type Rng } from '../../checkers/util/prng.js';
 
 /** Deterministic pseudo-random bytes. */
 export function randomBytes(r: Rng, n: number): Buffer {

@@ -4,7 +4,7 @@
  * Stopped by healing the network.
  */
 
-import type { Prng } from '../../../lib/prng.js';
+import type { Prng } from '../../../checkers/util/prng.js';
 import { type Degradation, type Link, type NetworkCapabilities, requireCapability } from '../../net/network.js';
 import type { FaultContext, FaultValue, IntervalFamily, PickContext } from './fault.js';
 

@@ -9,7 +9,7 @@
  * completed with what `stop` returned. The fs follow checkers/CONVENTIONS.md ("Nemesis ops"), which
  * is how the checkers and the report see the fault (family, interval or instant).
  */
-import type { Prng } from '../../../lib/prng.js';
+import type { Prng } from '../../../checkers/util/prng.js';
 import type { Network } from '../../net/network.js';
 import type { NodeHandle, ProcessControl, TopologyKind } from '../../targets/target.js';
 

@@ -5,7 +5,7 @@
  * compile. This table is the nemesis's only dispatch: nothing else switches on fault names.
  */
 
-import type { Prng } from '../../../lib/prng.js';
+import type { Prng } from '../../../checkers/util/prng.js';
 import { bandwidth } from './bandwidth.js';
 import { failover } from './failover.js';
 import type { FaultFamily, FaultSpec, FaultSpecs, PickContext } from './fault.js';

@@ -5,7 +5,7 @@
  * the old primary at it.
  */
 
-import type { Prng } from '../../../lib/prng.js';
+import type { Prng } from '../../../checkers/util/prng.js';
 import { type CutMode, type Link, requireCapability } from '../../net/network.js';
 import { nodeCommand } from '../../run/clients.js';
 import type { NodeHandle } from '../../targets/target.js';

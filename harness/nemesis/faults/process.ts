@@ -2,7 +2,7 @@
  * The families that act on node processes (kill → restart, pause → resume) through the target's
  * process control, refused before the run when the target has none.
  */
-import type { Prng } from '../../../lib/prng.js';
+import type { Prng } from '../../../checkers/util/prng.js';
 import { UnsupportedFault } from '../../net/network.js';
 import type { NodeHandle, ProcessControl } from '../../targets/target.js';
 import { byName, type FaultEnv, type FaultValue, type IntervalFamily, type PickContext, valueSchema } from './fault.js';

@@ -8,7 +8,7 @@
  * Every random draw comes from the asking thread's own stream (`ctx.rng`), in a fixed order per
  * thread, so a thread's op sequence follows from the seed whatever the timing: `--replay` stays exact.
  */
-import type { Rng } from './prng.js';
+import type { Rng } from '../checkers/util/prng.js';
 
 /** The thread of the nemesis; client threads are 0, 1, 2 … */
 export const NEMESIS_THREAD = -1;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Prng, type Rng } from '../checkers/util/prng.js';
 import {
   any,
   at,
@@ -22,8 +23,7 @@ import {
   stagger,
   startJitter,
   timeLimit,
-} from './gen.js';
-import { Prng, type Rng } from './prng.js';
+} from './generator.js';
 
 /** An Rng that returns scripted values and records what was drawn. */
 function scripted(values: number[]): Rng & { draws: string[] } {
