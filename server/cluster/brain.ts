@@ -35,8 +35,12 @@ const RANGES = new WeakMap<Uint8Array, string>();
  * The contract is types.ts; the logic is split by concern (packet.ts, gossip.ts, cron.ts,
  * failover.ts, admin.ts), each a set of functions over this object, in cluster.c's order and words.
  *
- * Deviation from Redis, deliberate: votes are counted as a set of distinct voters per election
- * (Redis counts ACK messages; identical over TCP, and safe when the simulator duplicates messages).
+ * Deviations from Redis 7.0.15, deliberate:
+ * - votes are counted as a set of distinct voters per election (Redis counts ACK messages; identical
+ *   over TCP, and safe when the simulator duplicates messages);
+ * - deleting a slot clears its owner-not-claiming mark, as Redis 7.2+ does (#12564): with 7.0.15's
+ *   code a delayed message can make a master give its own slot to an older configEpoch, leaving it
+ *   unassigned for good (simulator seed 397).
  */
 export class ClusterBrain implements ClusterView {
   readonly config: ClusterConfig;
@@ -419,6 +423,9 @@ export class ClusterBrain implements ClusterView {
     n.numSlots--;
     this.slotTable.set(slot, null);
     this.assignedSlots--;
+    // Deliberately as Redis 7.2+ (#12564), not 7.0.15: a stale "not claiming" mark must not outlive the
+    // ownership it was about, or a later claim under an older configEpoch takes the slot (found by the simulator).
+    clearBit(this.ownerNotClaiming, slot);
     return true;
   }
 

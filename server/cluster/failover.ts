@@ -198,7 +198,7 @@ export function handleSlaveFailover(b: ClusterBrain): void {
       me.configEpoch = b.failoverAuthEpoch;
       b.log('warning', `configEpoch set to ${me.configEpoch} after successful failover`);
     }
-    failoverReplaceYourMaster(b, b.mfEnd !== 0 ? 'manual' : 'election', [...b.failoverAuthVoters], quorum);
+    failoverReplaceYourMaster(b, manual ? 'manual' : 'election', [...b.failoverAuthVoters], quorum);
   } else {
     logCantFailover(b, CantFailover.WAITING_VOTES);
   }

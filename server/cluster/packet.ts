@@ -339,7 +339,6 @@ export function updateSlotsConfigWith(b: ClusterBrain, sender: ClusterNode, send
       }
       b.delSlot(j);
       b.addSlot(sender, j);
-      clearBit(b.ownerNotClaiming, j);
       b.todoBeforeSleep(Todo.SAVE_CONFIG | Todo.UPDATE_STATE | Todo.FSYNC_CONFIG);
     }
   });

@@ -119,6 +119,8 @@ function migrateSlots(sim: Simulation): void {
   const slots = shuffle(sim, owned).slice(0, 1 + sim.rng.int(4));
   const srcName = sim.nodes[src]!.name;
   const dstName = sim.nodes[dst]!.name;
+  // redis-cli knows the masters as they were when it started.
+  const others = masters.filter((m) => m !== src && m !== dst);
   sim.faults.push('migrate');
   let delay = 0;
   for (const slot of slots) {
@@ -136,7 +138,7 @@ function migrateSlots(sim: Simulation): void {
       [
         -1,
         () => {
-          for (const m of mastersNow(sim)) if (m !== src && m !== dst) sim.admin(m, { cmd: 'setslot', slot, action: 'node', node: dstName, keysInSlot: 0 });
+          for (const m of others) sim.admin(m, { cmd: 'setslot', slot, action: 'node', node: dstName, keysInSlot: 0 });
           return true;
         },
       ],
@@ -150,6 +152,27 @@ function migrateSlots(sim: Simulation): void {
       });
     }
   }
+}
+
+/**
+ * Two operators at once: CLUSTER FAILOVER on two replicas of the same master at the same instant.
+ * Both may start an election in the same epoch; the one-vote-per-epoch rule must elect at most one.
+ */
+function doubleManualFailover(sim: Simulation): void {
+  const byMaster = new Map<string, number[]>();
+  for (const r of replicasNow(sim)) {
+    const m = sim.nodes[r]!.brain!.myself.master?.name;
+    if (!m) continue;
+    byMaster.set(m, [...(byMaster.get(m) ?? []), r]);
+  }
+  const pair = pick(
+    sim,
+    [...byMaster.values()].filter((rs) => rs.length >= 2),
+  );
+  if (!pair) return;
+  sim.faults.push('double-failover');
+  const mode = sim.rng.int(3) === 0 ? 'force' : 'default';
+  for (const r of pair.slice(0, 2)) sim.admin(r, { cmd: 'failover', mode });
 }
 
 function manualFailover(sim: Simulation): void {
@@ -181,6 +204,27 @@ function bootstrapMeet(sim: Simulation, masters: number): void {
     if (pending.size > 0) sim.at(500, 'retry CLUSTER REPLICATE', tryReplicate);
   };
   sim.at(1000, 'CLUSTER REPLICATE', tryReplicate);
+}
+
+/**
+ * What `redis-cli --cluster fix` does about what admin races leave behind: close open slots, and
+ * cover slots that no node assigns (ADDSLOTS + BUMPEPOCH on a master). Slots some nodes assign and
+ * others not are left alone: the brains must agree on those by themselves.
+ */
+function fixCluster(sim: Simulation): void {
+  const brains = sim.nodes.map((n) => n.brain);
+  for (const n of sim.nodes) {
+    const b = n.brain;
+    if (!b?.myself.isMaster || !b.openSlots) continue;
+    for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
+  }
+  const uncovered: number[] = [];
+  for (let s = 0; s < CLUSTER_SLOTS; s++) if (brains.every((b) => b && b.slotTable.get(s) === null)) uncovered.push(s);
+  const master = pick(sim, mastersNow(sim));
+  if (uncovered.length === 0 || master === undefined) return;
+  sim.faults.push(`fix-${uncovered.length}-slots`);
+  sim.admin(master, { cmd: 'addslots', slots: uncovered });
+  sim.admin(master, { cmd: 'bumpepoch' });
 }
 
 /** Wait until every node agrees; returns the disagreement left at the deadline, or null. */
@@ -241,8 +285,10 @@ export function runScenario(sim: Simulation): { bootstrap: 'config' | 'meet'; ma
           });
         }
       }
-    } else if (x < 60) {
+    } else if (x < 53) {
       manualFailover(sim);
+    } else if (x < 60) {
+      doubleManualFailover(sim);
     } else if (x < 75) {
       migrateSlots(sim);
     } else if (x < 85) {
@@ -281,11 +327,9 @@ export function runScenario(sim: Simulation): { bootstrap: 'config' | 'meet'; ma
   for (const row of sim.net.slow) row.fill(0);
   for (const n of sim.nodes) if (!n.alive) sim.start(n.index, n.disk);
   sim.runUntil(sim.elapsed + 2 * T + 1000);
-  for (const n of sim.nodes) {
-    const b = n.brain;
-    if (!b?.myself.isMaster) continue;
-    for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
-  }
+  fixCluster(sim);
+  sim.runUntil(sim.elapsed + 1000);
+  fixCluster(sim);
   const bound = 30_000 + 10 * T;
   const left = settle(sim, sim.elapsed + bound, true);
   if (left !== null) sim.fail(`no convergence ${bound} ms after healing: ${left}`);

@@ -50,6 +50,8 @@ export interface SimResult {
   /** Readable trace of the last events (per node), on failure. */
   trace: string;
   stats: SimStats;
+  /** A hash of the final state (every node's nodes.conf) and the stats: equal digests, same run. */
+  digest: string;
 }
 
 /** Virtual time starts at a realistic Unix time: gossip carries seconds since the epoch. */
@@ -128,6 +130,11 @@ export class Simulation {
   trace(node: number, text: string): void {
     this.traceBuf.push([this.now, node, text]);
     if (this.traceBuf.length > 40000) this.traceBuf.splice(0, 20000);
+  }
+
+  /** Every trace line of a node (its log lines, admin commands, role changes), oldest first. */
+  lines(node: number): string[] {
+    return this.traceBuf.filter(([, n]) => n === node).map(([, , text]) => text);
   }
 
   renderTrace(perNode: number): string {
@@ -321,7 +328,8 @@ export class Simulation {
   private replicationTick(i: number): void {
     const n = this.nodes[i]!;
     if (n.replicaOf === null) {
-      if (this.writable(i)) n.offset += this.rng.int(400);
+      // Writes come in bursts: about one tick in three carries some.
+      if (this.writable(i) && this.rng.int(3) === 0) n.offset += 1 + this.rng.int(400);
     } else {
       const m = this.nodes[n.replicaOf]!;
       const up = m.alive && this.net.passes(i, n.replicaOf) && this.net.passes(n.replicaOf, i);
@@ -334,7 +342,8 @@ export class Simulation {
         n.downSince = this.now;
       }
     }
-    const r = `${n.offset}|${n.masterLinkUp}|${n.lastInteraction}|${n.downSince}`;
+    // The brain reads lastInteraction in whole seconds (data age, as Redis's unixtime): report changes of those.
+    const r = `${n.offset}|${n.masterLinkUp}|${Math.floor(n.lastInteraction / 1000)}|${n.downSince}`;
     if (r !== n.reported) {
       n.reported = r;
       this.step(i, { type: 'replication', offset: n.offset, masterLinkUp: n.masterLinkUp, lastInteraction: n.lastInteraction, downSince: n.downSince });
@@ -447,23 +456,28 @@ export class Simulation {
         this.violation = `simulator crashed: ${(e as Error).stack ?? e}`;
       }
     }
+    const stats: SimStats = {
+      nodes: this.size,
+      masters,
+      nodeTimeout: this.config.nodeTimeout,
+      bootstrap,
+      virtualMs: this.elapsed,
+      steps: this.steps,
+      messages: this.net.messages,
+      promotions: this.inv.promotions,
+      takeovers: this.inv.takeovers,
+      faults: this.faults,
+    };
+    let h = 0x811c9dc5;
+    const text = JSON.stringify(stats) + this.nodes.map((n) => n.brain?.renderConfig() ?? 'down').join('|');
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
     return {
       seed: this.opts.seed,
       ok: this.violation === null,
       violation: this.violation,
       trace: this.violation === null ? '' : this.renderTrace(this.opts.traceLines ?? 25),
-      stats: {
-        nodes: this.size,
-        masters,
-        nodeTimeout: this.config.nodeTimeout,
-        bootstrap,
-        virtualMs: this.elapsed,
-        steps: this.steps,
-        messages: this.net.messages,
-        promotions: this.inv.promotions,
-        takeovers: this.inv.takeovers,
-        faults: this.faults,
-      },
+      stats,
+      digest: (h >>> 0).toString(16),
     };
   }
 }
