@@ -153,7 +153,12 @@ const CORRUPT = 'Unrecoverable error: corrupted cluster config file.';
 
 /** verifyClusterNodeId: 40 characters of [a-z0-9]. */
 export function isValidNodeId(s: string): boolean {
-  return /^[a-z0-9]{40}$/.test(s);
+  if (s.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 /** atoi / strtoull: the leading integer of a string, 0 when there is none. */

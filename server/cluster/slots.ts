@@ -39,6 +39,8 @@ export function sameSlots(a: Uint8Array, b: Uint8Array): boolean {
  */
 export class SlotMap<T extends { uid: number }> {
   private readonly ids = new Int32Array(CLUSTER_SLOTS);
+  /** How many slots map to a node. */
+  size = 0;
 
   constructor(private readonly registry: (T | undefined)[]) {}
 
@@ -48,10 +50,16 @@ export class SlotMap<T extends { uid: number }> {
   }
 
   set(slot: number, node: T | null): void {
-    this.ids[slot] = node === null ? 0 : node.uid;
+    const id = node === null ? 0 : node.uid;
+    const old = this.ids[slot]!;
+    if (old === id) return;
+    this.size += (id !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
+    this.ids[slot] = id;
   }
 
   clear(): void {
+    if (this.size === 0) return;
     this.ids.fill(0);
+    this.size = 0;
   }
 }

@@ -211,15 +211,25 @@ function bootstrapMeet(sim: Simulation, masters: number): void {
  * cover slots that no node assigns (ADDSLOTS + BUMPEPOCH on a master). Slots some nodes assign and
  * others not are left alone: the brains must agree on those by themselves.
  */
-function fixCluster(sim: Simulation): void {
+function fixCluster(sim: Simulation, seenUncovered: Set<number>): void {
   const brains = sim.nodes.map((n) => n.brain);
   for (const n of sim.nodes) {
     const b = n.brain;
     if (!b?.myself.isMaster || !b.openSlots) continue;
     for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
   }
+  // Only slots already found uncovered by the previous pass: a slot may be unassigned for a moment.
   const uncovered: number[] = [];
-  for (let s = 0; s < CLUSTER_SLOTS; s++) if (brains.every((b) => b && b.slotTable.get(s) === null)) uncovered.push(s);
+  const now = new Set<number>();
+  if (brains.every((b) => b && b.assignedSlots < CLUSTER_SLOTS)) {
+    for (let s = 0; s < CLUSTER_SLOTS; s++) {
+      if (!brains.every((b) => b && b.slotTable.get(s) === null)) continue;
+      now.add(s);
+      if (seenUncovered.has(s)) uncovered.push(s);
+    }
+  }
+  seenUncovered.clear();
+  for (const s of now) seenUncovered.add(s);
   const master = pick(sim, mastersNow(sim));
   if (uncovered.length === 0 || master === undefined) return;
   sim.faults.push(`fix-${uncovered.length}-slots`);
@@ -228,9 +238,15 @@ function fixCluster(sim: Simulation): void {
 }
 
 /** Wait until every node agrees; returns the disagreement left at the deadline, or null. */
-function settle(sim: Simulation, deadline: number, epochs: boolean): string | null {
+function settle(sim: Simulation, deadline: number, epochs: boolean, fix = false): string | null {
   let last: string | null = 'not checked';
+  const seenUncovered = new Set<number>();
+  let nextFix = sim.elapsed;
   while (sim.elapsed < deadline) {
+    if (fix && sim.elapsed >= nextFix) {
+      fixCluster(sim, seenUncovered);
+      nextFix = sim.elapsed + 1500;
+    }
     sim.runUntil(sim.elapsed + 500);
     const brains = sim.nodes.map((n) => n.brain);
     if (brains.some((b) => !b)) {
@@ -326,12 +342,10 @@ export function runScenario(sim: Simulation): { bootstrap: 'config' | 'meet'; ma
   sim.net.cfg.reorder = 0;
   for (const row of sim.net.slow) row.fill(0);
   for (const n of sim.nodes) if (!n.alive) sim.start(n.index, n.disk);
-  sim.runUntil(sim.elapsed + 2 * T + 1000);
-  fixCluster(sim);
-  sim.runUntil(sim.elapsed + 1000);
-  fixCluster(sim);
+  // Admin steps of a migration may still be on their way.
+  sim.runUntil(sim.elapsed + 300);
   const bound = 30_000 + 10 * T;
-  const left = settle(sim, sim.elapsed + bound, true);
+  const left = settle(sim, sim.elapsed + bound, true, true);
   if (left !== null) sim.fail(`no convergence ${bound} ms after healing: ${left}`);
   return { bootstrap, masters };
 }

@@ -76,7 +76,8 @@ export class SimNode {
   lastInteraction = 0;
   downSince = 0;
   pausedUntil = 0;
-  reported = '';
+  /** The replication state last reported to the brain. */
+  reported = [-1, -1, -1, -1];
   /** The last CLUSTER FAILOVER mode sent to this node, and the old master's offset when it was paused. */
   lastFailoverMode: 'default' | 'force' | 'takeover' | null = null;
   /** When this incarnation started (a fresh process knows nothing about who is reachable). */
@@ -166,8 +167,10 @@ export class Simulation {
     return PORT0 + i;
   }
 
+  private byName = new Map<string, number>();
+
   indexOfName(name: string): number {
-    return this.nodes.findIndex((n) => n.name === name);
+    return this.byName.get(name) ?? -1;
   }
 
   brainConfig(i: number): ClusterConfig {
@@ -184,11 +187,12 @@ export class Simulation {
     n.replicaOf = null;
     n.masterLinkUp = false;
     n.pausedUntil = 0;
-    n.reported = '';
+    n.reported = [-1, -1, -1, -1];
     this.net.revive(this.now, i);
     this.inv.restarted(i);
     this.step(i, { type: 'load', content });
     n.name = n.brain.myself?.name ?? '';
+    this.byName.set(n.name, i);
     this.queue.push(this.now + n.phase + 1, { k: 'tick', node: i, inc: n.incarnation });
     this.net.retry(this.now);
   }
@@ -210,6 +214,12 @@ export class Simulation {
     if (command.cmd === 'failover') n.lastFailoverMode = command.mode;
     let reply: AdminReply = { error: 'no reply' };
     this.step(i, { type: 'admin', command }, (r) => (reply = r));
+    // RESET HARD renames the node.
+    const me = n.brain?.myself;
+    if (me && me.name !== n.name) {
+      n.name = me.name;
+      this.byName.set(me.name, i);
+    }
     this.trace(i, `ADMIN ${JSON.stringify(command)} -> ${JSON.stringify(reply)}`);
     return reply;
   }
@@ -328,8 +338,8 @@ export class Simulation {
   private replicationTick(i: number): void {
     const n = this.nodes[i]!;
     if (n.replicaOf === null) {
-      // Writes come in bursts: about one tick in three carries some.
-      if (this.writable(i) && this.rng.int(3) === 0) n.offset += 1 + this.rng.int(400);
+      // Writes come in bursts: about one tick in five carries some.
+      if (this.writable(i) && this.rng.int(5) === 0) n.offset += 1 + this.rng.int(400);
     } else {
       const m = this.nodes[n.replicaOf]!;
       const up = m.alive && this.net.passes(i, n.replicaOf) && this.net.passes(n.replicaOf, i);
@@ -343,9 +353,10 @@ export class Simulation {
       }
     }
     // The brain reads lastInteraction in whole seconds (data age, as Redis's unixtime): report changes of those.
-    const r = `${n.offset}|${n.masterLinkUp}|${Math.floor(n.lastInteraction / 1000)}|${n.downSince}`;
-    if (r !== n.reported) {
-      n.reported = r;
+    const r = n.reported;
+    const secs = Math.floor(n.lastInteraction / 1000);
+    if (r[0] !== n.offset || r[1] !== +n.masterLinkUp || r[2] !== secs || r[3] !== n.downSince) {
+      n.reported = [n.offset, +n.masterLinkUp, secs, n.downSince];
       this.step(i, { type: 'replication', offset: n.offset, masterLinkUp: n.masterLinkUp, lastInteraction: n.lastInteraction, downSince: n.downSince });
     }
   }
@@ -488,7 +499,7 @@ export function runSeed(opts: SimOptions): SimResult {
   const size = opts.nodes ?? 6 + rng.int(4);
   const config: ClusterConfig = {
     ...DEFAULT_CLUSTER_CONFIG,
-    nodeTimeout: [500, 1000, 1000, 2000][rng.int(4)]!,
+    nodeTimeout: [500, 1000, 1000, 1500, 2000][rng.int(5)]!,
     replicaValidityFactor: [10, 10, 0, 1][rng.int(4)]!,
     migrationBarrier: [1, 1, 0, 2][rng.int(4)]!,
     allowReplicaMigration: rng.int(5) !== 0,
