@@ -208,8 +208,9 @@ function bootstrapMeet(sim: Simulation, masters: number): void {
 
 /**
  * What `redis-cli --cluster fix` does about what admin races leave behind: close open slots, and
- * cover slots that no node assigns (ADDSLOTS + BUMPEPOCH on a master). Slots some nodes assign and
- * others not are left alone: the brains must agree on those by themselves.
+ * cover slots that no master claims as its own (DELSLOTS + ADDSLOTS + BUMPEPOCH on one master, as
+ * clusterManagerSetSlotOwner). A migration racing with a delayed message can leave a slot each of two
+ * masters believes the other's; Redis does not repair that by itself either.
  */
 function fixCluster(sim: Simulation, seenUncovered: Set<number>): void {
   const brains = sim.nodes.map((n) => n.brain);
@@ -218,21 +219,27 @@ function fixCluster(sim: Simulation, seenUncovered: Set<number>): void {
     if (!b?.myself.isMaster || !b.openSlots) continue;
     for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
   }
-  // Only slots already found uncovered by the previous pass: a slot may be unassigned for a moment.
+  // Only slots found unclaimed by the previous pass too: a slot may be unclaimed for a moment.
+  const claimed = new Uint8Array(CLUSTER_SLOTS / 8);
+  for (const b of brains) {
+    if (!b?.myself.isMaster) continue;
+    for (let i = 0; i < claimed.length; i++) claimed[i]! |= b.myself.slots[i]!;
+  }
   const uncovered: number[] = [];
   const now = new Set<number>();
-  if (brains.every((b) => b && b.assignedSlots < CLUSTER_SLOTS)) {
-    for (let s = 0; s < CLUSTER_SLOTS; s++) {
-      if (!brains.every((b) => b && b.slotTable.get(s) === null)) continue;
-      now.add(s);
-      if (seenUncovered.has(s)) uncovered.push(s);
-    }
+  for (let s = 0; s < CLUSTER_SLOTS; s++) {
+    if ((claimed[s >> 3]! & (1 << (s & 7))) !== 0) continue;
+    now.add(s);
+    if (seenUncovered.has(s)) uncovered.push(s);
   }
   seenUncovered.clear();
   for (const s of now) seenUncovered.add(s);
   const master = pick(sim, mastersNow(sim));
   if (uncovered.length === 0 || master === undefined) return;
   sim.faults.push(`fix-${uncovered.length}-slots`);
+  const mb = sim.nodes[master]!.brain!;
+  const assigned = uncovered.filter((s) => mb.slotTable.get(s) !== null);
+  if (assigned.length > 0) sim.admin(master, { cmd: 'delslots', slots: assigned });
   sim.admin(master, { cmd: 'addslots', slots: uncovered });
   sim.admin(master, { cmd: 'bumpepoch' });
 }
