@@ -134,7 +134,8 @@ describe('cluster brain', () => {
     const sim = cluster(7, 3);
     // Node 6 is the second replica of master 0; cut it from the master so it falls behind.
     sim.net.setCut(sim.now, (a, b) => (a === 6 && b === 0) || (a === 0 && b === 6));
-    sim.runUntil(sim.elapsed + 800);
+    const before = sim.nodes[6]!.offset;
+    until(sim, 10_000, () => sim.nodes[0]!.offset > before && sim.nodes[3]!.offset === sim.nodes[0]!.offset);
     sim.net.setCut(sim.now, () => false);
     sim.kill(0);
     sim.runUntil(sim.elapsed + 200);

@@ -423,7 +423,7 @@ export class ClusterBrain implements ClusterView {
     if (!n) return false;
     // Shard channels of this slot go away when our shard stops serving it (removeChannelsInSlot).
     const primary = n.isMaster ? n : n.master;
-    if (primary && (primary === this.myself || primary.replicas.includes(this.myself))) this.dropShardChannelsOf(slot);
+    if (primary && (primary === this.myself || this.myself.master === primary)) this.dropShardChannelsOf(slot);
     clearBit(n.slots, slot);
     n.slotsSnapshot = null;
     n.numSlots--;
