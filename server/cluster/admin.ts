@@ -156,7 +156,6 @@ function setslot(b: ClusterBrain, c: Extract<AdminCommand, { cmd: 'setslot' }>):
     if (!n) return err(`I don't know about node ${c.node}`);
     if (n.isSlave) return err('Target node is not a master');
     (c.action === 'migrating' ? b.migrating : b.importing).set(slot, n);
-    b.openSlots = true;
   } else if (c.action === 'stable') {
     b.importing.set(slot, null);
     b.migrating.set(slot, null);

@@ -35,8 +35,15 @@ const RANGES = new WeakMap<Uint8Array, string>();
  * The contract is types.ts; the logic is split by concern (packet.ts, gossip.ts, cron.ts,
  * failover.ts, admin.ts), each a set of functions over this object, in cluster.c's order and words.
  *
- * Deviation from Redis, deliberate: votes are counted as a set of distinct voters per election
- * (Redis counts ACK messages; identical over TCP, and safe when the simulator duplicates messages).
+ * Deviations from Redis 7.0.15, deliberate:
+ * - votes are counted as a set of distinct voters per election (Redis counts ACK messages; identical
+ *   over TCP, and safe when the simulator duplicates messages);
+ * - deleting a slot clears its owner-not-claiming mark, as Redis 7.2+ does (#12564): with 7.0.15's
+ *   code a delayed message can make a master give its own slot to an older configEpoch, leaving it
+ *   unassigned for good (simulator seed 397);
+ * - an election forgets the ACKs counted before it asks for votes: Redis (7.0 and later) counts a
+ *   late ACK of the previous epoch that arrives between the retry's scheduling and the new request,
+ *   so a replica can win an epoch with votes granted in an older one (simulator seed 5131, wire).
  */
 export class ClusterBrain implements ClusterView {
   readonly config: ClusterConfig;
@@ -59,8 +66,10 @@ export class ClusterBrain implements ClusterView {
   assignedSlots = 0;
   readonly migrating = new SlotMap<ClusterNode>(this.byUid);
   readonly importing = new SlotMap<ClusterNode>(this.byUid);
-  /** False when no slot can be migrating or importing (saves scanning both tables). */
-  openSlots = false;
+  /** Some slot is migrating or importing (else rendering and node deletion skip scanning both tables). */
+  get openSlots(): boolean {
+    return this.migrating.size + this.importing.size > 0;
+  }
   /** Slots whose owner stopped claiming them (owner_not_claiming_slot). */
   readonly ownerNotClaiming = new Uint8Array(CLUSTER_SLOTS / 8);
   readonly links = new Map<LinkId, Link>();
@@ -280,9 +289,10 @@ export class ClusterBrain implements ClusterView {
     this.nodeList.push(n);
   }
 
+  /** clusterLookupNode: names that are not valid node ids are never found. */
   lookup(name: string): ClusterNode | null {
-    if (!isValidNodeId(name)) return null;
-    return this.nodes.get(name) ?? null;
+    const n = this.nodes.get(name);
+    return n !== undefined && isValidNodeId(name) ? n : null;
   }
 
   randomNode(): ClusterNode {
@@ -413,12 +423,15 @@ export class ClusterBrain implements ClusterView {
     if (!n) return false;
     // Shard channels of this slot go away when our shard stops serving it (removeChannelsInSlot).
     const primary = n.isMaster ? n : n.master;
-    if (primary && (primary === this.myself || primary.replicas.includes(this.myself))) this.dropShardChannelsOf(slot);
+    if (primary && (primary === this.myself || this.myself.master === primary)) this.dropShardChannelsOf(slot);
     clearBit(n.slots, slot);
     n.slotsSnapshot = null;
     n.numSlots--;
     this.slotTable.set(slot, null);
     this.assignedSlots--;
+    // Deliberately as Redis 7.2+ (#12564), not 7.0.15: a stale "not claiming" mark must not outlive the
+    // ownership it was about, or a later claim under an older configEpoch takes the slot (found by the simulator).
+    clearBit(this.ownerNotClaiming, slot);
     return true;
   }
 
@@ -443,10 +456,8 @@ export class ClusterBrain implements ClusterView {
   }
 
   closeAllSlots(): void {
-    if (!this.openSlots) return;
     this.migrating.clear();
     this.importing.clear();
-    this.openSlots = false;
   }
 
   isSlotUnclaimed(slot: number): boolean {
@@ -643,7 +654,6 @@ export class ClusterBrain implements ClusterView {
       } else {
         this.log('warning', `I have keys for slot ${j}, but the slot is assigned to another node. Setting it to importing state.`);
         this.importing.set(j, owner);
-        this.openSlots = true;
       }
     }
     if (update > 0) this.saveConfigNow(true);
@@ -698,7 +708,6 @@ export class ClusterBrain implements ClusterView {
       n.configEpoch = n.isSlave && n.master ? 0 : c.configEpoch;
       for (const [slot, id] of c.migrating) this.migrating.set(slot, get(id));
       for (const [slot, id] of c.importing) this.importing.set(slot, get(id));
-      if (c.migrating.length > 0 || c.importing.length > 0) this.openSlots = true;
       for (const [start, stop] of c.slots) for (let s = start; s <= stop; s++) this.addSlot(n, s);
     }
     this.log('notice', `Node configuration loaded, I'm ${this.myself.name}`);

@@ -183,6 +183,10 @@ export function handleSlaveFailover(b: ClusterBrain): void {
   if (!b.failoverAuthSent) {
     b.currentEpoch++;
     b.failoverAuthEpoch = b.currentEpoch;
+    // Deliberately not as Redis: forget ACKs counted since the retry was scheduled. Those are late
+    // votes of the previous epoch (their sender's epoch passed the old failover_auth_epoch), and
+    // counting them in this epoch lets two replicas win the same epoch (found by the simulator).
+    b.failoverAuthVoters = new Set();
     b.log('warning', `Starting a failover election for epoch ${b.currentEpoch}.`);
     const req = b.header(MsgType.FAILOVER_AUTH_REQUEST);
     if (b.mfEnd !== 0) req.mflags[0] |= MsgFlag0.FORCEACK;
@@ -198,7 +202,7 @@ export function handleSlaveFailover(b: ClusterBrain): void {
       me.configEpoch = b.failoverAuthEpoch;
       b.log('warning', `configEpoch set to ${me.configEpoch} after successful failover`);
     }
-    failoverReplaceYourMaster(b, b.mfEnd !== 0 ? 'manual' : 'election', [...b.failoverAuthVoters], quorum);
+    failoverReplaceYourMaster(b, manual ? 'manual' : 'election', [...b.failoverAuthVoters], quorum);
   } else {
     logCantFailover(b, CantFailover.WAITING_VOTES);
   }

@@ -31,6 +31,7 @@ export function renderFlags(flags: number): string {
 /** A slot-indexed table of nodes. */
 interface SlotLookup {
   get(slot: number): NodeView | null;
+  forEach?(f: (slot: number, node: NodeView) => void): void;
 }
 
 /** What rendering needs from the cluster state (the brain provides it). */
@@ -85,16 +86,21 @@ function describeNode(t: NodesTable, node: NodeView, ranges: string | undefined)
   let s = `${node.name} ${addr} ${renderFlags(node.flags)} ${master} ${node.pingSent} ${node.pongReceived} ${epoch} ${link}`;
   if (ranges !== undefined) s += ranges;
   if ((node.flags & NodeFlag.MYSELF) !== 0 && t.openSlots !== false) {
+    // In slot order; a slot both migrating and importing shows as migrating (as Redis).
+    const open = new Map<number, string>();
     const { migrating, importing } = t;
-    for (let j = 0; j < CLUSTER_SLOTS; j++) {
-      const to = migrating.get(j);
-      if (to) {
-        s += ` [${j}->-${to.name}]`;
-        continue;
+    if (migrating.forEach && importing.forEach) {
+      importing.forEach((j, from) => open.set(j, ` [${j}-<-${from.name}]`));
+      migrating.forEach((j, to) => open.set(j, ` [${j}->-${to.name}]`));
+    } else {
+      for (let j = 0; j < CLUSTER_SLOTS; j++) {
+        const to = migrating.get(j);
+        const from = importing.get(j);
+        if (to) open.set(j, ` [${j}->-${to.name}]`);
+        else if (from) open.set(j, ` [${j}-<-${from.name}]`);
       }
-      const from = importing.get(j);
-      if (from) s += ` [${j}-<-${from.name}]`;
     }
+    for (const j of [...open.keys()].sort((a, b) => a - b)) s += open.get(j)!;
   }
   return s;
 }
@@ -153,7 +159,12 @@ const CORRUPT = 'Unrecoverable error: corrupted cluster config file.';
 
 /** verifyClusterNodeId: 40 characters of [a-z0-9]. */
 export function isValidNodeId(s: string): boolean {
-  return /^[a-z0-9]{40}$/.test(s);
+  if (s.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 /** atoi / strtoull: the leading integer of a string, 0 when there is none. */

@@ -38,20 +38,47 @@ export function sameSlots(a: Uint8Array, b: Uint8Array): boolean {
  * (0 = none) over a shared registry, cheaper to allocate and to scan for the GC than 16384 pointers.
  */
 export class SlotMap<T extends { uid: number }> {
-  private readonly ids = new Int32Array(CLUSTER_SLOTS);
+  /** Allocated on the first assignment (migrating / importing tables mostly stay empty). */
+  private ids: Int32Array | null = null;
+  /** How many slots map to a node. */
+  size = 0;
 
   constructor(private readonly registry: (T | undefined)[]) {}
 
   get(slot: number): T | null {
-    const id = this.ids[slot]!;
+    const id = this.ids === null ? 0 : this.ids[slot]!;
     return id === 0 ? null : this.registry[id]!;
   }
 
   set(slot: number, node: T | null): void {
-    this.ids[slot] = node === null ? 0 : node.uid;
+    const id = node === null ? 0 : node.uid;
+    if (this.ids === null) {
+      if (id === 0) return;
+      this.ids = new Int32Array(CLUSTER_SLOTS);
+    }
+    const old = this.ids[slot]!;
+    if (old === id) return;
+    this.size += (id !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
+    this.ids[slot] = id;
   }
 
   clear(): void {
+    if (this.size === 0 || this.ids === null) return;
     this.ids.fill(0);
+    this.size = 0;
   }
+
+  /** Call f for every slot mapped to a node, in slot order. */
+  forEach(f: (slot: number, node: T) => void): void {
+    if (this.size === 0 || this.ids === null) return;
+    const ids = this.ids;
+    for (let s = 0; s < CLUSTER_SLOTS; s++) if (ids[s] !== 0) f(s, this.registry[ids[s]!]!);
+  }
+}
+
+/** Number of set bits in a byte. */
+export function popcount8(b: number): number {
+  b = b - ((b >> 1) & 0x55);
+  b = (b & 0x33) + ((b >> 2) & 0x33);
+  return (b + (b >> 4)) & 0x0f;
 }

@@ -274,6 +274,15 @@ export interface ClusterView {
   readonly messagesReceived: readonly number[];
   /** Manual failover in progress: its deadline (ms), else 0. */
   readonly mfEnd: number;
+  /** Replica side of a manual failover: the offset our paused master reported (-1 until known); we start once ours reaches it. */
+  readonly mfMasterOffset: number;
+  readonly mfCanStart: boolean;
+  /** Election bookkeeping (replica side): the epoch asked for, when it starts / started (ms), our rank, the masters that voted for us. */
+  readonly failoverAuthEpoch: number;
+  readonly failoverAuthTime: number;
+  readonly failoverAuthSent: boolean;
+  readonly failoverAuthRank: number;
+  readonly failoverAuthVoters: ReadonlySet<string>;
   /** Our replication offset as last reported. */
   readonly replOffset: number;
   /** Nodes.conf content of the current state (clusterGenNodesDescription + vars line), e.g. for CLUSTER SAVECONFIG. */

@@ -1,12 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ClusterBrain } from '../../server/cluster/brain.js';
 import { decodeMessage, encodeMessage } from '../../server/cluster/bus/codec.js';
 import { BusFramer } from '../../server/cluster/bus/framer.js';
 import type { ClusterMsg, PingMsg } from '../../server/cluster/bus/message.js';
 import { MsgType, NodeFlag } from '../../server/cluster/constants.js';
+import { seededRng } from '../../server/cluster/rng.js';
+import { DEFAULT_CLUSTER_CONFIG } from '../../server/cluster/types.js';
 import { freePort } from '../support/ports.js';
 import { trackPerTest } from '../support/tracked.js';
 
@@ -163,6 +166,25 @@ describe('cluster bus codec against redis-server 7.0', () => {
       expect(encodeMessage(d.msg).equals(f)).toBe(true);
     }
     expect(hostnames).toBeGreaterThan(0);
+    // Redis's nodes.conf (a master with a hostname, a failed replica) loads into our brain and renders back
+    // the same (ping/pong times become the load time, links are not up yet).
+    const conf = readFileSync(join(a.s.dir, 'nodes.conf'), 'utf8');
+    const brain = new ClusterBrain({ ...DEFAULT_CLUSTER_CONFIG, port: a.s.port, cport: relays[0]!.port, announceHostname: 'node-a.example' }, seededRng(1));
+    expect(brain.step(Date.now(), { type: 'load', content: conf }).filter((o) => o.type === 'fatal')).toEqual([]);
+    const norm = (text: string) =>
+      text
+        .split('\n')
+        .map((l) =>
+          l
+            .split(' ')
+            .map((f, i) => (l.startsWith('vars') ? f : i === 4 || i === 5 ? 'T' : i === 7 ? 'L' : f))
+            .join(' '),
+        )
+        .sort()
+        .join('\n');
+    expect(norm(brain.renderConfig())).toBe(norm(conf));
+    expect(conf).toMatch(/,node-a\.example myself,master /);
+    expect(conf).toMatch(/ (master|slave),fail /);
     for (const t of [
       MsgType.PING,
       MsgType.PONG,

@@ -119,6 +119,8 @@ function migrateSlots(sim: Simulation): void {
   const slots = shuffle(sim, owned).slice(0, 1 + sim.rng.int(4));
   const srcName = sim.nodes[src]!.name;
   const dstName = sim.nodes[dst]!.name;
+  // redis-cli knows the masters as they were when it started.
+  const others = masters.filter((m) => m !== src && m !== dst);
   sim.faults.push('migrate');
   let delay = 0;
   for (const slot of slots) {
@@ -136,7 +138,7 @@ function migrateSlots(sim: Simulation): void {
       [
         -1,
         () => {
-          for (const m of mastersNow(sim)) if (m !== src && m !== dst) sim.admin(m, { cmd: 'setslot', slot, action: 'node', node: dstName, keysInSlot: 0 });
+          for (const m of others) sim.admin(m, { cmd: 'setslot', slot, action: 'node', node: dstName, keysInSlot: 0 });
           return true;
         },
       ],
@@ -150,6 +152,27 @@ function migrateSlots(sim: Simulation): void {
       });
     }
   }
+}
+
+/**
+ * Two operators at once: CLUSTER FAILOVER on two replicas of the same master at the same instant.
+ * Both may start an election in the same epoch; the one-vote-per-epoch rule must elect at most one.
+ */
+function doubleManualFailover(sim: Simulation): void {
+  const byMaster = new Map<string, number[]>();
+  for (const r of replicasNow(sim)) {
+    const m = sim.nodes[r]!.brain!.myself.master?.name;
+    if (!m) continue;
+    byMaster.set(m, [...(byMaster.get(m) ?? []), r]);
+  }
+  const pair = pick(
+    sim,
+    [...byMaster.values()].filter((rs) => rs.length >= 2),
+  );
+  if (!pair) return;
+  sim.faults.push('double-failover');
+  const mode = sim.rng.int(3) === 0 ? 'force' : 'default';
+  for (const r of pair.slice(0, 2)) sim.admin(r, { cmd: 'failover', mode });
 }
 
 function manualFailover(sim: Simulation): void {
@@ -183,10 +206,54 @@ function bootstrapMeet(sim: Simulation, masters: number): void {
   sim.at(1000, 'CLUSTER REPLICATE', tryReplicate);
 }
 
+/**
+ * What `redis-cli --cluster fix` does about what admin races leave behind: close open slots, and
+ * cover slots that no master claims as its own (DELSLOTS + ADDSLOTS + BUMPEPOCH on one master, as
+ * clusterManagerSetSlotOwner). A migration racing with a delayed message can leave a slot each of two
+ * masters believes the other's; Redis does not repair that by itself either.
+ */
+function fixCluster(sim: Simulation, seenUncovered: Set<number>): void {
+  const brains = sim.nodes.map((n) => n.brain);
+  for (const n of sim.nodes) {
+    const b = n.brain;
+    if (!b?.myself.isMaster || !b.openSlots) continue;
+    for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
+  }
+  // Only slots found unclaimed by the previous pass too: a slot may be unclaimed for a moment.
+  const claimed = new Uint8Array(CLUSTER_SLOTS / 8);
+  for (const b of brains) {
+    if (!b?.myself.isMaster) continue;
+    for (let i = 0; i < claimed.length; i++) claimed[i]! |= b.myself.slots[i]!;
+  }
+  const uncovered: number[] = [];
+  const now = new Set<number>();
+  for (let s = 0; s < CLUSTER_SLOTS; s++) {
+    if ((claimed[s >> 3]! & (1 << (s & 7))) !== 0) continue;
+    now.add(s);
+    if (seenUncovered.has(s)) uncovered.push(s);
+  }
+  seenUncovered.clear();
+  for (const s of now) seenUncovered.add(s);
+  const master = pick(sim, mastersNow(sim));
+  if (uncovered.length === 0 || master === undefined) return;
+  sim.faults.push(`fix-${uncovered.length}-slots`);
+  const mb = sim.nodes[master]!.brain!;
+  const assigned = uncovered.filter((s) => mb.slotTable.get(s) !== null);
+  if (assigned.length > 0) sim.admin(master, { cmd: 'delslots', slots: assigned });
+  sim.admin(master, { cmd: 'addslots', slots: uncovered });
+  sim.admin(master, { cmd: 'bumpepoch' });
+}
+
 /** Wait until every node agrees; returns the disagreement left at the deadline, or null. */
-function settle(sim: Simulation, deadline: number, epochs: boolean): string | null {
+function settle(sim: Simulation, deadline: number, epochs: boolean, fix = false): string | null {
   let last: string | null = 'not checked';
+  const seenUncovered = new Set<number>();
+  let nextFix = sim.elapsed;
   while (sim.elapsed < deadline) {
+    if (fix && sim.elapsed >= nextFix) {
+      fixCluster(sim, seenUncovered);
+      nextFix = sim.elapsed + 1500;
+    }
     sim.runUntil(sim.elapsed + 500);
     const brains = sim.nodes.map((n) => n.brain);
     if (brains.some((b) => !b)) {
@@ -241,8 +308,10 @@ export function runScenario(sim: Simulation): { bootstrap: 'config' | 'meet'; ma
           });
         }
       }
-    } else if (x < 60) {
+    } else if (x < 53) {
       manualFailover(sim);
+    } else if (x < 60) {
+      doubleManualFailover(sim);
     } else if (x < 75) {
       migrateSlots(sim);
     } else if (x < 85) {
@@ -280,14 +349,10 @@ export function runScenario(sim: Simulation): { bootstrap: 'config' | 'meet'; ma
   sim.net.cfg.reorder = 0;
   for (const row of sim.net.slow) row.fill(0);
   for (const n of sim.nodes) if (!n.alive) sim.start(n.index, n.disk);
-  sim.runUntil(sim.elapsed + 2 * T + 1000);
-  for (const n of sim.nodes) {
-    const b = n.brain;
-    if (!b?.myself.isMaster) continue;
-    for (let s = 0; s < CLUSTER_SLOTS; s++) if (b.migrating.get(s) || b.importing.get(s)) sim.admin(n.index, { cmd: 'setslot', slot: s, action: 'stable' });
-  }
+  // Admin steps of a migration may still be on their way.
+  sim.runUntil(sim.elapsed + 300);
   const bound = 30_000 + 10 * T;
-  const left = settle(sim, sim.elapsed + bound, true);
+  const left = settle(sim, sim.elapsed + bound, true, true);
   if (left !== null) sim.fail(`no convergence ${bound} ms after healing: ${left}`);
   return { bootstrap, masters };
 }

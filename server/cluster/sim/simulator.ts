@@ -50,6 +50,8 @@ export interface SimResult {
   /** Readable trace of the last events (per node), on failure. */
   trace: string;
   stats: SimStats;
+  /** A hash of the final state (every node's nodes.conf) and the stats: equal digests, same run. */
+  digest: string;
 }
 
 /** Virtual time starts at a realistic Unix time: gossip carries seconds since the epoch. */
@@ -74,7 +76,8 @@ export class SimNode {
   lastInteraction = 0;
   downSince = 0;
   pausedUntil = 0;
-  reported = '';
+  /** The replication state last reported to the brain. */
+  reported = [-1, -1, -1, -1];
   /** The last CLUSTER FAILOVER mode sent to this node, and the old master's offset when it was paused. */
   lastFailoverMode: 'default' | 'force' | 'takeover' | null = null;
   /** When this incarnation started (a fresh process knows nothing about who is reachable). */
@@ -130,6 +133,11 @@ export class Simulation {
     if (this.traceBuf.length > 40000) this.traceBuf.splice(0, 20000);
   }
 
+  /** Every trace line of a node (its log lines, admin commands, role changes), oldest first. */
+  lines(node: number): string[] {
+    return this.traceBuf.filter(([, n]) => n === node).map(([, , text]) => text);
+  }
+
   renderTrace(perNode: number): string {
     const t = (ms: number) => `+${((ms - T0) / 1000).toFixed(3)}s`;
     const lines: string[] = [];
@@ -159,8 +167,10 @@ export class Simulation {
     return PORT0 + i;
   }
 
+  private byName = new Map<string, number>();
+
   indexOfName(name: string): number {
-    return this.nodes.findIndex((n) => n.name === name);
+    return this.byName.get(name) ?? -1;
   }
 
   brainConfig(i: number): ClusterConfig {
@@ -177,11 +187,12 @@ export class Simulation {
     n.replicaOf = null;
     n.masterLinkUp = false;
     n.pausedUntil = 0;
-    n.reported = '';
+    n.reported = [-1, -1, -1, -1];
     this.net.revive(this.now, i);
     this.inv.restarted(i);
     this.step(i, { type: 'load', content });
     n.name = n.brain.myself?.name ?? '';
+    this.byName.set(n.name, i);
     this.queue.push(this.now + n.phase + 1, { k: 'tick', node: i, inc: n.incarnation });
     this.net.retry(this.now);
   }
@@ -203,6 +214,12 @@ export class Simulation {
     if (command.cmd === 'failover') n.lastFailoverMode = command.mode;
     let reply: AdminReply = { error: 'no reply' };
     this.step(i, { type: 'admin', command }, (r) => (reply = r));
+    // RESET HARD renames the node.
+    const me = n.brain?.myself;
+    if (me && me.name !== n.name) {
+      n.name = me.name;
+      this.byName.set(me.name, i);
+    }
     this.trace(i, `ADMIN ${JSON.stringify(command)} -> ${JSON.stringify(reply)}`);
     return reply;
   }
@@ -321,7 +338,8 @@ export class Simulation {
   private replicationTick(i: number): void {
     const n = this.nodes[i]!;
     if (n.replicaOf === null) {
-      if (this.writable(i)) n.offset += this.rng.int(400);
+      // Writes come in bursts: about one tick in five carries some.
+      if (this.writable(i) && this.rng.int(5) === 0) n.offset += 1 + this.rng.int(400);
     } else {
       const m = this.nodes[n.replicaOf]!;
       const up = m.alive && this.net.passes(i, n.replicaOf) && this.net.passes(n.replicaOf, i);
@@ -334,9 +352,11 @@ export class Simulation {
         n.downSince = this.now;
       }
     }
-    const r = `${n.offset}|${n.masterLinkUp}|${n.lastInteraction}|${n.downSince}`;
-    if (r !== n.reported) {
-      n.reported = r;
+    // The brain reads lastInteraction in whole seconds (data age, as Redis's unixtime): report changes of those.
+    const r = n.reported;
+    const secs = Math.floor(n.lastInteraction / 1000);
+    if (r[0] !== n.offset || r[1] !== +n.masterLinkUp || r[2] !== secs || r[3] !== n.downSince) {
+      n.reported = [n.offset, +n.masterLinkUp, secs, n.downSince];
       this.step(i, { type: 'replication', offset: n.offset, masterLinkUp: n.masterLinkUp, lastInteraction: n.lastInteraction, downSince: n.downSince });
     }
   }
@@ -447,23 +467,28 @@ export class Simulation {
         this.violation = `simulator crashed: ${(e as Error).stack ?? e}`;
       }
     }
+    const stats: SimStats = {
+      nodes: this.size,
+      masters,
+      nodeTimeout: this.config.nodeTimeout,
+      bootstrap,
+      virtualMs: this.elapsed,
+      steps: this.steps,
+      messages: this.net.messages,
+      promotions: this.inv.promotions,
+      takeovers: this.inv.takeovers,
+      faults: this.faults,
+    };
+    let h = 0x811c9dc5;
+    const text = JSON.stringify(stats) + this.nodes.map((n) => n.brain?.renderConfig() ?? 'down').join('|');
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
     return {
       seed: this.opts.seed,
       ok: this.violation === null,
       violation: this.violation,
       trace: this.violation === null ? '' : this.renderTrace(this.opts.traceLines ?? 25),
-      stats: {
-        nodes: this.size,
-        masters,
-        nodeTimeout: this.config.nodeTimeout,
-        bootstrap,
-        virtualMs: this.elapsed,
-        steps: this.steps,
-        messages: this.net.messages,
-        promotions: this.inv.promotions,
-        takeovers: this.inv.takeovers,
-        faults: this.faults,
-      },
+      stats,
+      digest: (h >>> 0).toString(16),
     };
   }
 }
@@ -474,7 +499,7 @@ export function runSeed(opts: SimOptions): SimResult {
   const size = opts.nodes ?? 6 + rng.int(4);
   const config: ClusterConfig = {
     ...DEFAULT_CLUSTER_CONFIG,
-    nodeTimeout: [500, 1000, 1000, 2000][rng.int(4)]!,
+    nodeTimeout: [500, 1000, 1000, 1500, 2000][rng.int(5)]!,
     replicaValidityFactor: [10, 10, 0, 1][rng.int(4)]!,
     migrationBarrier: [1, 1, 0, 2][rng.int(4)]!,
     allowReplicaMigration: rng.int(5) !== 0,
