@@ -90,8 +90,12 @@ function describeNode(t: NodesTable, node: NodeView, ranges: string | undefined)
     const open = new Map<number, string>();
     const { migrating, importing } = t;
     if (migrating.forEach && importing.forEach) {
-      importing.forEach((j, from) => open.set(j, ` [${j}-<-${from.name}]`));
-      migrating.forEach((j, to) => open.set(j, ` [${j}->-${to.name}]`));
+      importing.forEach((j, from) => {
+        open.set(j, ` [${j}-<-${from.name}]`);
+      });
+      migrating.forEach((j, to) => {
+        open.set(j, ` [${j}->-${to.name}]`);
+      });
     } else {
       for (let j = 0; j < CLUSTER_SLOTS; j++) {
         const to = migrating.get(j);
