@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
+import { allowProtectedAction } from './protected.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
 import { quoteRepr } from './util/repr.js';
@@ -97,6 +98,14 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
     server.stats.command(fullname).rejected++;
     reject(c, `wrong number of arguments for '${fullname}' command`);
+    return;
+  }
+  // Redis's CMD_PROTECTED: DEBUG only where enable-debug-command allows it.
+  if (lower === 'debug' && !allowProtectedAction(server.config.enableDebugCommand, c)) {
+    reject(
+      c,
+      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
     return;
   }
   if (!c.authenticated && !(flags & CF.NO_AUTH)) {

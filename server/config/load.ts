@@ -1,9 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { splitArgs } from '../resp/parser.js';
+import { strerror } from '../util/errno.js';
 import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
 
 export class FatalConfigError extends Error {}
+
+/** Directives Redis 7.0 still accepts in a config file (with one argument) and ignores. */
+const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands']);
+
+function fatal(msg: string): FatalConfigError {
+  return new FatalConfigError(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${msg}`);
+}
 
 /**
  * Build a Config from redis-server style arguments: `[configfile] [--name value ...]`.
@@ -27,9 +35,7 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
       try {
         fileText = readFileSync(path, 'latin1');
       } catch (err) {
-        throw new FatalConfigError(
-          `Fatal error, can't open config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`,
-        );
+        throw new FatalConfigError(`Fatal error, can't open config file '${path}': ${strerror(err)}`);
       }
       config.file = path;
     }
@@ -46,14 +52,13 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     const fail = (msg: string): never => {
-      throw new FatalConfigError(
-        `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`,
-      );
+      throw fatal(`Reading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`);
     };
     const argv = splitArgs(line);
     if (argv === null) return fail('Unbalanced quotes in configuration line');
     if (argv.length === 0) continue;
     const def = findDef(argv[0]!);
+    if (!def && DEPRECATED.has(argv[0]!.toLowerCase()) && argv.length === 2) continue;
     if (!def) return fail('Bad directive or wrong number of arguments');
     if (!def.multiArg && argv.length !== 2) return fail('wrong number of arguments');
     // A multi-argument option given as one non-empty argument (`--save "60 1"`) is split into words.
@@ -71,5 +76,15 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
       throw err;
     }
   }
+  // Redis's sanity checks after the whole text (reported without a line).
+  const v = config.values;
+  if (v.logfile !== '') {
+    try {
+      appendFileSync(v.logfile, '');
+    } catch (err) {
+      throw fatal(`Can't open the log file: ${strerror(err)}`);
+    }
+  }
+  if (v.clusterEnabled && v.replicaof !== null) throw fatal('replicaof directive not allowed in cluster mode');
   return config;
 }
