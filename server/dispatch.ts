@@ -49,6 +49,8 @@ function runGates(gates: readonly CommandGate[], c: Client, spec: CommandSpec, a
 
 /** Commands allowed while a RESP2 client is in subscribed mode. */
 const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+/** Redis's CMD_TOUCHES_ARBITRARY_KEYS: the keys they expire lazily are not one transaction. */
+const TOUCHES_ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -181,7 +183,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
     if (!server.propagateOverride && flags & (CF.WRITE | CF.MAY_REPLICATE)) server.pendingPropagate.push({ db: c.db.id, argv });
   }
   server.propagateOverride = overrideBefore;
-  if (server.callDepth === 0) server.flushPropagation();
+  if (server.callDepth === 0) server.flushPropagation(!TOUCHES_ARBITRARY_KEYS.has(spec.name));
   const after = server.hooks.afterCall;
   for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
 }

@@ -49,7 +49,8 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
  */
 function setKey(c: Client, key: string, value: string, keepTtl: boolean): Entry<'string'> {
   const db = c.db;
-  const old = db.peek(key);
+  // lookupKeyWrite: an expired key is deleted (and its DEL propagated) before it is replaced.
+  const old = db.lookup(key, true);
   const e = db.set(key, 'string', value);
   if (old !== undefined) {
     e.lfu = old.lfu;
