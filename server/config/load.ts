@@ -3,6 +3,7 @@ import { splitArgs } from '../resp/parser.js';
 import { strerror } from '../util/errno.js';
 import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
+import type { ConfigName } from './definitions.js';
 
 export class FatalConfigError extends Error {}
 
@@ -11,6 +12,16 @@ const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value'
 
 function fatal(msg: string): FatalConfigError {
   return new FatalConfigError(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${msg}`);
+}
+
+export interface LoadOptions {
+  /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
+  defaults?: Record<string, string>;
+  /**
+   * Directives that are not config options, by name: `sentinel ...` lines in sentinel mode
+   * (without a handler they are an error, as in Redis), `user` lines a sentinel's rewrite writes.
+   */
+  directives?: Record<string, (argv: string[], lineNo: number, line: string) => void>;
 }
 
 /**
@@ -22,8 +33,9 @@ function fatal(msg: string): FatalConfigError {
  *   >>> 'port "abc"'
  *   argument couldn't be parsed into an integer
  */
-export function loadConfig(args: string[], stdin?: () => string): Config {
+export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptions = {}): Config {
   const config = new Config();
+  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name as ConfigName, value);
   let fileText = '';
   let rest = args;
   if (args.length > 0 && !args[0]!.startsWith('--')) {
@@ -57,6 +69,16 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     const argv = splitArgs(line);
     if (argv === null) return fail('Unbalanced quotes in configuration line');
     if (argv.length === 0) continue;
+    const handler = opts.directives?.[argv[0]!.toLowerCase()];
+    if (argv[0]!.toLowerCase() === 'sentinel') {
+      // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
+      if (argv.length === 1) continue;
+      if (!handler) return fail('sentinel directive while not in sentinel mode');
+    }
+    if (handler) {
+      handler(argv.slice(1), n + 1, line);
+      continue;
+    }
     const def = findDef(argv[0]!);
     if (!def && DEPRECATED.has(argv[0]!.toLowerCase()) && argv.length === 2) continue;
     if (!def) return fail('Bad directive or wrong number of arguments');
