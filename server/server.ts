@@ -21,6 +21,7 @@ import type { Entry } from './store/entry.js';
 import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
+import { MemoryReclaimer } from './store/reclaim.js';
 import { CursorTable } from './store/scan.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
@@ -120,6 +121,8 @@ export class Server implements DbHooks {
   readonly memory: MemoryTracker;
   /** maxmemory policies (store/evict.ts). */
   readonly evictor: Evictor;
+  /** Gives freed memory back to the OS (store/reclaim.ts). */
+  readonly reclaimer = new MemoryReclaimer(this);
   /** SCAN's live cursors (store/scan.ts). */
   readonly scanCursors = new CursorTable();
   readonly slowlog = new Slowlog();
@@ -263,6 +266,7 @@ export class Server implements DbHooks {
       this.listeners.push(srv);
     }
     if (this.listeners.length === 0) throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+    this.reclaimer.start();
     this.startCron();
   }
 
@@ -412,6 +416,7 @@ export class Server implements DbHooks {
       this.stats.sampleOps(now);
       for (const f of this.hooks.cron) f(now, tick);
       this.clientsCron(now);
+      this.reclaimer.cron(now);
     };
     // As Redis, the first run is right away (1 ms), before the first clients: once-per-second
     // work (replication's PING every repl-ping-replica-period runs) starts counting then.
