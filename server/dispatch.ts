@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
+import { allowProtectedAction } from './protected.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
 import { quoteRepr } from './util/repr.js';
@@ -52,6 +53,8 @@ function runGates(gates: readonly CommandGate[], c: Client, spec: CommandSpec, a
 
 /** Commands allowed while a RESP2 client is in subscribed mode. */
 const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+/** Redis's CMD_TOUCHES_ARBITRARY_KEYS: the keys they expire lazily are not one transaction. */
+const TOUCHES_ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -108,6 +111,14 @@ function dispatchCommand(server: Server, c: Client, argv: string[]): void {
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
     server.stats.command(fullname).rejected++;
     reject(c, `wrong number of arguments for '${fullname}' command`);
+    return;
+  }
+  // Redis's CMD_PROTECTED: DEBUG only where enable-debug-command allows it.
+  if (lower === 'debug' && !allowProtectedAction(server.config.enableDebugCommand, c)) {
+    reject(
+      c,
+      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
     return;
   }
   if (!c.authenticated && !(flags & CF.NO_AUTH)) {
@@ -183,7 +194,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
     if (!server.propagateOverride && flags & (CF.WRITE | CF.MAY_REPLICATE)) server.pendingPropagate.push({ db: c.db.id, argv });
   }
   server.propagateOverride = overrideBefore;
-  if (server.callDepth === 0) server.flushPropagation();
+  if (server.callDepth === 0) server.flushPropagation(!TOUCHES_ARBITRARY_KEYS.has(spec.name));
   const after = server.hooks.afterCall;
   for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
 }

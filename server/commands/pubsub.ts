@@ -92,7 +92,7 @@ function publish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.publish(argv[1]!, argv[2]!);
   // Redis forwards PUBLISH to replicas; in cluster mode the bus carries it to every node instead.
-  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv, true);
   else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, false);
   c.addReplyInt(n);
 }
@@ -100,7 +100,7 @@ function publish(c: Client, argv: string[]): void {
 function spublish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.spublish(argv[1]!, argv[2]!);
-  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv, true);
   else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, true);
   c.addReplyInt(n);
 }
