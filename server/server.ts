@@ -126,6 +126,9 @@ export class Server implements DbHooks {
   onModified(db: Db, key: string): void {
     this.signalModifiedKey(db, key);
   }
+  onNewKey(db: Db, key: string): void {
+    if (this.config.notifyKeyspaceEvents & NOTIFY.NEW) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
+  }
 
   // ---- Propagation ----
 

@@ -55,6 +55,8 @@ function encodingOf(c: Client, e: Entry): string {
       return e.big ? 'hashtable' : 'listpack';
     case 'zset':
       return e.big ? 'skiplist' : 'listpack';
+    case 'stream':
+      return 'stream';
   }
   return 'raw';
 }

@@ -7,6 +7,7 @@ import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
 import { serverCommands } from './serverinfo.js';
 import { setCommands } from './sets.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import type { CommandSpec } from './table.js';
 import { transactionCommands } from './transactions.js';
@@ -22,6 +23,7 @@ export function buildCommandTable(): CommandSpec[] {
     ...listCommands,
     ...setCommands,
     ...zsetCommands,
+    ...streamCommands,
     ...serverCommands,
     ...transactionCommands,
     ...pubsubCommands,

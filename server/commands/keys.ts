@@ -1,4 +1,5 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
+import type { Stream } from '../store/stream.js';
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
@@ -294,6 +295,8 @@ export function dupValue(e: Entry): AnyValue {
       for (const [m, sc] of e.value as ZSet) z.add(m, sc);
       return z;
     }
+    case 'stream':
+      return (e.value as Stream).clone();
   }
   throw new Error(`cannot copy a ${e.type as string}`);
 }

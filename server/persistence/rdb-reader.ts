@@ -8,6 +8,7 @@ import { Crc64 } from './crc64.js';
 import { intsetDecode } from './intset.js';
 import { lpDecode } from './listpack.js';
 import { LzfError, lzfDecompress } from './lzf.js';
+import { decodeStream } from './rdb-stream.js';
 import { OP, QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RDB_VERSION, T } from './rdb-format.js';
 import { DEFAULT_PARAMS, type EncodeParams, encodeParams } from './rdb-writer.js';
 import { zsetFromPairs } from './values.js';
@@ -302,7 +303,8 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
     case T.STREAM_LISTPACKS:
     case T.STREAM_LISTPACKS_2:
     case T.STREAM_LISTPACKS_3:
-      throw new RdbError('stream values are not supported by this server');
+      // An empty stream is a valid key (streams are not deleted when emptied).
+      return { type: 'stream', value: decodeStream(r, t === T.STREAM_LISTPACKS ? 1 : t === T.STREAM_LISTPACKS_2 ? 2 : 3), big: false };
     case T.MODULE:
     case T.MODULE_2:
       throw new RdbError('module values are not supported by this server');

@@ -1,6 +1,7 @@
 import type { Server } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
+import type { Stream } from '../store/stream.js';
 import type { ZSet } from '../store/zset.js';
 import { REDIS_VERSION } from '../version.js';
 import { ByteBuilder, exactInt64 } from './codec-util.js';
@@ -8,6 +9,7 @@ import { Crc64 } from './crc64.js';
 import { asIntsetMembers, intsetEncode } from './intset.js';
 import { lpEncode, lpEntrySize } from './listpack.js';
 import { lzfCompress } from './lzf.js';
+import { encodeStream } from './rdb-stream.js';
 import { OP, QUICKLIST_NODE_CONTAINER_PACKED, RDB_VERSION, T } from './rdb-format.js';
 import { d2string, zsetSorted } from './values.js';
 
@@ -203,6 +205,8 @@ export class RdbEncoder extends ByteBuilder {
         return !e.big && zsetFits(e.value as ZSet, p) ? T.ZSET_LISTPACK : T.ZSET_2;
       case 'hash':
         return !e.big && hashFits(e.value as Map<string, string>, p) ? T.HASH_LISTPACK : T.HASH;
+      case 'stream':
+        return T.STREAM_LISTPACKS_2;
     }
   }
 
@@ -261,6 +265,9 @@ export class RdbEncoder extends ByteBuilder {
         }
         return;
       }
+      case T.STREAM_LISTPACKS_2:
+        encodeStream(this, v as Stream);
+        return;
       default:
         throw new Error(`cannot encode RDB type ${t}`);
     }

@@ -15,6 +15,8 @@ export interface DbHooks {
   onExpired(db: Db, key: string): void;
   /** A key was changed: invalidate WATCH, wake blocked clients. */
   onModified(db: Db, key: string): void;
+  /** A key that did not exist was added (Redis's dbAdd: the "new" keyspace event). */
+  onNewKey?: (db: Db, key: string) => void;
   /** Optional access bookkeeping beyond the LRU clock (LFU counters). */
   touchEntry?: (e: Entry) => void;
 }
@@ -100,6 +102,7 @@ export class Db {
     e.pos = this.all.length;
     this.all.push(e);
     this.dict.set(key, e);
+    if (old === undefined) this.hooks.onNewKey?.(this, key);
     return e;
   }
 
@@ -116,6 +119,7 @@ export class Db {
       this.volatile.push(e);
     }
     this.dict.set(e.key, e);
+    if (old === undefined) this.hooks.onNewKey?.(this, e.key);
   }
 
   delete(key: string): boolean {
