@@ -1187,7 +1187,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     const opt = argv[j]!;
     if (eqi(opt, 'count') && more) {
-      const v = getRangeLong(c, argv[j + 1]!, 1, Math.floor(9223372036854775807 / 16), 'COUNT must be > 0');
+      const v = getRangeLong(c, argv[j + 1]!, 1, 2 ** 59, 'COUNT must be > 0');
       if (v === null) return;
       count = v;
       j++;

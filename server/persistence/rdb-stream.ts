@@ -1,5 +1,5 @@
 import { Consumer, type Nack, Stream, StreamNode } from '../store/stream.js';
-import { addDelta, diffInt64, encodeID, decodeID, type StreamID, type U64, u64, u64Big } from '../store/stream-id.js';
+import { addDelta, decodeID, diffInt64, encodeID, type StreamID, type U64, u64, u64Big } from '../store/stream-id.js';
 import { FormatError } from './codec-util.js';
 import { lpDecode, lpEncode } from './listpack.js';
 import type { RdbReader } from './rdb-reader.js';

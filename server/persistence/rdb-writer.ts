@@ -9,8 +9,8 @@ import { Crc64 } from './crc64.js';
 import { asIntsetMembers, intsetEncode } from './intset.js';
 import { lpEncode, lpEntrySize } from './listpack.js';
 import { lzfCompress } from './lzf.js';
-import { encodeStream } from './rdb-stream.js';
 import { OP, QUICKLIST_NODE_CONTAINER_PACKED, RDB_VERSION, T } from './rdb-format.js';
+import { encodeStream } from './rdb-stream.js';
 import { d2string, zsetSorted } from './values.js';
 
 /** Replication info stored in aux fields (set by the replication layer). */

@@ -102,7 +102,7 @@ export function expectSameData(a: Map<string, { v: string; ttl: number }>, b: Ma
   for (const [k, x] of a) {
     const y = b.get(k);
     if (!y) problems.push(`missing ${k}`);
-    else if (x.v !== y.v) problems.push(`differs ${k}: ${x.v.slice(0, process.env.SB_DIFF_LEN ? 5000 : 80)} vs ${y.v.slice(0, process.env.SB_DIFF_LEN ? 5000 : 80)}`);
+    else if (x.v !== y.v) problems.push(`differs ${k}: ${x.v.slice(0, 80)} vs ${y.v.slice(0, 80)}`);
     else if (x.ttl < 0 !== y.ttl < 0 || Math.abs(x.ttl - y.ttl) > 3000) problems.push(`ttl ${k}: ${x.ttl} vs ${y.ttl}`);
   }
   for (const k of b.keys()) if (!a.has(k)) problems.push(`extra ${k}`);
