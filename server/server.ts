@@ -1,18 +1,28 @@
 import net from 'node:net';
+import { unblock } from './blocking.js';
 import { Client } from './client.js';
-import { buildCommandTable } from './commands/index.js';
 import { type CommandSpec, CommandTable } from './commands/table.js';
 import type { Config } from './config/config.js';
 import type { ConfigValues } from './config/definitions.js';
-import { type Hooks, processCommand } from './dispatch.js';
+import { Hooks, processCommand } from './dispatch.js';
+import { LatencyMonitor } from './latency.js';
 import { Logger } from './log.js';
 import { NOTIFY } from './notify.js';
+import { ClientPause } from './pause.js';
+import { PersistenceState } from './persistence/state.js';
 import { PubSub } from './pubsub.js';
+import { ReplState } from './replication/state.js';
 import { ProtocolError } from './resp/parser.js';
+import type { ShutdownRequest } from './shutdown.js';
+import { Slowlog } from './slowlog.js';
 import { Stats } from './stats.js';
 import { Db, type DbHooks } from './store/db.js';
 import type { Entry } from './store/entry.js';
+import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
+import { MemoryTracker } from './store/memory.js';
+import { CursorTable } from './store/scan.js';
+import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
 
 /** A write as it is fed to replicas and the AOF. */
@@ -69,7 +79,7 @@ export class Server implements DbHooks {
   /** Nesting depth of call(): EXEC calls its queued commands. */
   callDepth = 0;
   readonly sinks: PropagationSink[] = [];
-  readonly hooks: Hooks = {};
+  readonly hooks = new Hooks();
   /** Whether replies are sent to our master's link (only for REPLCONF GETACK answers). */
   replyToMaster = false;
   /** WATCHed keys: "dbid\0key" → clients. */
@@ -84,8 +94,8 @@ export class Server implements DbHooks {
   shuttingDown = false;
   readonly startedAt = Date.now();
   boundPort = 0;
-  /** Clients paused by CLIENT PAUSE: the pause mode and end time (ms). */
-  pause: { mode: 'write' | 'all'; until: number } | null = null;
+  /** The SHUTDOWN in progress (its SAVE/NOSAVE flags), if any. */
+  shutdownRequest: ShutdownRequest | null = null;
   /**
    * INFO sections contributed by layers (replication, persistence, cluster): section name →
    * lines of `field:value`. The INFO command renders built-in sections and these.
@@ -96,7 +106,23 @@ export class Server implements DbHooks {
   /** Extra access bookkeeping on key lookup (LFU counters under an LFU policy, see store/evict.ts). */
   touchEntry?: (e: Entry) => void;
 
-  constructor(store: Config) {
+  // Subsystems (Redis keeps them in its server struct): state here, behaviour in their modules.
+  /** CLIENT PAUSE and FAILOVER's write pause. */
+  readonly pause: ClientPause;
+  /** used_memory accounting (store/memory.ts). */
+  readonly memory: MemoryTracker;
+  /** maxmemory policies (store/evict.ts). */
+  readonly evictor: Evictor;
+  /** SCAN's live cursors (store/scan.ts). */
+  readonly scanCursors = new CursorTable();
+  readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
+  readonly repl: ReplState;
+  /** RDB and AOF (persistence/). */
+  readonly persistence: PersistenceState;
+
+  constructor(store: Config, commands: CommandSpec[]) {
     this.configStore = store;
     this.config = store.values;
     this.log = new Logger(this.config);
@@ -104,7 +130,12 @@ export class Server implements DbHooks {
     const n = this.config.databases;
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
     this.commands = new CommandTable();
-    this.commands.add(buildCommandTable());
+    this.commands.add(commands);
+    this.pause = new ClientPause(this);
+    this.memory = new MemoryTracker(this);
+    this.evictor = new Evictor(this);
+    this.repl = new ReplState(this);
+    this.persistence = new PersistenceState(this);
   }
 
   // ---- DbHooks ----
@@ -162,7 +193,8 @@ export class Server implements DbHooks {
   // ---- WATCH and blocking support ----
 
   signalModifiedKey(db: Db, key: string): void {
-    this.hooks.onKeyModified?.(db, key);
+    const listeners = this.hooks.keyModified;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(db, key);
     if (this.watchedKeys.size > 0) {
       const set = this.watchedKeys.get(db.id + '\0' + key);
       if (set) for (const c of set) c.watchDirty = true;
@@ -333,7 +365,8 @@ export class Server implements DbHooks {
     this.clients.delete(c.id);
     this.pubsub.removeClient(c);
     this.monitors.delete(c);
-    this.hooks.onClientClosed?.(c);
+    unblock(c);
+    for (const l of this.hooks.clientClosed) l(c);
   }
 
   /** Look up a command spec, resolving subcommands ("config get" → the GET subcommand). */
@@ -360,7 +393,7 @@ export class Server implements DbHooks {
       tick++;
       if (this.activeExpireEnabled && this.role === 'master') activeExpireCycle(this, 1000 / hz);
       this.stats.sampleOps(now);
-      this.hooks.cron?.(now, tick);
+      for (const f of this.hooks.cron) f(now, tick);
       this.clientsCron(now);
     }, 1000 / hz);
     this.cronTimer.unref?.();
@@ -382,13 +415,8 @@ export class Server implements DbHooks {
   async close(): Promise<void> {
     this.shuttingDown = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
-    await this.hooks.beforeShutdown?.();
+    for (const f of this.hooks.beforeShutdown) await f();
     for (const c of [...this.clients.values()]) this.closeClient(c);
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
   }
-}
-
-function isLoopback(a: string | undefined): boolean {
-  if (!a) return true;
-  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
 }

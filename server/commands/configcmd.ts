@@ -4,7 +4,6 @@ import { type AnyOptionDef, ConfigError, findDef, splitValue } from '../config/c
 import { CONFIG_DEFS } from '../config/definitions.js';
 import { splitArgs } from '../resp/parser.js';
 import type { Server } from '../server.js';
-import { memoryOf } from '../store/memory.js';
 import { type CommandSpec, cmd } from './table.js';
 
 /** CONFIG GET/SET/RESETSTAT/REWRITE/HELP (Redis 7.0's config.c command side). */
@@ -89,7 +88,7 @@ function configSet(c: Client, argv: string[]): void {
 function configResetStat(c: Client): void {
   const s = c.server;
   s.stats.reset();
-  memoryOf(s).peak = 0;
+  s.memory.peak = 0;
   c.addReplyOk();
 }
 

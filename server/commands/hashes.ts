@@ -4,6 +4,7 @@ import { NOTIFY } from '../notify.js';
 import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { fmtHumanDouble, parseDouble, parseLL } from '../util/numbers.js';
+import { randomInt } from '../util/random.js';
 import { eqi, getRangeLong, LONG_MAX, removeMembers } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
@@ -194,10 +195,6 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   modified(c, key, NOTIFY.HASH, 'hincrbyfloat');
   // Replicas and the AOF get the final value, so float formatting can never diverge.
   c.server.alsoPropagate(c.db.id, ['HSET', key, argv[2]!, s]);
-}
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
 }
 
 function hrandfieldCommand(c: Client, argv: string[]): void {

@@ -1,8 +1,7 @@
 import os from 'node:os';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { bytesToHuman, memoryOf } from '../store/memory.js';
-import { randomHex } from '../util/random.js';
+import { bytesToHuman } from '../store/memory.js';
 import { REDIS_VERSION } from '../version.js';
 import { type CommandSpec, cmd } from './table.js';
 
@@ -43,14 +42,6 @@ const TITLES: Record<string, string> = {
   cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
-
-const replIds = new WeakMap<Server, string>();
-/** The replication id INFO shows when no replication layer is installed. */
-export function standaloneReplId(s: Server): string {
-  let id = replIds.get(s);
-  if (!id) replIds.set(s, (id = randomHex(40)));
-  return id;
-}
 
 const f2 = (n: number) => n.toFixed(2);
 const cpuTime = (usec: number) => `${Math.floor(usec / 1e6)}.${String(Math.floor(usec % 1e6)).padStart(6, '0')}`;
@@ -114,7 +105,7 @@ function clientsSection(s: Server): string[] {
 }
 
 function memorySection(s: Server): string[] {
-  const mem = memoryOf(s);
+  const mem = s.memory;
   const used = mem.used();
   const rss = process.memoryUsage().rss;
   const total = os.totalmem();
@@ -273,7 +264,7 @@ function replicationSection(s: Server): string[] {
     `role:${s.role}`,
     'connected_slaves:0',
     'master_failover_state:no-failover',
-    `master_replid:${standaloneReplId(s)}`,
+    `master_replid:${s.repl.replid}`,
     'master_replid2:0000000000000000000000000000000000000000',
     'master_repl_offset:0',
     'second_repl_offset:-1',

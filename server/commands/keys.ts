@@ -13,7 +13,7 @@ import { globMatch } from '../util/glob.js';
 import { parseLL } from '../util/numbers.js';
 import { sortCommands } from './sort.js';
 import { type CommandSpec, cmd } from './table.js';
-import { ERR, modified } from './util.js';
+import { alreadyExpired, ERR, modified } from './util.js';
 
 const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
 const INT_MAX = 2147483647;
@@ -59,10 +59,6 @@ const EXP_GT = 4;
 const EXP_LT = 8;
 
 /** Redis's checkAlreadyExpired: a past time deletes the key, except on replicas (they wait for DEL). */
-function alreadyExpired(c: Client, when: number): boolean {
-  return when <= Date.now() && !c.server.isReplica();
-}
-
 /** EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT key time [NX|XX|GT|LT]. */
 function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: boolean): void {
   const name = argv[0]!.toLowerCase();

@@ -4,6 +4,7 @@ import { NOTIFY } from '../notify.js';
 import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { parseLL } from '../util/numbers.js';
+import { randomInt } from '../util/random.js';
 import { deleteKeyIfEmpty, eqi, getPositiveLong, getRangeLong, LONG_MAX, numkeysKeys, removeMembers } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
@@ -145,10 +146,6 @@ function scardCommand(c: Client, argv: string[]): void {
   const e = lookupRead(c, argv[1]!, 'set');
   if (e === undefined) return;
   c.addReplyInt(e === null ? 0 : e.value.size);
-}
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
 }
 
 /** Shuffle the first k slots of arr (partial Fisher-Yates). */

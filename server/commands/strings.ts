@@ -5,7 +5,7 @@ import type { Entry } from '../store/entry.js';
 import { incrByFloatString } from '../util/longdouble.js';
 import { parseLL } from '../util/numbers.js';
 import { type CommandSpec, cmd } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified } from './util.js';
+import { alreadyExpired, ERR, lookupRead, lookupWrite, modified } from './util.js';
 
 /*
  * The string family (t_string.c + the bit commands of bitops.c), Redis 7.0 semantics.
@@ -132,11 +132,6 @@ function getExpireMs(c: Client, s: string, flags: number, name: string): number 
     return null;
   }
   return ms;
-}
-
-/** Redis's checkAlreadyExpired: a past absolute time deletes the key, except on replicas. */
-export function alreadyExpired(c: Client, when: number): boolean {
-  return when <= Date.now() && !c.server.isReplica();
 }
 
 /** getGenericCommand: reply the value or null; false after WRONGTYPE. */

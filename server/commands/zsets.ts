@@ -7,6 +7,7 @@ import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { type LexRange, lexGteMin, lexLteMax, type ScoreRange, scoreGteMin, scoreLteMax, type ZNode, ZSet } from '../store/zset.js';
 import { parseDouble } from '../util/numbers.js';
+import { randomInt } from '../util/random.js';
 import {
   canBlock,
   deleteKeyIfEmpty,
@@ -836,10 +837,6 @@ function zintercardCommand(c: Client, argv: string[]): void {
 }
 
 // ---- ZRANDMEMBER ----
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
-}
 
 function zrandmemberCommand(c: Client, argv: string[]): void {
   if (argv.length >= 3) {

@@ -5,6 +5,7 @@
  * (bool, numeric, memory, string, enum, special); definitions.ts is the table of options.
  */
 
+import { parseInt64 } from '../util/numbers.js';
 import { quoteRepr } from '../util/repr.js';
 
 export class ConfigError extends Error {}
@@ -61,15 +62,7 @@ export function camelCase(name: string): string {
 }
 
 const LLONG_MAX = (1n << 63n) - 1n;
-const LLONG_MIN = -(1n << 63n);
 export const ULLONG_MAX = (1n << 64n) - 1n;
-
-/** Redis's string2ll: optional '-', digits without leading zeros, within int64. */
-function string2ll(s: string): bigint | null {
-  if (!/^(0|-?[1-9]\d*)$/.test(s) || s.length > 20) return null;
-  const v = BigInt(s);
-  return v > LLONG_MAX || v < LLONG_MIN ? null : v;
-}
 
 const UNITS: Record<string, bigint> = { '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n };
 
@@ -158,7 +151,7 @@ export function intOption<N extends string>(name: N, def: number, min: number | 
   return define<N, number>(
     { name, kind: 'int', default: String(def), flags },
     (args) => {
-      const v = string2ll(single(args));
+      const v = parseInt64(single(args));
       if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
       if (v < lo || v > hi) throw boundsError(lo, hi);
       return { value: Number(v), text: String(v) };

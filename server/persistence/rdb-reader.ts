@@ -362,15 +362,6 @@ function isObjectType(t: number): boolean {
   return (t >= 0 && t <= 7) || (t >= 9 && t <= 21);
 }
 
-interface LoadedKey {
-  db: number;
-  key: string;
-  value: LoadedValue;
-  expireAt: number;
-  idleSec: number;
-  freq: number;
-}
-
 export interface RdbParseResult {
   version: number;
   aux: Map<string, string>;

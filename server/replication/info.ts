@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import { type ReplState, repl, replicaIp, replicaPort } from './state.js';
+import { type ReplState, replicaIp, replicaPort } from './state.js';
 
 /** INFO replication, field by field as Redis 7.0's genRedisInfoString. */
 export function infoReplication(rs: ReplState): string[] {
@@ -66,7 +66,7 @@ export function infoReplication(rs: ReplState): string[] {
 
 /** ROLE: master with its online replicas, or replica with its link state. */
 export function roleCommand(c: Client): void {
-  const rs = repl(c.server);
+  const rs = c.server.repl;
   if (!rs.isReplica) {
     const online = rs.replicas.filter((l) => l.state === 'online');
     c.addReplyArrayLen(3);

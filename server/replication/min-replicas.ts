@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../commands/table.js';
+import { execAbort } from '../multi.js';
 import type { ReplState } from './state.js';
 
 /**
@@ -57,22 +58,7 @@ export function checkCommand(rs: ReplState, c: Client, spec: CommandSpec, _argv:
   else if (rs.isReplica && rs.linkState !== 'connected' && !rs.server.config.replicaServeStaleData && denyStale) err = MASTERDOWN;
   else if (c.isReplica && (mayReplicate || isWrite || isRead)) err = "Replica can't interact with the keyspace";
   if (err !== null && isExec) {
-    // Redis's execCommandAbort: the transaction is discarded and EXEC answers EXECABORT.
-    discardTransaction(c);
-    return `-EXECABORT Transaction discarded because of: ${err.startsWith('-') ? err.slice(1) : err}`;
+    return execAbort(c, err);
   }
   return err;
-}
-
-/** Drop the MULTI state and WATCHes (what EXEC does after an abort). */
-function discardTransaction(c: Client): void {
-  c.multi = null;
-  const s = c.server;
-  for (const k of c.watched) {
-    const set = s.watchedKeys.get(k);
-    set?.delete(c);
-    if (set && set.size === 0) s.watchedKeys.delete(k);
-  }
-  c.watched.clear();
-  c.watchDirty = false;
 }

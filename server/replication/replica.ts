@@ -3,11 +3,10 @@ import { resume, unblock } from '../blocking.js';
 import { Client } from '../client.js';
 import { processCommand } from '../dispatch.js';
 import type { DbHooks } from '../store/db.js';
-import { abortFailover, clearFailoverState } from './failover.js';
-import { checkOutputLimits, disconnectReplicas, encodeCommand } from './master.js';
 import { rdbLoad } from './persist.js';
 import { connectOut } from './routes.js';
 import type { ReplState } from './state.js';
+import { checkOutputLimits, disconnectReplicas, encodeCommand } from './stream.js';
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 const EMPTY = Buffer.alloc(0);
@@ -613,4 +612,25 @@ export function replicaCron(rs: ReplState): void {
 export function masterClientClosed(rs: ReplState, c: Client): void {
   const l = rs.link;
   if (l && l.client === c && !l.sock.destroyed) l.fail();
+}
+
+// ---- the end of a FAILOVER (here: it makes us a replica, or gives up) ----
+
+/** Lift our pause (not a CLIENT PAUSE given meanwhile) and re-run the postponed commands. */
+function unpause(rs: ReplState): void {
+  if (rs.server.pause.untilUnpaused) rs.server.pause.unpause();
+}
+
+export function clearFailoverState(rs: ReplState): void {
+  rs.failover = { state: 'no-failover', targetHost: null, targetPort: 0, endTime: 0, force: false };
+  unpause(rs);
+}
+
+export function abortFailover(rs: ReplState, err: string): void {
+  const f = rs.failover;
+  if (f.state === 'no-failover') return;
+  if (f.targetHost) rs.server.log.notice(`FAILOVER to ${f.targetHost}:${f.targetPort} aborted: ${err}`);
+  else rs.server.log.notice(`FAILOVER to any replica aborted: ${err}`);
+  if (f.state === 'failover-in-progress') unsetMaster(rs);
+  clearFailoverState(rs);
 }

@@ -76,6 +76,8 @@ export class ReplState {
   /** Unix seconds since when there have been no replicas (repl-backlog-ttl). */
   noReplicasSince = Math.floor(Date.now() / 1000);
   goodReplicas = 0;
+  /** An updateFailoverStatus is queued for the end of this event-loop turn. */
+  failoverCheckScheduled = false;
   /** Clients blocked in WAIT, newest first (Redis adds at the list head). */
   waiting: Client[] = [];
   /** A full-sync RDB is being produced (Redis's BGSAVE child for replication). */
@@ -135,18 +137,6 @@ export class ReplState {
   freeBacklog(): void {
     this.backlog = null;
   }
-}
-
-const states = new WeakMap<Server, ReplState>();
-
-/** The replication state of a server (created on first use). */
-export function repl(server: Server): ReplState {
-  let s = states.get(server);
-  if (!s) {
-    s = new ReplState(server);
-    states.set(server, s);
-  }
-  return s;
 }
 
 /** The address a replica is known by: its REPLCONF ip-address or the peer address of its link. */

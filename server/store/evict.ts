@@ -3,8 +3,8 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../commands/table.js';
 import type { Entry } from './entry.js';
 import type { Db } from './db.js';
+import { execAbort } from '../multi.js';
 import { NOTIFY } from '../notify.js';
-import { memoryOf } from './memory.js';
 
 /**
  * maxmemory enforcement, as Redis's evict.c: before a command runs, while the used-memory
@@ -69,7 +69,7 @@ export class Evictor {
     // A new limit or policy: start from an empty pool; memory is tracked only under a limit.
     const apply = (): void => {
       this.pool = [];
-      memoryOf(server).setEnabled(server.config.maxmemory > 0);
+      server.memory.setEnabled(server.config.maxmemory > 0);
     };
     apply();
     const store = server.configStore;
@@ -94,7 +94,7 @@ export class Evictor {
   /** Memory above the limit (0 when within). Replicas ignore maxmemory by default. */
   toFree(): number {
     if (this.server.config.maxmemory <= 0) return 0;
-    const used = memoryOf(this.server).used();
+    const used = this.server.memory.used();
     return used > this.server.config.maxmemory ? used - this.server.config.maxmemory : 0;
   }
 
@@ -103,11 +103,11 @@ export class Evictor {
     const s = this.server;
     if (this.server.config.maxmemory <= 0) return 'ok';
     if (s.role === 'slave' && s.config.replicaIgnoreMaxmemory) return 'ok';
-    if (s.pause) return 'ok'; // Redis doesn't evict while clients are paused (no writes may happen).
+    if (s.pause.active) return 'ok'; // Redis doesn't evict while clients are paused (no writes may happen).
     let tofree = this.toFree();
     if (tofree === 0) return 'ok';
     if (this.server.config.maxmemoryPolicy === 'noeviction') return 'fail';
-    const mem = memoryOf(s);
+    const mem = s.memory;
     const tenacity = s.config.maxmemoryEvictionTenacity;
     // Time budget per call as Redis's evictionTimeLimitUs: 50us per step up to 10, then +15% per step.
     const limitMs = tenacity >= 100 ? Infinity : (tenacity <= 10 ? 50 * tenacity : 500 * Math.pow(1.15, tenacity - 10)) / 1000;
@@ -193,17 +193,6 @@ export class Evictor {
   }
 }
 
-const evictors = new WeakMap<Server, Evictor>();
-
-export function evictorOf(server: Server): Evictor {
-  let ev = evictors.get(server);
-  if (!ev) {
-    ev = new Evictor(server);
-    evictors.set(server, ev);
-  }
-  return ev;
-}
-
 const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /**
@@ -213,16 +202,14 @@ const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
  */
 export function checkMemory(server: Server, c: Client, spec: CommandSpec): string | null {
   if (server.config.maxmemory <= 0) return null;
-  const oom = evictorOf(server).perform() === 'fail';
+  const oom = server.evictor.perform() === 'fail';
   if (!oom) return null;
   let reject = spec.flags.includes('denyoom');
   const name = spec.name;
   if (name === 'exec' && c.multi) {
     reject = c.multi.queue.some((q) => q.spec.flags.includes('denyoom'));
     if (reject) {
-      // Redis's rejectCommand on EXEC: the transaction is discarded with EXECABORT.
-      discardMulti(server, c);
-      return '-EXECABORT Transaction discarded because of: ' + OOM_ERROR.slice(1);
+      return execAbort(c, OOM_ERROR);
     }
     return null;
   }
@@ -230,34 +217,17 @@ export function checkMemory(server: Server, c: Client, spec: CommandSpec): strin
   return reject ? OOM_ERROR : null;
 }
 
-function discardMulti(server: Server, c: Client): void {
-  c.multi = null;
-  for (const k of c.watched) {
-    const set = server.watchedKeys.get(k);
-    set?.delete(c);
-    if (set && set.size === 0) server.watchedKeys.delete(k);
-  }
-  c.watched.clear();
-  c.watchDirty = false;
-}
-
 /** Installer: the memory gate, key-change accounting, LFU on access and the drift correction. */
 export function installEviction(server: Server): void {
-  const ev = evictorOf(server);
-  const mem = memoryOf(server);
-  server.hooks.checkMemory = (c, spec) => checkMemory(server, c, spec);
-  const prevKey = server.hooks.onKeyModified;
-  server.hooks.onKeyModified = (db, key) => {
-    mem.keyChanged(db, key);
-    prevKey?.(db, key);
-  };
+  const ev = server.evictor;
+  const mem = server.memory;
+  server.hooks.memory.push((c, spec) => checkMemory(server, c, spec));
+  server.hooks.keyModified.push((db, key) => mem.keyChanged(db, key));
   server.touchEntry = (e) => {
     if (ev.lfu) updateLFU(server, e);
   };
-  const prevCron = server.hooks.cron;
-  server.hooks.cron = (now, tick) => {
-    prevCron?.(now, tick);
+  server.hooks.cron.push((_now, tick) => {
     const hz = Math.max(1, server.config.hz);
     if (mem.tracking && tick % hz === 0) mem.rescan();
-  };
+  });
 }

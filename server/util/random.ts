@@ -7,3 +7,8 @@ export function randomHex(n: number): string {
       .padStart(8, '0');
   return s.slice(0, n);
 }
+
+/** A uniform integer in [0, n). */
+export function randomInt(n: number): number {
+  return Math.floor(Math.random() * n);
+}
