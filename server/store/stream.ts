@@ -10,7 +10,7 @@ import { cmpID, diffInt64, fmtID, ID_MIN, idEq, isZeroID, type StreamID, U64_MAX
  * (PELs) as in stream.h.
  */
 
-export const FLAG_DELETED = 1;
+const FLAG_DELETED = 1;
 export const FLAG_SAMEFIELDS = 2;
 
 /** Listpack header (6) + terminator (1). */
