@@ -33,6 +33,8 @@ export class Hooks {
   readonly clientClosed: ((c: Client) => void)[] = [];
   /** Every server cron tick (hz times a second). */
   readonly cron: ((now: number, tick: number) => void)[] = [];
+  /** Databases were emptied (FLUSHALL/FLUSHDB, a full resync): tracking invalidates everything. */
+  readonly flushed: ((dbId: number | null) => void)[] = [];
   /** Before the server closes (final save, AOF fsync); run one after the other. */
   readonly beforeShutdown: (() => Promise<void> | void)[] = [];
 }

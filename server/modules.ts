@@ -3,6 +3,7 @@ import { installReplication } from './replication/index.js';
 import type { Server } from './server.js';
 import { installSlowlog } from './slowlog.js';
 import { installEviction } from './store/evict.js';
+import { installTracking } from './tracking.js';
 
 /**
  * Layers that attach to a server at start (eviction, slow log, persistence, replication,
@@ -11,4 +12,4 @@ import { installEviction } from './store/evict.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication];
+export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication, installTracking];

@@ -22,6 +22,7 @@ import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
 import { CursorTable } from './store/scan.js';
+import { TrackingTable } from './tracking.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
 
@@ -117,6 +118,10 @@ export class Server implements DbHooks {
   readonly scanCursors = new CursorTable();
   readonly slowlog = new Slowlog();
   readonly latency = new LatencyMonitor();
+  /** Client side caching: the tracking table and broadcast prefixes (tracking.ts). */
+  readonly tracking: TrackingTable;
+  /** The client whose command runs now (NOLOOP, scripts' caller), null outside commands. */
+  currentClient: Client | null = null;
   /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
   readonly repl: ReplState;
   /** RDB and AOF (persistence/). */
@@ -135,6 +140,7 @@ export class Server implements DbHooks {
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
     this.repl = new ReplState(this);
+    this.tracking = new TrackingTable(this);
     this.persistence = new PersistenceState(this);
   }
 
@@ -323,7 +329,11 @@ export class Server implements DbHooks {
         break;
       }
       c.lastInteraction = this.cachedNow;
+      this.currentClient = c;
       processCommand(this, c, argv);
+      this.currentClient = null;
+      if (this.tracking.pending.length > 0) this.tracking.handlePending(c);
+      if (c.muted || c.replySkipNext || c.tracking !== null) c.afterCommandProcessed();
     }
   }
 

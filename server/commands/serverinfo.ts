@@ -43,6 +43,7 @@ export function emptyData(s: Server, dbId: number | null): number {
     removed += db.size;
     db.clear();
   }
+  for (const f of s.hooks.flushed) f(dbId);
   s.memory.rescan();
   return removed;
 }
