@@ -120,6 +120,8 @@ export class Server implements DbHooks {
   readonly latency = new LatencyMonitor();
   /** Client side caching: the tracking table and broadcast prefixes (tracking.ts). */
   readonly tracking: TrackingTable;
+  /** Set while a dataset is installed from RDB (no "new" keyspace events, as dbAddRDBLoad). */
+  loadingKeys = false;
   /** The client whose command runs now (NOLOOP, scripts' caller), null outside commands. */
   currentClient: Client | null = null;
   /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
@@ -164,7 +166,7 @@ export class Server implements DbHooks {
     this.signalModifiedKey(db, key);
   }
   onNewKey(db: Db, key: string): void {
-    if (this.config.notifyKeyspaceEvents & NOTIFY.NEW) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
+    if (this.config.notifyKeyspaceEvents & NOTIFY.NEW && !this.loadingKeys) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
   }
 
   // ---- Propagation ----

@@ -562,6 +562,24 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
   const keys = parsed.keys;
   const dbIds = parsed.keyDbs;
   const dbs = server.dbs;
+  // Loading adds keys without the "new" keyspace event (Redis's dbAddRDBLoad).
+  server.loadingKeys = true;
+  try {
+    installKeys(server, clear, saved, keys, dbIds, dbs);
+  } finally {
+    server.loadingKeys = false;
+  }
+  server.touchAllWatched(null);
+}
+
+function installKeys(
+  server: Server,
+  clear: boolean,
+  saved: { dict: Map<string, Entry>; all: Entry[]; volatile: Entry[] }[],
+  keys: Entry[],
+  dbIds: number[],
+  dbs: Server['dbs'],
+): void {
   for (let i = 0; i < keys.length; i++) {
     const e = keys[i]!;
     const db = dbs[dbIds[i]!]!;
@@ -580,7 +598,6 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
     }
     if (!clear) db.insert(e);
   }
-  server.touchAllWatched(null);
 }
 
 /**
