@@ -1,5 +1,6 @@
 import { installPersistence } from './persistence/index.js';
 import { installReplication } from './replication/index.js';
+import { installScripting } from './scripting/install.js';
 import type { Server } from './server.js';
 import { installSlowlog } from './slowlog.js';
 import { installEviction } from './store/evict.js';
@@ -12,4 +13,4 @@ import { installTracking } from './tracking.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication, installTracking];
+export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication, installTracking, installScripting];

@@ -13,6 +13,8 @@ import { PersistenceState } from './persistence/state.js';
 import { PubSub } from './pubsub.js';
 import { ReplState } from './replication/state.js';
 import { ProtocolError } from './resp/parser.js';
+import { ScriptEngine } from './scripting/engine.js';
+import { FunctionsEngine } from './scripting/functions.js';
 import type { ShutdownRequest } from './shutdown.js';
 import { Slowlog } from './slowlog.js';
 import { Stats } from './stats.js';
@@ -118,6 +120,9 @@ export class Server implements DbHooks {
   readonly scanCursors = new CursorTable();
   readonly slowlog = new Slowlog();
   readonly latency = new LatencyMonitor();
+  /** EVAL's scripts and runtime; FUNCTION libraries and theirs (scripting/). */
+  readonly scripting: ScriptEngine;
+  readonly functions: FunctionsEngine;
   /** Client side caching: the tracking table and broadcast prefixes (tracking.ts). */
   readonly tracking: TrackingTable;
   /** Set while a dataset is installed from RDB (no "new" keyspace events, as dbAddRDBLoad). */
@@ -143,6 +148,8 @@ export class Server implements DbHooks {
     this.evictor = new Evictor(this);
     this.repl = new ReplState(this);
     this.tracking = new TrackingTable(this);
+    this.scripting = new ScriptEngine(this);
+    this.functions = new FunctionsEngine(this);
     this.persistence = new PersistenceState(this);
   }
 

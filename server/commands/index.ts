@@ -5,6 +5,7 @@ import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './serverinfo.js';
 import { setCommands } from './sets.js';
 import { streamCommands } from './streams.js';
@@ -24,6 +25,7 @@ export function buildCommandTable(): CommandSpec[] {
     ...setCommands,
     ...zsetCommands,
     ...streamCommands,
+    ...scriptingCommands,
     ...serverCommands,
     ...transactionCommands,
     ...pubsubCommands,
