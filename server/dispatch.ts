@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
+import { discardTransaction } from './multi.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
 import { quoteRepr } from './util/repr.js';
@@ -54,8 +55,14 @@ const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsu
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** Redis's rejectCommand: inside MULTI a refused command also poisons the transaction. */
-function reject(c: Client, msg: string): void {
+function reject(c: Client, msg: string, lower = ''): void {
   if (c.multi) c.multi.dirty = true;
+  if (lower === 'exec' && c.multi !== null) {
+    // Redis's execCommandAbort: a refused EXEC ends the transaction with the reason.
+    discardTransaction(c);
+    c.addReplyError(`-EXECABORT Transaction discarded because of: ${msg.startsWith('-') ? msg.slice(1) : `ERR ${msg}`}`);
+    return;
+  }
   c.addReplyError(msg);
 }
 
@@ -113,13 +120,13 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   if (!c.isMaster) {
     const err = runGates(h.route, c, spec, argv) ?? runGates(h.memory, c, spec, argv);
     if (err !== null) {
-      reject(c, err);
+      reject(c, err, lower);
       return;
     }
   }
   const err = runGates(h.replication, c, spec, argv);
   if (err !== null) {
-    reject(c, err);
+    reject(c, err, lower);
     return;
   }
   if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(lower)) {

@@ -1,5 +1,6 @@
 /** EVAL & co., SCRIPT, FCALL & co., FUNCTION (Redis's eval.c and functions.c commands). */
 import type { Client } from '../client.js';
+import { BUSY_EVAL, scriptKill } from '../scripting/engine.js';
 import { evalGeneric, scriptCommand } from '../scripting/eval.js';
 import { numkeysKeys } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
@@ -71,9 +72,10 @@ function functionCommand(c: Client, argv: string[]): void {
   } else if (sub === 'list') {
     fe.list(c, argv);
   } else if (sub === 'stats') {
+    if (s.scripting.busy) return c.addReplyError(BUSY_EVAL);
     fe.stats(c);
   } else if (sub === 'kill') {
-    fe.eng.kill(c, false);
+    scriptKill(s, c, false);
   } else if (sub === 'help') {
     c.addReplyHelp('function', [
       'LIST [LIBRARYNAME <pattern>] [WITHCODE]',

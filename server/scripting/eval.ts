@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import { goodReplicasOk } from '../replication/min-replicas.js';
 import type { Server } from '../server.js';
 import { parseLL } from '../util/numbers.js';
-import { type RunCtx, SCRIPT_FLAG, type ScriptEngine, sha1hex } from './engine.js';
+import { type RunCtx, SCRIPT_FLAG, type ScriptEngine, scriptKill, sha1hex } from './engine.js';
 import { bytes, lit, lua } from './lua.js';
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). */
@@ -198,7 +198,7 @@ export function scriptCommand(c: Client, argv: string[]): void {
     const sha = createScript(c, eng, argv[2]!);
     if (sha !== null) c.addReplyBulk(sha);
   } else if (sub === 'kill' && argv.length === 2) {
-    eng.kill(c, true);
+    scriptKill(c.server, c, true);
   } else if (sub === 'debug' && argv.length === 3) {
     c.addReplyError('SCRIPT DEBUG is not supported by this server');
   } else {

@@ -8,7 +8,7 @@ import { parseLL } from '../util/numbers.js';
 import { REDIS_VERSION } from '../version.js';
 import { pushError, SCRIPT_FLAG, ScriptEngine } from './engine.js';
 import { newRunCtx, prepareError } from './eval.js';
-import { bytes, type LuaState, lit, lua, pushStr, toStr } from './lua.js';
+import { bytes, type LuaState, lit, lua, pushStr, raise, toStr } from './lua.js';
 
 /**
  * Redis 7 functions (functions.c + function_lua.c): libraries loaded with FUNCTION LOAD from
@@ -79,6 +79,11 @@ export class FunctionsEngine {
     const [ma, mi, pa] = REDIS_VERSION.split('.').map(Number) as [number, number, number];
     lua.lua_pushnumber(L, (ma << 16) | (mi << 8) | pa);
     lua.lua_setfield(L, -2, lit('REDIS_VERSION_NUM'));
+    // Anything else of redis.* is missing while loading, with Redis's error.
+    lua.lua_newtable(L);
+    lua.lua_pushjsfunction(L, (L) => raise(L, `Script attempted to access nonexistent global variable '${toStr(L, 2) ?? '?'}'`));
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_setmetatable(L, -2);
     lua.lua_setfield(L, -2, lit('redis'));
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lit('__library_api'));
     return eng;
@@ -180,7 +185,8 @@ export class FunctionsEngine {
     if (old !== undefined && !replace) return { error: `Library '${name}' already exists` };
     const lib: Library = { name, code, functions: new Map() };
     const L = this.eng.state;
-    const err = this.eng.compile(code, '@user_function');
+    // The code after the metadata line (its newline kept, so line numbers match).
+    const err = this.eng.compile(code.slice(end), '@user_function');
     if (err !== null) return { error: `Error compiling function: ${err}` };
     lua.lua_getglobal(L, lit('__redis__set_loadapi'));
     lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lit('__library_api'));
