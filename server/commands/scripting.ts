@@ -64,7 +64,8 @@ function functionCommand(c: Client, argv: string[]): void {
         fe.libraries = backup.libs;
         fe.functions = backup.fns;
         fe.eng = backup.eng;
-        return c.addReplyError(r.error);
+        // Restoring joins library sets (libraryJoin): its texts name the library unquoted.
+        return c.addReplyError(r.error.replace(/^Library '(.*)' already exists$/, 'Library $1 already exists'));
       }
     }
     s.dirty++;

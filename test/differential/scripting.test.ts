@@ -125,6 +125,17 @@ describe('scripting, ours vs redis-server', () => {
   });
 
   it('functions: FUNCTION LOAD/LIST/DELETE/FLUSH/STATS/KILL/RESTORE errors, FCALL/FCALL_RO', async () => {
+    // Redis lists a library's functions in its dict's (hash) order: compared sorted by name.
+    const sortFunctions = (cmd: (string | number)[], reply: unknown): unknown => {
+      if (cmd[0] !== 'function' || cmd[1] !== 'list' || !Array.isArray(reply)) return reply;
+      return reply.map((lib) => {
+        if (!Array.isArray(lib)) return lib;
+        const i = lib.indexOf('functions');
+        const out = [...lib];
+        out[i + 1] = [...(lib[i + 1] as unknown[][])].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+        return out;
+      });
+    };
     await expectSameReplies(p, [
       ['function', 'flush'],
       ['function', 'load', LIB],
@@ -167,7 +178,7 @@ describe('scripting, ours vs redis-server', () => {
       ['function', 'load', LIB],
       ['function', 'flush'],
       ['function', 'list'],
-    ]);
+    ], sortFunctions);
   });
 
   it('FUNCTION DUMP/RESTORE across servers (both directions)', async () => {
@@ -182,7 +193,7 @@ describe('scripting, ours vs redis-server', () => {
       const payload = (await from.callBuffer('function', 'dump')) as Buffer;
       expect(await to.call('function', 'restore', payload)).toBe('OK');
       expect(await to.call('fcall', 'second_fn', '0')).toBe(`second:${'x'.repeat(40)}`);
-      await expect(to.call('function', 'restore', payload)).rejects.toThrow(/ERR Library '(mylib|second)' already exists/);
+      await expect(to.call('function', 'restore', payload)).rejects.toThrow(/ERR Library (mylib|second) already exists/);
       expect(await to.call('function', 'restore', payload, 'replace')).toBe('OK');
       const round = (await to.callBuffer('function', 'dump')) as Buffer;
       await from.call('function', 'flush');
