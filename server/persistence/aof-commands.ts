@@ -82,6 +82,8 @@ function streamCommands(key: string, s: Stream, out: string[]): void {
 /** The whole dataset as AOF commands (the base when aof-use-rdb-preamble is no). */
 export function aofRewriteCommands(server: Server): string[] {
   const out: string[] = [];
+  // rewriteFunctions: the libraries first.
+  for (const code of server.functions.codes()) out.push(resp(['FUNCTION', 'LOAD', code]));
   for (const db of server.dbs) {
     if (db.size === 0) continue;
     out.push(resp(['SELECT', String(db.id)]));

@@ -562,6 +562,12 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
   const keys = parsed.keys;
   const dbIds = parsed.keyDbs;
   const dbs = server.dbs;
+  // The file's function libraries replace ours (or join them when not clearing).
+  try {
+    server.functions.loadCodes(parsed.functions, clear);
+  } catch (err) {
+    throw new RdbError(`Failed loading library: ${(err as Error).message}`);
+  }
   // Loading adds keys without the "new" keyspace event (Redis's dbAddRDBLoad).
   server.loadingKeys = true;
   try {

@@ -342,7 +342,7 @@ export function encodeKeyValue(enc: RdbEncoder, e: Entry, now: number): void {
 }
 
 /** "REDIS0010" and the aux fields (rdbSaveInfoAuxFields). */
-export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions): void {
+export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions, functions: string[] = []): void {
   enc.latin1('REDIS' + String(RDB_VERSION).padStart(4, '0'));
   enc.auxStr('redis-ver', REDIS_VERSION);
   enc.auxInt('redis-bits', 64);
@@ -354,6 +354,11 @@ export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions): void {
     enc.auxInt('repl-offset', opts.replOffset ?? 0);
   }
   enc.auxInt('aof-base', opts.aofBase ? 1 : 0);
+  // Function libraries (rdbSaveFunctions), before the databases.
+  for (const code of functions) {
+    enc.type(OP.FUNCTION2);
+    enc.string(code);
+  }
 }
 
 export function encodeDbHeader(enc: RdbEncoder, dbid: number, size: number, expires: number): void {
@@ -367,7 +372,7 @@ export function encodeDbHeader(enc: RdbEncoder, dbid: number, size: number, expi
 /** A full RDB v10 image of the dataset, built synchronously (SAVE, DEBUG RELOAD, tests). */
 export function rdbSave(server: Server, opts: RdbSaveOptions = {}): Buffer {
   const enc = new RdbEncoder(encodeParams(server));
-  encodeHeader(enc, opts);
+  encodeHeader(enc, opts, server.functions.codes());
   const now = Date.now();
   for (const db of server.dbs) {
     if (db.size === 0) continue;

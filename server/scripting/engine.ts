@@ -468,28 +468,25 @@ loadfile = nil
       resume(c);
     }
   }
-
 }
 
 /** SCRIPT KILL / FUNCTION KILL (scriptKill): whichever of the two runtimes is busy. */
 export function scriptKill(s: Server, c: Client, isEval: boolean): void {
   const eng = s.scripting.busy ? s.scripting : s.functions.eng.busy ? s.functions.eng : null;
   const ctx = eng?.run ?? null;
-  {
-    if (ctx === null) return c.addReplyError('-NOTBUSY No scripts in execution right now.');
-    if (ctx.caller.isMaster) {
-      return c.addReplyError('-UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.');
-    }
-    if (ctx.writeDirty) {
-      return c.addReplyError(
-        '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
-      );
-    }
-    if (isEval && !ctx.evalMode) return c.addReplyError(BUSY_FUNCTION);
-    if (!isEval && ctx.evalMode) return c.addReplyError(BUSY_EVAL);
-    ctx.killed = true;
-    c.addReplyOk();
+  if (ctx === null) return c.addReplyError('-NOTBUSY No scripts in execution right now.');
+  if (ctx.caller.isMaster) {
+    return c.addReplyError('-UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.');
   }
+  if (ctx.writeDirty) {
+    return c.addReplyError(
+      '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+    );
+  }
+  if (isEval && !ctx.evalMode) return c.addReplyError(BUSY_FUNCTION);
+  if (!isEval && ctx.evalMode) return c.addReplyError(BUSY_EVAL);
+  ctx.killed = true;
+  c.addReplyOk();
 }
 
 function lauxlibLoad(L: LuaState, code: string, chunkname: string): number {

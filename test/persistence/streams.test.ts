@@ -25,9 +25,17 @@ async function populateStreams(c: Redis): Promise<void> {
   await c.call('xadd', 'huge', '18446744073709551614-18446744073709551615', 'a', '1');
   await c.call('xadd', 'huge', '18446744073709551615-0', 'b', '2');
   await c.call('xadd', 'small', '*', 'k', 'v');
+  await c.call('function', 'load', LIB);
 }
 
-describe('streams in RDB and AOF', () => {
+const LIB =
+  "#!lua name=persisted\nredis.register_function{function_name='bump', callback=function(keys) return redis.call('incr', keys[1]) end, description='counts'}";
+
+async function functionsOf(c: Redis): Promise<unknown> {
+  return c.call('function', 'list', 'withcode');
+}
+
+describe('streams and functions in RDB and AOF', () => {
   it('our RDB passes redis-check-rdb and loads into redis-server; redis-server RDB loads into ours', async () => {
     const ours = await start('splitbrain');
     await populateStreams(ours.c);
@@ -40,12 +48,16 @@ describe('streams in RDB and AOF', () => {
     copyFileSync(join(ours.s.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
     const redis = await start('redis', [], dir);
     expect(expectSameData(expected, await snapshot(redis.c, [0]))).toEqual([]);
+    expect(await functionsOf(redis.c)).toEqual(await functionsOf(ours.c));
+    expect(await redis.c.call('fcall', 'bump', '1', 'cnt')).toBe(1);
     // And back: redis-server's own save of the same data into ours.
     await redis.c.save();
     const dir2 = mkdtempSync(join(tmpdir(), 'sb-rdb-'));
     copyFileSync(join(redis.s.dir, 'dump.rdb'), join(dir2, 'dump.rdb'));
     const back = await start('splitbrain', [], dir2);
+    await back.c.call('del', 'cnt');
     expect(expectSameData(expected, await snapshot(back.c, [0]))).toEqual([]);
+    expect(await functionsOf(back.c)).toEqual(await functionsOf(ours.c));
     expect(await back.c.call('object', 'encoding', 'big')).toBe('stream');
   });
 
@@ -54,6 +66,7 @@ describe('streams in RDB and AOF', () => {
     const a = await start('splitbrain', AOF);
     await populateStreams(a.c);
     const expected = await snapshot(a.c, [0]);
+    const fns = await functionsOf(a.c);
     a.c.disconnect();
     await a.s.stop('SIGKILL');
     const b = await start('splitbrain', AOF, a.s.dir);
@@ -66,7 +79,9 @@ describe('streams in RDB and AOF', () => {
     cpSync(a.s.dir, copy, { recursive: true });
     const c = await start('splitbrain', AOF, a.s.dir);
     expect(expectSameData(expected, await snapshot(c.c, [0]))).toEqual([]);
+    expect(await c.c.call('fcall', 'bump', '1', 'cnt')).toBe(1);
     const r = await start('redis', ['--appendonly', 'yes'], copy);
     expect(expectSameData(expected, await snapshot(r.c, [0]))).toEqual([]);
+    expect(await functionsOf(r.c)).toEqual(fns);
   });
 });

@@ -37,6 +37,40 @@ async function streamWorkload(m: Redis, other: Redis): Promise<void> {
   await blocked;
 }
 
+/** Scripts whose effects differ run to run (TIME, SPOP, random IDs): replicas get the effects. */
+async function scriptWorkload(m: Redis): Promise<void> {
+  await m.call('sadd', 'pool', 'a', 'b', 'c', 'd', 'e');
+  await m.call('function', 'load', 'replace', LIB);
+  for (let i = 0; i < 5; i++) {
+    await m.call(
+      'eval',
+      "local t = redis.call('time') redis.call('set', KEYS[1], t[1] .. '.' .. t[2]) redis.call('rpush', KEYS[2], redis.call('spop', 'pool')) return 1",
+      '2',
+      `t${i}`,
+      'popped',
+    );
+    await m.call(
+      'evalsha',
+      await m.call('script', 'load', "redis.call('incrby', KEYS[1], ARGV[1]) redis.call('xadd', KEYS[2], '*', 'n', ARGV[1])"),
+      '2',
+      'counter',
+      'q3',
+      String(i),
+    );
+    await m.call('fcall', 'claim_next', '1', 'q', 'w9');
+  }
+  // A script that writes nothing propagates nothing; one that fails half way keeps its first write.
+  await m.call('eval', "return redis.call('get', 'counter')", '0');
+  await m.call('eval', "redis.call('set', 'half', '1') return redis.call('incr', 'pool')", '0').catch(() => undefined);
+}
+
+const LIB = `#!lua name=jobs
+redis.register_function('claim_next', function(keys, args)
+  local r = redis.call('xautoclaim', keys[1], 'workers', args[1], 0, '0-0', 'COUNT', 1, 'JUSTID')
+  redis.call('hincrby', 'claims', args[1], #r[2])
+  return #r[2]
+end)`;
+
 async function pair(masterKind: ServerKind, replicaKind: ServerKind): Promise<void> {
   const m = await startServer(masterKind);
   servers.push(m);
@@ -46,17 +80,19 @@ async function pair(masterKind: ServerKind, replicaKind: ServerKind): Promise<vo
   const rr = conn(rep.port);
   await waitFor('link up', () => linkUp(rr));
   await streamWorkload(mr, conn(m.port));
+  await scriptWorkload(mr);
   await caughtUp(mr, rr);
   const a = await snapshot(mr, [0]);
-  expect(a.size).toBe(2);
+  expect(a.size).toBe(13);
   expect(expectSameData(a, await snapshot(rr, [0]))).toEqual([]);
+  expect(await rr.call('function', 'list', 'withcode')).toEqual(await mr.call('function', 'list', 'withcode'));
 }
 
-describe('stream replication in mixed pairs', () => {
-  it('our master, redis-server replica: identical streams, groups and PELs', async () => {
+describe('stream and script replication in mixed pairs', () => {
+  it('our master, redis-server replica: identical streams, groups, PELs and script effects', async () => {
     await pair('splitbrain', 'redis');
   });
-  it('redis-server master, our replica: identical streams, groups and PELs', async () => {
+  it('redis-server master, our replica: identical streams, groups, PELs and script effects', async () => {
     await pair('redis', 'splitbrain');
   });
   it('full sync carries streams (our master, redis-server replica)', async () => {
