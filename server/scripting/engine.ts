@@ -6,7 +6,7 @@ import { CF, type CommandSpec, specFlags } from '../commands/table.js';
 import { call } from '../dispatch.js';
 import type { PropagatedOp, Server } from '../server.js';
 import { fmt17g } from '../util/numbers.js';
-import { bytes, type LuaState, lauxlib, lit, lua, newState, pushStr, raise, runSetup, str, toStr } from './lua.js';
+import { bytes, type LuaState, lauxlib, lit, lua, newState, pushStr, raise, runSetup, toStr } from './lua.js';
 import { openRedisLibs } from './lua-libs.js';
 
 /**
@@ -777,5 +777,3 @@ function replyScriptError(T: LuaState, c: Client, funcname: string): void {
   if (line !== null && source !== null) final += ` script: ${funcname}, on ${source}:${line}.`;
   c.addReplyError(final);
 }
-
-export { str };

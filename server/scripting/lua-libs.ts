@@ -1,4 +1,4 @@
-import { bytes, type LuaState, lauxlib, lit, lua, pushStr, raise, str, toStr } from './lua.js';
+import { type LuaState, lauxlib, lit, lua, pushStr, raise, toStr } from './lua.js';
 
 /**
  * The C libraries Redis links into its Lua (bit, cjson, cmsgpack, struct), written against
@@ -611,5 +611,3 @@ export function openRedisLibs(L: LuaState): void {
   register(L, 'cmsgpack', cmsgpackLib);
   register(L, 'struct', structLib);
 }
-
-export { bytes, str };

@@ -51,7 +51,7 @@ async function scriptWorkload(m: Redis): Promise<void> {
     );
     await m.call(
       'evalsha',
-      await m.call('script', 'load', "redis.call('incrby', KEYS[1], ARGV[1]) redis.call('xadd', KEYS[2], '*', 'n', ARGV[1])"),
+      String(await m.call('script', 'load', "redis.call('incrby', KEYS[1], ARGV[1]) redis.call('xadd', KEYS[2], '*', 'n', ARGV[1])")),
       '2',
       'counter',
       'q3',
