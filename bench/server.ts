@@ -2,16 +2,21 @@
  * npm run bench:server — our server vs redis-server under redis-benchmark, in the same run,
  * alternating servers over several rounds. Prints a table and writes bench/results/server.json
  * with the median ops/s and the ratio ours/redis. (Not a test: speed lives here.)
+ * ONLY=scripts-streams measures just the scripting/stream rows and keeps the SET/GET rows of
+ * the existing results file (each row's two figures always come from one run).
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { median, redisBenchmark, startBenchServer, writeResult } from './util.js';
+import { median, RESULTS, redisBenchmark, startBenchServer, writeResult } from './util.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const N = Number(process.env.N ?? 200_000);
 const WARMUP = Number(process.env.WARMUP ?? 50_000);
 /** Requests per round for the scripting and stream tests (each round starts from fresh keys). */
 const N_EXTRA = Number(process.env.N_EXTRA ?? 50_000);
+const ONLY_EXTRA = process.env.ONLY === 'scripts-streams';
 
 /**
  * Scripting and streams under redis-benchmark (pipeline 1, 50 clients): EVAL of a script of
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
     for (const srv of [ours, redis]) {
       for (const pipeline of [1, 16]) await redisBenchmark(srv.port, ['-t', 'set,get', '-n', String(WARMUP), '-c', '50', '-P', String(pipeline), '-q']);
     }
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < (ONLY_EXTRA ? 0 : ROUNDS); round++) {
       for (const pipeline of [1, 16]) {
         // Alternate which server goes first so drift (thermal, other load) hits both alike.
         const order =
@@ -81,12 +86,25 @@ async function main(): Promise<void> {
     await redis.stop();
   }
   const rows: { test: string; pipeline: number; ours: number; redis: number; ratio: number }[] = [];
+  let setGetDate: string | undefined;
   const row = (test: string, pipeline: number): void => {
     const o = median(samples[`ours ${test} P${pipeline}`] ?? [0]);
     const r = median(samples[`redis ${test} P${pipeline}`] ?? [0]);
     rows.push({ test, pipeline, ours: Math.round(o), redis: Math.round(r), ratio: Math.round((o / r) * 1000) / 1000 });
   };
-  for (const pipeline of [1, 16]) for (const test of ['SET', 'GET']) row(test, pipeline);
+  if (ONLY_EXTRA) {
+    const prev = JSON.parse(readFileSync(join(RESULTS, 'server.json'), 'utf8')) as {
+      date: string;
+      setGetDate?: string;
+      rows: typeof rows;
+      samples: Record<string, number[]>;
+    };
+    setGetDate = prev.setGetDate ?? prev.date;
+    for (const r of prev.rows) if (!EXTRA.some((x) => x.name === r.test)) rows.push(r);
+    for (const [k, v] of Object.entries(prev.samples)) samples[k] ??= v;
+  } else {
+    for (const pipeline of [1, 16]) for (const test of ['SET', 'GET']) row(test, pipeline);
+  }
   for (const x of EXTRA) row(x.name, 1);
   console.log('test  -P   ours ops/s   redis ops/s   ours/redis');
   for (const r of rows)
@@ -95,6 +113,7 @@ async function main(): Promise<void> {
     );
   const p = writeResult('server.json', {
     date: new Date().toISOString(),
+    ...(setGetDate ? { setGetDate } : {}),
     rounds: ROUNDS,
     requests: N,
     requestsScriptsStreams: N_EXTRA,

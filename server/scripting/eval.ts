@@ -40,8 +40,21 @@ function shebang(body: string): { flags: number; skip: number } | { error: strin
 }
 
 /** luaCreateFunction: compile and cache a script body; its sha or null after replying the error. */
+/** Script body → sha1, so a cached script's EVAL does not hash its body every time. */
+const shaCache = new Map<string, string>();
+
+function shaOf(body: string): string {
+  let sha = shaCache.get(body);
+  if (sha === undefined) {
+    sha = sha1hex(body);
+    if (shaCache.size >= 1000) shaCache.clear();
+    shaCache.set(body, sha);
+  }
+  return sha;
+}
+
 export function createScript(c: Client | null, eng: ScriptEngine, body: string): string | null {
-  const sha = sha1hex(body);
+  const sha = shaOf(body);
   if (eng.scripts.has(sha)) return sha;
   const sb = shebang(body);
   if ('error' in sb) {

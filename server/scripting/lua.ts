@@ -30,9 +30,16 @@ export function bytes(s: string): LuaString {
   return Buffer.from(s, 'latin1');
 }
 
-/** Literal ASCII text as Lua bytes (names, messages). */
+const literals = new Map<string, LuaString>();
+
+/** Literal ASCII text as Lua bytes (names, messages); names used on every call are cached. */
 export function lit(s: string): LuaString {
-  return fengari.to_luastring(s);
+  let b = literals.get(s);
+  if (b === undefined) {
+    b = fengari.to_luastring(s);
+    if (literals.size < 10000) literals.set(s, b);
+  }
+  return b;
 }
 
 /** Lua bytes as a latin1 JS string. */
