@@ -93,6 +93,8 @@ export class Server implements DbHooks {
   readyKeys = new Map<string, { db: Db; key: string }>();
   monitors = new Set<Client>();
   role: 'master' | 'slave' = 'master';
+  /** Running as a sentinel (server/sentinel/): HELLO and INFO say so. */
+  sentinelMode = false;
   readonly runId: string;
   shuttingDown = false;
   readonly startedAt = Date.now();

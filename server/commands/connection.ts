@@ -116,7 +116,7 @@ function hello(c: Client, argv: string[]): void {
   if (setname !== null) c.name = setname;
   if (ver) c.resp = ver as 2 | 3;
   const s = c.server;
-  c.addReplyMapLen(7);
+  c.addReplyMapLen(s.sentinelMode ? 6 : 7);
   c.addReplyBulk('server');
   c.addReplyBulk('redis');
   c.addReplyBulk('version');
@@ -126,9 +126,11 @@ function hello(c: Client, argv: string[]): void {
   c.addReplyBulk('id');
   c.addReplyInt(c.id);
   c.addReplyBulk('mode');
-  c.addReplyBulk(s.config.clusterEnabled ? 'cluster' : 'standalone');
-  c.addReplyBulk('role');
-  c.addReplyBulk(s.role === 'master' ? 'master' : 'replica');
+  c.addReplyBulk(s.sentinelMode ? 'sentinel' : s.config.clusterEnabled ? 'cluster' : 'standalone');
+  if (!s.sentinelMode) {
+    c.addReplyBulk('role');
+    c.addReplyBulk(s.role === 'master' ? 'master' : 'replica');
+  }
   c.addReplyBulk('modules');
   c.addReplyArrayLen(0);
 }

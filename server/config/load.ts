@@ -2,8 +2,19 @@ import { readFileSync } from 'node:fs';
 import { splitArgs } from '../resp/parser.js';
 import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
+import type { ConfigName } from './definitions.js';
 
 export class FatalConfigError extends Error {}
+
+export interface LoadOptions {
+  /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
+  defaults?: Record<string, string>;
+  /**
+   * Directives that are not config options, by name: `sentinel ...` lines in sentinel mode
+   * (without a handler they are an error, as in Redis), `user` lines a sentinel's rewrite writes.
+   */
+  directives?: Record<string, (argv: string[], lineNo: number, line: string) => void>;
+}
 
 /**
  * Build a Config from redis-server style arguments: `[configfile] [--name value ...]`.
@@ -14,8 +25,9 @@ export class FatalConfigError extends Error {}
  *   >>> 'port "abc"'
  *   argument couldn't be parsed into an integer
  */
-export function loadConfig(args: string[], stdin?: () => string): Config {
+export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptions = {}): Config {
   const config = new Config();
+  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name as ConfigName, value);
   let fileText = '';
   let rest = args;
   if (args.length > 0 && !args[0]!.startsWith('--')) {
@@ -53,6 +65,16 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     const argv = splitArgs(line);
     if (argv === null) return fail('Unbalanced quotes in configuration line');
     if (argv.length === 0) continue;
+    const handler = opts.directives?.[argv[0]!.toLowerCase()];
+    if (argv[0]!.toLowerCase() === 'sentinel') {
+      // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
+      if (argv.length === 1) continue;
+      if (!handler) return fail('sentinel directive while not in sentinel mode');
+    }
+    if (handler) {
+      handler(argv.slice(1), n + 1, line);
+      continue;
+    }
     const def = findDef(argv[0]!);
     if (!def) return fail('Bad directive or wrong number of arguments');
     if (!def.multiArg && argv.length !== 2) return fail('wrong number of arguments');
