@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep } from '../support/differential.js';
+import { sleep } from '../../harness/util/sleep.js';
 import { usePair } from '../support/paired.js';
 import { client } from '../support/redis.js';
 
