@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
+import { discardTransaction } from './multi.js';
 import { allowProtectedAction } from './protected.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
@@ -38,6 +39,8 @@ export class Hooks {
   readonly clientClosed: ((c: Client) => void)[] = [];
   /** Every server cron tick (hz times a second). */
   readonly cron: ((now: number, tick: number) => void)[] = [];
+  /** Databases were emptied (FLUSHALL/FLUSHDB, a full resync): tracking invalidates everything. */
+  readonly flushed: ((dbId: number | null) => void)[] = [];
   /** Before the server closes (final save, AOF fsync); run one after the other. */
   readonly beforeShutdown: (() => Promise<void> | void)[] = [];
 }
@@ -59,8 +62,14 @@ const TOUCHES_ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** Redis's rejectCommand: inside MULTI a refused command also poisons the transaction. */
-function reject(c: Client, msg: string): void {
+function reject(c: Client, msg: string, lower = ''): void {
   if (c.multi) c.multi.dirty = true;
+  if (lower === 'exec' && c.multi !== null) {
+    // Redis's execCommandAbort: a refused EXEC ends the transaction with the reason.
+    discardTransaction(c);
+    c.addReplyError(`-EXECABORT Transaction discarded because of: ${msg.startsWith('-') ? msg.slice(1) : `ERR ${msg}`}`);
+    return;
+  }
   c.addReplyError(msg);
 }
 
@@ -133,13 +142,13 @@ function dispatchCommand(server: Server, c: Client, argv: string[]): void {
   if (!c.isMaster) {
     const err = runGates(h.route, c, spec, argv) ?? runGates(h.memory, c, spec, argv);
     if (err !== null) {
-      reject(c, err);
+      reject(c, err, lower);
       return;
     }
   }
   const err = runGates(h.replication, c, spec, argv);
   if (err !== null) {
-    reject(c, err);
+    reject(c, err, lower);
     return;
   }
   if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(lower)) {

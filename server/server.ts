@@ -13,6 +13,8 @@ import { PersistenceState } from './persistence/state.js';
 import { PubSub } from './pubsub.js';
 import { ReplState } from './replication/state.js';
 import { ProtocolError } from './resp/parser.js';
+import { ScriptEngine } from './scripting/engine.js';
+import { FunctionsEngine } from './scripting/functions.js';
 import type { ShutdownRequest } from './shutdown.js';
 import { Slowlog } from './slowlog.js';
 import { Stats } from './stats.js';
@@ -23,6 +25,7 @@ import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
 import { MemoryReclaimer } from './store/reclaim.js';
 import { CursorTable } from './store/scan.js';
+import { TrackingTable } from './tracking.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
 
@@ -127,6 +130,15 @@ export class Server implements DbHooks {
   readonly scanCursors = new CursorTable();
   readonly slowlog = new Slowlog();
   readonly latency = new LatencyMonitor();
+  /** EVAL's scripts and runtime; FUNCTION libraries and theirs (scripting/). */
+  readonly scripting: ScriptEngine;
+  readonly functions: FunctionsEngine;
+  /** Client side caching: the tracking table and broadcast prefixes (tracking.ts). */
+  readonly tracking: TrackingTable;
+  /** Set while a dataset is installed from RDB (no "new" keyspace events, as dbAddRDBLoad). */
+  loadingKeys = false;
+  /** The client whose command runs now (NOLOOP, scripts' caller), null outside commands. */
+  currentClient: Client | null = null;
   /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
   readonly repl: ReplState;
   /** RDB and AOF (persistence/). */
@@ -145,6 +157,9 @@ export class Server implements DbHooks {
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
     this.repl = new ReplState(this);
+    this.tracking = new TrackingTable(this);
+    this.scripting = new ScriptEngine(this);
+    this.functions = new FunctionsEngine(this);
     this.persistence = new PersistenceState(this);
   }
 
@@ -166,6 +181,9 @@ export class Server implements DbHooks {
   }
   onModified(db: Db, key: string): void {
     this.signalModifiedKey(db, key);
+  }
+  onNewKey(db: Db, key: string): void {
+    if (this.config.notifyKeyspaceEvents & NOTIFY.NEW && !this.loadingKeys) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
   }
 
   // ---- Propagation ----
@@ -343,7 +361,11 @@ export class Server implements DbHooks {
         break;
       }
       c.lastInteraction = this.cachedNow;
+      this.currentClient = c;
       processCommand(this, c, argv);
+      this.currentClient = null;
+      if (this.tracking.pending.length > 0) this.tracking.handlePending(c);
+      if (c.muted || c.replySkipNext || c.tracking !== null) c.afterCommandProcessed();
     }
   }
 

@@ -99,7 +99,7 @@ function clientsSection(s: Server): string[] {
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
     `blocked_clients:${blocked}`,
-    'tracking_clients:0',
+    `tracking_clients:${s.tracking.clients}`,
     `clients_in_timeout_table:${timeouts}`,
   ];
 }
@@ -244,9 +244,9 @@ function statsSection(s: Server): string[] {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${s.tracking.keys.size}`,
+    `tracking_total_items:${s.tracking.totalItems()}`,
+    `tracking_total_prefixes:${s.tracking.prefixes.size}`,
     'unexpected_error_replies:0',
     `total_error_replies:${st.totalErrorReplies}`,
     'dump_payload_sanitizations:0',

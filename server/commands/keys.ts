@@ -1,4 +1,5 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
+
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
@@ -6,6 +7,7 @@ import { copyEncoding, objectEncoding, stringEncoding } from '../store/encoding.
 import { type AnyValue, Entry } from '../store/entry.js';
 import { ListValue } from '../store/list.js';
 import { scanKeys } from '../store/scan.js';
+import type { Stream } from '../store/stream.js';
 import { ZSet } from '../store/zset.js';
 import { globMatch } from '../util/glob.js';
 import { parseInt64, parseLL } from '../util/numbers.js';
@@ -292,6 +294,8 @@ export function dupValue(e: Entry): AnyValue {
       for (const [m, sc] of e.value as ZSet) z.add(m, sc);
       return z;
     }
+    case 'stream':
+      return (e.value as Stream).clone();
   }
   throw new Error(`cannot copy a ${e.type as string}`);
 }

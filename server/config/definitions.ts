@@ -201,7 +201,6 @@ export const CONFIG_DEFS = [
 
 type Def = (typeof CONFIG_DEFS)[number];
 
-
 /** An option's canonical (Redis) name: a misspelt name fails to compile. */
 export type ConfigName = Def['name'];
 

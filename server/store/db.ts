@@ -15,6 +15,8 @@ export interface DbHooks {
   onExpired(db: Db, key: string): void;
   /** A key was changed: invalidate WATCH, wake blocked clients. */
   onModified(db: Db, key: string): void;
+  /** A key that did not exist was added (Redis's dbAdd: the "new" keyspace event). */
+  onNewKey?: (db: Db, key: string) => void;
   /** Optional access bookkeeping beyond the LRU clock (LFU counters). */
   touchEntry?: (e: Entry) => void;
 }
@@ -113,6 +115,7 @@ export class Db {
     this.all.push(e);
     this.dict.set(key, e);
     if (old === undefined && this.index !== null) this.index.add(key);
+    if (old === undefined) this.hooks.onNewKey?.(this, key);
     return e;
   }
 
@@ -130,6 +133,7 @@ export class Db {
     }
     this.dict.set(e.key, e);
     if (old === undefined && this.index !== null) this.index.add(e.key);
+    if (old === undefined) this.hooks.onNewKey?.(this, e.key);
   }
 
   delete(key: string): boolean {

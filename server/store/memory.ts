@@ -1,3 +1,4 @@
+import type { Stream } from './stream.js';
 import type { Server } from '../server.js';
 import type { Db } from './db.js';
 import type { Entry } from './entry.js';
@@ -63,6 +64,13 @@ export function entrySize(e: Entry): number {
         if (++k >= SAMPLE) break;
       }
       n += 64 + cnt * (ELEM_OVERHEAD[e.type]! + (k ? sum / k : 0));
+      break;
+    }
+    case 'stream': {
+      // Listpack nodes (their byte sizes are tracked as Redis lays them out) plus the rax.
+      const s = e.value as Stream;
+      for (const node of s.nodes) n += node.lpBytes() + 32;
+      n += 128;
       break;
     }
   }
