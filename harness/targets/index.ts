@@ -1,6 +1,7 @@
 import type { RunStore } from '../store/store.js';
 import { ExternalTarget } from './external.js';
-import { LocalTarget, type NetKind } from './local.js';
+import { LocalTarget, type LocalTargetOptions, type NetKind } from './local.js';
+import { SentinelTarget } from './sentinel.js';
 import type { Target, TargetKind, TopologySpec } from './target.js';
 
 export interface TargetOptions {
@@ -25,7 +26,7 @@ export function createTarget(o: TargetOptions): Target {
     if (!o.topologyFile) throw new Error('--target external needs --topology-file <file>');
     return new ExternalTarget(o.topologyFile, o.topology);
   }
-  return new LocalTarget({
+  const local: LocalTargetOptions = {
     kind: o.target,
     topology: o.topology,
     net: o.net,
@@ -35,5 +36,6 @@ export function createTarget(o: TargetOptions): Target {
     serverArgs: o.serverArgs,
     nodeTimeoutMs: o.nodeTimeoutMs,
     runId: o.runId,
-  });
+  };
+  return o.topology.kind === 'sentinel' ? new SentinelTarget(local) : new LocalTarget(local);
 }
