@@ -75,7 +75,8 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     minReplicas: toWrite > 0,
   };
   const windows: Record<string, unknown> = {};
-  if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
+  // A cluster's failure detection is cluster-node-timeout; the sentinels' is down-after-milliseconds (the same scenario field).
+  if (s.topology.kind === 'cluster' || s.topology.kind === 'sentinel') windows.nodeTimeoutMs = s.nodeTimeoutMs;
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
   if (toWrite > 0) windows.minReplicasToWrite = toWrite;
   return workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...windows, ...c.options } } : c));
