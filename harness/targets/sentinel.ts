@@ -28,7 +28,7 @@ export const DEFAULT_SENTINELS = 3;
  * links, as applications do. With `--net toxiproxy` and our processes every directed link
  * (node→node, sentinel→node, sentinel→sentinel) has its own proxy (route tables); with
  * `--net iptables` every process has its own loopback address and opens its links from it
- * (bind-source-addr; redis-sentinel connects from its first `bind` address).
+ * (bind-source-addr, which redis-sentinel honours too).
  * `down-after-milliseconds` is the scenario's node timeout.
  */
 export class SentinelTarget implements Target, ProcessControl {
@@ -190,8 +190,9 @@ export class SentinelTarget implements Target, ProcessControl {
       `sentinel failover-timeout ${m} ${Math.max(10_000, 3 * this.o.nodeTimeoutMs)}`,
       `sentinel parallel-syncs ${m} 1`,
     ];
-    // Our sentinel opens its links from its own address too (redis-sentinel uses its first bind address).
-    if (this.o.net === 'iptables' && this.o.kind === 'ts') lines.push(`bind-source-addr ${s.host}`);
+    // Links opened from the sentinel's own address, so iptables rules per address pair see them
+    // (redis-sentinel 7.0 binds its outgoing links to bind-source-addr as redis-server does; ours too).
+    if (this.o.net === 'iptables') lines.push(`bind-source-addr ${s.host}`);
     const conf = join(dir, 'sentinel.conf');
     writeFileSync(conf, lines.join('\n') + '\n');
     if (this.o.kind === 'redis') return [conf];
