@@ -24,6 +24,8 @@ export interface TargetOptions {
 export function createTarget(o: TargetOptions): Target {
   if (o.target === 'external') {
     if (!o.topologyFile) throw new Error('--target external needs --topology-file <file>');
+    if (o.topology.kind === 'sentinel')
+      throw new Error('--topology sentinel runs local processes (--target ts or redis); an external target has no sentinel clients yet');
     return new ExternalTarget(o.topologyFile, o.topology);
   }
   const local: LocalTargetOptions = {

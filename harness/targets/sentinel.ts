@@ -8,7 +8,7 @@ import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
 import { redisClient, sentinelWorkerClient } from '../run/clients.js';
 import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
-import { freePort } from '../util/ports.js';
+import { freeFixedPort } from '../util/ports.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_SENTINEL, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import type { LocalTargetOptions } from './local.js';
@@ -99,7 +99,7 @@ export class SentinelTarget implements Target, ProcessControl {
       this.nodes.push({
         name: sentinel ? `s${i - dataCount + 1}` : `n${i + 1}`,
         host,
-        port: await freePort(host),
+        port: await freeFixedPort(host),
         role: sentinel ? 'sentinel' : i === 0 ? 'primary' : 'replica',
         shard: 0,
         primary: !sentinel && i > 0 ? 'n1' : undefined,
