@@ -4,6 +4,7 @@
  */
 
 import { counterChecker } from './counter/index.js';
+import { elleChecker } from './elle/checker.js';
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
 import { logPatternsChecker } from './log-patterns/index.js';
@@ -38,6 +39,7 @@ for (const c of [
   statsChecker,
   perfChecker,
   logPatternsChecker,
+  elleChecker,
 ] as Checker[]) {
   registerChecker(c);
 }
