@@ -9,7 +9,7 @@
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { type Analysis, type DataAnomaly, ref, type TxnRef } from './anomaly.js';
-import { type ComponentResult, CYCLE_EXISTS_TYPES, components, type FoundCycle, searchComponent } from './cycles.js';
+import { type ComponentResult, CYCLE_EXISTS_TYPES, components, type FoundCycle, searchComponent, shortcut } from './cycles.js';
 import { DepGraph, EdgeList, PROCESS, REALTIME, REL_NAMES, type Rel } from './graph.js';
 import { analyzeListAppend } from './list-append.js';
 import { anomaliesImplying, anomaliesProhibitedBy, boundary, impossibleModels, UNKNOWN_ANOMALIES, validateModels, whyNot } from './models.js';
@@ -196,8 +196,12 @@ export function checkElle(history: History, opts: ElleOptions = {}): ElleResult 
   const comps = components(g);
   const timeoutMs = opts.cycleSearchTimeoutMs ?? 1000;
   const results: ComponentResult[] = comps.map((c) => searchComponent(g, c, timeoutMs));
+  const precedes =
+    order === REALTIME
+      ? (a: number, b: number) => txns[a]!.type === 'ok' && txns[a]!.completeTime < txns[b]!.invokeTime
+      : (a: number, b: number) => txns[a]!.type === 'ok' && txns[b]!.type === 'ok' && txns[a]!.process === txns[b]!.process && txns[a]!.index < txns[b]!.index;
   for (const r of results) {
-    for (const c of r.cycles) add(explainCycle(c, txns, analysis));
+    for (const c of r.cycles) add(explainCycle(order === 0 ? c : shortcut(c, order, precedes), txns, analysis));
     for (const e of r.exists) {
       add({
         type: e.type,

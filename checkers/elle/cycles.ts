@@ -187,25 +187,17 @@ function simpleCycles(vs: number[], ls: number[]): [number[], number[]][] {
 }
 
 /** Search state shared by the specs of one component. */
+/** Search state shared by the specs of one component; `g` is the component alone (local ids). */
 class ComponentSearch {
-  private readonly local: Int32Array;
-  private readonly inComp: Uint8Array;
   private stamps = new Int32Array(0);
   private stamp = 0;
   private work = 0;
+  private queue = { v: new Int32Array(0), s: new Int32Array(0), p: new Int32Array(0), l: new Int32Array(0) };
 
   constructor(
     private readonly g: DepGraph,
-    readonly vertices: readonly number[],
     private readonly deadline: number,
-  ) {
-    this.local = new Int32Array(g.n).fill(-1);
-    this.inComp = new Uint8Array(g.n);
-    vertices.forEach((v, i) => {
-      this.local[v] = i;
-      this.inComp[v] = 1;
-    });
-  }
+  ) {}
 
   private tick(): void {
     if ((++this.work & 1023) === 0 && Date.now() > this.deadline) throw new Timeout();
@@ -214,7 +206,7 @@ class ComponentSearch {
   /** The shortest cycle of the spec found through up to a bounded number of anchors, or null. */
   find(spec: CycleSpec): FoundCycle | null {
     const { g } = this;
-    const subs = cyclicComponents(g, spec.allowed, this.vertices);
+    const subs = cyclicComponents(g, spec.allowed);
     if (subs.length === 0) return null;
     const sub = new Int32Array(g.n).fill(-1);
     subs.forEach((c, i) => {
@@ -225,10 +217,11 @@ class ComponentSearch {
     const compact = new Int32Array(128).fill(-1);
     let S = 0;
     for (let s = 0; s < 128; s++) if ((s & ~bits) === 0) compact[s] = S++;
-    const need = this.vertices.length * S;
+    const need = g.n * S;
     if (this.stamps.length < need) {
       this.stamps = new Int32Array(need);
       this.stamp = 0;
+      this.queue = { v: new Int32Array(need + 1), s: new Int32Array(need + 1), p: new Int32Array(need + 1), l: new Int32Array(need + 1) };
     }
     let best: FoundCycle | null = null;
     let anchorsAfterHit = 0;
@@ -239,7 +232,7 @@ class ComponentSearch {
           if (sub[v] !== sub[u] || labelOf(g.mask[e]!, spec.allowed) !== spec.anchor) continue;
           const cyc = this.throughAnchor(spec, u, v, sub, compact, S, bits);
           if (cyc !== null && (best === null || cyc.vertices.length < best.vertices.length)) best = cyc;
-          if (best !== null && (best.vertices.length === 2 || ++anchorsAfterHit > 32)) return best;
+          if (best !== null && (best.vertices.length === 2 || ++anchorsAfterHit > 8)) return best;
         }
       }
     }
@@ -247,17 +240,19 @@ class ComponentSearch {
   }
 
   private throughAnchor(spec: CycleSpec, u: number, v: number, sub: Int32Array, compact: Int32Array, S: number, bits: number): FoundCycle | null {
-    const { g, local } = this;
+    const { g } = this;
     const stamp = ++this.stamp;
     const stamps = this.stamps;
+    const { v: qv, s: qs, p: qp, l: ql } = this.queue;
     const s0 = step(0, spec.anchor, true, spec.variant) & bits;
-    const qv: number[] = [v];
-    const qs: number[] = [s0];
-    const qp: number[] = [-1];
-    const ql: number[] = [spec.anchor];
-    stamps[local[v]! * S + compact[s0]!] = stamp;
+    let tail = 0;
+    qv[tail] = v;
+    qs[tail] = s0;
+    qp[tail] = -1;
+    ql[tail++] = spec.anchor;
+    stamps[v * S + compact[s0]!] = stamp;
     const comp = sub[u];
-    for (let head = 0; head < qv.length; head++) {
+    for (let head = 0; head < tail; head++) {
       this.tick();
       const x = qv[head]!;
       const s = qs[head]!;
@@ -273,8 +268,7 @@ class ComponentSearch {
         ls.reverse();
         // vs = v … u, ls[i] = label into vs[i] (ls[0] is the anchor into v). As a cycle from u:
         const vertices = [u, ...vs.slice(0, -1)];
-        const labels = ls;
-        for (const [cv, cl] of simpleCycles(vertices, labels)) {
+        for (const [cv, cl] of simpleCycles(vertices, ls)) {
           if (walkAccepted(spec, cl)) return { type: spec.type, vertices: cv, labels: cl };
         }
         continue;
@@ -286,13 +280,13 @@ class ComponentSearch {
         if (l === 0) continue;
         const ns = step(s, l, false, spec.variant) & bits;
         if (dead(spec.kind, ns)) continue;
-        const k = local[y]! * S + compact[ns]!;
+        const k = y * S + compact[ns]!;
         if (stamps[k] === stamp) continue;
         stamps[k] = stamp;
-        qv.push(y);
-        qs.push(ns);
-        qp.push(head);
-        ql.push(l);
+        qv[tail] = y;
+        qs[tail] = ns;
+        qp[tail] = head;
+        ql[tail++] = l;
       }
     }
     return null;
@@ -301,14 +295,13 @@ class ComponentSearch {
   /** Some cycle of the component over every relation (the fallback after a timeout). */
   anyCycle(): FoundCycle {
     const { g } = this;
-    const u = this.vertices[0]!;
+    const u = 0;
     const parent = new Map<number, [number, number]>();
     const queue = [u];
     for (let head = 0; head < queue.length; head++) {
       const x = queue[head]!;
       for (let e = g.offset[x]!; e < g.offset[x + 1]!; e++) {
         const y = g.out[e]!;
-        if (this.inComp[y] === 0) continue;
         const l = labelOf(g.mask[e]!, 0xff);
         if (y === u) {
           const vs = [x];
@@ -395,12 +388,13 @@ function extensionComponents(g: DepGraph, vertices: readonly number[], a: number
   return cyclicComponents(pg, 1).map((c) => [...new Set(c.map((x) => vertices[x % m]!))].sort((p, q) => p - q));
 }
 
-function cycleExistsCases(g: DepGraph, vertices: readonly number[]): CycleExistsCase[] {
+function cycleExistsCases(g: DepGraph): CycleExistsCase[] {
+  const vertices = Array.from({ length: g.n }, (_, i) => i);
   const cases: CycleExistsCase[] = [];
   const ruledOut = new Set<string>();
   for (const spec of EXISTS) {
     if (ruledOut.has(spec.model)) continue;
-    const comps = spec.ext ? extensionComponents(g, vertices, spec.ext[0], spec.ext[1]) : cyclicComponents(g, spec.rels, vertices);
+    const comps = spec.ext ? extensionComponents(g, vertices, spec.ext[0], spec.ext[1]) : cyclicComponents(g, spec.rels);
     if (comps.length === 0) continue;
     comps.sort((x, y) => x.length - y.length);
     const scc = comps[0]!;
@@ -422,15 +416,32 @@ export interface ComponentResult {
   timeout?: SearchTimeout;
 }
 
+/** The subgraph induced by `vertices`, numbered by position in it. */
+function induced(g: DepGraph, vertices: readonly number[]): DepGraph {
+  const local = new Map<number, number>();
+  for (let i = 0; i < vertices.length; i++) local.set(vertices[i]!, i);
+  const edges = new EdgeList();
+  for (let i = 0; i < vertices.length; i++) {
+    const v = vertices[i]!;
+    for (let e = g.offset[v]!; e < g.offset[v + 1]!; e++) {
+      const w = local.get(g.out[e]!);
+      if (w !== undefined) edges.add(i, w, g.mask[e]!);
+    }
+  }
+  return new DepGraph(vertices.length, edges);
+}
+
 /** Searches one strongly connected component. */
-export function searchComponent(g: DepGraph, vertices: readonly number[], timeoutMs: number): ComponentResult {
+export function searchComponent(whole: DepGraph, vertices: readonly number[], timeoutMs: number): ComponentResult {
   const deadline = Date.now() + timeoutMs;
-  const exists = cycleExistsCases(g, vertices);
+  const g = induced(whole, vertices);
+  const toGlobal = (c: FoundCycle): FoundCycle => ({ ...c, vertices: c.vertices.map((v) => vertices[v]!) });
+  const exists = cycleExistsCases(g).map((c) => ({ ...c, scc: c.scc.map((v) => vertices[v]!) }));
   // Kinds of cycle that cannot be here: those prohibited by models that still have no cycle.
   const impossible = impossibleModels(exists.map((c) => c.type));
   const possible = EXISTS_MODELS.filter((m) => !impossible.has(m));
   const skip = new Set([...anomaliesProhibitedBy(possible)].filter((a) => CYCLE_TYPES.has(a)));
-  const search = new ComponentSearch(g, vertices, deadline);
+  const search = new ComponentSearch(g, deadline);
   const cycles: FoundCycle[] = [];
   const searched: string[] = [];
   for (const spec of SPECS) {
@@ -440,13 +451,13 @@ export function searchComponent(g: DepGraph, vertices: readonly number[], timeou
     try {
       const c = search.find(spec);
       if (c !== null) {
-        cycles.push(c);
+        cycles.push(toGlobal(c));
         for (const a of impliedAnomalies([spec.type])) skip.add(a);
       }
     } catch (e) {
       if (!(e instanceof Timeout)) throw e;
       const found = new Set(cycles.map((c) => c.type));
-      const fallback = search.anyCycle();
+      const fallback = toGlobal(search.anyCycle());
       return {
         cycles: [...cycles, ...(found.has(fallback.type) ? [] : [fallback])],
         exists,
@@ -465,4 +476,36 @@ export function searchComponent(g: DepGraph, vertices: readonly number[], timeou
 /** Every component with a cycle over all relations. */
 export function components(g: DepGraph): number[][] {
   return cyclicComponents(g, 0xff);
+}
+
+/**
+ * Shortens a cycle found over the transitive reduction of the real-time (or process) order: a run
+ * of edges without anti-dependencies from T_a to T_c becomes one order edge when T_a precedes T_c
+ * directly (completed before it began, or earlier in the same process), as long as the cycle keeps
+ * its type. Real-time paths in the reduced graph are chains through every transaction in between;
+ * the witness should not be.
+ */
+export function shortcut(c: FoundCycle, rel: number, precedes: (a: number, b: number) => boolean): FoundCycle {
+  let vs = c.vertices;
+  let ls = c.labels;
+  for (let i = 0; i < vs.length && vs.length > 2; i++) {
+    // Edges i .. j-1 lead from vs[i] to vs[j] (indices modulo the length).
+    for (let len = vs.length - 1; len >= 2; len--) {
+      const j = (i + len) % vs.length;
+      let rwInside = false;
+      for (let k = 0; k < len; k++) if (ls[(i + k) % vs.length] === RW) rwInside = true;
+      if (rwInside || !precedes(vs[i]!, vs[j]!)) continue;
+      // Rotate so that i is first, then drop the vertices strictly between i and j.
+      const rv = [...vs.slice(i), ...vs.slice(0, i)];
+      const rl = [...ls.slice(i), ...ls.slice(0, i)];
+      const nv = [rv[0]!, ...rv.slice(len)];
+      const nl = [rel, ...rl.slice(len)];
+      if (classify(nl) !== c.type) continue;
+      vs = nv;
+      ls = nl;
+      i = -1; // start over on the shorter cycle
+      break;
+    }
+  }
+  return { type: c.type, vertices: vs, labels: ls };
 }
