@@ -38,10 +38,14 @@ export interface SearchOutcome {
 export interface SearchOptions {
   /** Absolute wall-clock deadline (Date.now() ms); past it the result is 'unknown'. */
   deadline?: number;
+  /** Prune with the model's `monotone` hook (default true when it has one). */
+  prune?: boolean;
 }
 
 /** Up to this many ops the cache stores plain bitsets (cheapest for small partitions). */
 const SMALL_OPS = 256;
+/** Events the monotone-state pruning looks ahead. */
+const PRUNE_WINDOW = 64;
 /** How often (loop iterations) the deadline is checked; Date.now() is not free. */
 const DEADLINE_EVERY = 1023;
 
@@ -105,10 +109,14 @@ export class Search<S, I, O> {
   private entry: number;
   private outcome: SearchOutcome | undefined;
 
+  private readonly prune: boolean;
+
   constructor(
     private readonly model: Model<S, I, O>,
     p: PreparedPartition,
+    opts: { prune?: boolean } = {},
   ) {
+    this.prune = (opts.prune ?? true) && model.monotone !== undefined;
     const n = p.inputs.length;
     this.inputs = p.inputs as I[];
     this.outputs = p.outputs as O[];
@@ -180,6 +188,7 @@ export class Search<S, I, O> {
     const { next, prev, nodeOp, match, small, bits, scratch, zobrist, cache, callsNode, callsState, callsHi, best, inputs, outputs } = this;
     const step = this.model.step;
     const hash = this.model.hash ?? defaultHash;
+    const mono = this.prune ? this.model.monotone : undefined;
     let { zh, depth, state, bestLen, agree, stuck, steps, entry } = this;
     const stopAt = steps + budget;
     let result: SearchOutcome | undefined;
@@ -201,6 +210,27 @@ export class Search<S, I, O> {
           continue;
         }
         const ns = r[1];
+        if (mono !== undefined) {
+          // Prune: an upcoming observation (an unlinearized op whose return comes before any
+          // pending reset's call) that the new state can no longer grow into.
+          let viable = true;
+          let scanned = 0;
+          for (let k = next[0]!; k !== -1 && scanned < PRUNE_WINDOW; k = next[k]!) {
+            if (k === entry || k === ret) continue;
+            scanned++;
+            const o = nodeOp[k]!;
+            if (match[k] !== -1) {
+              if (mono.reset(inputs[o]!)) break;
+            } else if (!mono.reachable(ns, inputs[o]!, outputs[o]!)) {
+              viable = false;
+              break;
+            }
+          }
+          if (!viable) {
+            entry = next[entry]!;
+            continue;
+          }
+        }
         const nzh = zh ^ zobrist[id]!;
         const key = (nzh ^ Math.imul(hash(ns), 0x85ebca6b)) | 0;
         const hi = callsHi[depth]! > id ? callsHi[depth]! : id + 1;
@@ -282,5 +312,20 @@ export class Search<S, I, O> {
 
 /** Searches one partition to the end (or the deadline). */
 export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opts: SearchOptions = {}): SearchOutcome {
-  return new Search(model, p).run(Infinity, opts.deadline)!;
+  return new Search(model, p, { prune: opts.prune ?? true }).run(Infinity, opts.deadline)!;
+}
+
+/** Time the unpruned search gets to rebuild the view of a partition found not linearizable. */
+export const VIEW_BUDGET_MS = 2000;
+
+/**
+ * Pruning cuts the search short before the longest linearizable prefix is found, so for a partition
+ * found not linearizable the view comes from an unpruned search when that finishes in a short
+ * budget; otherwise the pruned prefix (shorter, still genuine) stays.
+ */
+export function viewOutcome<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, out: SearchOutcome, deadline?: number): SearchOutcome {
+  if (out.valid !== false || model.monotone === undefined) return out;
+  const budget = Date.now() + VIEW_BUDGET_MS;
+  const full = new Search(model, p, { prune: false }).run(Infinity, deadline === undefined ? budget : Math.min(deadline, budget))!;
+  return full.valid === false ? { ...full, steps: full.steps + out.steps } : out;
 }
