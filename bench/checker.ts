@@ -9,11 +9,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type ParsedHistory, parseHistoryText } from '../checkers/history/parse.js';
-import type { Op } from '../checkers/history/types.js';
 import { checkElle } from '../checkers/elle/checker.js';
 import { generateTxnHistory } from '../checkers/elle/generate.js';
+import { type ParsedHistory, parseHistoryText } from '../checkers/history/parse.js';
+import type { Op } from '../checkers/history/types.js';
 import { checkLinearizable, checkLinearizableSync, type LinearizableResult } from '../checkers/linearizable/checker.js';
 import { corruptOneRead, generateHistory } from '../checkers/linearizable/generate.js';
 
@@ -88,6 +89,8 @@ interface CaseResult {
   partitions: number;
   verdict: string;
   checkMs: number;
+  /** CPU time (user + system) of the check: what the wall time would be on an idle core. */
+  cpuMs: number;
   /** Size of the JSON result (verdict + visualization data). */
   resultBytes: number;
   maxRssMb: number;
@@ -145,9 +148,11 @@ async function runCase(name: string): Promise<void> {
   const h = caseHistory(name);
   if (name.startsWith('elle-')) return runElleCase(name, h);
   const model = name.startsWith('register') ? 'register' : 'kv';
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await checkLinearizable(h, { model, timeLimitMs: CASE_TIME_LIMIT_MS });
   const checkMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   const json = JSON.stringify(r);
   const res: CaseResult = {
     name,
@@ -155,6 +160,7 @@ async function runCase(name: string): Promise<void> {
     partitions: r.partitionCount,
     verdict: verdict(r),
     checkMs,
+    cpuMs: (c.user + c.system) / 1000,
     resultBytes: json.length,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     steps: r.partitions.reduce((a, p) => a + p.steps, 0),
@@ -167,21 +173,27 @@ async function runCase(name: string): Promise<void> {
 }
 
 function runElleCase(name: string, h: Op[]): void {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = checkElle(h, { consistencyModels: ['strict-serializable'], lostAppends: true, wfrKeys: true });
   const checkMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   const res: CaseResult = {
     name,
     ops: h.length,
     partitions: 1,
     verdict: r.valid === true ? 'ok' : r.valid === false ? 'illegal' : 'unknown',
     checkMs,
+    cpuMs: (c.user + c.system) / 1000,
     resultBytes: JSON.stringify(r).length,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     steps: 0,
     cacheEntries: 0,
     workers: 0,
-    notes: [`${r.txnCount} transactions, ${r.graph.edges} edges (${r.graph.relations.join(', ')}), ${r.graph.cyclicComponents} cyclic components`, ...r.anomalyTypes],
+    notes: [
+      `${r.txnCount} transactions, ${r.graph.edges} edges (${r.graph.relations.join(', ')}), ${r.graph.cyclicComponents} cyclic components`,
+      ...r.anomalyTypes,
+    ],
     targetMs: TARGET_MS[name],
   };
   process.stdout.write(JSON.stringify(res) + '\n');
@@ -224,24 +236,37 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const results: CaseResult[] = [];
   console.log(
-    `\n${pad('case', 36, true)} ${pad('ops', 7)} ${pad('parts', 5)} ${pad('verdict', 8)} ${pad('median ms', 10)} ${pad('result KB', 9)} ${pad('peak RSS MB', 11)} ${pad('steps', 9)}`,
+    `\n${pad('case', 36, true)} ${pad('ops', 7)} ${pad('parts', 5)} ${pad('verdict', 8)} ${pad('median ms', 10)} ${pad('result KB', 9)} ${pad('peak RSS MB', 11)} ${pad('steps', 9)}  (cpu ms in the notes)`,
   );
   for (const name of cases) {
     const runs: CaseResult[] = [];
     for (let i = 0; i < 3; i++)
       runs.push(JSON.parse(execFileSync(process.execPath, [self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 26 })) as CaseResult);
-    const med = { ...runs[0]!, checkMs: median(runs.map((r) => r.checkMs)), maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)) };
+    const med = {
+      ...runs[0]!,
+      checkMs: median(runs.map((r) => r.checkMs)),
+      cpuMs: median(runs.map((r) => r.cpuMs)),
+      maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)),
+    };
     results.push(med);
-    const target = med.targetMs === undefined ? '' : med.checkMs < med.targetMs && med.maxRssMb < TARGET_RSS_MB ? `  within target (< ${med.targetMs} ms, < ${TARGET_RSS_MB} MB)` : `  OVER TARGET (${med.targetMs} ms, ${TARGET_RSS_MB} MB)`;
+    const target =
+      med.targetMs === undefined
+        ? ''
+        : med.checkMs < med.targetMs && med.maxRssMb < TARGET_RSS_MB
+          ? `  within target (< ${med.targetMs} ms, < ${TARGET_RSS_MB} MB)`
+          : `  OVER TARGET (${med.targetMs} ms, ${TARGET_RSS_MB} MB)`;
     console.log(
       `${pad(name, 36, true)} ${pad(med.ops, 7)} ${pad(med.partitions, 5)} ${pad(med.verdict, 8)} ${pad(med.checkMs.toFixed(1), 10)} ${pad((med.resultBytes / 1024).toFixed(0), 9)} ${pad(med.maxRssMb.toFixed(0), 11)} ${pad(med.steps, 9)}${target}`,
     );
+    console.log(`    cpu ${med.cpuMs.toFixed(0)} ms`);
     for (const n of med.notes) console.log(`    ${n}`);
   }
 
   const out = {
     date: new Date().toISOString(),
     node: process.version,
+    /** 1/5/15-minute load averages at the end: wall times on a shared machine stretch with them; cpuMs does not. */
+    loadavg: loadavg(),
     runsPerFile: RUNS,
     goReference: { totalMs: GO_TOTAL_MS, perFileMs: GO_MS, note: 'files not listed: Go < 1 ms, goal 2 ms' },
     totalMs: total,

@@ -60,48 +60,36 @@ export class DepGraph {
     readonly n: number,
     edges: EdgeList,
   ) {
-    const deg = new Int32Array(n + 1);
-    for (let i = 0; i < edges.size; i++) deg[edges.from[i]! + 1]!++;
-    for (let v = 0; v < n; v++) deg[v + 1]! += deg[v]!;
-    const pos = deg.slice(0, n);
-    const tmpTo = new Int32Array(edges.size);
-    const tmpRel = new Uint8Array(edges.size);
-    for (let i = 0; i < edges.size; i++) {
-      const p = pos[edges.from[i]!]!++;
-      tmpTo[p] = edges.to[i]!;
-      tmpRel[p] = edges.rel[i]!;
-    }
-    // Sort each vertex's successors and merge duplicates (OR of their relations).
+    if (n >= 1 << 24) throw new Error(`a dependency graph of ${n} transactions is beyond this checker (2^24)`);
+    // One native numeric sort of (from, to, rel) packed in a double, then a pass merging duplicates.
+    const m = edges.size;
+    const keys = new Float64Array(m);
+    for (let i = 0; i < m; i++) keys[i] = (edges.from[i]! * 16_777_216 + edges.to[i]!) * 32 + edges.rel[i]!;
+    keys.sort();
     const offset = new Int32Array(n + 1);
-    const out = new Int32Array(edges.size);
-    const mask = new Uint8Array(edges.size);
+    const out = new Int32Array(m);
+    const mask = new Uint8Array(m);
     let w = 0;
     let rels = 0;
-    const idx: number[] = [];
-    for (let v = 0; v < n; v++) {
-      offset[v] = w;
-      const s = deg[v]!;
-      const e = deg[v + 1]!;
-      if (e - s === 1) {
-        out[w] = tmpTo[s]!;
-        mask[w++] = tmpRel[s]!;
-        rels |= tmpRel[s]!;
+    let lastFrom = -1;
+    let lastTo = -1;
+    for (let i = 0; i < m; i++) {
+      const k = keys[i]!;
+      const rel = k % 32;
+      const pair = (k - rel) / 32;
+      const to = pair % 16_777_216;
+      const from = (pair - to) / 16_777_216;
+      rels |= rel;
+      if (from === lastFrom && to === lastTo) {
+        mask[w - 1]! |= rel;
         continue;
       }
-      idx.length = 0;
-      for (let i = s; i < e; i++) idx.push(i);
-      idx.sort((a, b) => tmpTo[a]! - tmpTo[b]!);
-      for (const i of idx) {
-        const t = tmpTo[i]!;
-        if (w > offset[v]! && out[w - 1] === t) mask[w - 1]! |= tmpRel[i]!;
-        else {
-          out[w] = t;
-          mask[w++] = tmpRel[i]!;
-        }
-        rels |= tmpRel[i]!;
-      }
+      while (lastFrom < from) offset[++lastFrom] = w;
+      lastTo = to;
+      out[w] = to;
+      mask[w++] = rel;
     }
-    offset[n] = w;
+    while (lastFrom < n) offset[++lastFrom] = w;
     this.offset = offset;
     this.out = out.slice(0, w);
     this.mask = mask.slice(0, w);

@@ -14,31 +14,26 @@ export function isVertex(t: Txn): boolean {
 }
 
 export function realtimeEdges(txns: readonly Txn[], edges: EdgeList): void {
-  // Events in history order: invocations and ok completions.
-  const events: number[] = []; // txn id * 2 (+1 for an ok completion)
+  // Invocations come in id order (ids follow invocation); ok completions sorted by index; merged.
+  const oks = txns.filter((t) => t.type === 'ok').map((t) => t.id);
+  oks.sort((a, b) => txns[a]!.index - txns[b]!.index);
+  let frontier: number[] = []; // completed oks not implied by another completed ok
+  // For each ok transaction, the frontier it was linked from at its invocation.
+  const linked = new Map<number, number[]>();
+  let c = 0;
   for (const t of txns) {
     if (!isVertex(t)) continue;
-    events.push(t.id * 2);
-    if (t.type === 'ok') events.push(t.id * 2 + 1);
+    while (c < oks.length && txns[oks[c]!]!.index < t.invokeIndex) complete(oks[c++]!);
+    for (const a of frontier) edges.add(a, t.id, REALTIME);
+    if (t.type === 'ok' && frontier.length > 0) linked.set(t.id, frontier);
   }
-  const pos = (e: number): number => {
-    const t = txns[e >> 1]!;
-    return e & 1 ? t.index : t.invokeIndex;
-  };
-  events.sort((a, b) => pos(a) - pos(b));
-  const frontier = new Set<number>(); // completed oks not implied by another completed ok
-  const linkedAtInvoke = new Map<number, number[]>();
-  for (const e of events) {
-    const id = e >> 1;
-    if ((e & 1) === 0) {
-      const srcs = [...frontier];
-      for (const a of srcs) edges.add(a, id, REALTIME);
-      if (txns[id]!.type === 'ok') linkedAtInvoke.set(id, srcs);
-    } else {
-      for (const a of linkedAtInvoke.get(id) ?? []) frontier.delete(a);
-      linkedAtInvoke.delete(id);
-      frontier.add(id);
-    }
+  function complete(id: number): void {
+    const implied = linked.get(id);
+    linked.delete(id);
+    // The frontier array may be shared with `linked` entries: build a new one.
+    const next = implied === undefined ? [...frontier] : frontier.filter((a) => !implied.includes(a));
+    next.push(id);
+    frontier = next;
   }
 }
 

@@ -43,7 +43,15 @@ describe('reductions agree with the plain search', () => {
   it('unique-write registers: zones (with info writes dropped or bounded) = WGL, 800 histories, ties included', () => {
     let invalid = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const h = generateHistory({ seed, model: 'register', uniqueWrites: true, processes: 2 + (seed % 5), ops: 16 + (seed % 24), infoRate: 0.15, failRate: 0.05 });
+      const h = generateHistory({
+        seed,
+        model: 'register',
+        uniqueWrites: true,
+        processes: 2 + (seed % 5),
+        ops: 16 + (seed % 24),
+        infoRate: 0.15,
+        failRate: 0.05,
+      });
       // A coarse clock: many calls and returns at the same instant (closed intervals).
       const coarse = h.map((o) => ({ ...o, time: Math.floor(o.time / 6000) * 6000 }));
       for (const hist of [h, misread(h, seed), coarse, misread(coarse, seed + 1)]) {
@@ -77,6 +85,8 @@ describe('reductions agree with the plain search', () => {
     expect(r.valid).toBe(true);
     expect(r.reductions.droppedInfoWrites).toBeGreaterThan(0);
     expect(r.reductions.tightenedInfoWrites).toBeGreaterThan(0);
-    expect(r.reductions.applied.join('\n')).toMatch(/per-key partitions.*\n.*unobserved info writes dropped.*\n.*bounded by their first reader.*\n.*read-mapping zones/);
+    expect(r.reductions.applied.join('\n')).toMatch(
+      /per-key partitions.*\n.*unobserved info writes dropped.*\n.*bounded by their first reader.*\n.*read-mapping zones/,
+    );
   });
 });
