@@ -1,3 +1,4 @@
+import { lockWorkload } from './lock.js';
 import { lostWritesWorkload, minReplicasWorkload } from './min-replicas.js';
 import { counterWorkload, listAppendWorkload, registerWorkload } from './register.js';
 import { setWorkload } from './set.js';
@@ -16,6 +17,7 @@ export const workloads = new Map<string, Workload>(
     lostWritesWorkload,
     txnAppendWorkload,
     txnRegisterWorkload,
+    lockWorkload,
   ].map((w) => [w.name, w]),
 );
 

@@ -177,7 +177,7 @@ async function runWorkers(
   deadline: number,
   signal: AbortSignal,
 ): Promise<void> {
-  const primaries = sut.nodes.filter((n) => n.role === 'primary');
+  const primaries = workload.clientNodes === 'all' ? sut.nodes : sut.nodes.filter((n) => n.role === 'primary');
   const cluster = s.topology.kind === 'cluster';
   const perWorkerInterval = s.rate > 0 ? (1000 * s.concurrency) / s.rate : 0;
   const workers = Array.from({ length: s.concurrency }, async (_, slot) => {
