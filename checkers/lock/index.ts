@@ -63,6 +63,9 @@ export interface LockOptions {
   maxPerType?: number;
 }
 
+/** Most telling first. */
+const TYPE_ORDER: LockViolation['type'][] = ['overlap', 'foreign-release', 'stale-fence', 'duplicate-fence'];
+
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -224,7 +227,7 @@ export function checkLock(history: History, opts: LockOptions = {}): LockResult 
     attempts,
     acquired: held.length,
     unknownAcquisitions: unknown,
-    violations: violations.sort((a, b) => (a.ops[0] ?? -1) - (b.ops[0] ?? -1)),
+    violations: violations.sort((a, b) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || (a.ops[0] ?? -1) - (b.ops[0] ?? -1)),
     counts,
     lostLogWrites,
     finalLogLength: finalLogs.length === 0 ? null : Math.max(...finalLogs.map((l) => l.length)),
