@@ -21,7 +21,22 @@ async function results(args: string[]): Promise<Record<string, any>> {
   return JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers;
 }
 
-const replicated = ['--target', 'redis', '--topology', 'replicated', '--replicas', '2', '--net', 'iptables', '--interval', '3', '--fault-duration', '6', '--time-limit', '30'];
+const replicated = [
+  '--target',
+  'redis',
+  '--topology',
+  'replicated',
+  '--replicas',
+  '2',
+  '--net',
+  'iptables',
+  '--interval',
+  '3',
+  '--fault-duration',
+  '6',
+  '--time-limit',
+  '30',
+];
 
 describe.skipIf(!NIGHTLY)('issue 15 on redis-server', () => {
   it('txn-append under partition-failover: lost appends as real-time cycles', async () => {
@@ -33,7 +48,20 @@ describe.skipIf(!NIGHTLY)('issue 15 on redis-server', () => {
 
   it('txn-append on a single node without faults: valid over 20 seeds', async () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const c = await results(['--target', 'redis', '--topology', 'single', '--workload', 'txn-append', '--nemesis', 'none', '--time-limit', '5', '--seed', String(seed)]);
+      const c = await results([
+        '--target',
+        'redis',
+        '--topology',
+        'single',
+        '--workload',
+        'txn-append',
+        '--nemesis',
+        'none',
+        '--time-limit',
+        '5',
+        '--seed',
+        String(seed),
+      ]);
       expect(c.elle.valid, `seed ${seed}: ${c.elle.anomalyTypes}`).toBe(true);
     }
   }, 1_800_000);
