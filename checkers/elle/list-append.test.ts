@@ -318,3 +318,39 @@ describe('list-append: malformed histories', () => {
     expect(() => checkElle(h.ops, { consistencyModels: ['serialisable'] })).toThrow(/unknown consistency model "serialisable"/);
   });
 });
+
+describe('list-append: every anomaly class, failing and clean', () => {
+  /** [class, failing history, clean twin (one read or one step changed), options]. */
+  const fail = (t: string): [number, string, 'fail'] => [0, t, 'fail'];
+  type Step = string | [number, string, 'ok' | 'fail' | 'info'];
+  const cases: [string, Step[], Step[], ElleOptions][] = [
+    ['G0', ['ax1ay1', 'ax2ay2', 'rx12ry21'], ['ax1ay1', 'ax2ay2', 'rx12ry12'], {}],
+    ['G1a', [fail('ax1'), 'rx1'], [fail('ax1'), 'rx'], {}],
+    ['G1b', ['ax1ax2', 'rx1'], ['ax1ax2', 'rx12'], {}],
+    ['G1c', ['ax1ry1', 'ax2ay1', 'rx12ry1'], ['ax1ry', 'ax2ay1', 'rx12ry1'], {}],
+    ['G-single-item', ['ax1ay1', 'ax2ry', 'rx12'], ['ax1ay1', 'ax2ry1', 'rx12'], { consistencyModels: ['serializable'] }],
+    ['G-nonadjacent-item', ['ax1', 'rx1ry', 'ay1', 'ry1rx'], ['ax1', 'rx1ry', 'ay1', 'ry1rx1'], { consistencyModels: ['serializable'] }],
+    ['G2-item', ['ax1ry', 'ay1rx'], ['ax1ry', 'ay1rx1'], {}],
+    ['G-single-item-realtime', ['ax1', 'ax2', 'rx1', 'rx12'], ['ax1', 'ax2', 'rx12', 'rx12'], {}],
+    ['internal', ['ax1ax2ax4', 'ax3rx1234'], ['ax1ax2ax4', 'ax3rx1243'], {}],
+    ['future-read', ['rx1ax1'], ['ax1rx1'], {}],
+    ['duplicate-elements', ['ax1', 'rx11'], ['ax1', 'rx1'], {}],
+    ['incompatible-order', ['ax1', 'ax2', 'ax3', 'rx13', 'rx123'], ['ax1', 'ax2', 'ax3', 'rx123', 'rx123'], {}],
+    ['dirty-update', [fail('ax1'), 'ax2', 'rx12'], [fail('ax1'), 'ax2', 'rx2'], {}],
+    ['lost-update', ['ax0', 'rx0ax1', 'rx0ax2'], ['ax0', 'rx0ax1', 'rx01ax2'], {}],
+    ['lost-append', ['ax1', 'ax2', 'rx1'], ['ax1', 'ax2', 'rx12'], { lostAppends: true }],
+  ];
+  function build(steps: Step[]): TxnHistory {
+    const h = new TxnHistory();
+    steps.forEach((s, i) => (typeof s === 'string' ? h.txn(i, s) : h.txn(s[0] + 100 + i, s[1], s[2])));
+    return h;
+  }
+  it.each(cases)('%s', (type, failing, clean, opts) => {
+    const bad = checkElle(build(failing).ops, { workload: 'list-append', ...opts });
+    expect(bad.valid).toBe(false);
+    expect(bad.anomalyTypes).toContain(type);
+    const good = checkElle(build(clean).ops, { workload: 'list-append', ...opts });
+    expect(good.anomalyTypes.filter((t) => t !== 'empty-transaction-graph')).toEqual([]);
+    expect(good.valid).not.toBe(false);
+  });
+});
