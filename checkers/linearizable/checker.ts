@@ -9,7 +9,7 @@ import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel
 import { describePartition, type PartitionResult, unsearchedPartition } from './partition.js';
 import { type PreparedPartition, prepare } from './prepare.js';
 import { type ReductionReport, reducePartitions } from './reduce.js';
-import { Search, type SearchOutcome, viewOutcome } from './search.js';
+import { type SearchOutcome, searchFor, viewOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
 // biome-ignore lint/suspicious/noExplicitAny: type-erased model
@@ -117,7 +117,7 @@ const QUANTUM = 1 << 16;
  */
 function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined, stopOnIllegal: boolean): PartitionResult[] {
   const outcomes: (SearchOutcome | undefined)[] = new Array(partitions.length);
-  const searches = partitions.map((p) => new Search(model, p));
+  const searches = partitions.map((p) => searchFor(model, p));
   let active = searches.map((_, i) => i);
   let illegal = false;
   while (active.length > 0 && !(illegal && stopOnIllegal)) {

@@ -9,7 +9,7 @@
 import type { Model } from '../models/model.js';
 import { describePartition, type PartitionResult } from './partition.js';
 import type { PreparedPartition } from './prepare.js';
-import { type SearchOutcome, search as searchPartition, VIEW_BUDGET_MS } from './search.js';
+import { quiescentCuts, SEGMENT_MIN_OPS, type SearchOutcome, search as searchPartition, VIEW_BUDGET_MS } from './search.js';
 import { decideByZones, reduceInfoWrites, uniqueWriteRegister } from './zones.js';
 
 export interface ReductionReport {
@@ -24,6 +24,8 @@ export interface ReductionReport {
   zonePartitions: number;
   /** Partitions whose search pruned states that upcoming reads rule out. */
   prunedPartitions: number;
+  /** Segments of partitions split at quiescent points (searched one after the other). */
+  quiescentSegments: number;
 }
 
 export interface Reduced {
@@ -44,6 +46,7 @@ export function reducePartitions<S, I, O>(model: Model<S, I, O>, parts: readonly
     tightenedInfoWrites: 0,
     zonePartitions: 0,
     prunedPartitions: 0,
+    quiescentSegments: 0,
   };
   parts.forEach((p, at) => {
     if (model.name === 'register' && uniqueWriteRegister(p)) {
@@ -68,12 +71,17 @@ export function reducePartitions<S, I, O>(model: Model<S, I, O>, parts: readonly
       return;
     }
     if (model.monotone !== undefined) report.prunedPartitions++;
+    if (p.inputs.length >= SEGMENT_MIN_OPS) {
+      const cuts = quiescentCuts(p).length;
+      if (cuts > 0) report.quiescentSegments += cuts + 1;
+    }
     search.push({ at, partition: p });
   });
   if (parts.length > 1) report.applied.push(`per-key partitions (P-compositionality): ${parts.length}`);
   if (report.droppedInfoWrites > 0) report.applied.push(`unobserved info writes dropped (unique values): ${report.droppedInfoWrites}`);
   if (report.tightenedInfoWrites > 0) report.applied.push(`observed info writes bounded by their first reader: ${report.tightenedInfoWrites}`);
   if (report.zonePartitions > 0) report.applied.push(`decided from read-mapping zones without search (Gibbons–Korach): ${report.zonePartitions} partition(s)`);
+  if (report.quiescentSegments > 0) report.applied.push(`split at quiescent points into segments searched in turn: ${report.quiescentSegments}`);
   if (report.prunedPartitions > 0) report.applied.push(`search pruned by upcoming reads (state only grows): ${report.prunedPartitions} partition(s)`);
   return { search, decided, report };
 }

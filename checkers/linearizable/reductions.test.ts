@@ -10,12 +10,12 @@ import { getModel } from '../models/index.js';
 import { checkLinearizableSync } from './checker.js';
 import { type GenModel, generateHistory, prng } from './generate.js';
 import { prepare } from './prepare.js';
-import { search } from './search.js';
+import { quiescentCuts, Search } from './search.js';
 
 /** Plain WGL search (no reduction, no pruning) over every partition. */
 function plainVerdict(h: Op[], model: string): boolean {
   const m = getModel(model);
-  return prepare(h, m).partitions.every((p) => search(m, p, { prune: false }).valid === true);
+  return prepare(h, m).partitions.every((p) => new Search(m, p, { prune: false }).run(Infinity)!.valid === true);
 }
 
 /** A read answering some other plausible value: another write's (or nil), another read's, or one element short. */
@@ -77,6 +77,55 @@ describe('reductions agree with the plain search', () => {
       }
     }
     expect(invalid).toBeGreaterThan(20);
+  });
+
+  it.each(['register', 'kv', 'list-append'] as GenModel[])(
+    '%s: segments at quiescent points = the plain search, 80 long low-concurrency histories',
+    (model) => {
+      let segmented = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const h = generateHistory({ seed, model, processes: 2, ops: 150, keys: 1, infoRate: 0.01, leavePending: false });
+        for (const hist of [h, misread(h, seed)]) {
+          const p = prepare(hist, getModel(model)).partitions[0]!;
+          if (quiescentCuts(p).length > 0) segmented++;
+          expect(checkLinearizableSync(hist, { model }).valid, `seed ${seed}`).toBe(plainVerdict(hist, model));
+        }
+      }
+      expect(segmented).toBeGreaterThan(40);
+    },
+  );
+
+  it('a segment whose first linearization ends in the wrong state: the whole partition decides', () => {
+    // 40 sequential write/read pairs, then concurrent writes of 1 and 2, a quiescent point, a read of 1.
+    const ops: Op[] = [];
+    let t = 0;
+    const op = (process: number, type: Op['type'], f: string, value: unknown): void => {
+      ops.push({ index: ops.length, time: (t += 10), process, type, f, value });
+    };
+    // Values repeat (no read-mapping: no zones), so the segmented search decides.
+    for (let i = 0; i < 40; i++) {
+      op(0, 'invoke', 'write', 100 + (i % 3));
+      op(0, 'ok', 'write', 100 + (i % 3));
+      op(1, 'invoke', 'read', null);
+      op(1, 'ok', 'read', 100 + (i % 3));
+    }
+    op(0, 'invoke', 'write', 1);
+    op(1, 'invoke', 'write', 2);
+    op(0, 'ok', 'write', 1);
+    op(1, 'ok', 'write', 2);
+    op(2, 'invoke', 'read', null);
+    op(2, 'ok', 'read', 1);
+    const r = checkLinearizableSync(ops, { model: 'register' });
+    expect(r.reductions.zonePartitions).toBe(0);
+    expect(r.reductions.quiescentSegments).toBeGreaterThan(40);
+    expect(r.valid).toBe(true);
+    expect(r.partitions[0]!.longestLinearizable[0]).toHaveLength(r.partitions[0]!.opCount);
+    expect(plainVerdict(ops, 'register')).toBe(true);
+    // Whichever order the first search of that segment picked, one of the two reads needs the other.
+    const other = ops.map((o, i) => (i === ops.length - 1 ? { ...o, value: 2 } : o));
+    expect(checkLinearizableSync(other, { model: 'register' }).valid).toBe(true);
+    const bad = ops.map((o, i) => (i === ops.length - 1 ? { ...o, value: 100 } : o));
+    expect(checkLinearizableSync(bad, { model: 'register' }).valid).toBe(false);
   });
 
   it('records what it did', () => {
