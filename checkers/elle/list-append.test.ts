@@ -342,7 +342,10 @@ describe('list-append: every anomaly class, failing and clean', () => {
   ];
   function build(steps: Step[]): TxnHistory {
     const h = new TxnHistory();
-    steps.forEach((s, i) => (typeof s === 'string' ? h.txn(i, s) : h.txn(s[0] + 100 + i, s[1], s[2])));
+    for (const [i, s] of steps.entries()) {
+      if (typeof s === 'string') h.txn(i, s);
+      else h.txn(s[0] + 100 + i, s[1], s[2]);
+    }
     return h;
   }
   it.each(cases)('%s', (type, failing, clean, opts) => {
