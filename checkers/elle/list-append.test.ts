@@ -130,6 +130,11 @@ describe('list-append: Elle checker-test cases', () => {
     expect(c(h, { lostAppends: true, consistencyModels: ['serializable'] }).valid).toBe(true);
     const [clean] = seq('ax1', 'ax2', 'rx12');
     expect(c(clean, { lostAppends: true }).valid).toBe(true);
+    // Seen, then gone from a later read: lost too (as set-full's lost).
+    const [vanished, [, , , gone]] = seq('ax1', 'ax2', 'rx12', 'rx1');
+    const v = c(vanished, { lostAppends: true });
+    expect(v.types).toContain('lost-append');
+    expect(v.r.anomalies['lost-append']![0]).toMatchObject({ element: 2, everRead: true, ops: [3, gone] });
   });
 
   it('strong session SI violation (G-single-item-process)', () => {

@@ -419,9 +419,10 @@ function lostUpdates(txns: readonly Txn[], anomalies: Map<string, DataAnomaly[]>
 }
 
 /**
- * Acknowledged appends that vanish: some read of the key was invoked after the append completed,
- * and none of those reads shows the element. Serialisable histories allow stale reads; this is the
- * real-time (strict) notion of a lost write, as set-full's `lost`.
+ * Acknowledged appends that vanish, as set-full's `lost`: the latest read of the key was invoked
+ * after the append was acknowledged and after the last read that showed the element, and does not
+ * show it. Serialisable histories allow stale reads; this is the real-time (strict) notion of a
+ * lost write.
  */
 function lostAppends(txns: readonly Txn[], keys: Map<string, KeyIndex>, reads: readonly Read[], anomalies: Map<string, DataAnomaly[]>): void {
   // Per key: the latest read invocation, and for each order position the latest invocation of a
@@ -466,10 +467,12 @@ function lostAppends(txns: readonly Txn[], keys: Map<string, KeyIndex>, reads: r
       const viaPrefix = pos !== undefined ? (shownAt.get(m.key)?.[pos] ?? -Infinity) : -Infinity;
       const viaOther = shownElsewhere.get(m.key)?.get(e) ?? -Infinity;
       const shown = Math.max(viaPrefix, viaOther);
-      if (shown > t.completeTime) continue;
+      // Lost (as set-full's lost): some read invoked after both the acknowledgement and the last
+      // read showing it does not show it.
+      if (lr.t.invokeTime <= Math.max(t.completeTime, shown)) continue;
       addAnomaly(anomalies, {
         type: 'lost-append',
-        message: `op ${t.index} appended ${show(e)} to ${m.key} and was acknowledged, but no read of ${m.key} invoked after that shows it (the last such read: op ${lr.t.index})`,
+        message: `op ${t.index} appended ${show(e)} to ${m.key} and was acknowledged, but ${shown > -Infinity ? 'after the last read that showed it' : 'after that'} the read of ${m.key} at op ${lr.t.index} does not show it: the append was lost`,
         ops: [t.index, lr.t.index],
         key: m.key,
         element: e,
