@@ -143,8 +143,14 @@ export function transactions(history: History): Txn[] {
 
 /** Mops as Elle writes them, for messages: `[:append k 5]`-like but in our JSON spelling. */
 export function showMop(m: Mop): string {
-  const v = m.value === null ? 'nil' : Array.isArray(m.value) ? `[${m.value.join(' ')}]` : m.value;
+  const v = m.value === null ? 'nil' : Array.isArray(m.value) ? showList(m.value) : m.value;
   return `${m.f} ${m.key} ${v}`;
+}
+
+/** A read list for messages: long ones keep their head and, where the versions differ, their tail. */
+function showList(v: readonly Elem[]): string {
+  if (v.length <= 12) return `[${v.join(' ')}]`;
+  return `[${v.slice(0, 3).join(' ')} … ${v.slice(-6).join(' ')}] (${v.length} elements)`;
 }
 
 export function showTxn(t: Txn): string {
