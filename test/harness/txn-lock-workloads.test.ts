@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
-async function run(args: string[]): Promise<{ code: number | undefined; results: Record<string, any>; history: Record<string, unknown>[] }> {
+async function run(args: string[]): Promise<{ dir: string; code: number | undefined; results: Record<string, any>; history: Record<string, unknown>[] }> {
   const store = tempStore();
   const r = await splitbrain(['run', '--topology', 'single', '--nemesis', 'none', '--time-limit', '4', '--store', store, ...args]);
   const [dir] = runDirs(store);
-  return { code: r.exitCode, results: JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')), history: readHistory(dir!) };
+  return { dir: dir!, code: r.exitCode, results: JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')), history: readHistory(dir!) };
 }
 
 describe('txn-append and lock on one node, no faults', () => {
   it('txn-append on our server: MULTI/EXEC appends and reads, Elle finds them strictly serializable', async () => {
-    const { code, results, history } = await run(['--target', 'ts', '--workload', 'txn-append', '--seed', '7']);
+    const { dir, code, results, history } = await run(['--target', 'ts', '--workload', 'txn-append', '--seed', '7']);
     expect(code).toBe(0);
     const elle = results.checkers.elle;
     expect(elle.valid).toBe(true);
@@ -27,6 +27,13 @@ describe('txn-append and lock on one node, no faults', () => {
     const oks = history.filter((o) => o.f === 'txn' && o.type === 'ok');
     expect(oks.length).toBeGreaterThan(20);
     expect(oks.some((o) => (o.value as [string, string, unknown][]).some(([f, , v]) => f === 'r' && Array.isArray(v) && v.length > 0))).toBe(true);
+    // Re-checked against another model from the command line; a misspelt model is refused.
+    const again = await splitbrain(['check', dir, '--checker', 'elle', '--consistency-models', 'serializable,read-committed']);
+    expect(again.exitCode).toBe(0);
+    expect(again.all).toMatch(/elle \(list-append, models serializable, read-committed\): valid/);
+    const typo = await splitbrain(['check', dir, '--checker', 'elle', '--consistency-models', 'serialisable']);
+    expect(typo.exitCode).toBe(3);
+    expect(typo.all).toMatch(/unknown consistency model "serialisable"/);
   }, 120_000);
 
   it('lock on redis-server: EVAL compare-and-delete, no two holders at once', async () => {
