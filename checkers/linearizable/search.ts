@@ -321,8 +321,8 @@ export interface Resumable {
   abandon(): SearchOutcome;
 }
 
-/** Partitions at least this long are split at quiescent points. */
-export const SEGMENT_MIN_OPS = 64;
+/** Partitions at least this long are split at quiescent points (their caches would be large; shorter ones gain nothing, and a wrong end-state guess costs a second search). */
+export const SEGMENT_MIN_OPS = 2048;
 
 /** Op ids where a segment starts: every op invoked after all earlier ops returned (ids follow invocation). */
 export function quiescentCuts(p: PreparedPartition): number[] {
