@@ -12,7 +12,8 @@
  */
 import type { Redis } from 'ioredis';
 import { classifyError } from './errors.js';
-import type { Completion, Conn, Invocation, Rng, Workload } from './workload.js';
+import type { Completion, Conn, Invocation, Workload } from './workload.js';
+import { invocations } from './workload.js';
 
 /** One lock; its fence counter and log share its hash tag (one cluster slot). */
 export const LOCK_KEY = 'lock:{l}';
@@ -117,9 +118,8 @@ export const lockWorkload: Workload = {
     'SET NX PX lock, INCR fencing token, RPUSH to a log in the critical section, compare-and-delete release; lock checker (mutual exclusion, fencing)',
   checkers: () => [{ name: 'lock' }],
   clientNodes: 'all',
-  next(rng: Rng, slot: number, n: number): Invocation {
-    return { f: 'lock', value: { token: lockToken(slot, n), ttlMs: LOCK_TTL_MS, holdMs: rng.int(MAX_HOLD_MS + 1) } };
-  },
+  generator: () =>
+    invocations((c): Invocation => ({ f: 'lock', value: { token: lockToken(c.thread, c.n), ttlMs: LOCK_TTL_MS, holdMs: c.rng.int(MAX_HOLD_MS + 1) } })),
   async invoke(conn: Conn, op: Invocation): Promise<Completion> {
     const { token, ttlMs, holdMs } = op.value as { token: string; ttlMs: number; holdMs: number };
     return lockCycle(conn, token, ttlMs, holdMs);

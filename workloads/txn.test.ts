@@ -1,19 +1,8 @@
 /** The transactional workloads' pure parts: one slot per transaction, unique values, EXEC replies. */
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../checkers/util/prng.js';
 import { keySlot } from '../harness/util/slot.js';
 import { finalKeys, nextTxn, type TxnMop, txnCompletion, txnKey } from './txn.js';
-import type { Rng } from './workload.js';
-
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n) };
-}
 
 describe('txn workloads', () => {
   it('keep every transaction in one cluster slot, values unique per key, keys rotating', () => {
@@ -21,7 +10,7 @@ describe('txn workloads', () => {
       const seen = new Map<string, Set<unknown>>();
       const gens = new Set<string>();
       for (let slot = 0; slot < 5; slot++) {
-        const r = rng(slot + 1);
+        const r = new Prng(slot + 1);
         for (let n = 0; n < 1000; n++) {
           const txn = nextTxn(kind, r, slot, n, 4);
           expect(txn.length).toBeGreaterThanOrEqual(1);

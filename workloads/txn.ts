@@ -8,12 +8,14 @@
  * generation of keys, which keeps lists (and so reads and the history) short. Values are unique
  * per key (worker slot, op number, micro-op position), so every read names the writes it saw.
  *
- * Generation is pure (worker PRNG, slot, op number), as the other workloads; the helpers below
- * are small pure functions so that moving them onto composable generators is mechanical.
+ * The op stream is a generator (workloads/generator.ts) drawing from the thread's random stream;
+ * a transaction is a pure function of that stream, the thread and its op count.
  */
 import type { ChainableCommander } from 'ioredis';
+import type { Rng } from '../checkers/util/prng.js';
 import { classifyError } from './errors.js';
-import type { Completion, Conn, Invocation, Rng, Workload, WorkloadOptions } from './workload.js';
+import type { Completion, Conn, Invocation, Workload, WorkloadOptions } from './workload.js';
+import { invocations } from './workload.js';
 
 /** Micro-op as recorded in the history: Elle's [f, key, value]. */
 export type TxnMop = ['append' | 'w' | 'r', string, unknown];
@@ -103,9 +105,7 @@ function txnWorkload(kind: TxnKind): Workload {
             : { workload: 'rw-register', consistencyModels: ['strict-serializable'], wfrKeys: true },
       },
     ],
-    next(rng: Rng, slot: number, n: number, o: WorkloadOptions): Invocation {
-      return { f: 'txn', value: nextTxn(kind, rng, slot, n, o.keys) };
-    },
+    generator: (o: WorkloadOptions) => invocations((c): Invocation => ({ f: 'txn', value: nextTxn(kind, c.rng, c.thread, c.n, o.keys) })),
     async invoke(conn: Conn, op: Invocation): Promise<Completion> {
       const mops = op.value as TxnMop[];
       try {

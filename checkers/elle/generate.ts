@@ -7,6 +7,7 @@
  * `inject` then plants one anomaly, for property tests.
  */
 import type { Op } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 import type { TxnWorkload } from './checker.js';
 
 export interface TxnGenOptions {
@@ -24,15 +25,10 @@ export interface TxnGenOptions {
   failRate?: number;
 }
 
-/** Mulberry32. */
+/** A float source in [0, 1) from the project's seeded PRNG. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Prng(seed);
+  return () => r.next();
 }
 
 type Mop = [string, string, unknown];

@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/types.js';
 import { getModel } from '../models/index.js';
+import { Prng } from '../util/prng.js';
 import { checkLinearizableSync } from './checker.js';
-import { type GenModel, generateHistory, prng } from './generate.js';
+import { type GenModel, generateHistory } from './generate.js';
 import { prepare } from './prepare.js';
 import { quiescentCuts, Search } from './search.js';
 
@@ -20,7 +21,8 @@ function plainVerdict(h: Op[], model: string): boolean {
 
 /** A read answering some other plausible value: another write's (or nil), another read's, or one element short. */
 function misread(h: Op[], seed: number): Op[] {
-  const rnd = prng(seed);
+  const r = new Prng(seed);
+  const rnd = (): number => r.next();
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const reads = h.filter((o) => o.type === 'ok' && (o.f === 'read' || o.f === 'get'));
   if (reads.length === 0) return h;
