@@ -77,4 +77,13 @@ describe("Elle's example histories", () => {
     expect(a.steps.find((s) => s.rel === 'ww')!.text).toMatch(/T\d appended 4 to 256 and T\d appended 3 right after it/);
     expect(r.not).toEqual(['consistent-view', 'repeatable-read']);
   });
+  it('cyclic-versions.edn (rw-register): valid under strong-snapshot-isolation (version-order-test)', () => {
+    // Elle also passes linearizable-keys?, which only adds version-order edges; we do not infer
+    // per-key real-time version orders, so ours has fewer edges and must be valid as well.
+    for (const wfrKeys of [false, true]) {
+      const r = checkElle(readEdnHistory('cyclic-versions.edn'), { workload: 'rw-register', consistencyModels: ['strong-snapshot-isolation'], wfrKeys });
+      expect(r.valid).toBe(true);
+      expect(r.anomalyTypes).toEqual([]);
+    }
+  });
 });
