@@ -1,8 +1,8 @@
 /**
  * The single-instance Redis lock (the pattern Redlock builds on) under faults: take the lock with
  * `SET lock token NX PX ttl`, get a fencing token with INCR, append `fence:token` to a log list
- * inside the critical section, release with compare-and-delete (a Lua script on redis-server;
- * WATCH/GET/MULTI/DEL on a server without scripting). One history op is one such cycle; its value
+ * inside the critical section, release with compare-and-delete (a Lua script; WATCH/GET/MULTI/DEL
+ * on a server that answers EVAL with an unknown-command error). One history op is one such cycle; its value
  * records when each step happened (absolute monotonic ns, the clock the history uses), so the
  * `lock` checker can compare critical sections across clients.
  *
