@@ -66,7 +66,7 @@ function argsPreview(argv: string[]): string {
   return args;
 }
 
-/** Redis's processCommand: lookup, arity, auth, routing, memory, replication checks, MULTI queue, call. */
+/** Redis's processCommand: lookup, arity, auth, ACL, routing, memory, replication checks, MULTI queue, call. */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
   const name = argv[0]!;
   const ref = server.commands.resolve(name);
@@ -99,13 +99,21 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     reject(c, `wrong number of arguments for '${fullname}' command`);
     return;
   }
-  if (!c.authenticated && !(flags & CF.NO_AUTH)) {
+  if (!c.authenticated && !(flags & CF.NO_AUTH) && !server.acl.defaultOpen) {
     reject(c, '-NOAUTH Authentication required.');
     return;
   }
   if (c.multi !== null && flags & CF.NO_MULTI) {
     reject(c, 'Command not allowed inside a transaction');
     return;
+  }
+  const user = c.user;
+  if (user !== null && !user.unrestricted) {
+    const denied = server.acl.checkCommand(c, spec, fullname, argv);
+    if (denied !== null) {
+      reject(c, denied);
+      return;
+    }
   }
   const h = server.hooks;
   if (!c.isMaster) {

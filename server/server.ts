@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { AclState } from './acl/acl.js';
 import { unblock } from './blocking.js';
 import { Client } from './client.js';
 import { type CommandSpec, CommandTable } from './commands/table.js';
@@ -123,6 +124,8 @@ export class Server implements DbHooks {
   readonly repl: ReplState;
   /** RDB and AOF (persistence/). */
   readonly persistence: PersistenceState;
+  /** ACL users, permissions and log (acl/). */
+  readonly acl: AclState;
 
   constructor(store: Config, commands: CommandSpec[]) {
     this.configStore = store;
@@ -133,6 +136,7 @@ export class Server implements DbHooks {
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
     this.commands = new CommandTable();
     this.commands.add(commands);
+    this.acl = new AclState(this);
     this.pause = new ClientPause(this);
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
@@ -262,7 +266,7 @@ export class Server implements DbHooks {
       sock.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.config.protectedMode && this.config.requirepass === '' && !isLoopback(sock.remoteAddress)) {
+    if (this.config.protectedMode && this.acl.defaultUser.nopass && !isLoopback(sock.remoteAddress)) {
       sock.end(
         '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
           'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +

@@ -1,3 +1,4 @@
+import { aclCommands } from './acl.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
@@ -27,5 +28,6 @@ export function buildCommandTable(): CommandSpec[] {
     ...pubsubCommands,
     ...replicationCommands,
     ...persistenceCommands,
+    ...aclCommands,
   ];
 }

@@ -36,6 +36,10 @@ export const CONFIG_DEFS = [
   s('requirepass', ''),
   s('masterauth', ''),
   s('masteruser', ''),
+  // ACL
+  s('aclfile', '', false),
+  i('acllog-max-len', 128, 0, LONG_MAX),
+  e('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels']),
   // General
   b('daemonize', 'no', false),
   s('pidfile', '', false),

@@ -354,6 +354,7 @@ export class MasterLink {
     const server = rs.server;
     const c = new Client(server, this.sock);
     c.isMaster = true;
+    c.user = null; // our master's stream is never refused by ACL
     c.authenticated = true;
     c.parser.limits.authenticated = true;
     c.db = server.dbs[db] ?? server.dbs[0]!;
