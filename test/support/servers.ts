@@ -39,7 +39,11 @@ process.on('exit', () => {
  * Start our server or the Debian redis-server on a free port with the given extra options
  * (`['--maxmemory', '1mb']`), in a fresh temp dir, and wait for "Ready to accept connections".
  */
-export async function startServer(kind: ServerKind, extra: string[] = [], opts: { port?: number; dir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  kind: ServerKind,
+  extra: string[] = [],
+  opts: { port?: number; dir?: string /** A config file, given first as redis-server takes it. */; conf?: string } = {},
+): Promise<RunningServer> {
   if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
   }
@@ -48,7 +52,7 @@ export async function startServer(kind: ServerKind, extra: string[] = [], opts: 
   }
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `sb-${kind}-`));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
+  const args = [...(opts.conf ? [opts.conf] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   const proc =
     kind === 'redis'
       ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
