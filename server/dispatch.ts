@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { redactSecrets } from './acl/redact.js';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
@@ -25,7 +26,7 @@ export class Hooks {
   readonly replication: CommandGate[] = [];
   /** After every top-level command (WAIT's reference offset ...). */
   readonly afterCommand: ((c: Client, spec: CommandSpec, argv: string[]) => void)[] = [];
-  /** After every call(), nested ones included (slowlog, latency). */
+  /** After every call(), nested ones included (slowlog, latency); argv with secrets redacted (AUTH ...). */
   readonly afterCall: ((c: Client, spec: CommandSpec, argv: string[], usec: number) => void)[] = [];
   /** Every key change signalled through server.signalModifiedKey (memory accounting). */
   readonly keyModified: ((db: Db, key: string) => void)[] = [];
@@ -154,7 +155,9 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   const overrideBefore = server.propagateOverride;
   server.propagateOverride = false;
   server.callDepth++;
-  if (server.monitors.size > 0 && !(flags & (CF.SKIP_MONITOR | CF.ADMIN))) feedMonitors(server, c, argv);
+  // What MONITOR and SLOWLOG may show: passwords and secret values redacted.
+  const shown = redactSecrets(fullname, argv) as string[];
+  if (server.monitors.size > 0 && !(flags & (CF.SKIP_MONITOR | CF.ADMIN))) feedMonitors(server, c, shown);
   // One clock read per call: inside processInput's loop a call starts timing where the previous
   // one ended (parsing the next command is charged to it: well under a microsecond). The
   // imported performance.now, not the global (a lazy getter): monotonic, no BigInts.
@@ -182,7 +185,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   server.propagateOverride = overrideBefore;
   if (server.callDepth === 0) server.flushPropagation();
   const after = server.hooks.afterCall;
-  for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
+  for (let i = 0; i < after.length; i++) after[i]!(c, spec, shown, usec);
 }
 
 function feedMonitors(server: Server, c: Client, argv: string[]): void {

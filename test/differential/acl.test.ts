@@ -329,6 +329,36 @@ describe.each(SERVER_KINDS)('ACL on %s', (kind) => {
     expect(await t.r.call('ACL', 'LIST')).toEqual(['user default on nopass ~* &* +@all']);
   });
 
+  it('passwords never show in MONITOR or SLOWLOG', async () => {
+    await t.r.call('ACL', 'SETUSER', 'u', 'on', '>pw', '+@all', '~*');
+    const mon = client(t.srv.port);
+    opened.push(mon);
+    const lines: string[] = [];
+    const m = await mon.monitor();
+    m.on('monitor', (_time: string, args: string[]) => lines.push(args.join(' ')));
+    await t.r.config('SET', 'slowlog-log-slower-than', '0');
+    try {
+      await t.r.call('SLOWLOG', 'RESET');
+      const u = await open('u');
+      await ex(u, 'HELLO', '2', 'AUTH', 'u', 'pw', 'SETNAME', 'n');
+      await ex(u, 'PING', 'done');
+      await t.r.call('ACL', 'SETUSER', 'u', '>secret2');
+      await t.r.config('SET', 'masterauth', 'secret3', 'hz', '10');
+      const slow = (await t.r.call('SLOWLOG', 'GET', '20')) as unknown[][];
+      const args = slow.map((e) => (e[3] as string[]).join(' '));
+      expect(args).toContain('AUTH (redacted) (redacted)');
+      expect(args).toContain('HELLO 2 AUTH (redacted) (redacted) SETNAME n');
+      expect(args).toContain('ACL SETUSER (redacted) (redacted)');
+      expect(args).toContain('config SET masterauth (redacted) hz 10');
+      const deadline = Date.now() + 5000;
+      while (!lines.includes('PING done') && Date.now() < deadline) await sleep(20);
+      expect(lines).toContain('AUTH (redacted) (redacted)');
+      expect(lines).toContain('HELLO 2 AUTH (redacted) (redacted) SETNAME n');
+    } finally {
+      await t.r.config('SET', 'slowlog-log-slower-than', '10000', 'masterauth', '');
+    }
+  });
+
   it('an unauthenticated client gets the small protocol limits until it authenticates', async () => {
     await t.r.call('ACL', 'SETUSER', 'default', 'resetpass', '>pw');
     try {
