@@ -23,6 +23,7 @@ import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
 import { CursorTable } from './store/scan.js';
+import { TlsState } from './tls/state.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
 
@@ -126,6 +127,8 @@ export class Server implements DbHooks {
   readonly persistence: PersistenceState;
   /** ACL users, permissions and log (acl/). */
   readonly acl: AclState;
+  /** TLS contexts and listeners (tls/). */
+  readonly tls: TlsState;
 
   constructor(store: Config, commands: CommandSpec[]) {
     this.configStore = store;
@@ -137,6 +140,7 @@ export class Server implements DbHooks {
     this.commands = new CommandTable();
     this.commands.add(commands);
     this.acl = new AclState(this);
+    this.tls = new TlsState(this);
     this.pause = new ClientPause(this);
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
@@ -253,7 +257,8 @@ export class Server implements DbHooks {
     this.startCron();
   }
 
-  private accept(sock: net.Socket): void {
+  /** A new connection (a TCP socket, or a TLS socket after its handshake, see tls/). */
+  accept(sock: net.Socket): void {
     if (this.shuttingDown) {
       sock.destroy();
       return;

@@ -47,7 +47,7 @@ export class MasterLink {
   constructor(public readonly rs: ReplState) {
     const server = rs.server;
     this.lastio = Date.now();
-    this.sock = connectOut(server, rs.masterHost!, rs.masterPort);
+    this.sock = connectOut(server, rs.masterHost!, rs.masterPort, server.config.tlsReplication);
     this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.tcpKeepalive));
     this.sock.on('connect', () => this.onConnect());
     this.sock.on('data', (d: Buffer) => this.onData(d));
