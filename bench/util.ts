@@ -11,6 +11,8 @@ export const RESULTS = join(ROOT, 'bench', 'results');
 
 export interface BenchServer {
   port: number;
+  /** The options it was started with. */
+  args: string[];
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startBenchServer(kind: 'splitbrain' | 'redis', extra: stri
   });
   return {
     port,
+    args,
     proc,
     stop: async () => {
       if (proc.exitCode !== null) return;
