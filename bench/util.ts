@@ -11,8 +11,6 @@ export const RESULTS = join(ROOT, 'bench', 'results');
 
 export interface BenchServer {
   port: number;
-  /** The options it was started with. */
-  args: string[];
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -37,7 +35,6 @@ export async function startBenchServer(kind: 'splitbrain' | 'redis', extra: stri
   });
   return {
     port,
-    args,
     proc,
     stop: async () => {
       if (proc.exitCode !== null) return;

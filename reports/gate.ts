@@ -10,7 +10,7 @@ import type { Validity } from '../checkers/history/types.js';
 import { type JUnitCase, type JUnitSuite, renderJUnit } from './junit.js';
 import { loadRun } from './load.js';
 import { computeMetrics, type RunMetrics } from './metrics.js';
-import { ACK_KINDS, type Verdict } from './types.js';
+import { ACK_KINDS, type Verdict, validWord } from './types.js';
 
 export const GATE_VERSION = 1;
 
@@ -90,7 +90,7 @@ export async function loadGateInput(path: string): Promise<GateEntry[]> {
   return [await runEntry(abs)];
 }
 
-const vword = (v: Validity | undefined): string => (v === undefined ? 'absent' : v === true ? 'valid' : v === false ? 'invalid' : 'unknown');
+const vword = (v: Validity | undefined): string => (v === undefined ? 'absent' : validWord(v));
 
 function compare(id: string, b: GateEntry, c: GateEntry, tol: number, ttol: number): GateRow[] {
   const rows: GateRow[] = [];

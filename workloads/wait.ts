@@ -1,6 +1,7 @@
 import { classifyError } from './errors.js';
+import { mix, perKey } from './generator.js';
 import type { Workload } from './workload.js';
-import { keyNames, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * SADD a unique element, then `WAIT n timeout` on the same connection. The write is acknowledged
@@ -11,18 +12,18 @@ export const waitWorkload: Workload = {
   name: 'wait',
   description: 'SADD (half of them followed by WAIT n timeout); wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
   checkers: (o) => [{ name: 'wait', options: { replicasMax: undefined, waitTimeoutMs: o.waitTimeoutMs } }, { name: 'lost-writes' }],
-  next(rng, slot, n, o) {
-    const key = `wset${rng.int(o.keys)}`;
-    // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
-    if (rng.next() < 0.5) return { f: 'add', value: uniqueValue(slot, n), key };
-    return { f: 'add', value: uniqueValue(slot, n), key, waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs };
-  },
+  generator: (o) =>
+    perKey(
+      'wset',
+      o.keys,
+      // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
+      mix([
+        [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) }))],
+        [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c), waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs }))],
+      ]),
+    ),
   async invoke(conn, op) {
-    try {
-      await conn.sadd(op.key!, String(op.value));
-    } catch (err) {
-      return { ...classifyError(err), value: op.value };
-    }
+    await conn.sadd(op.key!, String(op.value));
     if (op.waitFor === undefined) return { type: 'ok', value: op.value };
     try {
       // WAIT must run on the connection that wrote; for a Cluster client, route by the same key.
@@ -31,12 +32,9 @@ export const waitWorkload: Workload = {
       return { type: 'info', value: op.value, replicas, error: `WAIT returned ${replicas} < ${op.waitFor}` };
     } catch (err) {
       // The SADD succeeded; WAIT itself failed: durability unknown.
-      const c = classifyError(err);
-      return { type: 'info', value: op.value, error: c.error };
+      return { type: 'info', value: op.value, error: classifyError(err).error };
     }
   },
   finalKeys: (o) => keyNames('wset', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

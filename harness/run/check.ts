@@ -18,11 +18,6 @@ export interface RunResults {
   opCount: number;
 }
 
-/** Jepsen's exit codes: 0 valid, 1 invalid, 2 unknown (3+ means the run itself failed). */
-export function exitCodeOf(v: Validity): number {
-  return v === true ? 0 : v === false ? 1 : 2;
-}
-
 /** Node logs of a run dir, by node name. */
 export function readNodeLogs(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,9 +48,14 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
 }
 
 /** The value after the last occurrence of a server option in an argument list. */
-export function lastArg(args: readonly string[], name: string): string | undefined {
+function lastArg(args: readonly string[], name: string): string | undefined {
   const i = args.lastIndexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The servers' min-replicas-to-write (0: off), from the effective server arguments. */
+export function minReplicasToWrite(args: readonly string[]): number {
+  return Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
 }
 
 /**
@@ -65,7 +65,7 @@ export function lastArg(args: readonly string[], name: string): string | undefin
 export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
   const workload = getWorkload(s.workload);
   const args = s.serverArgs ?? [];
-  const toWrite = Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
+  const toWrite = minReplicasToWrite(args);
   const lag = lastArg(args, '--min-replicas-max-lag') ?? lastArg(args, '--min-slaves-max-lag');
   const wopts: WorkloadOptions = {
     keys: s.keys,

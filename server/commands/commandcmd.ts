@@ -28,8 +28,9 @@ export function aclCategories(spec: CommandSpec): string[] {
   const f = spec.flags;
   const out: string[] = [];
   if (f.includes('write')) out.push('write');
-  if (f.includes('readonly')) out.push('read');
   const g = GROUP_ACL[spec.group];
+  // Redis's setImplicitACLCategories: read-only scripts (EVAL_RO, FCALL_RO) are not @read.
+  if (f.includes('readonly') && g !== 'scripting') out.push('read');
   if (g && !out.includes(g)) out.push(g);
   if (f.includes('admin')) out.push('admin', 'dangerous');
   if (f.includes('pubsub') && !out.includes('pubsub')) out.push('pubsub');

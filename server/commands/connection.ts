@@ -148,6 +148,8 @@ function reset(c: Client): void {
   c.resp = 2;
   c.name = '';
   c.noEvict = false;
+  c.asking = 0;
+  c.readonlyReads = false;
   s.acl.setDefaultAuth(c);
   c.addReplyStatus('RESET');
 }

@@ -50,6 +50,19 @@ const WRITE_ONLY = [
   'restore',
   'del',
   'unlink',
+  'restore-asking',
+  'xadd',
+  'xtrim',
+  'xdel',
+  'xsetid',
+  'xack',
+  'xclaim',
+  'xautoclaim',
+  'xgroup|create',
+  'xgroup|createconsumer',
+  'xgroup|delconsumer',
+  'xgroup|destroy',
+  'xgroup|setid',
 ];
 /** Move from a source (read and removed) to a destination (written). */
 const MOVE = ['lmove', 'rpoplpush', 'blmove', 'brpoplpush', 'smove', 'rename', 'renamenx'];
@@ -64,6 +77,12 @@ for (const n of STORE) RULES.set(n, ['write', 'read']);
 RULES.set('copy', ['read', 'write']);
 RULES.set('sort', ['read', 'write']); // SORT ... STORE dest
 for (const n of ['ssubscribe', 'sunsubscribe', 'spublish']) RULES.set(n, 'not-key');
+// Scripts: Redis cannot tell how the keys will be used and assumes the worst (RW, UPDATE for
+// EVAL/EVALSHA/FCALL; the _RO forms read).
+for (const n of ['eval', 'evalsha', 'fcall']) RULES.set(n, 'read-write');
+// XLEN reads no value; XREADGROUP's key spec is RO ACCESS although the command writes (the group).
+RULES.set('xlen', 'meta');
+RULES.set('xreadgroup', 'read');
 // SET returns the old value only with GET.
 RULES.set('set', (argv) => (argv.some((a, i) => i >= 3 && a.toLowerCase() === 'get') ? 'read-write' : 'write'));
 

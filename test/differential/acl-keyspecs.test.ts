@@ -31,6 +31,21 @@ const SAMPLES: Record<string, string[][]> = {
   blmpop: [['blmpop', '0', '2', 'k:1', 'k:2', 'LEFT']],
   zmpop: [['zmpop', '2', 'k:1', 'k:2', 'MIN']],
   bzmpop: [['bzmpop', '0', '2', 'k:1', 'k:2', 'MIN']],
+  xread: [
+    ['xread', 'COUNT', '1', 'STREAMS', 'k:1', 'k:2', '0', '0'],
+    ['xread', 'STREAMS', 'z:1', '0'],
+  ],
+  xreadgroup: [['xreadgroup', 'GROUP', 'g', 'c', 'STREAMS', 'k:1', 'k:2', '>', '>']],
+  eval: [['eval', 'return 1', '2', 'k:1', 'k:2', 'arg']],
+  evalsha: [['evalsha', 'a'.repeat(40), '1', 'k:1']],
+  eval_ro: [['eval_ro', 'return 1', '1', 'k:1']],
+  evalsha_ro: [['evalsha_ro', 'a'.repeat(40), '2', 'k:1', 'z:1']],
+  fcall: [['fcall', 'f', '2', 'k:1', 'k:2']],
+  fcall_ro: [['fcall_ro', 'f', '1', 'k:1']],
+  migrate: [
+    ['migrate', '127.0.0.1', '1', 'k:1', '0', '1000'],
+    ['migrate', '127.0.0.1', '1', '', '0', '1000', 'COPY', 'KEYS', 'k:1', 'k:2'],
+  ],
 };
 
 /** Extra invocations for commands whose key access depends on their arguments. */

@@ -42,7 +42,7 @@ process.on('exit', () => {
 export async function startServer(
   kind: ServerKind,
   extra: string[] = [],
-  opts: { port?: number; dir?: string /** A config file, given first as redis-server takes it. */; conf?: string } = {},
+  opts: { port?: number; dir?: string; readyTimeoutMs?: number /** A config file, given first as redis-server takes it. */; conf?: string } = {},
 ): Promise<RunningServer> {
   if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
@@ -77,7 +77,11 @@ export async function startServer(
   };
   running.add(srv);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start on port ${port}:\n${out}`)), 15000);
+    const timer = setTimeout(() => {
+      // Not ready in time: do not leave it running behind the failed test.
+      void srv.stop();
+      reject(new Error(`${kind} did not start on port ${port}:\n${out}`));
+    }, opts.readyTimeoutMs ?? 15000);
     const check = () => {
       if (out.includes('Ready to accept connections')) {
         clearTimeout(timer);
