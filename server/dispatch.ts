@@ -185,6 +185,8 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   const dirtyBefore = server.dirty;
   const overrideBefore = server.propagateOverride;
   server.propagateOverride = false;
+  // Redis sets lastcmd at lookup: a script's caller shows EVAL/FCALL while the script runs.
+  if (server.callDepth === 0) c.lastCmd = fullname;
   server.callDepth++;
   // What MONITOR and SLOWLOG may show: passwords and secret values redacted.
   const shown = redactSecrets(fullname, argv) as string[];

@@ -256,7 +256,9 @@ export class AclState {
   checkScriptCommand(c: Client, spec: CommandSpec, fullname: string, argv: readonly string[]): string | null {
     const d = this.check(c.user, spec, argv);
     if (d === null) return null;
-    this.logCommandDenial(c, { ...d, fullname }, argv, 'lua');
+    // Logged against the script's caller, whose current command is EVAL/FCALL ...
+    const object = d.reason === 'command' ? fullname : argv[d.pos]!;
+    this.logDenial(c, d.reason, 'lua', object, c.user?.name ?? '', c.lastCmd);
     const what =
       d.reason === 'command'
         ? "can't run this command or subcommand"

@@ -288,6 +288,57 @@ describe.each(SERVER_KINDS)('ACL on %s', (kind) => {
     expect((await aclLog(t.r, 1))[0]).toMatchObject({ reason: 'command', context: 'multi', object: 'set' });
   });
 
+  it('scripts run their commands under the caller: redis.call/pcall refused with Redis texts, logged as lua; acl_check_cmd', async () => {
+    await t.r.call('ACL', 'SETUSER', 'u', 'on', '>pw', '+@all', '-set', '-object|encoding', '~k*', '&c*');
+    await t.r.call('ACL', 'SETUSER', 'ro', 'on', '>pw', '+@all', '-@write', '~*');
+    const u = await open('u');
+    // The caller's text names the script: compare up to it.
+    const call = async (r: Redis, body: string): Promise<string> => String(await ex(r, 'EVAL', body, '0')).replace(/ script: .*/s, '');
+    expect(await call(u, "return redis.call('set','k1','v')")).toBe("ERR:ERR The user executing the script can't run this command or subcommand");
+    expect(await call(u, "return redis.call('get','z1')")).toBe(
+      "ERR:ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+    );
+    expect(await call(u, "return redis.call('publish','z1','m')")).toBe(
+      "ERR:ERR The user executing the script can't publish to the channel mentioned in the command",
+    );
+    expect(await call(u, "return redis.call('object','encoding','k1')")).toBe("ERR:ERR The user executing the script can't run this command or subcommand");
+    expect(await call(u, "local r = redis.pcall('get','z2') return r['err']")).toBe(
+      "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+    );
+    expect(await call(u, "redis.call('incr','k2') return redis.call('get','k2')")).toBe('1');
+    // The same user through FCALL, and a user without @write through EVAL: nothing written.
+    await t.r.call('FUNCTION', 'LOAD', "#!lua name=acl\nredis.register_function('w', function(keys) return redis.call('set', keys[1], 'x') end)");
+    expect(String(await ex(u, 'FCALL', 'w', '1', 'k3')).replace(/ script: .*/s, '')).toBe(
+      "ERR:ERR The user executing the script can't run this command or subcommand",
+    );
+    const ro = await open('ro');
+    expect(await call(ro, "return redis.call('del','k2')")).toBe("ERR:ERR The user executing the script can't run this command or subcommand");
+    expect(await t.r.exists('k2', 'k3')).toBe(1);
+    const log = await aclLog(t.r);
+    expect(log.map((e) => [e.count, e.reason, e.context, e.object, e.username])).toEqual([
+      [1, 'command', 'lua', 'del', 'ro'],
+      [2, 'command', 'lua', 'set', 'u'], // EVAL and FCALL: one entry, grouped
+      [1, 'key', 'lua', 'z2', 'u'],
+      [1, 'command', 'lua', 'object|encoding', 'u'],
+      [1, 'channel', 'lua', 'z1', 'u'],
+      [1, 'key', 'lua', 'z1', 'u'],
+    ]);
+    expect(log[0]!['client-info']).toMatch(/ cmd=eval user=ro /);
+    expect(log[1]!['client-info']).toMatch(/ cmd=fcall user=u /);
+    // acl_check_cmd answers for the caller's user, commands and subcommands; unknown ones raise.
+    expect(
+      await ex(
+        u,
+        'EVAL',
+        "return {redis.acl_check_cmd('get','k1') and 1 or 0, redis.acl_check_cmd('set','k1','v') and 1 or 0, redis.acl_check_cmd('get','z1') and 1 or 0, redis.acl_check_cmd('object','encoding','k1') and 1 or 0, redis.acl_check_cmd('get') and 1 or 0}",
+        '0',
+      ),
+    ).toEqual([1, 0, 0, 0, 1]);
+    for (const args of ["'nosuch'", "'object','nosuch'"])
+      expect(await call(u, `return redis.acl_check_cmd(${args})`)).toBe('ERR:ERR Invalid command passed to redis.acl_check_cmd()');
+    await t.r.call('FUNCTION', 'FLUSH');
+  });
+
   it('DELUSER disconnects the users connections; revoking channels disconnects their subscribers', async () => {
     await t.r.call('ACL', 'SETUSER', 'u', 'on', '>pw', '+@all', '~*', '&*');
     const u = await open('u');
