@@ -1,6 +1,7 @@
 import { AclStartupError } from './acl/acl.js';
 import { buildCommandTable } from './commands/index.js';
 import type { Config } from './config/config.js';
+import { SHUTDOWN_FLAG } from './config/special.js';
 import { installers } from './modules.js';
 import { Server } from './server.js';
 import { shutdown } from './shutdown.js';
@@ -40,8 +41,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   log.notice('Server initialized');
   log.notice('Ready to accept connections tcp');
   if (opts.handleSignals) {
-    const onSignal = (sig: string) => {
+    const onSignal = (sig: 'SIGTERM' | 'SIGINT') => {
       log.warning(`Received ${sig} scheduling shutdown...`);
+      // shutdown-on-sigterm / -sigint: the SHUTDOWN flags the signal stands for.
+      const f = sig === 'SIGTERM' ? server.config.shutdownOnSigterm : server.config.shutdownOnSigint;
+      server.shutdownRequest ??= {
+        save: f & SHUTDOWN_FLAG.save ? true : f & SHUTDOWN_FLAG.nosave ? false : null,
+        now: (f & SHUTDOWN_FLAG.now) !== 0,
+        force: (f & SHUTDOWN_FLAG.force) !== 0,
+      };
       void shutdown(server, 0);
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));

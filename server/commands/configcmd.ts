@@ -73,16 +73,17 @@ function configSet(c: Client, argv: string[]): void {
       return fail();
     }
   }
-  const applies = store.appliesOf(defs);
+  const applies = store.namedAppliesOf(defs);
   for (const apply of applies) {
     try {
-      apply();
+      apply.fn();
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      c.server.log.warning('Failed applying new configuration. Restoring previous settings.');
+      c.server.log.warning(`Failed applying new configuration. Possibly related to new ${apply.name} setting. Restoring previous settings.`);
       rollback();
-      for (const a of applies) a();
+      for (const a of applies) a.fn();
       errstr = err.message;
+      errArg = apply.name;
       return fail();
     }
   }

@@ -9,14 +9,18 @@ import {
   bindCodec,
   dirCodec,
   fileNameIn,
+  memoryOrPercentCodec,
   notifyCodec,
   obufLimitsCodec,
+  octalPermCodec,
   oomScoreAdjValuesCodec,
   percentilesCodec,
   replicaofCodec,
   routesCodec,
   saveCodec,
+  shutdownOnSignalCodec,
   validHostname,
+  validProcTitleTemplate,
 } from './special.js';
 
 // Row helpers: name, default, [bounds,] mutable (false = immutable), aliases. Bounds, flags and
@@ -53,6 +57,9 @@ export const CONFIG_DEFS = [
   i('timeout', 0, 0, INT_MAX),
   i('tcp-keepalive', 300, 0, INT_MAX),
   s('unixsocket', '', false),
+  specialOption('unixsocketperm', '0', octalPermCodec, { immutable: true }),
+  // SO_MARK / SO_USER_COOKIE: not settable from Node; accepted, no effect.
+  i('socket-mark-id', 0, 0, UINT_MAX, false),
   i('databases', 16, 1, INT_MAX, false),
   i('maxclients', 10000, 1, UINT_MAX),
   s('requirepass', ''),
@@ -89,6 +96,8 @@ export const CONFIG_DEFS = [
   e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning']),
   s('logfile', '', false),
   b('syslog-enabled', 'no', false),
+  s('syslog-ident', 'redis', false),
+  e('syslog-facility', 'local0', ['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], false),
   specialOption('dir', '.', dirCodec, { protected: true }),
   stringOption('dbfilename', 'dump.rdb', { protected: true, validate: fileNameIn('dbfilename', { kind: 'filename', nonEmpty: false }) }),
   s('appendfilename', 'appendonly.aof', false, undefined, fileNameIn('appendfilename', { kind: 'filename', nonEmpty: true })),
@@ -101,6 +110,18 @@ export const CONFIG_DEFS = [
   b('set-proc-title', 'yes', false),
   e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
   b('crash-log-enabled', 'yes'),
+  b('crash-memcheck-enabled', 'yes'),
+  s('proc-title-template', '{title} {listen-addr} {server-mode}', true, undefined, validProcTitleTemplate),
+  s('ignore-warnings', ''),
+  // CPU affinity lists: a Node process cannot pin its threads; accepted, no effect.
+  s('server_cpulist', '', false),
+  s('bio_cpulist', '', false),
+  s('aof_rewrite_cpulist', '', false),
+  s('bgsave_cpulist', '', false),
+  // What SIGINT/SIGTERM do (SHUTDOWN's flags), and how long SHUTDOWN waits for lagging replicas.
+  specialOption('shutdown-on-sigint', 'default', shutdownOnSignalCodec, { multiArg: true }),
+  specialOption('shutdown-on-sigterm', 'default', shutdownOnSignalCodec, { multiArg: true }),
+  i('shutdown-timeout', 10, 0, INT_MAX),
   e('enable-debug-command', 'no', PROTECTED_ACTION, false),
   // Memory
   m('maxmemory', '0', 0, ULLONG_MAX),
@@ -128,6 +149,7 @@ export const CONFIG_DEFS = [
   // Limits
   m('proto-max-bulk-len', '512mb', MB, LONG_MAX),
   m('client-query-buffer-limit', '1gb', MB, LONG_MAX),
+  specialOption('maxmemory-clients', '0', memoryOrPercentCodec),
   specialOption('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', obufLimitsCodec, { multiArg: true }),
   // Encodings (used to emulate OBJECT ENCODING)
   i('hash-max-listpack-entries', 512, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
@@ -161,6 +183,8 @@ export const CONFIG_DEFS = [
   b('aof-load-truncated', 'yes'),
   b('aof-use-rdb-preamble', 'yes'),
   b('aof-timestamp-enabled', 'no'),
+  b('aof-disable-auto-gc', 'no'),
+  e('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
   b('aof-rewrite-incremental-fsync', 'yes'),
   b('rdb-save-incremental-fsync', 'yes'),
   // Redis's hidden debug config: microseconds of delay per key while saving (tests of BGSAVE).
@@ -182,6 +206,8 @@ export const CONFIG_DEFS = [
   s('replica-announce-ip', '', true, ['slave-announce-ip']),
   i('replica-announce-port', 0, 0, 65535, true, ['slave-announce-port']),
   b('replica-announced', 'yes'),
+  b('replica-ignore-disk-write-errors', 'no'),
+  e('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas']),
   b('replica-ignore-maxmemory', 'yes', true, ['slave-ignore-maxmemory']),
   i('min-replicas-to-write', 0, 0, INT_MAX, true, ['min-slaves-to-write']),
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
@@ -211,7 +237,13 @@ export const CONFIG_DEFS = [
   i('io-threads', 1, 1, 128, false),
   b('io-threads-do-reads', 'no', false),
   b('jemalloc-bg-thread', 'yes'),
+  // Active defragmentation needs Redis's jemalloc: accepted and shown, no effect (see activedefrag).
   i('active-defrag-cycle-min', 1, 1, 99),
+  i('active-defrag-cycle-max', 25, 1, 99),
+  i('active-defrag-threshold-lower', 10, 0, 1000),
+  i('active-defrag-threshold-upper', 100, 0, 1000),
+  i('active-defrag-max-scan-fields', 1000, 1, LONG_MAX),
+  m('active-defrag-ignore-bytes', '100mb', 1, LONG_MAX),
   // Like Debian's redis-server (built without HAVE_DEFRAG), we cannot defragment.
   boolOption('activedefrag', false, { validate: (on) => (on ? ACTIVE_DEFRAG_UNSUPPORTED : null) }),
   i('tracking-table-max-keys', 1000000, 0, LONG_MAX),
