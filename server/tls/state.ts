@@ -103,10 +103,19 @@ export class TlsState {
     this.boundPort = port;
   }
 
-  private createListener(contexts: TlsContexts): tls.Server {
+  /**
+   * A TLS listener with the current contexts whose accepted, checked sockets go to `onSocket`
+   * (the cluster bus with tls-cluster); configures TLS first if it is not yet.
+   */
+  createSecureServer(onSocket: (sock: net.Socket) => void): tls.Server {
+    if (this.contexts === null && !this.configure()) throw new Error('Failed to configure TLS. Check logs for more info.');
+    return this.createListener(this.contexts!, onSocket);
+  }
+
+  private createListener(contexts: TlsContexts, onSocket: (sock: net.Socket) => void = (sock) => this.server.accept(sock)): tls.Server {
     // Certificates are requested from every client and checked per tls-auth-clients on each
     // connection, so CONFIG SET tls-auth-clients applies to the next connection.
-    const srv = tls.createServer({ ...contexts.server, requestCert: true, rejectUnauthorized: false }, (sock) => this.onSecure(sock));
+    const srv = tls.createServer({ ...contexts.server, requestCert: true, rejectUnauthorized: false }, (sock) => this.onSecure(sock, onSocket));
     srv.on('tlsClientError', (err) => this.server.log.verbose(`Error accepting a client connection: ${err.message}`));
     srv.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
       const cfg = this.server.config;
@@ -119,7 +128,7 @@ export class TlsState {
     return srv;
   }
 
-  private onSecure(sock: tls.TLSSocket): void {
+  private onSecure(sock: tls.TLSSocket, onSocket: (sock: net.Socket) => void): void {
     const mode = this.server.config.tlsAuthClients;
     const presented = Object.keys(sock.getPeerCertificate()).length > 0;
     if ((mode === 'yes' && !sock.authorized) || (mode === 'optional' && presented && !sock.authorized)) {
@@ -128,7 +137,7 @@ export class TlsState {
       sock.destroy();
       return;
     }
-    this.server.accept(sock as net.Socket);
+    onSocket(sock);
   }
 
   async close(): Promise<void> {
