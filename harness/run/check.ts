@@ -6,6 +6,7 @@ import { getChecker } from '../../checkers/registry.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { CheckerSpec, WorkloadOptions } from '../../workloads/workload.js';
 import { readHistoryFile } from '../history/read.js';
+import { faultModelOf, lastArg } from './facts.js';
 import type { Scenario } from './scenario.js';
 
 export const RESULTS_VERSION = 1;
@@ -52,12 +53,6 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
   return { version: RESULTS_VERSION, valid, checkers: rest as Record<string, CheckerResult>, opCount: history.length };
 }
 
-/** The value after the last occurrence of a server option in an argument list. */
-export function lastArg(args: readonly string[], name: string): string | undefined {
-  const i = args.lastIndexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 /**
  * The checkers a stored run is judged by: its workload's, with the allowed loss windows taken from
  * the servers' actual settings (scenario.json holds the effective server arguments).
@@ -74,11 +69,18 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     cluster: s.topology.kind === 'cluster',
     minReplicas: toWrite > 0,
   };
-  const windows: Record<string, unknown> = {};
-  if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
+  // The fault model recorded with the run (older runs: derived from the scenario as it is now).
+  const windows: Record<string, unknown> = { ...((s as { faultModel?: object }).faultModel ?? faultModelOf(s)) };
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
   if (toWrite > 0) windows.minReplicasToWrite = toWrite;
-  return workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...windows, ...c.options } } : c));
+  const perChecker: Record<string, Record<string, unknown>> = {
+    'lost-writes': windows,
+    'set-full': windows,
+    'min-replicas': windows,
+    // WAIT's reply can never exceed the replicas of the primary it ran on.
+    wait: { ...windows, maxReplicas: s.topology.kind === 'single' ? 0 : s.topology.replicas },
+  };
+  return workload.checkers(wopts).map((c) => (perChecker[c.name] ? { ...c, options: { ...perChecker[c.name], ...c.options } } : c));
 }
 
 /** Check a stored run directory from its files alone (history.jsonl + scenario.json + node logs). */

@@ -14,8 +14,9 @@ import type { NodeHandle, ProcessFaults } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { hashString, Prng } from '../util/prng.js';
 import { keySlot } from '../util/slot.js';
-import { exitCodeOf, lastArg, type RunResults, recheckRun } from './check.js';
+import { exitCodeOf, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import { faultModelOf, lastArg } from './facts.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
 
@@ -119,6 +120,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       name,
       serverArgs,
       schedule,
+      // What a loss means in this system (failover mechanism, persistence, min-replicas): the loss checkers' windows.
+      faultModel: faultModelOf({ ...s, serverArgs }),
       versions: { splitbrain: '0.1.0', node: process.version, ...sut.versions },
       nodes: sut.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
       ...(sut.chain ? { iptablesChain: sut.chain } : {}),
