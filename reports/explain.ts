@@ -17,11 +17,18 @@ import type { StatsResult } from '../checkers/stats/index.js';
 import type { WaitResult } from '../checkers/wait/index.js';
 import type { ResultsFile, Verdict } from './types.js';
 
+/** A loss's class under the fault model (checkers/lost-writes/windows.ts). */
+export type LossClassName = 'anomalous' | 'expected' | 'configuration';
+
 export interface ExplainedAnomaly {
   checker: string;
   kind: string;
-  /** Expected by design (e.g. a loss inside a fault's allowed window): listed, but not a failure. */
+  /** Not a failure: expected by design (inside a fault's allowed window) or lost by configuration. */
   expected: boolean;
+  /** Losses: anomalous, expected by design, or lost by configuration. */
+  class?: LossClassName;
+  /** Losses: the window that applied (or the nearest one missed), in words with its bounds. */
+  window?: string;
   message: string;
   /** op.index values to link to. */
   ops: number[];
@@ -40,8 +47,18 @@ function setElementOps(e: ElementOutcome): number[] {
   return [e.addIndex, e.knownIndex, e.lastPresentIndex, e.lastAbsentIndex].filter((x): x is number => typeof x === 'number');
 }
 
+/** "[12.31 s, 19.50 s]: rule" — the window of a loss for the report. */
+function windowText(w: { fromS: number | null; toS: number; rule: string } | null | undefined): string | undefined {
+  if (!w) return undefined;
+  return `[${w.fromS === null ? 'start' : `${w.fromS.toFixed(2)} s`}, ${w.toS.toFixed(2)} s]: ${w.rule}`;
+}
+
 function lostWriteAnomaly(checker: string, lw: LostWrite): ExplainedAnomaly {
-  return { checker, kind: `lost-write (${lw.ack})`, expected: lw.expected, message: lw.message, ops: lw.ops };
+  const cls: LossClassName = lw.class ?? (lw.expected ? 'expected' : 'anomalous');
+  const out: ExplainedAnomaly = { checker, kind: `lost-write (${lw.ack})`, expected: cls !== 'anomalous', class: cls, message: lw.message, ops: lw.ops };
+  const w = windowText(lw.window);
+  if (w) out.window = w;
+  return out;
 }
 
 /** Every anomaly of every checker, anomalous ones first, then expected-by-design ones. */
@@ -82,16 +99,18 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       case 'set-full': {
         const s = r as SetFullResult;
         for (const e of s.lost ?? []) {
-          push(
-            {
-              checker: name,
-              kind: 'lost-element',
-              expected: false,
-              message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}`,
-              ops: setElementOps(e),
-            },
-            list,
-          );
+          const cls: LossClassName = e.class ?? 'anomalous';
+          const a: ExplainedAnomaly = {
+            checker: name,
+            kind: 'lost-element',
+            expected: cls !== 'anomalous',
+            class: cls,
+            message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}${e.reason ? ` — ${cls === 'anomalous' ? 'anomaly: ' : ''}${e.reason}` : ''}`,
+            ops: setElementOps(e),
+          };
+          const w = windowText(e.window);
+          if (w) a.window = w;
+          push(a, list);
         }
         for (const e of s.stale ?? []) {
           push(
@@ -138,6 +157,20 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       }
       case 'linearizable': {
         const l = r as LinearizableResult;
+        if (l.explained) {
+          const cls: LossClassName = l.explained.classes.includes('expected') ? 'expected' : 'configuration';
+          push(
+            {
+              checker: name,
+              kind: 'non-linearizable (explained)',
+              expected: true,
+              class: cls,
+              message: `key(s) ${l.explained.keys.map(keyName).join(', ')} are not linearizable as recorded, but are once the fault model's losses are allowed (${l.explained.writesUnknown} writes acknowledged inside a loss window taken as unknown, ${l.explained.readsDropped} reads of the losing side dropped, ${l.explained.resets} reset(s) of a primary restarted without persistence)`,
+              ops: [],
+            },
+            list,
+          );
+        }
         for (const p of l.partitions ?? []) {
           if (p.valid === true || (p as { cancelled?: boolean }).cancelled === true) continue;
           const prefix = p.longestLinearizable[0] ?? [];
@@ -189,11 +222,11 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
       const kinds = (['plain', 'wait', 'min-replicas'] as const)
         .filter((k) => (lw.byAck?.[k]?.acknowledged ?? 0) > 0)
         .map((k) => `${k} ${lw.byAck[k].lost}/${lw.byAck[k].acknowledged} lost`);
-      return `${lw.acknowledged} acknowledged writes, ${lw.lost} lost (${lw.lostAnomalous} anomalous, ${lw.lostExpected} expected by design)${kinds.length ? `: ${kinds.join(', ')}` : ''}; ${lw.recovered} indeterminate writes survived${lw.unchecked ? `; ${lw.unchecked} unchecked (no final read)` : ''}`;
+      return `${lw.acknowledged} acknowledged writes, ${lw.lost} lost (${lw.lostAnomalous} anomalous, ${lw.lostExpected} expected by design, ${lw.lostByConfiguration ?? 0} lost by configuration)${kinds.length ? `: ${kinds.join(', ')}` : ''}; ${lw.recovered} indeterminate writes survived${lw.unchecked ? `; ${lw.unchecked} unchecked (no final read)` : ''}`;
     }
     case 'set-full': {
       const s = r as SetFullResult;
-      return `${s.attemptCount} elements added: ${s.stableCount} stable, ${s.lostCount} lost, ${s.neverReadCount} never read, ${s.staleCount} stale${s.unexpectedCount ? `, ${s.unexpectedCount} unexpected` : ''}${s.duplicatedCount ? `, ${s.duplicatedCount} duplicated` : ''}`;
+      return `${s.attemptCount} elements added: ${s.stableCount} stable, ${s.lostCount} lost (${s.lostAnomalousCount ?? s.lostCount} anomalous, ${s.lostExpectedCount ?? 0} expected by design, ${s.lostByConfigurationCount ?? 0} lost by configuration), ${s.neverReadCount} never read, ${s.staleCount} stale${s.unexpectedCount ? `, ${s.unexpectedCount} unexpected` : ''}${s.duplicatedCount ? `, ${s.duplicatedCount} duplicated` : ''}`;
     }
     case 'linearizable': {
       const l = r as LinearizableResult;
@@ -267,13 +300,15 @@ export function headline(verdict: Verdict, results: ResultsFile | null, error: s
         ? ` First ${first.expected ? 'expected ' : ''}loss acknowledged at ${first.ackTimeS.toFixed(2)} s${first.fault ? (rel === null ? `, during ${near}` : rel >= 0 ? `, ${rel.toFixed(2)} s into ${near}` : `, ${(-rel).toFixed(2)} s before ${near}`) : ', with no fault nearby'}.`
         : '';
       lines.push(
-        `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window.${when}`,
+        `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window, ${lw.lostByConfiguration ?? 0} lost by configuration.${when}`,
       );
     }
   }
   const sf = c['set-full'] as SetFullResult | undefined;
   if (sf && (sf.lostCount > 0 || sf.staleCount > 0))
-    lines.push(`set-full: ${plural(sf.lostCount, 'element')} lost, ${sf.staleCount} stale out of ${sf.attemptCount} added.`);
+    lines.push(
+      `set-full: ${plural(sf.lostCount, 'element')} lost (${sf.lostAnomalousCount ?? sf.lostCount} anomalous), ${sf.staleCount} stale out of ${sf.attemptCount} added.`,
+    );
   const lin = c['linearizable'] as LinearizableResult | undefined;
   if (lin?.invalidKeys?.length)
     lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);

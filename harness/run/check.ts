@@ -77,6 +77,7 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     'lost-writes': windows,
     'set-full': windows,
     'min-replicas': windows,
+    linearizable: { faultModel: windows },
     // WAIT's reply can never exceed the replicas of the primary it ran on.
     wait: { ...windows, maxReplicas: s.topology.kind === 'single' ? 0 : s.topology.replicas },
   };

@@ -199,6 +199,16 @@
   })();
 
   // ------------------------------------------------------------------ anomalies
+  // A loss's class under the fault model, and the window that applied (reports/explain.ts).
+  var CLASS_LABEL = { anomalous: 'anomalous', expected: 'expected by design', configuration: 'lost by configuration' };
+  function classLabel(a) {
+    if (a.class) return ' · ' + CLASS_LABEL[a.class];
+    return a.expected ? ' · expected' : '';
+  }
+  function windowLine(a) {
+    return a.window ? el('span', { class: 'window muted', text: 'window ' + a.window }) : null;
+  }
+
   (function () {
     var real = D.anomalies.filter(function (a) {
       return !a.expected;
@@ -210,7 +220,7 @@
       real +
         ' anomalous, ' +
         exp +
-        ' expected by design' +
+        ' expected by design or lost by configuration' +
         (D.anomaliesTruncated ? ', ' + D.anomaliesTruncated + ' more in results.json' : '') +
         ' — click one to see it on the timeline',
     );
@@ -226,7 +236,7 @@
     var bar = el('div', { class: 'toolbar' });
     var showExp = el('input', { type: 'checkbox', id: 'show-expected' });
     showExp.checked = real === 0;
-    bar.appendChild(el('label', null, [showExp, ' show losses expected by design (' + exp + ')']));
+    bar.appendChild(el('label', null, [showExp, ' show losses expected by design or lost by configuration (' + exp + ')']));
     s.appendChild(bar);
     var list = el('ul', { id: 'anomaly-list' });
     s.appendChild(list);
@@ -260,10 +270,11 @@
           },
           [
             el('span', { class: 'chip ' + (a.expected ? 'expected' : 'invalid'), text: a.checker }),
-            el('span', { class: 'chip kind', text: a.kind + (a.expected ? ' · expected' : '') }),
+            el('span', { class: 'chip kind', text: a.kind + classLabel(a) }),
             el('span', { class: 'msg', text: a.message }),
+            windowLine(a),
             ops,
-          ],
+          ].filter(Boolean),
         );
         list.appendChild(li);
       });

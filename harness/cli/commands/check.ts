@@ -2,7 +2,7 @@
  * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
  * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { HistoryError } from '../../../checkers/history/errors.js';
@@ -10,6 +10,7 @@ import type { CheckerResult, Validity } from '../../../checkers/history/types.js
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
 import { ModelError, models } from '../../../checkers/models/index.js';
 import { checkers, getChecker } from '../../../checkers/registry.js';
+import { writeReport } from '../../../reports/report.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
 import { recheckRun, resultsText } from '../../run/check.js';
@@ -22,6 +23,8 @@ export interface CheckCliOptions {
   json?: boolean;
   /** Seconds. */
   timeLimit?: number;
+  /** Run directory: rewrite results.json and the report. */
+  update?: boolean;
 }
 
 export interface CheckIo {
@@ -83,6 +86,11 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
       const results = await recheckRun(target);
+      if (opts.update) {
+        // Re-judge a stored run with today's checkers: results.json and the report follow.
+        await writeFile(join(target, 'results.json'), resultsText(results));
+        await writeReport(target, { storeIndex: false });
+      }
       if (opts.json) io.out(resultsText(results).trimEnd());
       else {
         io.out(`${target}: ${verdictText(results.valid)}`);
@@ -135,6 +143,7 @@ export function checkCommand(): Command {
     .option('--model <name>', `model for the linearizable checker (${[...models.keys()].join(', ')}); default: from the format, scenario.json or the ops`)
     .option('--json', 'print the full result as JSON')
     .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
+    .option('--update', "a run directory: rewrite its results.json and report with today's checkers")
     .action(async (path: string, opts: CheckCliOptions) => {
       process.exitCode = await runCheck(path, opts);
     });
