@@ -1,10 +1,10 @@
 /**
  * Inlining for self-contained pages: data goes into `<script type="application/json">` with every
  * `<` escaped (so no value can close the script element or open a comment), is read back with
- * JSON.parse and rendered with textContent only. Assets (our client code, uPlot) are read from disk
- * at generation time: no CDN, the pages open offline from file://.
+ * JSON.parse and rendered with textContent only. Assets (our compiled client scripts, stylesheets,
+ * uPlot) are read from disk at generation time: no CDN, the pages open offline from file://.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,25 @@ export function asset(name: string): string {
   if (!file) throw new Error(`report asset ${name} not found (looked in ${candidates.join(', ')})`);
   const text = readFileSync(file, 'utf8');
   cache.set(name, text);
+  return text;
+}
+
+/**
+ * A page script compiled from reports/assets/<name>.ts by the build (reports/build-assets.mjs):
+ * dist/reports/assets/<name>.js, next to this module in the build, or under dist/ when running from
+ * the sources (vitest after `npm run build`). A build older than its source is refused, not served.
+ */
+export function pageScript(name: 'report' | 'index'): string {
+  const key = `\u0000script:${name}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const fromSources = import.meta.url.endsWith('.ts');
+  const file = fromSources ? join(here, '..', 'dist', 'reports', 'assets', `${name}.js`) : join(here, 'assets', `${name}.js`);
+  if (!existsSync(file)) throw new Error(`report script ${file} not found: run npm run build`);
+  if (fromSources && statSync(join(here, 'assets', `${name}.ts`)).mtimeMs > statSync(file).mtimeMs)
+    throw new Error(`report script ${file} is older than reports/assets/${name}.ts: run npm run build`);
+  const text = readFileSync(file, 'utf8');
+  cache.set(key, text);
   return text;
 }
 

@@ -1,10 +1,10 @@
 /**
  * report.html: one self-contained page per run. The verdict and headline are rendered here (so they
- * show even with scripts off); everything else is drawn by reports/assets/report.js from the
+ * show even with scripts off); everything else is drawn by reports/assets/report.ts (compiled) from the
  * embedded JSON, with textContent only: history values are data, never markup.
  */
 import type { ReportData } from './data.js';
-import { asset, escapeHtml, inlineScript, jsonForScript, uplotAssets } from './embed.js';
+import { asset, escapeHtml, inlineScript, jsonForScript, pageScript, uplotAssets } from './embed.js';
 
 const VERDICT_WORD: Record<ReportData['verdict'], string> = { valid: 'VALID', invalid: 'INVALID', unknown: 'UNKNOWN', crashed: 'CRASHED' };
 
@@ -35,7 +35,7 @@ export function renderReportHtml(d: ReportData): string {
 <div id="tooltip"></div>
 <script type="application/json" id="report-data">${jsonForScript(d)}</script>
 <script>${inlineScript(up.js)}</script>
-<script>${inlineScript(asset('report.js'))}</script>
+<script>${inlineScript(pageScript('report'))}</script>
 </body>
 </html>
 `;

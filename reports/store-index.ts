@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { asset, inlineScript, jsonForScript } from './embed.js';
+import { asset, inlineScript, jsonForScript, pageScript } from './embed.js';
 import { loadRun } from './load.js';
 import { computeMetrics, type RunMetrics } from './metrics.js';
 import type { ScenarioInfo, Verdict } from './types.js';
@@ -39,6 +39,14 @@ export interface IndexSuite {
   ts: string;
   href: string;
   counts: Record<string, number>;
+}
+
+/** What store/index.html embeds for its script (reports/assets/index.ts). */
+export interface IndexData {
+  runs: IndexRun[];
+  suites: IndexSuite[];
+  generatedAt: string;
+  root: string;
 }
 
 const RUN_FILES = ['scenario.json', 'results.json', 'error.txt', 'history.jsonl'];
@@ -152,7 +160,7 @@ export async function collectIndex(root: string): Promise<{ runs: IndexRun[]; su
   return { runs, suites };
 }
 
-export function renderStoreIndex(data: { runs: IndexRun[]; suites: IndexSuite[]; generatedAt: string; root: string }): string {
+export function renderStoreIndex(data: IndexData): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="splitbrain reports">
@@ -163,7 +171,7 @@ export function renderStoreIndex(data: { runs: IndexRun[]; suites: IndexSuite[];
 <header class="verdict store"><div><h1>splitbrain store</h1><div class="sub" id="store-sub"></div></div></header>
 <main><div id="app"></div></main>
 <script type="application/json" id="index-data">${jsonForScript(data)}</script>
-<script>${inlineScript(asset('index.js'))}</script>
+<script>${inlineScript(pageScript('index'))}</script>
 </body></html>
 `;
 }

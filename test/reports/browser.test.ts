@@ -13,6 +13,7 @@ import { faultIntervals } from '../../checkers/faults.js';
 import { historyToJsonl } from '../../checkers/history/format.js';
 import { HistoryBuilder } from '../../checkers/testing/builder.js';
 import { writeReport } from '../../reports/report.js';
+import { writeStoreIndex } from '../../reports/store-index.js';
 import { launchChromium } from '../../reports/testing/browser.js';
 import { SET_SPECS, setHistory, staleRegisterHistory, storeRun, XSS_VALUES } from '../../reports/testing/fixtures.js';
 import { check, tempStore } from './helpers.js';
@@ -279,4 +280,42 @@ describe('a 100k-op history', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     await page.close();
   }, 120_000);
+});
+
+describe('the store index', () => {
+  const own = tempStore('browser-index');
+  afterAll(() => own.cleanup());
+
+  it('lists every run with its verdict, trends per scenario, and filters', async () => {
+    await storeRun(setHistory({ ops: 300, seed: 1 }).history, SET_SPECS, check, { storeRoot: own.root, ts: '20260301T000000Z' });
+    await storeRun(setHistory({ ops: 300, seed: 2, lose: 2 }).history, SET_SPECS, check, { storeRoot: own.root, ts: '20260302T000000Z' });
+    await storeRun(staleRegisterHistory(), [{ name: 'linearizable', options: { model: 'register' } }], check, {
+      storeRoot: own.root,
+      scenario: 'ts-replicated-register-partition',
+      ts: '20260303T000000Z',
+      workload: 'register',
+    });
+    const index = await writeStoreIndex(own.root);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(pathToFileURL(index).href);
+    await page.waitForSelector('#runs tr.run-row');
+    expect(errors).toEqual([]);
+    expect(await page.locator('#runs tr.run-row').count()).toBe(3);
+    expect(await page.locator('#trends tr[data-scenario]').count()).toBe(2);
+    expect(await page.locator('#trends tr[data-scenario] svg.spark').count()).toBeGreaterThan(0);
+    await page.selectOption('#verdict-filter', 'invalid');
+    const invalid = await page.locator('#runs tr.run-row').count();
+    expect(invalid).toBeGreaterThanOrEqual(1);
+    expect(invalid).toBeLessThan(3);
+    await page.selectOption('#verdict-filter', '');
+    await page.fill('#run-filter', 'register');
+    expect(await page.locator('#runs tr.run-row').count()).toBe(1);
+    expect(await page.locator('#runs tr.run-row').first().textContent()).toContain('ts-replicated-register-partition');
+    await page.close();
+  });
 });
