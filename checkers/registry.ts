@@ -3,6 +3,7 @@
  * checkers/<name>/ and is registered here.
  */
 
+import { convergenceChecker } from './convergence/index.js';
 import { counterChecker } from './counter/index.js';
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
@@ -38,6 +39,7 @@ for (const c of [
   statsChecker,
   perfChecker,
   logPatternsChecker,
+  convergenceChecker,
 ] as Checker[]) {
   registerChecker(c);
 }

@@ -5,6 +5,7 @@
  * linearizable checker, which return data rather than sentences, are put into words here.
  */
 
+import type { ConvergenceResult } from '../checkers/convergence/index.js';
 import type { CounterResult } from '../checkers/counter/index.js';
 import type { CheckerResult, Validity } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
@@ -34,7 +35,7 @@ export interface ExplainedAnomaly {
   ops: number[];
 }
 
-const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 'set-full', 'counter'];
+const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'convergence', 'linearizable', 'set-full', 'counter'];
 
 /** Anomalies kept per checker in reports (the counts stay exact; the rest is in results.json). */
 export const MAX_ANOMALIES_PER_CHECKER = 500;
@@ -149,6 +150,11 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
           );
         break;
       }
+      case 'convergence': {
+        const cv = r as ConvergenceResult;
+        for (const d of cv.divergences ?? []) push({ checker: name, kind: 'divergence', expected: false, message: d.message, ops: d.ops }, list);
+        break;
+      }
       case 'counter': {
         const c = r as CounterResult;
         for (const e of c.errors ?? [])
@@ -241,6 +247,10 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     case 'min-replicas': {
       const m = r as MinReplicasResult;
       return `${plural(m.windows?.length ?? 0, 'isolation window')} measured, ${m.noreplicasCount} NOREPLICAS writes; ${plural(m.violations?.length ?? 0, 'violation')}`;
+    }
+    case 'convergence': {
+      const cv = r as ConvergenceResult;
+      return `${plural(cv.compared ?? 0, 'replica')} compared with its primary after the heal: ${plural(cv.divergences?.length ?? 0, 'divergence')}${cv.unjudged?.length ? `; not judged: ${cv.unjudged.map((u) => `${u.replica} (${u.reason})`).join(', ')}` : ''}`;
     }
     case 'counter': {
       const c = r as CounterResult;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compose } from '../../checkers/compose.js';
+import { NODE_STATE_F } from '../../checkers/convergence/index.js';
 import type { CheckerResult, History, Validity } from '../../checkers/history/types.js';
 import { getChecker } from '../../checkers/registry.js';
 import { getWorkload } from '../../workloads/index.js';
@@ -42,6 +43,8 @@ export function readNodeLogs(dir: string): Record<string, string> {
  */
 export async function checkRun(dir: string, history: History, specs: CheckerSpec[]): Promise<RunResults> {
   const all: CheckerSpec[] = [...specs, { name: 'stats' }, { name: 'perf' }, { name: 'log-patterns', options: { logs: readNodeLogs(dir) } }];
+  // Replicas' datasets read after the final heal (harness/run/convergence.ts): every replica must equal its primary.
+  if (history.some((op) => op.f === NODE_STATE_F)) all.push({ name: 'convergence' });
   const checkers: Record<string, ReturnType<typeof getChecker>> = {};
   const options: Record<string, unknown> = {};
   for (const s of all) {

@@ -16,6 +16,7 @@ import { hashString, Prng } from '../util/prng.js';
 import { keySlot } from '../util/slot.js';
 import { exitCodeOf, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import { recordNodeStates } from './convergence.js';
 import { faultModelOf, lastArg } from './facts.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
@@ -145,6 +146,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       await sleep(s.quiesceS * 1000);
       await sut.settle();
       await finalReads(s, workload, wopts, sut, history);
+      if (s.topology.kind !== 'single') await recordNodeStates(sut.nodes, sut.net, history);
     }
   } catch (err) {
     history?.close();

@@ -164,6 +164,8 @@ export const CONFIG_DEFS: ConfigDef[] = [
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
   // splitbrain's debug knob: weakens the min-replicas check on purpose (see reports/GATING.md).
   { name: 'debug-min-replicas-extra-lag', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
+  // splitbrain's debug knob: a replica skips every Nth data command of its master's stream (a silent divergence).
+  { name: 'debug-replica-drop-every', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
   // Cluster (used once cluster mode lands)
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
