@@ -55,7 +55,7 @@ describe('replica convergence on real runs', () => {
     for (const d of c.divergences) expect(d.keys.length).toBeGreaterThan(0);
     expect(c.divergences[0]!.keys.every((k) => /^set\d+$/.test(k))).toBe(true);
     // Final reads come from the primary: the loss checkers cannot see a replica's divergence.
-    expect(results.checkers['lost-writes'].valid).toBe(true);
-    expect(results.checkers['set-full'].valid).toBe(true);
+    expect(results.checkers['lost-writes']!.valid).toBe(true);
+    expect(results.checkers['set-full']!.valid).toBe(true);
   }, 150_000);
 });
