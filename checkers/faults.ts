@@ -85,6 +85,8 @@ export interface FaultInterval {
   kind?: string;
   /** A replica promoted during the fault (`{promote: 'n2'}`: the harness's failover), when the nemesis says. */
   promote?: string;
+  /** A kill of the node acknowledging writes at the time (lost-writes/classify.ts markActingPrimaries). */
+  actingPrimary?: boolean;
   /** ns: invoke of the opening op, the earliest the fault can have taken effect. */
   start: number;
   /** ns: completion of the opening op, by which the fault certainly took effect. */

@@ -277,12 +277,20 @@ export async function gate(baseline: string[], current: string[], opts: GateOpti
       status: 'ok',
       message: `${b.length} baseline run(s): ${vb}; ${c.length} current run(s): ${vc}`,
     });
-    // Anomaly kinds.
+    // Anomaly kinds. A checker no baseline run had (a check added since) has no baseline to regress from.
     const kinds = [...new Set([...b, ...c].flatMap((e) => e.kinds))].sort();
+    const baselineCheckers = new Set(b.flatMap((e) => Object.keys(e.metrics?.checkers ?? {})));
     for (const kind of kinds) {
       const kb = b.filter((e) => e.kinds.includes(kind)).length;
       const kc = c.filter((e) => e.kinds.includes(kind)).length;
       const row: GateRow = { scenario: id, check: `anomaly:${kind}`, baseline: `${kb}/${b.length}`, current: `${kc}/${c.length}`, status: 'ok', message: '' };
+      const checker = kind.split(':')[0]!;
+      if (checker !== 'run' && !baselineCheckers.has(checker) && b.some((e) => e.metrics !== null)) {
+        row.status = 'missing';
+        row.message = `${kind} in ${kc} of ${c.length} current run(s); the baseline runs had no ${checker} check to compare with`;
+        rows.push(row);
+        continue;
+      }
       const runs = c
         .filter((e) => e.kinds.includes(kind))
         .map((e) => e.label)

@@ -15,7 +15,7 @@
  */
 import { affects, faultIntervals, NS_PER_MS, pairOps } from '../faults.js';
 import type { History, Op } from '../history/types.js';
-import { attributeLoss } from '../lost-writes/classify.js';
+import { attributeLoss, markActingPrimaries, wipesGroup } from '../lost-writes/classify.js';
 import { lossWindows, type ResolvedWindowOptions } from '../lost-writes/windows.js';
 
 const READ_FS = new Set(['read', 'final-read']);
@@ -31,7 +31,7 @@ export interface Relaxation {
 }
 
 export function relaxHistory(history: History, o: ResolvedWindowOptions): Relaxation {
-  const faults = faultIntervals(history);
+  const faults = markActingPrimaries(history, faultIntervals(history));
   const { completion } = pairOps(history);
   const drop = new Set<number>();
   const toInfo = new Set<number>();
@@ -64,7 +64,7 @@ export function relaxHistory(history: History, o: ResolvedWindowOptions): Relaxa
     const keys = new Set<string>();
     for (const op of history) {
       if (op.time > f.start) break;
-      if (op.process !== 'nemesis' && op.type === 'ok' && op.key !== undefined && affects(f, op.node)) keys.add(op.key);
+      if (op.process !== 'nemesis' && op.type === 'ok' && op.key !== undefined && (wipesGroup(f, o) || affects(f, op.node))) keys.add(op.key);
     }
     for (const key of [...keys].sort()) {
       out.push({ index: index++, time: f.start, process, type: 'invoke', f: 'write', value: null, key });

@@ -2,8 +2,8 @@
  * Which class a lost write belongs to (./windows.ts): the fault it is attributed to and the window
  * that applied — or, for an anomaly, the nearest fault and the window it missed.
  */
-import { affects, type FaultInterval, faultVerb } from '../faults.js';
-import type { AckKind } from '../history/types.js';
+import { affects, type FaultInterval, faultVerb, pairOps } from '../faults.js';
+import type { AckKind, History } from '../history/types.js';
 import { classifyWaitLoss, type WaitLossVerdict, type WaitPolicyOptions } from '../wait/policy.js';
 import { type LossClass, type LossWindow, lossWindows, type ResolvedWindowOptions } from './windows.js';
 
@@ -27,7 +27,15 @@ export function attributeLoss(t: number, node: string | undefined, ack: AckKind,
   let before: FaultInterval | null = null;
   let after: FaultInterval | null = null;
   for (const f of faults) {
-    if (!affects(f, node)) continue;
+    if (!affects(f, node)) {
+      // A replicated group's primary restarted empty wipes what every node acknowledged before.
+      if (!wipesGroup(f, o)) continue;
+      for (const w of lossWindows(f, ack, o)) {
+        if (w.cls === 'configuration' && t >= w.lo && t <= w.hi && (!config || f.start < config.fault!.start))
+          config = { fault: f, window: w, cls: 'configuration' };
+      }
+      continue;
+    }
     for (const w of lossWindows(f, ack, o)) {
       if (t < w.lo || t > w.hi) continue;
       if (w.cls === 'expected' && (!expected || f.start >= expected.fault!.start)) expected = { fault: f, window: w, cls: 'expected' };
@@ -41,6 +49,40 @@ export function attributeLoss(t: number, node: string | undefined, ack: AckKind,
   if (config) return config;
   const f = active ?? before ?? after;
   return { fault: f, window: f ? (lossWindows(f, ack, o)[0] ?? null) : null, cls: 'anomalous' };
+}
+
+/** Whether a kill's configuration window covers every node: the acting primary of a group nobody else takes over. */
+export function wipesGroup(f: FaultInterval, o: ResolvedWindowOptions): boolean {
+  return f.family === 'kill' && f.actingPrimary === true && o.failover !== 'cluster';
+}
+
+const WRITE_FS = new Set(['write', 'add', 'append', 'cas', 'incr']);
+
+/**
+ * Marks the kills that hit the node acknowledging writes at the time — the primary, whoever it was
+ * after the failovers so far: the node of the last ok write before the kill. Returns `faults`.
+ */
+export function markActingPrimaries(history: History, faults: FaultInterval[]): FaultInterval[] {
+  const kills = faults.filter((f) => f.family === 'kill' && f.nodes.length === 1);
+  if (kills.length === 0) return faults;
+  const { invocation } = pairOps(history);
+  // Ok writes by completion time, with the node that acknowledged them.
+  const acks: Array<[number, string]> = [];
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (op.type !== 'ok' || op.process === 'nemesis' || !WRITE_FS.has(op.f)) continue;
+    const node = op.node ?? (invocation[i]! >= 0 ? history[invocation[i]!]!.node : undefined);
+    if (node !== undefined) acks.push([op.time, node]);
+  }
+  for (const f of kills) {
+    let last: string | undefined;
+    for (const [t, n] of acks) {
+      if (t > f.start) break;
+      last = n;
+    }
+    if (last !== undefined && last === f.nodes[0]) f.actingPrimary = true;
+  }
+  return faults;
 }
 
 export interface AckedWrite {

@@ -12,7 +12,7 @@ import { type FaultInterval, faultIntervals, faultRef, faultVerb, fmtS, opIndex,
 import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
 import type { WaitPolicyOptions } from '../wait/policy.js';
 import { type AnalysisOptions, analyzeWrites, checked, isLost, valueId, type WriteAnalysis, type WriteRecord } from './analysis.js';
-import { judgeLoss } from './classify.js';
+import { judgeLoss, markActingPrimaries } from './classify.js';
 import { type LossClass, type LossWindow, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
 
 export interface LostWritesOptions extends AnalysisOptions, WindowOptions, WaitPolicyOptions {}
@@ -187,7 +187,7 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
   const o = resolveWindowOptions(opts);
   const policy: WaitPolicyOptions = { waitToleratedFaults: opts.waitToleratedFaults ?? 1 };
   const a = analyzeWrites(history, opts);
-  const faults = faultIntervals(history);
+  const faults = markActingPrimaries(history, faultIntervals(history));
   const h = history;
   const byAck = { plain: emptyCounts(), wait: emptyCounts(), 'min-replicas': emptyCounts() } as Record<AckKind, AckCounts>;
   const lostWrites: LostWrite[] = [];

@@ -24,7 +24,7 @@
 import { faultIntervals, faultRef, opIndex, pairOps } from '../faults.js';
 import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { ValueIndex, valueId } from '../lost-writes/analysis.js';
-import { judgeLoss } from '../lost-writes/classify.js';
+import { judgeLoss, markActingPrimaries } from '../lost-writes/classify.js';
 import { type WindowRef, windowRef } from '../lost-writes/index.js';
 import { type LossClass, resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 import type { WaitPolicyOptions } from '../wait/policy.js';
@@ -299,7 +299,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
   // the node that answered), else when a read first saw it (on the node that served the read).
   const wo = resolveWindowOptions(opts);
   const policy: WaitPolicyOptions = { waitToleratedFaults: opts.waitToleratedFaults ?? 1 };
-  const faults = lostIdx.length > 0 ? faultIntervals(history) : [];
+  const faults = lostIdx.length > 0 ? markActingPrimaries(history, faultIntervals(history)) : [];
   const judged = new Map<number, Pick<ElementOutcome, 'class' | 'fault' | 'window' | 'reason'>>();
   const classCounts: Record<LossClass, number> = { anomalous: 0, expected: 0, configuration: 0 };
   for (const e of lostIdx) {

@@ -13,6 +13,7 @@
 import { faultIntervals, fmtS, opIndex, pairOps } from '../faults.js';
 import type { Checker, CheckerResult, History, Op, Validity } from '../history/types.js';
 import { analyzeWrites, isLost } from '../lost-writes/analysis.js';
+import { markActingPrimaries } from '../lost-writes/classify.js';
 import { describeLoss, type LostWrite, type LostWritesOptions } from '../lost-writes/index.js';
 import { resolveWindowOptions } from '../lost-writes/windows.js';
 
@@ -196,7 +197,7 @@ export function checkWait(history: History, opts: WaitOptions = {}): WaitResult 
   // WAIT-acknowledged losses.
   const o = resolveWindowOptions(opts);
   const a = analyzeWrites(history, opts);
-  const faults = faultIntervals(history);
+  const faults = markActingPrimaries(history, faultIntervals(history));
   const losses: LostWrite[] = [];
   for (const w of a.writes) {
     if (w.outcome !== 'ok' || w.ack !== 'wait' || (w.replicas ?? 0) < 1 || !isLost(a, w)) continue;

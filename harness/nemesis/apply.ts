@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { Redis } from 'ioredis';
 import type { Link, Network } from '../net/network.js';
 import { requireCapability, UnsupportedFault } from '../net/network.js';
+import type { PrimaryTracker } from '../run/primary-tracker.js';
 import type { NodeHandle, ProcessFaults } from '../targets/target.js';
 import type { FaultSpec } from './nemesis.js';
 
@@ -59,6 +60,8 @@ export interface ApplyContext {
   nodes: NodeHandle[];
   net: Network;
   faults: ProcessFaults;
+  /** Replicated topology: the current primary, kept as a failover manager would. */
+  tracker?: PrimaryTracker | null;
 }
 
 function byName(ctx: ApplyContext, names: string[]): NodeHandle[] {
@@ -133,7 +136,10 @@ export async function stopFault(f: FaultSpec, ctx: ApplyContext): Promise<unknow
       }
       return { nodes: f.value.nodes };
     case 'kill':
-      for (const n of byName(ctx, f.value.nodes)) await ctx.faults.restart(n);
+      for (const n of byName(ctx, f.value.nodes)) {
+        await ctx.faults.restart(n);
+        await rejoin(ctx, n);
+      }
       return { nodes: f.value.nodes };
     case 'pause':
       for (const n of byName(ctx, f.value.nodes)) await ctx.faults.resume(n);
@@ -154,10 +160,31 @@ async function admin(n: NodeHandle, argv: string[]): Promise<unknown> {
   }
 }
 
+/**
+ * A node restarted after a kill comes back with its startup configuration; a failover manager
+ * reconfigures it to the current topology (Sentinel sends REPLICAOF to a returning node): the
+ * current primary stays a primary, anyone else follows it.
+ */
+export async function rejoin(ctx: ApplyContext, n: NodeHandle): Promise<void> {
+  const t = ctx.tracker;
+  if (!t) return;
+  const p = byName(ctx, [t.current])[0]!;
+  const argv = p === n ? ['REPLICAOF', 'NO', 'ONE'] : ['REPLICAOF', p.host, String(p.port)];
+  for (let i = 0; i < 50; i++) {
+    try {
+      await admin(n, argv);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100)); // still loading
+    }
+  }
+}
+
 /** Promote `name` (REPLICAOF NO ONE) and point the other members of its side at it. */
 async function promote(ctx: ApplyContext, name: string, side: string[]): Promise<void> {
   const [np] = byName(ctx, [name]);
   await admin(np!, ['REPLICAOF', 'NO', 'ONE']);
+  if (ctx.tracker) ctx.tracker.current = name;
   for (const other of byName(
     ctx,
     side.filter((s) => s !== name),
@@ -172,7 +199,8 @@ async function promote(ctx: ApplyContext, name: string, side: string[]): Promise
 async function manualFailover(ctx: ApplyContext, f: FaultSpec): Promise<unknown> {
   const [p] = byName(ctx, f.value.nodes);
   const mode = f.value.failoverMode ?? 'default';
-  const replicas = ctx.nodes.filter((n) => n.primary === p!.name);
+  // Replicated (a tracker): everyone else follows the current primary; cluster: its replicas at the start.
+  const replicas = ctx.tracker ? ctx.nodes.filter((n) => n !== p) : ctx.nodes.filter((n) => n.primary === p!.name);
   if (p!.slots !== undefined || replicas.length === 0) {
     // Cluster: ask the primary who its replicas are now.
     const nodesText = String(await admin(p!, ['CLUSTER', 'NODES']));
@@ -193,6 +221,21 @@ async function manualFailover(ctx: ApplyContext, f: FaultSpec): Promise<unknown>
   const to = replicas[0]!;
   const argv = mode === 'force' ? ['FAILOVER', 'TO', to.host, String(to.port), 'FORCE', 'TIMEOUT', '2000'] : ['FAILOVER', 'TIMEOUT', '2000'];
   const reply = await admin(p!, argv);
+  if (ctx.tracker) {
+    // FAILOVER completes asynchronously: follow whoever reports the master role within a few seconds.
+    for (let i = 0; i < 50; i++) {
+      const masters: string[] = [];
+      for (const n of ctx.nodes) {
+        const role = (await admin(n, ['ROLE']).catch(() => null)) as unknown[] | null;
+        if (role?.[0] === 'master') masters.push(n.name);
+      }
+      if (masters.length === 1 && masters[0] !== p!.name) {
+        ctx.tracker.current = masters[0]!;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   return { ...f.value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply) };
 }
 

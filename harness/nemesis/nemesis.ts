@@ -32,6 +32,8 @@ export interface FaultSpec {
     slots?: number;
     /** Manual failover: CLUSTER FAILOVER option, or FAILOVER for the replicated topology. */
     failoverMode?: 'default' | 'force' | 'takeover';
+    /** Retargeted at apply time (harness/run/primary-tracker.ts): the nodes the schedule planned. */
+    planned?: string[];
   };
 }
 

@@ -4,7 +4,7 @@ import { writeReport } from '../../reports/report.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { HistoryWriter } from '../history/writer.js';
-import { checkSupported, startFault, stopFault } from '../nemesis/apply.js';
+import { checkSupported, rejoin, startFault, stopFault } from '../nemesis/apply.js';
 import { buildSchedule, INSTANT_FS, type ScheduledFault, stopF } from '../nemesis/nemesis.js';
 import type { Network } from '../net/network.js';
 import { RunStore } from '../store/store.js';
@@ -18,6 +18,7 @@ import { exitCodeOf, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { recordNodeStates } from './convergence.js';
 import { faultModelOf, lastArg } from './facts.js';
+import { PrimaryTracker } from './primary-tracker.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
 
@@ -107,6 +108,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   try {
     sut = await startSystem(s, store, serverArgs);
     history = new HistoryWriter(store.path('history.jsonl'));
+    const initialPrimary = sut.nodes.find((n) => n.role === 'primary');
+    const tracker = s.topology.kind === 'replicated' && initialPrimary ? new PrimaryTracker(initialPrimary.name, sut.nodes) : null;
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =
       s.schedule ??
@@ -135,14 +138,14 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     const deadline = Date.now() + s.timeLimitS * 1000;
     const progress = startProgress(o, history, s, () => activeFault);
     let activeFault = '';
-    const nemesisDone = runNemesis(schedule, sut, history, abort.signal, (label) => (activeFault = label));
-    const workersDone = runWorkers(s, workload, wopts, sut, history, rng, deadline, abort.signal);
+    const nemesisDone = runNemesis(schedule, sut, history, abort.signal, (label) => (activeFault = label), tracker);
+    const workersDone = runWorkers(s, workload, wopts, sut, history, rng, deadline, abort.signal, tracker);
     await Promise.all([nemesisDone, workersDone]);
     progress.stop();
 
     if (!interrupted) {
       // Heal everything, let replication settle, then read the final state from every primary.
-      await healAll(sut, history);
+      await healAll(sut, history, tracker);
       await sleep(s.quiesceS * 1000);
       await sut.settle();
       await finalReads(s, workload, wopts, sut, history);
@@ -181,6 +184,7 @@ async function runWorkers(
   rng: Prng,
   deadline: number,
   signal: AbortSignal,
+  tracker: PrimaryTracker | null,
 ): Promise<void> {
   const primaries = sut.nodes.filter((n) => n.role === 'primary');
   const cluster = s.topology.kind === 'cluster';
@@ -188,8 +192,8 @@ async function runWorkers(
   const workers = Array.from({ length: s.concurrency }, async (_, slot) => {
     const wrng = rng.fork(`worker-${slot}`);
     // Jepsen: workers are bound to nodes round-robin; ours to the primaries, where writes go.
-    const node = primaries[slot % primaries.length]!;
-    const conn: Conn = cluster ? clusterClient(sut.nodes, sut.net, s.opTimeoutMs) : nodeClient(node, sut.net, s.opTimeoutMs);
+    let node = primaries[slot % primaries.length]!;
+    let conn: Conn = cluster ? clusterClient(sut.nodes, sut.net, s.opTimeoutMs) : nodeClient(node, sut.net, s.opTimeoutMs);
     let process = slot;
     let n = 0;
     await awaitReady(conn, 5000);
@@ -197,6 +201,13 @@ async function runWorkers(
     await sleep(wrng.int(Math.max(1, perWorkerInterval || 10)));
     try {
       while (Date.now() < deadline && !signal.aborted) {
+        if (tracker && tracker.current !== node.name) {
+          // A Sentinel-aware client: re-resolve the primary after a failover and talk to it.
+          conn.disconnect();
+          node = sut.nodes.find((n) => n.name === tracker.current)!;
+          conn = nodeClient(node, sut.net, s.opTimeoutMs);
+          await awaitReady(conn, 2000);
+        }
         const started = Date.now();
         const op = workload.next(wrng, slot, n++, wopts);
         const extra = {
@@ -235,15 +246,18 @@ async function runNemesis(
   history: HistoryWriter,
   signal: AbortSignal,
   setActive: (s: string) => void,
+  tracker: PrimaryTracker | null,
 ): Promise<void> {
   const t0 = Date.now();
-  const ctx = { nodes: sut.nodes, net: sut.net, faults: sut.faults };
+  const ctx = { nodes: sut.nodes, net: sut.net, faults: sut.faults, tracker };
   const waitUntil = async (s: number) => {
     while (!signal.aborted && Date.now() - t0 < s * 1000) await sleep(Math.min(100, s * 1000 - (Date.now() - t0)));
   };
-  for (const f of schedule) {
-    await waitUntil(f.start);
+  for (const planned of schedule) {
+    await waitUntil(planned.start);
     if (signal.aborted) return;
+    // `*-primary` faults hit the current primary (the schedule names the one at the start).
+    const f = tracker ? { ...planned, fault: tracker.retarget(planned.fault) } : planned;
     history.append({ process: 'nemesis', type: 'invoke', f: f.fault.f, value: f.fault.value });
     setActive(`${f.fault.value.kind} ${f.fault.value.nodes.join(',')}`);
     let done: unknown;
@@ -271,13 +285,16 @@ async function runNemesis(
   }
 }
 
-/** The final heal: network healed, paused nodes resumed, killed nodes restarted. */
-async function healAll(sut: SystemUnderTest, history: HistoryWriter): Promise<void> {
+/** The final heal: network healed, paused nodes resumed, killed nodes restarted (and rejoined to the current primary). */
+async function healAll(sut: SystemUnderTest, history: HistoryWriter, tracker: PrimaryTracker | null): Promise<void> {
   history.append({ process: 'nemesis', type: 'invoke', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
   await sut.net.heal();
   for (const n of sut.nodes) {
     if (n.process?.paused) await sut.faults.resume(n);
-    if (n.process && !n.process.running) await sut.faults.restart(n);
+    if (n.process && !n.process.running) {
+      await sut.faults.restart(n);
+      await rejoin({ nodes: sut.nodes, net: sut.net, faults: sut.faults, tracker }, n);
+    }
   }
   history.append({ process: 'nemesis', type: 'info', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
 }
