@@ -40,7 +40,7 @@ export function relaxHistory(history: History, o: ResolvedWindowOptions): Relaxa
     if (inv.type !== 'invoke' || inv.process === 'nemesis') continue;
     const c = completion[i]!;
     const comp = c >= 0 ? history[c]! : undefined;
-    if (!comp || comp.type !== 'ok') continue;
+    if (comp?.type !== 'ok') continue;
     const a = attributeLoss(comp.time, comp.node ?? inv.node, comp.ack ?? 'plain', faults, o);
     if (a.cls !== 'expected') continue;
     if (READ_FS.has(inv.f)) {
