@@ -242,7 +242,7 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     }
     case 'wait': {
       const w = r as WaitResult;
-      return `${w.waitCount} WAITs (${w.ok} ok, ${w.fail} fail, ${w.info} info), ${w.waitAckedWrites} WAIT-acknowledged writes, ${w.waitAckedLost} lost (${w.waitAckedLostAnomalous} anomalous); ${plural(w.violations?.length ?? 0, 'violation')}`;
+      return `${w.waitCount} WAITs (${w.ok} ok, ${w.fail} fail, ${w.info} info), ${w.waitAckedWrites} WAIT-acknowledged writes, ${w.waitAckedLost} lost (${w.waitAckedLostAnomalous} anomalous); ${w.probesJudged ?? 0} of ${w.probes ?? 0} replies checked on the replicas; ${plural(w.violations?.length ?? 0, 'violation')}`;
     }
     case 'min-replicas': {
       const m = r as MinReplicasResult;

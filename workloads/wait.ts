@@ -16,7 +16,10 @@ export const waitWorkload: Workload = {
     const key = `wset${rng.int(o.keys)}`;
     // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
     if (rng.next() < 0.5) return { f: 'add', value: uniqueValue(slot, n), key };
-    return { f: 'add', value: uniqueValue(slot, n), key, waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs };
+    const op = { f: 'add', value: uniqueValue(slot, n), key, waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs };
+    // Every 4th op's WAIT is checked against the replicas directly; every 25th comes after a quiet
+    // second and a half (low-rate phases: the replicas' last ACK is old, WAIT must ask for a fresh one).
+    return { ...op, ...(n % 4 === 0 ? { probe: true } : {}), ...(n % 25 === 12 ? { pauseBeforeMs: 1500 } : {}) };
   },
   async invoke(conn, op) {
     try {

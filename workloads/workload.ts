@@ -16,6 +16,10 @@ export interface Invocation {
   key?: string;
   waitFor?: number;
   waitTimeoutMs?: number;
+  /** Idle this long before invoking (quiet periods: WAIT right after them must still be right). */
+  pauseBeforeMs?: number;
+  /** After an ok WAIT-acknowledged write, the harness reads the element on every replica (a direct WAIT check). */
+  probe?: boolean;
 }
 
 /** What came back; `type` follows the design map's error semantics. */

@@ -215,6 +215,7 @@ async function runWorkers(
           node: cluster ? (op.key !== undefined ? slotOwner(sut.nodes, op.key) : undefined) : node.name,
           ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
         };
+        if (op.pauseBeforeMs) await sleep(Math.min(op.pauseBeforeMs, Math.max(0, deadline - Date.now())));
         history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
         const c = await workload.invoke(conn, op, wopts);
         history.append({
@@ -227,6 +228,9 @@ async function runWorkers(
           ...(c.ack !== undefined ? { ack: c.ack } : {}),
           ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
         });
+        if (op.probe && tracker && c.type === 'ok' && c.ack === 'wait' && (c.replicas ?? 0) >= 1 && op.key !== undefined) {
+          await probeReplicas(history, process, op.key, op.value, c.replicas!, sut, tracker);
+        }
         // A process whose op ended `info` never invokes again: a fresh id takes its place.
         if (c.type === 'info') process += s.concurrency;
         const elapsed = Date.now() - started;
@@ -238,6 +242,45 @@ async function runWorkers(
     }
   });
   await Promise.all(workers);
+}
+
+/**
+ * The direct WAIT check (checkers/wait): right after WAIT said `replicas` replicas have the write,
+ * read the element on every replica of the current primary; at least that many must hold it.
+ */
+async function probeReplicas(
+  history: HistoryWriter,
+  process: number,
+  key: string,
+  element: unknown,
+  replicas: number,
+  sut: SystemUnderTest,
+  tracker: PrimaryTracker,
+): Promise<void> {
+  history.append({ process, type: 'invoke', f: 'wait-probe', value: { key, element, replicas } });
+  const present: string[] = [];
+  const absent: string[] = [];
+  const unreachable: string[] = [];
+  await Promise.all(
+    sut.nodes
+      .filter((n) => n.name !== tracker.current)
+      .map(async (n) => {
+        const r = adminClient(n, sut.net, 1000);
+        try {
+          ((await r.sismember(key, String(element))) === 1 ? present : absent).push(n.name);
+        } catch {
+          unreachable.push(n.name);
+        } finally {
+          r.disconnect();
+        }
+      }),
+  );
+  history.append({
+    process,
+    type: 'ok',
+    f: 'wait-probe',
+    value: { key, element, replicas, present: present.sort(), absent: absent.sort(), unreachable: unreachable.sort() },
+  });
 }
 
 async function runNemesis(
