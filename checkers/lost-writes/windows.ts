@@ -127,7 +127,9 @@ export function lossWindows(fault: FaultInterval, ack: AckKind, o: ResolvedWindo
     case 'partition': {
       if (fault.promote !== undefined || (o.failover === 'sentinel' && duration + o.slackMs >= o.downAfterMs)) {
         // A replica was promoted; the cut-off primary acknowledges until it is demoted at the heal.
-        const hi = Math.min(fault.end, fault.effective + accept * NS_PER_MS) + slack;
+        // The opening op completes only after the promotion: the cut itself took effect at its start.
+        const cutAt = fault.promote !== undefined ? fault.start : fault.effective;
+        const hi = Math.min(fault.end, cutAt + accept * NS_PER_MS) + slack;
         const who = fault.promote !== undefined ? `${fault.promote} was promoted` : "Sentinel's failover";
         out.push({ lo, hi, cls: 'expected', rule: `${lagText} the cut to its heal (${who}; the old primary is demoted only then)${acceptText}` });
       } else if (o.failover === 'cluster') {

@@ -47,6 +47,8 @@ export interface ScheduledFault {
 export interface NemesisContext {
   nodes: NodeHandle[];
   topology: TopologyKind;
+  /** Seconds each fault lasts (buildSchedule fills it in). */
+  faultS?: number;
 }
 
 export type NemesisPicker = (rng: Prng, ctx: NemesisContext) => FaultSpec;
@@ -87,6 +89,16 @@ export const PICKERS: Record<string, NemesisPicker> = {
       f: 'start-partition',
       value: { kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 },
     };
+  },
+  /**
+   * A late promotion after a long replication cut: the primary is cut from its replicas while the
+   * clients keep writing to it, and a replica — stale by most of the cut — is promoted only at 70% of
+   * the fault. Everything the old primary acknowledged in between is lost with it (async
+   * replication's documented window), unless min-replicas made it refuse the writes first.
+   */
+  'partition-late-failover': (rng, ctx) => {
+    const f = PICKERS['partition-failover']!(rng, ctx);
+    return { ...f, value: { ...f.value, kind: 'partition-late-failover', failoverAfterMs: Math.round((ctx.faultS ?? 6) * 700) } };
   },
   /** A random node alone. */
   'partition-node': (rng, ctx) => {
@@ -197,7 +209,7 @@ export function buildSchedule(rng: Prng, ctx: NemesisContext, o: ScheduleOptions
   // Leave the last calm interval for recovery before the final reads.
   while (t + o.faultS <= o.timeLimitS - Math.min(o.intervalS, 2)) {
     const k = kinds[i % kinds.length]!;
-    out.push({ start: round(t), stop: round(t + o.faultS), fault: PICKERS[k]!(rng, ctx) });
+    out.push({ start: round(t), stop: round(t + o.faultS), fault: PICKERS[k]!(rng, { ...ctx, faultS: o.faultS }) });
     t += o.faultS + o.intervalS;
     i++;
   }

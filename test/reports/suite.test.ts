@@ -17,6 +17,7 @@ import {
   expandMatrix,
   loadSuiteFile,
   matrices,
+  parseSeeds,
   parseShard,
   runSuiteFile,
   type SuiteFile,
@@ -103,8 +104,10 @@ describe('suite files', () => {
   it('the nightly suite is valid', () => {
     const f = loadSuiteFile('harness/suites/nightly.json');
     const all = expandMatrix(f, 'harness/suites/nightly.json');
-    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis.
-    expect(all).toHaveLength(23);
+    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 + 2 + 2 × 2 for ts, 2 × 2 + 2 + 2 × 2 + 1 for redis.
+    expect(all).toHaveLength(31);
+    // --seeds replaces every matrix's seeds: 5 seeds of every scenario.
+    expect(expandMatrix(f, 'harness/suites/nightly.json', parseSeeds('6-10'))).toHaveLength(16 * 5);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
