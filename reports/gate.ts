@@ -296,7 +296,10 @@ export async function gate(baseline: string[], current: string[], opts: GateOpti
         .map((e) => e.label)
         .slice(0, 3)
         .join(', ');
-      if (kb === 0 && kc > 0) {
+      // Crashed / skipped runs and undecided checkers say nothing about the system (a harness
+      // flake, a time budget): they regress when every current run shows them, else by Fisher's test.
+      const inconclusive = kind.startsWith('run:') || kind.endsWith(':unknown');
+      if (kb === 0 && kc > 0 && (!inconclusive || kc === c.length)) {
         row.status = 'regressed';
         row.message = `new anomaly ${kind} in ${kc} of ${c.length} current run(s) (${runs}); no baseline run showed it`;
       } else if (kc === 0) {

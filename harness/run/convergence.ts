@@ -101,6 +101,8 @@ export async function recordNodeStates(nodes: NodeHandle[], net: Network, histor
       const r = clients.get(n.name)!;
       history.append({ process, type: 'invoke', f: 'node-state', value: null, node: n.name });
       try {
+        // A cluster replica serves reads only after READONLY (elsewhere the command is refused: ignore).
+        await r.call('READONLY').catch(() => undefined);
         const state: NodeState = { ...(await roleOf(r, byAddr)), keys: {} };
         for (const k of await keysOf(r)) state.keys[k] = await keyDigest(r, k);
         history.append({ process, type: 'ok', f: 'node-state', value: state, node: n.name });
