@@ -20,18 +20,15 @@ export function blockForKeys(c: Client, db: Db, keys: string[], timeoutMs: numbe
   armTimeout(c, state, timeoutMs);
 }
 
-const timers = new WeakMap<Client, NodeJS.Timeout>();
-
 /** With a timeout: when it passes and `c` is still blocked by `state`, unblock, time out, resume. */
 function armTimeout(c: Client, state: BlockedState, timeoutMs: number): void {
   if (timeoutMs <= 0) return;
-  const t = setTimeout(() => {
+  state.timer = setTimeout(() => {
     if (c.blocked !== state) return;
     unblock(c);
     state.onTimeout();
     resume(c);
   }, timeoutMs);
-  timers.set(c, t);
 }
 
 /** Block a client on something other than keys (WAIT, CLIENT PAUSE, DEBUG SLEEP). */
@@ -47,9 +44,7 @@ export function unblock(c: Client): void {
   const st = c.blocked;
   if (!st) return;
   c.blocked = null;
-  const t = timers.get(c);
-  if (t) clearTimeout(t);
-  timers.delete(c);
+  if (st.timer !== undefined) clearTimeout(st.timer);
   for (const k of st.keys) {
     const id = st.db.id + '\0' + k;
     const q = c.server.blockingKeys.get(id);
@@ -111,13 +106,4 @@ export function unblockWith(c: Client, how: 'timeout' | 'error', msg?: string): 
   if (how === 'timeout') st.onTimeout();
   else c.addReplyError(msg ?? '-UNBLOCKED client unblocked via CLIENT UNBLOCK');
   resume(c);
-}
-
-export function installBlocking(server: Server): void {
-  server.hooks.handleReadyKeys = () => handleClientsBlockedOnKeys(server);
-  const prev = server.hooks.onClientClosed;
-  server.hooks.onClientClosed = (c) => {
-    unblock(c);
-    prev?.(c);
-  };
 }

@@ -3,6 +3,7 @@ import type { CommandSpec } from './commands/table.js';
 import { RespParser } from './resp/parser.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
+import { isLoopback } from './util/address.js';
 import { fmt17g, fmtHumanDouble } from './util/numbers.js';
 
 export interface MultiState {
@@ -25,6 +26,11 @@ export interface BlockedState {
   /** The command that blocked, re-run on unblock by CLIENT PAUSE. */
   argv?: string[];
   spec?: CommandSpec;
+  /** WAIT: the offset the replicas must acknowledge, and how many of them. */
+  waitOffset?: number;
+  waitReplicas?: number;
+  /** The timeout timer, when there is one. */
+  timer?: NodeJS.Timeout;
 }
 
 let nextId = 1;
@@ -47,6 +53,8 @@ export class Client {
   /** WATCHed keys as "dbid\0key", and whether one of them was touched. */
   watched = new Set<string>();
   watchDirty = false;
+  /** WATCHed keys that were already logically expired when watched (on a replica, where they stay). */
+  watchedExpired: Set<string> | null = null;
   channels = new Set<string>();
   patterns = new Set<string>();
   /** Shard channels (SSUBSCRIBE). */
@@ -78,12 +86,17 @@ export class Client {
     public readonly socket: Socket | null,
   ) {
     this.db = server.dbs[0]!;
-    this.authenticated = server.config.get('requirepass') === '';
-    this.parser = new RespParser({ maxBulkLen: server.config.int('proto-max-bulk-len'), authenticated: this.authenticated });
+    this.authenticated = server.config.requirepass === '';
+    this.parser = new RespParser({ config: server.config, authenticated: this.authenticated });
     this.createdAt = this.lastInteraction = Date.now();
     this.addr = socket ? `${fmtAddr(socket.remoteAddress)}:${socket.remotePort}` : '';
     this.laddr = socket ? `${fmtAddr(socket.localAddress)}:${socket.localPort}` : '';
     this.fd = this.id + 7;
+  }
+
+  /** Redis's islocalClient: connected over the loopback interface (or internal). */
+  isLocal(): boolean {
+    return isLoopback(this.socket?.remoteAddress);
   }
 
   get inPubSub(): boolean {

@@ -1,33 +1,49 @@
 import { performance } from 'node:perf_hooks';
+import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
+import { quoteRepr } from './util/repr.js';
+
+/** A check of processCommand: an error reply to refuse the command, or null to let it through. */
+export type CommandGate = (c: Client, spec: CommandSpec, argv: string[]) => string | null;
 
 /**
- * Extension points for the layers above the single node (replication, cluster, persistence,
- * blocking). Each returns an error reply text to refuse a command, or null to let it through.
+ * What the layers above the single node (cluster, eviction, replication, persistence, admin)
+ * attach to processCommand and to the event loop. Each is a list: layers add to it and never
+ * wrap one another. processCommand runs the gates in Redis's order whatever order the layers
+ * were installed in: cluster redirection, then maxmemory, then replication (NOREPLICAS,
+ * READONLY, MASTERDOWN). The listeners of one event are independent of each other.
  */
-export interface Hooks {
-  /** Cluster: redirect (MOVED/ASK/CROSSSLOT/CLUSTERDOWN) before execution. */
-  route?: (c: Client, spec: CommandSpec, argv: string[]) => string | null;
-  /** Replication: NOREPLICAS, READONLY, MASTERDOWN checks. */
-  checkCommand?: (c: Client, spec: CommandSpec, argv: string[]) => string | null;
-  /** Memory: evict and refuse with OOM (returns the error text when over maxmemory). */
-  checkMemory?: (c: Client, spec: CommandSpec) => string | null;
-  /** Serve clients blocked on keys that became ready (blocking.ts). */
-  handleReadyKeys?: () => void;
-  onClientClosed?: (c: Client) => void;
-  cron?: (now: number, tick: number) => void;
-  beforeShutdown?: () => Promise<void> | void;
-  /** After every top-level command (WAIT bookkeeping, MONITOR feed ...). */
-  afterCommand?: (c: Client, spec: CommandSpec, argv: string[]) => void;
+export class Hooks {
+  /** Cluster redirection (MOVED/ASK/CROSSSLOT/CLUSTERDOWN); not applied to our master's stream. */
+  readonly route: CommandGate[] = [];
+  /** maxmemory: evict, then refuse with OOM; not applied to our master's stream. */
+  readonly memory: CommandGate[] = [];
+  /** Replication: NOREPLICAS, READONLY, MASTERDOWN, replicas touching the keyspace. */
+  readonly replication: CommandGate[] = [];
+  /** After every top-level command (WAIT's reference offset ...). */
+  readonly afterCommand: ((c: Client, spec: CommandSpec, argv: string[]) => void)[] = [];
   /** After every call(), nested ones included (slowlog, latency). */
-  afterCall?: (c: Client, spec: CommandSpec, argv: string[], usec: number) => void;
-  /** CLIENT PAUSE: true when the client was blocked until the pause ends (the command re-runs then). */
-  postpone?: (c: Client, spec: CommandSpec, argv: string[]) => boolean;
+  readonly afterCall: ((c: Client, spec: CommandSpec, argv: string[], usec: number) => void)[] = [];
   /** Every key change signalled through server.signalModifiedKey (memory accounting). */
-  onKeyModified?: (db: Db, key: string) => void;
+  readonly keyModified: ((db: Db, key: string) => void)[] = [];
+  /** A client connection closed (after it was unblocked). */
+  readonly clientClosed: ((c: Client) => void)[] = [];
+  /** Every server cron tick (hz times a second). */
+  readonly cron: ((now: number, tick: number) => void)[] = [];
+  /** Before the server closes (final save, AOF fsync); run one after the other. */
+  readonly beforeShutdown: (() => Promise<void> | void)[] = [];
+}
+
+/** The first refusal of a list of gates, or null. */
+function runGates(gates: readonly CommandGate[], c: Client, spec: CommandSpec, argv: string[]): string | null {
+  for (let i = 0; i < gates.length; i++) {
+    const err = gates[i]!(c, spec, argv);
+    if (err !== null) return err;
+  }
+  return null;
 }
 
 /** Commands allowed while a RESP2 client is in subscribed mode. */
@@ -92,41 +108,32 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     return;
   }
   const h = server.hooks;
-  if (h.route && !c.isMaster) {
-    const err = h.route(c, spec, argv);
-    if (err !== null) {
-      if (c.multi) c.multi.dirty = true;
-      c.addReplyError(err);
-      return;
-    }
-  }
-  if (h.checkMemory && !c.isMaster) {
-    const err = h.checkMemory(c, spec);
+  if (!c.isMaster) {
+    const err = runGates(h.route, c, spec, argv) ?? runGates(h.memory, c, spec, argv);
     if (err !== null) {
       reject(c, err);
       return;
     }
   }
-  if (h.checkCommand) {
-    const err = h.checkCommand(c, spec, argv);
-    if (err !== null) {
-      reject(c, err);
-      return;
-    }
+  const err = runGates(h.replication, c, spec, argv);
+  if (err !== null) {
+    reject(c, err);
+    return;
   }
   if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(lower)) {
     reject(c, `Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
-  if (server.pause && h.postpone?.(c, spec, argv)) return;
+  if (server.pause.active && server.pause.postpone(c, spec, argv)) return;
   if (c.multi !== null && !MULTI_IMMEDIATE.has(lower)) {
     c.multi.queue.push({ spec, argv });
     c.addReplyRaw('+QUEUED\r\n');
     return;
   }
   call(server, c, spec, fullname, argv);
-  if (server.readyKeys.size > 0) h.handleReadyKeys?.();
-  h.afterCommand?.(c, spec, argv);
+  if (server.readyKeys.size > 0) handleClientsBlockedOnKeys(server);
+  const after = h.afterCommand;
+  for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv);
 }
 
 /**
@@ -166,7 +173,8 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   }
   server.propagateOverride = overrideBefore;
   if (server.callDepth === 0) server.flushPropagation();
-  server.hooks.afterCall?.(c, spec, argv, usec);
+  const after = server.hooks.afterCall;
+  for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
 }
 
 function feedMonitors(server: Server, c: Client, argv: string[]): void {
@@ -177,22 +185,4 @@ function feedMonitors(server: Server, c: Client, argv: string[]): void {
   for (const a of argv) line += ' ' + quoteRepr(a);
   line += '\r\n';
   for (const m of server.monitors) if (m !== c) m.addReplyRaw(line);
-}
-
-/** Redis's sdscatrepr: "quoted" with \n \r \t \a \b and \xHH escapes. */
-export function quoteRepr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const code = s.charCodeAt(i);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 7) out += '\\a';
-    else if (code === 8) out += '\\b';
-    else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }

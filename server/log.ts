@@ -1,7 +1,13 @@
 import { appendFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
-const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
+const LEVELS: Record<LogLevel | 'nothing', number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
+
+/** What the logger reads from the configuration (the server's ConfigValues). */
+export interface LogSettings {
+  readonly loglevel: LogLevel | 'nothing';
+  readonly logfile: string;
+}
 const MARK: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -10,23 +16,20 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * so tooling that waits for Redis's lines works on ours.
  */
 export class Logger {
-  level = 2;
-  file = '';
   role: 'M' | 'S' | 'C' | 'X' = 'M';
 
-  setLevel(name: string): void {
-    this.level = LEVELS[name] ?? 2;
-  }
+  constructor(private readonly settings: LogSettings) {}
 
   log(level: LogLevel, msg: string): void {
-    if (LEVELS[level]! < this.level) return;
+    if (LEVELS[level] < LEVELS[this.settings.loglevel]) return;
     const d = new Date();
     const p = (n: number, w = 2) => String(n).padStart(w, '0');
     const ts = `${p(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
     const line = `${process.pid}:${this.role} ${ts} ${MARK[level]} ${msg}\n`;
-    if (this.file) {
+    const file = this.settings.logfile;
+    if (file) {
       try {
-        appendFileSync(this.file, line);
+        appendFileSync(file, line);
       } catch {
         process.stdout.write(line);
       }

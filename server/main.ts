@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { FatalConfigError, loadConfig } from './config/load.js';
-import { REDIS_VERSION, SPLITBRAIN_VERSION } from './server.js';
+import { isSentinelMode, startSentinelFromArgs } from './sentinel/start.js';
 import { startServer } from './start.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 const USAGE = `Usage: ./splitbrain-server [/path/to/redis.conf] [options] [-]
        ./splitbrain-server - (read config from stdin)
@@ -14,6 +16,9 @@ Examples:
        ./splitbrain-server --port 7777
        ./splitbrain-server --port 7777 --replicaof 127.0.0.1 8888
        ./splitbrain-server /etc/myredis.conf --loglevel verbose -
+
+Sentinel mode:
+       ./splitbrain-server /etc/sentinel.conf --sentinel
 `;
 
 const args = process.argv.slice(2);
@@ -27,8 +32,12 @@ if (args[0] === '-h' || args[0] === '--help') {
 }
 
 try {
-  const config = loadConfig(args);
-  await startServer(config, { handleSignals: true });
+  if (isSentinelMode(path.basename(process.argv[1] ?? ''), args)) {
+    await startSentinelFromArgs(args);
+  } else {
+    const config = loadConfig(args);
+    await startServer(config, { handleSignals: true });
+  }
 } catch (err) {
   if (err instanceof FatalConfigError) {
     process.stderr.write(err.message + '\n');

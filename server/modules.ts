@@ -1,12 +1,14 @@
-import { installServerAdmin } from './commands/serverinfo.js';
 import { installPersistence } from './persistence/index.js';
 import { installReplication } from './replication/index.js';
 import type { Server } from './server.js';
+import { installSlowlog } from './slowlog.js';
+import { installEviction } from './store/evict.js';
 
 /**
- * Layers that attach to a server at start (eviction, replication, persistence, cluster ...).
- * Each installs its hooks on `server.hooks` and its sinks on `server.sinks`.
+ * Layers that attach to a server at start (eviction, slow log, persistence, replication,
+ * cluster ...). Each adds to the lists of `server.hooks` and to `server.sinks`; none wraps
+ * another, so the order here only orders independent listeners.
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installServerAdmin, installPersistence, installReplication];
+export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication];

@@ -1,20 +1,29 @@
 import net from 'node:net';
+import { unblock } from './blocking.js';
 import { Client } from './client.js';
-import { buildCommandTable } from './commands/index.js';
 import { type CommandSpec, CommandTable } from './commands/table.js';
 import type { Config } from './config/config.js';
-import { type Hooks, processCommand } from './dispatch.js';
+import type { ConfigValues } from './config/definitions.js';
+import { Hooks, processCommand } from './dispatch.js';
+import { LatencyMonitor } from './latency.js';
 import { Logger } from './log.js';
-import { NOTIFY, parseNotifyFlags } from './notify.js';
+import { NOTIFY } from './notify.js';
+import { ClientPause } from './pause.js';
+import { PersistenceState } from './persistence/state.js';
 import { PubSub } from './pubsub.js';
+import { ReplState } from './replication/state.js';
 import { ProtocolError } from './resp/parser.js';
+import type { ShutdownRequest } from './shutdown.js';
+import { Slowlog } from './slowlog.js';
 import { Stats } from './stats.js';
 import { Db, type DbHooks } from './store/db.js';
 import type { Entry } from './store/entry.js';
+import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
-
-export const REDIS_VERSION = '7.0.15';
-export const SPLITBRAIN_VERSION = '0.1.0';
+import { MemoryTracker } from './store/memory.js';
+import { CursorTable } from './store/scan.js';
+import { isLoopback } from './util/address.js';
+import { randomHex } from './util/random.js';
 
 /** A write as it is fed to replicas and the AOF. */
 export interface PropagatedOp {
@@ -32,8 +41,11 @@ export interface PropagationSink {
  * (cron, pending writes). Commands live in commands/, the dispatch rules in dispatch.ts.
  */
 export class Server implements DbHooks {
-  readonly config: Config;
-  readonly log = new Logger();
+  /** The typed configuration, read directly (`config.maxmemory`, `config.appendonly` ...). */
+  readonly config: ConfigValues;
+  /** The configuration table's store: CONFIG GET/SET/REWRITE, apply functions. */
+  readonly configStore: Config;
+  readonly log: Logger;
   readonly stats = new Stats();
   readonly pubsub = new PubSub();
   readonly commands: CommandTable;
@@ -67,7 +79,7 @@ export class Server implements DbHooks {
   /** Nesting depth of call(): EXEC calls its queued commands. */
   callDepth = 0;
   readonly sinks: PropagationSink[] = [];
-  readonly hooks: Hooks = {};
+  readonly hooks = new Hooks();
   /** Whether replies are sent to our master's link (only for REPLCONF GETACK answers). */
   replyToMaster = false;
   /** WATCHed keys: "dbid\0key" → clients. */
@@ -77,14 +89,15 @@ export class Server implements DbHooks {
   /** Keys that became ready for blocked clients during the current command. */
   readyKeys = new Map<string, { db: Db; key: string }>();
   monitors = new Set<Client>();
-  notifyFlags = 0;
   role: 'master' | 'slave' = 'master';
+  /** Running as a sentinel (server/sentinel/): HELLO and INFO say so. */
+  sentinelMode = false;
   readonly runId: string;
   shuttingDown = false;
   readonly startedAt = Date.now();
   boundPort = 0;
-  /** Clients paused by CLIENT PAUSE: the pause mode and end time (ms). */
-  pause: { mode: 'write' | 'all'; until: number } | null = null;
+  /** The SHUTDOWN in progress (its SAVE/NOSAVE flags), if any. */
+  shutdownRequest: ShutdownRequest | null = null;
   /**
    * INFO sections contributed by layers (replication, persistence, cluster): section name →
    * lines of `field:value`. The INFO command renders built-in sections and these.
@@ -94,23 +107,37 @@ export class Server implements DbHooks {
   activeExpireEnabled = true;
   /** Extra access bookkeeping on key lookup (LFU counters under an LFU policy, see store/evict.ts). */
   touchEntry?: (e: Entry) => void;
-  /** client-query-buffer-limit, kept current by a config listener (read for every input chunk). */
-  private queryBufLimit: number;
 
-  constructor(config: Config) {
-    this.config = config;
+  // Subsystems (Redis keeps them in its server struct): state here, behaviour in their modules.
+  /** CLIENT PAUSE and FAILOVER's write pause. */
+  readonly pause: ClientPause;
+  /** used_memory accounting (store/memory.ts). */
+  readonly memory: MemoryTracker;
+  /** maxmemory policies (store/evict.ts). */
+  readonly evictor: Evictor;
+  /** SCAN's live cursors (store/scan.ts). */
+  readonly scanCursors = new CursorTable();
+  readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
+  readonly repl: ReplState;
+  /** RDB and AOF (persistence/). */
+  readonly persistence: PersistenceState;
+
+  constructor(store: Config, commands: CommandSpec[]) {
+    this.configStore = store;
+    this.config = store.values;
+    this.log = new Logger(this.config);
     this.runId = randomHex(40);
-    this.log.setLevel(config.get('loglevel'));
-    this.log.file = config.get('logfile');
-    const n = config.int('databases');
+    const n = this.config.databases;
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
     this.commands = new CommandTable();
-    this.commands.add(buildCommandTable());
-    this.notifyFlags = parseNotifyFlags(config.get('notify-keyspace-events')) ?? 0;
-    this.queryBufLimit = config.int('client-query-buffer-limit');
-    config.onChange('client-query-buffer-limit', (v) => (this.queryBufLimit = Number(v)));
-    config.onChange('loglevel', (v) => this.log.setLevel(v));
-    config.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
+    this.commands.add(commands);
+    this.pause = new ClientPause(this);
+    this.memory = new MemoryTracker(this);
+    this.evictor = new Evictor(this);
+    this.repl = new ReplState(this);
+    this.persistence = new PersistenceState(this);
   }
 
   // ---- DbHooks ----
@@ -165,7 +192,8 @@ export class Server implements DbHooks {
   // ---- WATCH and blocking support ----
 
   signalModifiedKey(db: Db, key: string): void {
-    this.hooks.onKeyModified?.(db, key);
+    const listeners = this.hooks.keyModified;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(db, key);
     if (this.watchedKeys.size > 0) {
       const set = this.watchedKeys.get(db.id + '\0' + key);
       if (set) for (const c of set) c.watchDirty = true;
@@ -184,7 +212,7 @@ export class Server implements DbHooks {
   }
 
   notifyKeyspaceEvent(type: number, event: string, key: string, dbid: number): void {
-    const flags = this.notifyFlags;
+    const flags = this.config.notifyKeyspaceEvents;
     if (!(flags & type)) return;
     if (flags & NOTIFY.KEYSPACE) this.pubsub.publish(`__keyspace@${dbid}__:${key}`, event);
     if (flags & NOTIFY.KEYEVENT) this.pubsub.publish(`__keyevent@${dbid}__:${event}`, key);
@@ -193,24 +221,17 @@ export class Server implements DbHooks {
   // ---- Networking ----
 
   async listen(): Promise<void> {
-    const port = this.config.int('port');
-    const binds = this.config.get('bind').split(/\s+/).filter(Boolean);
-    const addrs: string[] = [];
-    for (const b of binds) {
-      const optional = b.startsWith('-');
-      const host = optional ? b.slice(1) : b;
-      addrs.push(host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host);
-      void optional;
-    }
+    const port = this.config.port;
     let first = true;
-    for (const [i, b] of binds.entries()) {
-      const host = addrs[i]!;
+    for (const b of this.config.bind) {
       const optional = b.startsWith('-');
+      const addr = optional ? b.slice(1) : b;
+      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
       const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
-          srv.listen({ host, port: first ? port : this.boundPort, backlog: this.config.int('tcp-backlog'), ipv6Only: host === '::' }, () => {
+          srv.listen({ host, port: first ? port : this.boundPort, backlog: this.config.tcpBacklog, ipv6Only: host === '::' }, () => {
             srv.off('error', reject);
             resolve();
           });
@@ -236,12 +257,12 @@ export class Server implements DbHooks {
     this.stats.totalConnections++;
     sock.setNoDelay(true);
     const c = new Client(this, sock);
-    if (this.clients.size >= this.config.int('maxclients')) {
+    if (this.clients.size >= this.config.maxclients) {
       this.stats.rejectedConnections++;
       sock.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.config.bool('protected-mode') && this.config.get('requirepass') === '' && !isLoopback(sock.remoteAddress)) {
+    if (this.config.protectedMode && this.config.requirepass === '' && !isLoopback(sock.remoteAddress)) {
       sock.end(
         '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
           'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
@@ -279,7 +300,7 @@ export class Server implements DbHooks {
   }
 
   private processInputLoop(c: Client): void {
-    const limit = this.queryBufLimit;
+    const limit = this.config.clientQueryBufferLimit;
     for (;;) {
       if (c.closed || c.blocked || c.closeAfterReply) break;
       let argv: string[] | null;
@@ -343,7 +364,8 @@ export class Server implements DbHooks {
     this.clients.delete(c.id);
     this.pubsub.removeClient(c);
     this.monitors.delete(c);
-    this.hooks.onClientClosed?.(c);
+    unblock(c);
+    for (const l of this.hooks.clientClosed) l(c);
   }
 
   /** Look up a command spec, resolving subcommands ("config get" → the GET subcommand). */
@@ -363,21 +385,21 @@ export class Server implements DbHooks {
   // ---- Cron ----
 
   private startCron(): void {
-    const hz = Math.max(1, Math.min(500, this.config.int('hz')));
+    const hz = Math.max(1, Math.min(500, this.config.hz));
     let tick = 0;
     this.cronTimer = setInterval(() => {
       const now = this.refreshNow();
       tick++;
       if (this.activeExpireEnabled && this.role === 'master') activeExpireCycle(this, 1000 / hz);
       this.stats.sampleOps(now);
-      this.hooks.cron?.(now, tick);
+      for (const f of this.hooks.cron) f(now, tick);
       this.clientsCron(now);
     }, 1000 / hz);
     this.cronTimer.unref?.();
   }
 
   private clientsCron(now: number): void {
-    const timeout = this.config.int('timeout');
+    const timeout = this.config.timeout;
     if (timeout <= 0) return;
     for (const c of this.clients.values()) {
       if (c.isMaster || c.isReplica || c.blocked || c.inPubSub) continue;
@@ -392,22 +414,8 @@ export class Server implements DbHooks {
   async close(): Promise<void> {
     this.shuttingDown = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
-    await this.hooks.beforeShutdown?.();
+    for (const f of this.hooks.beforeShutdown) await f();
     for (const c of [...this.clients.values()]) this.closeClient(c);
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
   }
-}
-
-function isLoopback(a: string | undefined): boolean {
-  if (!a) return true;
-  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
-}
-
-export function randomHex(n: number): string {
-  let s = '';
-  while (s.length < n)
-    s += Math.floor(Math.random() * 0x100000000)
-      .toString(16)
-      .padStart(8, '0');
-  return s.slice(0, n);
 }

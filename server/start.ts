@@ -1,7 +1,9 @@
-import { installBlocking } from './blocking.js';
+import { buildCommandTable } from './commands/index.js';
 import type { Config } from './config/config.js';
 import { installers } from './modules.js';
-import { REDIS_VERSION, Server, SPLITBRAIN_VERSION } from './server.js';
+import { Server } from './server.js';
+import { shutdown } from './shutdown.js';
+import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers that shut down like Redis (the executable does; embedded use doesn't). */
@@ -10,7 +12,7 @@ export interface StartOptions {
 
 /** Create, wire up and start a server: the single entry point for the executable and tests. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Server> {
-  const server = new Server(config);
+  const server = new Server(config, buildCommandTable());
   const log = server.log;
   log.notice('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
   log.notice(
@@ -21,10 +23,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ? 'Configuration loaded'
       : 'Warning: no config file specified, using the default config. In order to specify a config file use splitbrain-server /path/to/redis.conf',
   );
-  installBlocking(server);
   for (const install of installers) await install(server);
   await server.listen();
-  log.notice(`Running mode=${config.bool('cluster-enabled') ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
+  log.notice(`Running mode=${server.config.clusterEnabled ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
   log.notice('Server initialized');
   log.notice('Ready to accept connections tcp');
   if (opts.handleSignals) {
@@ -36,16 +37,4 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     process.on('SIGINT', () => onSignal('SIGINT'));
   }
   return server;
-}
-
-/** Shut down as Redis does: log, run shutdown hooks (final save), close, exit. */
-export async function shutdown(server: Server, code: number): Promise<void> {
-  if (server.shuttingDown) return;
-  server.log.warning('User requested shutdown...');
-  try {
-    await server.close();
-  } finally {
-    server.log.warning('Redis is now ready to exit, bye bye...');
-    process.exit(code);
-  }
 }

@@ -1,6 +1,5 @@
-import { blockGeneric, resume, unblock, unblockWith } from '../blocking.js';
+import { unblockWith } from '../blocking.js';
 import type { Client } from '../client.js';
-import { processCommand } from '../dispatch.js';
 import type { Server } from '../server.js';
 import { parseLL } from '../util/numbers.js';
 import { validClientName } from './connection.js';
@@ -184,61 +183,6 @@ function kill(s: Server, by: Client, target: Client): void {
 
 // ---- CLIENT PAUSE ----
 
-const postponed = new WeakMap<Server, Client[]>();
-const pauseTimers = new WeakMap<Server, NodeJS.Timeout>();
-
-function isWriteLike(c: Client, flags: readonly string[], name: string): boolean {
-  if (flags.includes('write') || flags.includes('may_replicate')) return true;
-  if (name === 'exec' && c.multi) return c.multi.queue.some((q) => q.spec.flags.includes('write') || q.spec.flags.includes('may_replicate'));
-  return false;
-}
-
-/** dispatch hook: block a client whose command must wait for the pause to end. */
-export function postponeIfPaused(c: Client, spec: CommandSpec, argv: string[]): boolean {
-  const s = c.server;
-  const p = s.pause;
-  if (!p || c.isReplica || c.isMaster) return false;
-  if (p.until <= Date.now()) {
-    endPause(s);
-    return false;
-  }
-  if (p.mode !== 'all' && !isWriteLike(c, spec.flags, spec.name)) return false;
-  const st = blockGeneric(c, 'pause', 0, () => {});
-  st.argv = argv;
-  st.spec = spec;
-  let q = postponed.get(s);
-  if (!q) postponed.set(s, (q = []));
-  q.push(c);
-  return true;
-}
-
-/** End the pause: re-run the postponed commands in arrival order. */
-export function endPause(s: Server): void {
-  s.pause = null;
-  const t = pauseTimers.get(s);
-  if (t) clearTimeout(t);
-  pauseTimers.delete(s);
-  const q = postponed.get(s) ?? [];
-  postponed.delete(s);
-  for (const c of q) {
-    const st = c.blocked;
-    if (c.closed || !st || st.kind !== 'pause') continue;
-    unblock(c);
-    s.refreshNow();
-    processCommand(s, c, st.argv!);
-    resume(c);
-  }
-}
-
-function pauseClients(s: Server, mode: 'write' | 'all', until: number): void {
-  const end = s.pause && s.pause.until > until ? s.pause.until : until;
-  s.pause = { mode, until: end };
-  const t = pauseTimers.get(s);
-  if (t) clearTimeout(t);
-  const timer = setTimeout(() => endPause(s), Math.max(0, end - Date.now()));
-  pauseTimers.set(s, timer);
-}
-
 function clientPause(c: Client, argv: string[]): void {
   const v = parseLL(argv[2]!);
   if (v === null) {
@@ -261,7 +205,7 @@ function clientPause(c: Client, argv: string[]): void {
     c.addReplyError(ERR.SYNTAX);
     return;
   }
-  pauseClients(c.server, mode, Date.now() + v);
+  c.server.pause.pause(mode, Date.now() + v);
   c.addReplyOk();
 }
 
@@ -428,7 +372,7 @@ export const clientCommands: CommandSpec[] = [
         F,
         'Resume processing of clients that were paused',
         (c) => {
-          endPause(c.server);
+          c.server.pause.unpause();
           c.addReplyOk();
         },
         '6.2.0',
@@ -455,8 +399,3 @@ export const clientCommands: CommandSpec[] = [
     ],
   }),
 ];
-
-/** Installer part: the pause gate in dispatch. */
-export function installClientPause(server: Server): void {
-  server.hooks.postpone = postponeIfPaused;
-}

@@ -1,41 +1,9 @@
 /** Helpers shared by the collection families (hashes, lists, sets, sorted sets). */
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
-import type { Server } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import { parseLL } from '../util/numbers.js';
 import { modified } from './util.js';
-
-/** Encoding thresholds (OBJECT ENCODING emulation), cached: config lookups are too slow for HSET/SADD/ZADD. */
-export interface Limits {
-  hashEntries: number;
-  hashValue: number;
-  zsetEntries: number;
-  zsetValue: number;
-  intsetEntries: number;
-}
-
-const limitCache = new WeakMap<Server, Limits>();
-const LIMIT_CONFIG: [keyof Limits, string][] = [
-  ['hashEntries', 'hash-max-listpack-entries'],
-  ['hashValue', 'hash-max-listpack-value'],
-  ['zsetEntries', 'zset-max-listpack-entries'],
-  ['zsetValue', 'zset-max-listpack-value'],
-  ['intsetEntries', 'set-max-intset-entries'],
-];
-
-export function limits(server: Server): Limits {
-  let l = limitCache.get(server);
-  if (l) return l;
-  const lim = { hashEntries: 0, hashValue: 0, zsetEntries: 0, zsetValue: 0, intsetEntries: 0 };
-  for (const [field, name] of LIMIT_CONFIG) {
-    lim[field] = server.config.int(name);
-    server.config.onChange(name, (v) => (lim[field] = Number(v)));
-  }
-  limitCache.set(server, lim);
-  l = lim;
-  return l;
-}
 
 /** LONG_MAX as the nearest double (2^63), for range checks on doubles. */
 const LONG_MAX = 2 ** 63;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installBlocking } from '../blocking.js';
 import { Client } from '../client.js';
 import { Config } from '../config/config.js';
 import { processCommand } from '../dispatch.js';
 import { type PropagatedOp, Server } from '../server.js';
+import { buildCommandTable } from './index.js';
 
 /** In-process server with a capturing propagation sink: what replicas/AOF would receive. */
 describe('propagation of collection writes', () => {
@@ -18,8 +18,7 @@ describe('propagation of collection writes', () => {
   };
   const take = (): string[][] => fed.splice(0).map((o) => o.argv);
   beforeAll(() => {
-    server = new Server(new Config());
-    installBlocking(server);
+    server = new Server(new Config(), buildCommandTable());
     server.sinks.push({ feed: (ops) => fed.push(...ops) });
   });
 

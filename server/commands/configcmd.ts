@@ -1,38 +1,18 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Client } from '../client.js';
-import { ConfigError, findDef, normalize } from '../config/config.js';
-import { CONFIG_DEFS, type ConfigDef } from '../config/definitions.js';
-import { quoteRepr } from '../dispatch.js';
-import { notifyFlagsToString, parseNotifyFlags } from '../notify.js';
+import { type AnyOptionDef, ConfigError, findDef, splitValue } from '../config/config.js';
+import { CONFIG_DEFS } from '../config/definitions.js';
 import { splitArgs } from '../resp/parser.js';
 import type { Server } from '../server.js';
-import { evictorOf } from '../store/evict.js';
-import { memoryOf } from '../store/memory.js';
 import { type CommandSpec, cmd } from './table.js';
 
 /** CONFIG GET/SET/RESETSTAT/REWRITE/HELP (Redis 7.0's config.c command side). */
 
-/** Options whose validation/canonical form lives outside the definitions table. */
-function validateExtra(name: string, value: string): string {
-  if (name === 'notify-keyspace-events') {
-    const f = parseNotifyFlags(value);
-    if (f === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-    return notifyFlagsToString(f);
-  }
-  return value;
-}
-
-/** The value as CONFIG GET shows it. */
-function shown(name: string, value: string): string {
-  if (name === 'notify-keyspace-events') return notifyFlagsToString(parseNotifyFlags(value) ?? 0);
-  return value;
-}
-
 function configGet(c: Client, argv: string[]): void {
-  const cfg = c.server.config;
+  const store = c.server.configStore;
   const out = new Map<string, string>();
   for (let i = 2; i < argv.length; i++) {
-    for (const [name, value] of cfg.match(argv[i]!)) if (!out.has(name)) out.set(name, shown(name, value));
+    for (const [name, value] of store.match(argv[i]!)) if (!out.has(name)) out.set(name, value);
   }
   c.addReplyMapLen(out.size);
   for (const [k, v] of out) {
@@ -41,9 +21,13 @@ function configGet(c: Client, argv: string[]): void {
   }
 }
 
+/**
+ * Redis's configSetCommand: look every option up first (unknown, immutable and duplicate names
+ * fail the whole command), set them all, then run their apply functions; any failure puts every
+ * old value back.
+ */
 function configSet(c: Client, argv: string[]): void {
-  const s = c.server;
-  const cfg = s.config;
+  const store = c.server.configStore;
   if (argv.length % 2 !== 0) {
     c.addReplyError('syntax error');
     return;
@@ -51,33 +35,17 @@ function configSet(c: Client, argv: string[]): void {
   let unknown: string | null = null;
   let errstr: string | null = null;
   let errArg = '';
-  let invalid = false;
-  const defs: ConfigDef[] = [];
+  const defs: AnyOptionDef[] = [];
   const values: string[] = [];
-  for (let i = 2; i < argv.length; i += 2) {
+  for (let i = 2; i < argv.length && unknown === null && errstr === null; i += 2) {
     const name = argv[i]!;
     const def = findDef(name);
-    if (!def || def.hidden) {
-      if (!invalid) {
-        unknown = name;
-        invalid = true;
-      }
-      continue;
-    }
-    if (invalid) continue;
-    if (!def.mutable) {
-      errstr = "can't set immutable config";
-      errArg = name;
-      invalid = true;
-      continue;
-    }
-    if (defs.includes(def)) {
-      errstr = 'duplicate parameter';
-      errArg = name;
-      invalid = true;
-      continue;
-    }
-    defs.push(def);
+    if (!def || def.hidden) unknown = name;
+    else if (def.immutable) errstr = "can't set immutable config";
+    else if (defs.includes(def)) errstr = 'duplicate parameter';
+    if (errstr !== null) errArg = name;
+    if (unknown !== null || errstr !== null) break;
+    defs.push(def!);
     values.push(argv[i + 1]!);
   }
   const fail = (): void => {
@@ -85,40 +53,33 @@ function configSet(c: Client, argv: string[]): void {
     else if (errstr !== null) c.addReplyError(`CONFIG SET failed (possibly related to argument '${errArg}') - ${errstr}`);
     else c.addReplyError(`CONFIG SET failed (possibly related to argument '${errArg}')`);
   };
-  if (invalid) return fail();
-  // Validate everything before changing anything, then apply; roll back if applying fails.
-  const canon: string[] = [];
+  if (unknown !== null || errstr !== null) return fail();
+  const old = defs.map((d) => store.snapshot(d));
+  const rollback = (): void => {
+    for (let k = 0; k < defs.length; k++) store.restore(defs[k]!, old[k]!);
+  };
   for (let k = 0; k < defs.length; k++) {
     try {
-      canon.push(normalize(defs[k]!, validateExtra(defs[k]!.name, values[k]!)));
+      store.setArgs(defs[k]!, splitValue(defs[k]!, values[k]!));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
+      rollback();
       errstr = err.message;
       errArg = defs[k]!.name;
       return fail();
     }
   }
-  const old = defs.map((d) => cfg.get(d.name));
-  for (let k = 0; k < defs.length; k++) {
+  const applies = store.appliesOf(defs);
+  for (const apply of applies) {
     try {
-      cfg.set(defs[k]!.name, canon[k]!);
+      apply();
     } catch (err) {
-      for (let j = 0; j <= k; j++) cfg.restore(defs[j]!.name, old[j]!);
-      errstr = err instanceof Error ? err.message : String(err);
-      errArg = defs[k]!.name;
+      if (!(err instanceof ConfigError)) throw err;
+      c.server.log.warning('Failed applying new configuration. Restoring previous settings.');
+      rollback();
+      for (const a of applies) a();
+      errstr = err.message;
       return fail();
-    }
-  }
-  if (defs.some((d) => d.name === 'maxmemory')) {
-    const max = cfg.int('maxmemory');
-    if (max > 0) {
-      const ev = evictorOf(s);
-      if (ev.toFree() > 0) {
-        s.log.warning(
-          'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage. This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.',
-        );
-        ev.perform();
-      }
     }
   }
   c.addReplyOk();
@@ -127,41 +88,8 @@ function configSet(c: Client, argv: string[]): void {
 function configResetStat(c: Client): void {
   const s = c.server;
   s.stats.reset();
-  memoryOf(s).peak = 0;
+  s.memory.peak = 0;
   c.addReplyOk();
-}
-
-/** How CONFIG REWRITE writes one option (Redis's rewriteConfig*Option formats). */
-export function rewriteLines(def: ConfigDef, value: string): string[] {
-  switch (def.kind) {
-    case 'memory':
-      return [`${def.name} ${humanMemory(Number(value))}`];
-    case 'string':
-      if (def.name === 'notify-keyspace-events') return [`${def.name} ${quoteRepr(shown(def.name, value))}`];
-      return [`${def.name} ${quoteRepr(value)}`];
-    case 'special':
-      if (def.name === 'save') {
-        if (value === '') return ['save ""'];
-        const p = value.split(' ');
-        const out: string[] = [];
-        for (let i = 0; i + 1 < p.length; i += 2) out.push(`save ${p[i]} ${p[i + 1]}`);
-        return out;
-      }
-      if (def.name === 'replicaof') return value === '' ? [] : [`replicaof ${value}`];
-      return [`${def.name} ${value}`];
-    case 'multi':
-      return value === '' ? [] : [`${def.name} ${value}`];
-    default:
-      return [`${def.name} ${value}`];
-  }
-}
-
-function humanMemory(n: number): string {
-  const gb = 1024 * 1024 * 1024;
-  if (n !== 0 && n % gb === 0) return `${n / gb}gb`;
-  if (n !== 0 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}mb`;
-  if (n !== 0 && n % 1024 === 0) return `${n / 1024}kb`;
-  return String(n);
 }
 
 /**
@@ -171,7 +99,8 @@ function humanMemory(n: number): string {
  * "# Generated by CONFIG REWRITE" marker.
  */
 export function rewriteConfig(server: Server, path: string): void {
-  const cfg = server.config;
+  const store = server.configStore;
+  const linesOf = (def: AnyOptionDef): string[] => def.rewrite(store.value(def), store.text(def));
   let text = '';
   try {
     text = readFileSync(path, 'latin1');
@@ -197,14 +126,13 @@ export function rewriteConfig(server: Server, path: string): void {
     }
     if (done.has(def.name)) continue;
     done.add(def.name);
-    out.push(...rewriteLines(def, cfg.get(def.name)));
+    out.push(...linesOf(def));
   }
   const extra: string[] = [];
-  for (const def of CONFIG_DEFS) {
+  for (const def of CONFIG_DEFS as AnyOptionDef[]) {
     if (done.has(def.name) || def.hidden) continue;
-    const v = cfg.get(def.name);
-    if (v === def.default) continue;
-    extra.push(...rewriteLines(def, v));
+    if (store.text(def) === store.defaultText(def)) continue;
+    extra.push(...linesOf(def));
   }
   if (extra.length) {
     // Drop trailing blank lines before the generated block, as Redis does.
@@ -218,7 +146,7 @@ export function rewriteConfig(server: Server, path: string): void {
 
 function configRewrite(c: Client): void {
   const s = c.server;
-  const path = s.config.file;
+  const path = s.configStore.file;
   if (!path) {
     c.addReplyError('The server is running without a config file');
     return;

@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
-import { REDIS_VERSION } from '../server.js';
 import { parseLL } from '../util/numbers.js';
+import { REDIS_VERSION } from '../version.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR } from './util.js';
 
@@ -25,7 +25,7 @@ function select(c: Client, argv: string[]): void {
     c.addReplyError(ERR.NOT_INT);
     return;
   }
-  if (c.server.config.bool('cluster-enabled') && id !== 0) {
+  if (c.server.config.clusterEnabled && id !== 0) {
     c.addReplyError('SELECT is not allowed in cluster mode');
     return;
   }
@@ -40,7 +40,7 @@ function select(c: Client, argv: string[]): void {
 
 /** Check a password for a user; only the default user exists (no ACL users). */
 function checkAuth(c: Client, user: string, pass: string): boolean {
-  const required = c.server.config.get('requirepass');
+  const required = c.server.config.requirepass;
   if (user !== 'default') return false;
   return required === '' || pass === required;
 }
@@ -52,7 +52,7 @@ function auth(c: Client, argv: string[]): void {
   }
   const user = argv.length === 3 ? argv[1]! : 'default';
   const pass = argv[argv.length - 1]!;
-  if (argv.length === 2 && c.server.config.get('requirepass') === '') {
+  if (argv.length === 2 && c.server.config.requirepass === '') {
     c.addReplyError('AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
     return;
   }
@@ -116,7 +116,7 @@ function hello(c: Client, argv: string[]): void {
   if (setname !== null) c.name = setname;
   if (ver) c.resp = ver as 2 | 3;
   const s = c.server;
-  c.addReplyMapLen(7);
+  c.addReplyMapLen(s.sentinelMode ? 6 : 7);
   c.addReplyBulk('server');
   c.addReplyBulk('redis');
   c.addReplyBulk('version');
@@ -126,9 +126,11 @@ function hello(c: Client, argv: string[]): void {
   c.addReplyBulk('id');
   c.addReplyInt(c.id);
   c.addReplyBulk('mode');
-  c.addReplyBulk(s.config.bool('cluster-enabled') ? 'cluster' : 'standalone');
-  c.addReplyBulk('role');
-  c.addReplyBulk(s.role === 'master' ? 'master' : 'replica');
+  c.addReplyBulk(s.sentinelMode ? 'sentinel' : s.config.clusterEnabled ? 'cluster' : 'standalone');
+  if (!s.sentinelMode) {
+    c.addReplyBulk('role');
+    c.addReplyBulk(s.role === 'master' ? 'master' : 'replica');
+  }
   c.addReplyBulk('modules');
   c.addReplyArrayLen(0);
 }
@@ -158,7 +160,7 @@ function reset(c: Client): void {
   c.resp = 2;
   c.name = '';
   c.noEvict = false;
-  c.authenticated = s.config.get('requirepass') === '';
+  c.authenticated = s.config.requirepass === '';
   c.parser.limits.authenticated = c.authenticated;
   c.addReplyStatus('RESET');
 }

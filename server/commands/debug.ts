@@ -1,16 +1,13 @@
 import type { Client } from '../client.js';
+import { debugReload } from '../persistence/index.js';
 import { datasetDigest, keyValueDigest } from '../store/digest.js';
-import type { Entry } from '../store/entry.js';
-import { entrySize, memoryOf } from '../store/memory.js';
+import { objectEncoding } from '../store/encoding.js';
+import { entrySize } from '../store/memory.js';
 import { parseDouble, parseLL } from '../util/numbers.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR } from './util.js';
 
-/**
- * DEBUG (the subset tests and tooling use) and MEMORY. Other layers add DEBUG subcommands
- * through `debugSubcommands` (the persistence layer registers RELOAD).
- */
-export const debugSubcommands = new Map<string, (c: Client, argv: string[]) => void>();
+/** DEBUG (the subset tests and tooling use) and MEMORY. */
 
 function syntaxError(c: Client, argv: string[]): void {
   c.addReplyError(`unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
@@ -24,54 +21,26 @@ const DEBUG_HELP = [
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
   'RELOAD [option ...]',
-  '    Save the RDB on disk and reload it back to memory (provided by the persistence layer).',
+  '    Save the RDB on disk and reload it back to memory.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis behavior). Setting it to 1 reenables back the default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
 ];
 
-function isLocal(c: Client): boolean {
-  return c.addr.startsWith('127.') || c.addr.startsWith('::1') || c.addr === '';
-}
-
-/** An approximation of OBJECT ENCODING for DEBUG OBJECT. */
-function encodingOf(c: Client, e: Entry): string {
-  const cfg = c.server.config;
-  switch (e.type) {
-    case 'string': {
-      const v = e.value as string;
-      if (v.length <= 20 && parseLL(v) !== null) return 'int';
-      return v.length <= 44 ? 'embstr' : 'raw';
-    }
-    case 'list':
-      return 'quicklist';
-    case 'set': {
-      const s = e.value as Set<string>;
-      if (!e.big && s.size <= cfg.int('set-max-intset-entries') && [...s].every((m) => parseLL(m) !== null)) return 'intset';
-      return 'hashtable';
-    }
-    case 'hash':
-      return e.big ? 'hashtable' : 'listpack';
-    case 'zset':
-      return e.big ? 'skiplist' : 'listpack';
-  }
-  return 'raw';
-}
-
 function debug(c: Client, argv: string[]): void {
   const s = c.server;
-  const mode = s.config.get('enable-debug-command');
-  if (mode === 'no' || (mode === 'local' && !isLocal(c))) {
+  const mode = s.config.enableDebugCommand;
+  if (mode === 'no' || (mode === 'local' && !c.isLocal())) {
     c.addReplyError(
       'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
     );
     return;
   }
   const sub = argv[1]!.toLowerCase();
-  const ext = debugSubcommands.get(sub);
-  if (ext) return ext(c, argv);
-  if (sub === 'help' && argv.length === 2) {
+  if (sub === 'reload') {
+    debugReload(c, argv);
+  } else if (sub === 'help' && argv.length === 2) {
     c.addReplyHelp('debug', DEBUG_HELP);
   } else if (sub === 'digest' && argv.length === 2) {
     c.addReplyStatus(datasetDigest(s));
@@ -95,17 +64,15 @@ function debug(c: Client, argv: string[]): void {
       return;
     }
     const idle = Math.floor((s.now() - e.lru) / 1000);
-    const enc = encodingOf(c, e);
+    const enc = objectEncoding(e, s.config);
     let extra = '';
     if (e.type === 'list') {
       const n = (e.value as { length: number }).length;
-      extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.int('list-max-listpack-size')} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
+      extra = ` ql_nodes:${n ? 1 : 0} ql_avg_node:${n.toFixed(2)} ql_listpack_max:${s.config.listMaxListpackSize} ql_compressed:0 ql_uncompressed_size:${entrySize(e)}`;
     }
     c.addReplyStatus(
       `Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`,
     );
-  } else if (sub === 'reload') {
-    c.addReplyError('DEBUG RELOAD is not available yet: the persistence layer is not installed');
   } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id' || sub === 'stringmatch-len') {
     c.addReplyError(`DEBUG ${sub.toUpperCase()} is not supported by this server`);
   } else {
@@ -143,7 +110,7 @@ function memoryUsage(c: Client, argv: string[]): void {
 
 function memoryStats(c: Client): void {
   const s = c.server;
-  const mem = memoryOf(s);
+  const mem = s.memory;
   const used = mem.used();
   const fields: [string, number | string][] = [
     ['peak.allocated', mem.peak],
@@ -199,7 +166,7 @@ function memoryStats(c: Client): void {
 }
 
 function memoryDoctor(c: Client): void {
-  const used = memoryOf(c.server).used();
+  const used = c.server.memory.used();
   if (used < 5 * 1024 * 1024) {
     c.addReplyVerbatim(
       "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.",

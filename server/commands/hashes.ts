@@ -4,7 +4,8 @@ import { NOTIFY } from '../notify.js';
 import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { fmtHumanDouble, parseDouble, parseLL } from '../util/numbers.js';
-import { eqi, getRangeLong, LONG_MAX, limits, removeMembers } from './coll.js';
+import { randomInt } from '../util/random.js';
+import { eqi, getRangeLong, LONG_MAX, removeMembers } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 
@@ -19,7 +20,7 @@ function hashForWrite(c: Client, key: string): Entry<'hash'> | undefined {
 /** Redis's hashTypeTryConversion: a long field/value turns the listpack into a hashtable. */
 function tryConversion(c: Client, e: Entry<'hash'>, argv: string[], start: number, end: number): void {
   if (e.big) return;
-  const max = limits(c.server).hashValue;
+  const max = c.server.config.hashMaxListpackValue;
   for (let i = start; i <= end; i++) {
     if (argv[i]!.length > max) {
       e.big = true;
@@ -32,12 +33,12 @@ function tryConversion(c: Client, e: Entry<'hash'>, argv: string[], start: numbe
 function hashSet(c: Client, e: Entry<'hash'>, field: string, value: string): boolean {
   const h = e.value;
   if (!e.big) {
-    const lim = limits(c.server);
-    if (field.length > lim.hashValue || value.length > lim.hashValue) e.big = true;
+    const lim = c.server.config;
+    if (field.length > lim.hashMaxListpackValue || value.length > lim.hashMaxListpackValue) e.big = true;
   }
   const existed = h.has(field);
   h.set(field, value);
-  if (!e.big && h.size > limits(c.server).hashEntries) e.big = true;
+  if (!e.big && h.size > c.server.config.hashMaxListpackEntries) e.big = true;
   return existed;
 }
 
@@ -194,10 +195,6 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   modified(c, key, NOTIFY.HASH, 'hincrbyfloat');
   // Replicas and the AOF get the final value, so float formatting can never diverge.
   c.server.alsoPropagate(c.db.id, ['HSET', key, argv[2]!, s]);
-}
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
 }
 
 function hrandfieldCommand(c: Client, argv: string[]): void {

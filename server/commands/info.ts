@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { REDIS_VERSION, randomHex } from '../server.js';
-import { bytesToHuman, memoryOf } from '../store/memory.js';
+import { bytesToHuman } from '../store/memory.js';
+import { REDIS_VERSION } from '../version.js';
 import { type CommandSpec, cmd } from './table.js';
 
 /**
@@ -43,14 +43,6 @@ const TITLES: Record<string, string> = {
   keyspace: 'Keyspace',
 };
 
-const replIds = new WeakMap<Server, string>();
-/** The replication id INFO shows when no replication layer is installed. */
-export function standaloneReplId(s: Server): string {
-  let id = replIds.get(s);
-  if (!id) replIds.set(s, (id = randomHex(40)));
-  return id;
-}
-
 const f2 = (n: number) => n.toFixed(2);
 const cpuTime = (usec: number) => `${Math.floor(usec / 1e6)}.${String(Math.floor(usec % 1e6)).padStart(6, '0')}`;
 
@@ -62,7 +54,7 @@ function serverSection(s: Server): string[] {
     'redis_git_sha1:00000000',
     'redis_git_dirty:0',
     'redis_build_id:0000000000000000',
-    `redis_mode:${s.config.bool('cluster-enabled') ? 'cluster' : 'standalone'}`,
+    `redis_mode:${s.config.clusterEnabled ? 'cluster' : 'standalone'}`,
     `os:${os.type()} ${os.release()} ${os.arch() === 'x64' ? 'x86_64' : os.arch()}`,
     'arch_bits:64',
     'monotonic_clock:POSIX clock_gettime',
@@ -72,15 +64,15 @@ function serverSection(s: Server): string[] {
     `process_id:${process.pid}`,
     'process_supervised:no',
     `run_id:${s.runId}`,
-    `tcp_port:${s.boundPort || s.config.int('port')}`,
+    `tcp_port:${s.boundPort || s.config.port}`,
     `server_time_usec:${now * 1000}`,
     `uptime_in_seconds:${uptime}`,
     `uptime_in_days:${Math.floor(uptime / 86400)}`,
-    `hz:${s.config.int('hz')}`,
-    `configured_hz:${s.config.int('hz')}`,
+    `hz:${s.config.hz}`,
+    `configured_hz:${s.config.hz}`,
     `lru_clock:${Math.floor(now / 1000) & 0xffffff}`,
     `executable:${process.argv[1] ?? ''}`,
-    `config_file:${s.config.file ?? ''}`,
+    `config_file:${s.configStore.file ?? ''}`,
     'io_threads_active:0',
   ];
 }
@@ -103,7 +95,7 @@ function clientsSection(s: Server): string[] {
   return [
     `connected_clients:${normal}`,
     'cluster_connections:0',
-    `maxclients:${s.config.int('maxclients')}`,
+    `maxclients:${s.config.maxclients}`,
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
     `blocked_clients:${blocked}`,
@@ -113,11 +105,11 @@ function clientsSection(s: Server): string[] {
 }
 
 function memorySection(s: Server): string[] {
-  const mem = memoryOf(s);
+  const mem = s.memory;
   const used = mem.used();
   const rss = process.memoryUsage().rss;
   const total = os.totalmem();
-  const maxmemory = s.config.int('maxmemory');
+  const maxmemory = s.config.maxmemory;
   const overhead = used - mem.dataset;
   return [
     `used_memory:${used}`,
@@ -151,7 +143,7 @@ function memorySection(s: Server): string[] {
     'used_memory_scripts_human:184B',
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
-    `maxmemory_policy:${s.config.get('maxmemory-policy')}`,
+    `maxmemory_policy:${s.config.maxmemoryPolicy}`,
     'allocator_frag_ratio:1.00',
     'allocator_frag_bytes:0',
     `allocator_rss_ratio:${f2(used ? rss / used : 1)}`,
@@ -175,7 +167,7 @@ function memorySection(s: Server): string[] {
 }
 
 function persistenceSection(s: Server): string[] {
-  const aof = s.config.bool('appendonly');
+  const aof = s.config.appendonly;
   return [
     'loading:0',
     'async_loading:0',
@@ -272,12 +264,12 @@ function replicationSection(s: Server): string[] {
     `role:${s.role}`,
     'connected_slaves:0',
     'master_failover_state:no-failover',
-    `master_replid:${standaloneReplId(s)}`,
+    `master_replid:${s.repl.replid}`,
     'master_replid2:0000000000000000000000000000000000000000',
     'master_repl_offset:0',
     'second_repl_offset:-1',
     'repl_backlog_active:0',
-    `repl_backlog_size:${s.config.int('repl-backlog-size')}`,
+    `repl_backlog_size:${s.config.replBacklogSize}`,
     'repl_backlog_first_byte_offset:0',
     'repl_backlog_histlen:0',
   ];
@@ -358,7 +350,7 @@ function builtin(s: Server, name: string): string[] | null {
     case 'latencystats':
       return [];
     case 'cluster':
-      return [`cluster_enabled:${s.config.bool('cluster-enabled') ? 1 : 0}`];
+      return [`cluster_enabled:${s.config.clusterEnabled ? 1 : 0}`];
     case 'keyspace':
       return keyspaceSection(s);
   }

@@ -1,6 +1,5 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
 import { copyEncoding, objectEncoding, stringEncoding } from '../store/encoding.js';
@@ -12,7 +11,7 @@ import { globMatch } from '../util/glob.js';
 import { parseLL } from '../util/numbers.js';
 import { sortCommands } from './sort.js';
 import { type CommandSpec, cmd } from './table.js';
-import { ERR, modified } from './util.js';
+import { alreadyExpired, ERR, modified } from './util.js';
 
 const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
 const INT_MAX = 2147483647;
@@ -58,10 +57,6 @@ const EXP_GT = 4;
 const EXP_LT = 8;
 
 /** Redis's checkAlreadyExpired: a past time deletes the key, except on replicas (they wait for DEL). */
-function alreadyExpired(c: Client, when: number): boolean {
-  return when <= Date.now() && !c.server.isReplica();
-}
-
 /** EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT key time [NX|XX|GT|LT]. */
 function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: boolean): void {
   const name = argv[0]!.toLowerCase();
@@ -252,7 +247,7 @@ function targetDb(c: Client, s: string): Db | null {
 
 function moveCommand(c: Client, argv: string[]): void {
   const s = c.server;
-  if (s.config.bool('cluster-enabled')) {
+  if (s.config.clusterEnabled) {
     c.addReplyError('MOVE is not allowed in cluster mode');
     return;
   }
@@ -317,7 +312,7 @@ function copyCommand(c: Client, argv: string[]): void {
       return;
     }
   }
-  if (s.config.bool('cluster-enabled') && (src.id !== 0 || dst.id !== 0)) {
+  if (s.config.clusterEnabled && (src.id !== 0 || dst.id !== 0)) {
     c.addReplyError('Copying to another database is not allowed in cluster mode');
     return;
   }
@@ -362,7 +357,7 @@ function objectLookup(c: Client, key: string): Entry | undefined {
 }
 
 function lfuPolicy(c: Client): boolean {
-  return c.server.config.get('maxmemory-policy').includes('lfu');
+  return c.server.config.maxmemoryPolicy.includes('lfu');
 }
 
 function objectEncodingCommand(c: Client, argv: string[]): void {
@@ -378,8 +373,8 @@ function objectRefcountCommand(c: Client, argv: string[]): void {
   let shared = false;
   if (e.type === 'string' && stringEncoding(e) === 'int') {
     const v = parseLL(e.value as string)!;
-    const policy = c.server.config.get('maxmemory-policy');
-    const noShared = (parseMemory(c.server.config.get('maxmemory')) ?? 0) !== 0 && (policy.includes('lru') || policy.includes('lfu'));
+    const policy = c.server.config.maxmemoryPolicy;
+    const noShared = c.server.config.maxmemory !== 0 && (policy.includes('lru') || policy.includes('lfu'));
     shared = v >= 0 && v < 10000 && !noShared;
   }
   c.addReplyInt(shared ? INT_MAX : 1);
@@ -408,7 +403,7 @@ function objectFreqCommand(c: Client, argv: string[]): void {
     return;
   }
   // LFUDecrAndReturn: the counter decays by one per lfu-decay-time minutes without access.
-  const decay = c.server.config.int('lfu-decay-time');
+  const decay = c.server.config.lfuDecayTime;
   const elapsed = Math.floor(c.server.now() / 60000) - e.lfuDecr;
   const periods = decay > 0 ? Math.floor(Math.max(0, elapsed) / decay) : 0;
   c.addReplyInt(Math.max(0, e.lfu - periods));

@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
-import { bgsave, persistenceOf, saveSync } from '../persistence/index.js';
+import { bgsave, saveSync } from '../persistence/index.js';
 import { restoreValue } from '../persistence/rdb-reader.js';
 import { dumpValue, encodeParams } from '../persistence/rdb-writer.js';
 import { type CommandSpec, cmd } from './table.js';
@@ -9,7 +9,7 @@ import { ERR, getInt, modified } from './util.js';
 /** SAVE, BGSAVE, BGREWRITEAOF, DUMP, RESTORE (DEBUG RELOAD is registered into DEBUG by the installer). */
 
 function saveCmd(c: Client): void {
-  const st = persistenceOf(c.server);
+  const st = c.server.persistence;
   if (st.bgsaveInProgress) {
     c.addReplyError('Background save already in progress');
     return;
@@ -28,7 +28,7 @@ function bgsaveCmd(c: Client, argv: string[]): void {
     }
   }
   const s = c.server;
-  const st = persistenceOf(s);
+  const st = s.persistence;
   const inExec = s.callDepth > 1;
   if (st.bgsaveInProgress) {
     c.addReplyError('Background save already in progress');
@@ -48,7 +48,7 @@ function bgsaveCmd(c: Client, argv: string[]): void {
 
 function bgrewriteaofCmd(c: Client): void {
   const s = c.server;
-  const st = persistenceOf(s);
+  const st = s.persistence;
   if (st.aof.rewriteInProgress) {
     c.addReplyError('Background append only file rewriting already in progress');
   } else if (st.bgsaveInProgress || s.callDepth > 1) {
@@ -145,7 +145,7 @@ function restoreCmd(c: Client, argv: string[]): void {
       s.alsoPropagate(c.db.id, prop);
     }
   }
-  const policy = s.config.get('maxmemory-policy');
+  const policy = s.config.maxmemoryPolicy;
   if (policy.endsWith('-lfu')) {
     if (freq >= 0) e.lfu = freq;
   } else if (idle >= 0) {

@@ -92,14 +92,14 @@ function publish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.publish(argv[1]!, argv[2]!);
   // Redis forwards PUBLISH to replicas (the cluster layer broadcasts it over the bus instead).
-  if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
   c.addReplyInt(n);
 }
 
 function spublish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.spublish(argv[1]!, argv[2]!);
-  if (!s.config.bool('cluster-enabled')) s.alsoPropagate(c.db.id, argv);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
   c.addReplyInt(n);
 }
 

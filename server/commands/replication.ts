@@ -3,15 +3,14 @@ import { failoverCommand } from '../replication/failover.js';
 import { roleCommand } from '../replication/info.js';
 import { ackReceived, syncCommand } from '../replication/master.js';
 import { setMaster, unsetMaster } from '../replication/replica.js';
-import { repl } from '../replication/state.js';
 import { waitCommand } from '../replication/wait.js';
 import { parseLL } from '../util/numbers.js';
 import { type CommandSpec, cmd } from './table.js';
 
 function replicaof(c: Client, argv: string[]): void {
   const server = c.server;
-  const rs = repl(server);
-  if (server.config.bool('cluster-enabled')) {
+  const rs = server.repl;
+  if (server.config.clusterEnabled) {
     c.addReplyError('REPLICAOF not allowed in cluster mode.');
     return;
   }
@@ -47,7 +46,7 @@ function replicaof(c: Client, argv: string[]): void {
 }
 
 function replconf(c: Client, argv: string[]): void {
-  const rs = repl(c.server);
+  const rs = c.server.repl;
   if (argv.length % 2 === 0) {
     c.addReplyError('syntax error');
     return;

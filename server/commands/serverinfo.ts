@@ -1,14 +1,13 @@
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
-import { installEviction } from '../store/evict.js';
-import { memoryOf } from '../store/memory.js';
+import { type ShutdownRequest, shutdown } from '../shutdown.js';
 import { parseLL } from '../util/numbers.js';
-import { clientCommands, installClientPause } from './clientcmd.js';
+import { clientCommands } from './clientcmd.js';
 import { commandCommands } from './commandcmd.js';
 import { configCommands } from './configcmd.js';
 import { debugCommands } from './debug.js';
 import { infoCommands } from './info.js';
-import { CF, type CommandSpec, cmd, specFlags } from './table.js';
+import { type CommandSpec, cmd } from './table.js';
 import { touchWatchedKeysInDb } from './transactions.js';
 import { ERR } from './util.js';
 
@@ -44,7 +43,7 @@ export function emptyData(s: Server, dbId: number | null): number {
     removed += db.size;
     db.clear();
   }
-  memoryOf(s).rescan();
+  s.memory.rescan();
   return removed;
 }
 
@@ -68,7 +67,7 @@ function flushall(c: Client, argv: string[]): void {
 
 function swapdb(c: Client, argv: string[]): void {
   const s = c.server;
-  if (s.config.bool('cluster-enabled')) {
+  if (s.config.clusterEnabled) {
     c.addReplyError('SWAPDB is not allowed in cluster mode');
     return;
   }
@@ -99,23 +98,13 @@ function swapdb(c: Client, argv: string[]): void {
         if (id.startsWith(prefix) && db.dict.has(id.slice(prefix.length))) s.readyKeys.set(id, { db, key: id.slice(prefix.length) });
       }
     }
-    memoryOf(s).rescan();
+    s.memory.rescan();
   }
   s.dirty++;
   c.addReplyOk();
 }
 
 // ---- SHUTDOWN ----
-
-export interface ShutdownRequest {
-  /** true: SAVE, false: NOSAVE, null: as configured. */
-  save: boolean | null;
-  now: boolean;
-  force: boolean;
-}
-
-/** The flags of the SHUTDOWN in progress, for the persistence layer's beforeShutdown hook. */
-export const shutdownRequests = new WeakMap<Server, ShutdownRequest>();
 
 function shutdownCmd(c: Client, argv: string[]): void {
   const s = c.server;
@@ -142,10 +131,9 @@ function shutdownCmd(c: Client, argv: string[]): void {
     else c.addReplyError('No shutdown in progress.');
     return;
   }
-  shutdownRequests.set(s, req);
+  s.shutdownRequest = req;
   c.flush();
-  // Imported lazily: start.ts imports the server, which imports this command table.
-  void import('../start.js').then((m) => m.shutdown(s, 0));
+  void shutdown(s, 0);
 }
 
 // ---- MONITOR ----
@@ -159,51 +147,10 @@ function monitor(c: Client): void {
 
 // ---- SLOWLOG ----
 
-interface SlowlogEntry {
-  id: number;
-  time: number;
-  usec: number;
-  argv: string[];
-  addr: string;
-  name: string;
-}
-
-class Slowlog {
-  entries: SlowlogEntry[] = [];
-  nextId = 0;
-}
-
-const slowlogs = new WeakMap<Server, Slowlog>();
-function slowlogOf(s: Server): Slowlog {
-  let l = slowlogs.get(s);
-  if (!l) slowlogs.set(s, (l = new Slowlog()));
-  return l;
-}
-
-const SLOWLOG_MAX_ARGC = 32;
-const SLOWLOG_MAX_ARGLEN = 128;
-
-function slowlogPush(s: Server, c: Client, argv: string[], usec: number): void {
-  const log = slowlogOf(s);
-  const args: string[] = [];
-  const n = Math.min(argv.length, SLOWLOG_MAX_ARGC);
-  for (let i = 0; i < n; i++) {
-    if (n === SLOWLOG_MAX_ARGC && i === n - 1) {
-      args.push(`... (${argv.length - SLOWLOG_MAX_ARGC + 1} more arguments)`);
-      break;
-    }
-    const a = argv[i]!;
-    args.push(a.length > SLOWLOG_MAX_ARGLEN ? `${a.slice(0, SLOWLOG_MAX_ARGLEN)}... (${a.length - SLOWLOG_MAX_ARGLEN} more bytes)` : a);
-  }
-  log.entries.unshift({ id: log.nextId++, time: Math.floor(Date.now() / 1000), usec: Math.round(usec), argv: args, addr: c.addr, name: c.name });
-  const max = s.config.int('slowlog-max-len');
-  if (log.entries.length > max) log.entries.length = max;
-}
-
 function slowlog(c: Client, argv: string[]): void {
   const s = c.server;
   const sub = argv[1]!.toLowerCase();
-  const log = slowlogOf(s);
+  const log = s.slowlog;
   if (sub === 'get' && argv.length <= 3) {
     let count = 10;
     if (argv.length === 3) {
@@ -248,35 +195,8 @@ const SLOWLOG_HELP = [
 
 // ---- LATENCY ----
 
-interface LatencySample {
-  time: number;
-  latency: number;
-}
-const LATENCY_TS_LEN = 160;
-const latencies = new WeakMap<Server, Map<string, { samples: LatencySample[]; max: number }>>();
-function latencyOf(s: Server): Map<string, { samples: LatencySample[]; max: number }> {
-  let l = latencies.get(s);
-  if (!l) latencies.set(s, (l = new Map()));
-  return l;
-}
-
-/** Record a latency event (ms) when it reaches latency-monitor-threshold (Redis's latencyAddSampleIfNeeded). */
-export function latencyAddSample(s: Server, event: string, ms: number): void {
-  const threshold = s.config.int('latency-monitor-threshold');
-  if (threshold <= 0 || ms < threshold) return;
-  const m = latencyOf(s);
-  let ts = m.get(event);
-  if (!ts) m.set(event, (ts = { samples: [], max: 0 }));
-  const now = Math.floor(Date.now() / 1000);
-  const last = ts.samples[ts.samples.length - 1];
-  if (last && last.time === now) last.latency = Math.max(last.latency, ms);
-  else ts.samples.push({ time: now, latency: ms });
-  if (ts.samples.length > LATENCY_TS_LEN) ts.samples.shift();
-  if (ms > ts.max) ts.max = ms;
-}
-
 function latencyLatest(c: Client): void {
-  const m = latencyOf(c.server);
+  const m = c.server.latency.events;
   c.addReplyArrayLen(m.size);
   for (const [ev, ts] of m) {
     const last = ts.samples[ts.samples.length - 1]!;
@@ -289,7 +209,7 @@ function latencyLatest(c: Client): void {
 }
 
 function latencyHistory(c: Client, argv: string[]): void {
-  const ts = latencyOf(c.server).get(argv[2]!);
+  const ts = c.server.latency.events.get(argv[2]!);
   if (!ts) {
     c.addReplyArrayLen(0);
     return;
@@ -303,7 +223,7 @@ function latencyHistory(c: Client, argv: string[]): void {
 }
 
 function latencyReset(c: Client, argv: string[]): void {
-  const m = latencyOf(c.server);
+  const m = c.server.latency.events;
   if (argv.length === 2) {
     const n = m.size;
     m.clear();
@@ -317,13 +237,13 @@ function latencyReset(c: Client, argv: string[]): void {
 
 function latencyDoctor(c: Client): void {
   const s = c.server;
-  if (s.config.int('latency-monitor-threshold') <= 0) {
+  if (s.config.latencyMonitorThreshold <= 0) {
     c.addReplyVerbatim(
       "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n",
     );
     return;
   }
-  const m = latencyOf(s);
+  const m = s.latency.events;
   if (m.size === 0) {
     c.addReplyVerbatim(
       "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep peacefully, it's all good, there is nothing to worry about.\n",
@@ -356,31 +276,6 @@ const LATENCY_HELP = [
   '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
   '    If no commands are specified then all histograms are replied.',
 ];
-
-/** Installer: eviction gate, CLIENT PAUSE gate, slowlog and latency sampling. */
-export function installServerAdmin(server: Server): void {
-  installEviction(server);
-  installClientPause(server);
-  installSlowlog(server);
-}
-
-/** Slowlog and latency sampling after every call. */
-export function installSlowlog(server: Server): void {
-  const prev = server.hooks.afterCall;
-  // Both thresholds are cached (kept current by config listeners): this runs for every call.
-  const cfg = server.config;
-  let slower = cfg.int('slowlog-log-slower-than');
-  let latencyMs = cfg.int('latency-monitor-threshold');
-  cfg.onChange('slowlog-log-slower-than', (v) => (slower = Number(v)));
-  cfg.onChange('latency-monitor-threshold', (v) => (latencyMs = Number(v)));
-  server.hooks.afterCall = (c, spec, argv, usec) => {
-    prev?.(c, spec, argv, usec);
-    if (slower >= 0 && usec >= slower && !(specFlags(spec) & CF.SKIP_SLOWLOG)) slowlogPush(server, c, argv, usec);
-    if (latencyMs > 0 && usec >= latencyMs * 1000) {
-      latencyAddSample(server, specFlags(spec) & CF.FAST ? 'fast-command' : 'command', Math.floor(usec / 1000));
-    }
-  };
-}
 
 const A: ['admin', 'noscript', 'loading', 'stale'] = ['admin', 'noscript', 'loading', 'stale'];
 
@@ -427,7 +322,7 @@ export const serverCommands: CommandSpec[] = [
     since: '2.2.12',
     subcommands: [
       cmd('get', -2, A, [0, 0, 0], 'server', "Get the slow log's entries", slowlog, { since: '2.2.12', hint: '[count]' }),
-      cmd('len', 2, A, [0, 0, 0], 'server', "Get the slow log's length", (c) => c.addReplyInt(slowlogOf(c.server).entries.length), { since: '2.2.12' }),
+      cmd('len', 2, A, [0, 0, 0], 'server', "Get the slow log's length", (c) => c.addReplyInt(c.server.slowlog.entries.length), { since: '2.2.12' }),
       cmd(
         'reset',
         2,
@@ -436,7 +331,7 @@ export const serverCommands: CommandSpec[] = [
         'server',
         'Clear all entries from the slow log',
         (c) => {
-          slowlogOf(c.server).entries = [];
+          c.server.slowlog.entries = [];
           c.addReplyOk();
         },
         { since: '2.2.12' },

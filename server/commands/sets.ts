@@ -4,7 +4,8 @@ import { NOTIFY } from '../notify.js';
 import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { parseLL } from '../util/numbers.js';
-import { deleteKeyIfEmpty, eqi, getPositiveLong, getRangeLong, LONG_MAX, limits, numkeysKeys, removeMembers } from './coll.js';
+import { randomInt } from '../util/random.js';
+import { deleteKeyIfEmpty, eqi, getPositiveLong, getRangeLong, LONG_MAX, numkeysKeys, removeMembers } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR, lookupRead, lookupWrite, modified } from './util.js';
 
@@ -13,13 +14,13 @@ function setAdd(c: Client, e: Entry<'set'>, m: string): boolean {
   const s = e.value;
   if (s.has(m)) return false;
   s.add(m);
-  if (!e.big && (parseLL(m) === null || s.size > limits(c.server).intsetEntries)) e.big = true;
+  if (!e.big && (parseLL(m) === null || s.size > c.server.config.setMaxIntsetEntries)) e.big = true;
   return true;
 }
 
 /** Whether a set with these members would be intset-encoded (all integers, small enough). */
 function isIntset(c: Client, members: Iterable<string>, size: number): boolean {
-  if (size > limits(c.server).intsetEntries) return false;
+  if (size > c.server.config.setMaxIntsetEntries) return false;
   for (const m of members) if (parseLL(m) === null) return false;
   return true;
 }
@@ -145,10 +146,6 @@ function scardCommand(c: Client, argv: string[]): void {
   const e = lookupRead(c, argv[1]!, 'set');
   if (e === undefined) return;
   c.addReplyInt(e === null ? 0 : e.value.size);
-}
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
 }
 
 /** Shuffle the first k slots of arr (partial Fisher-Yates). */

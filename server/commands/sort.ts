@@ -2,6 +2,7 @@
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
+import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
 import { ListValue as List } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
@@ -68,159 +69,138 @@ function sortScore(s: string): number | null {
   return v;
 }
 
-function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
-  const s = c.server;
-  const db = c.db;
-  let desc = false;
-  let alpha = false;
-  let limitStart = 0;
-  let limitCount = -1;
-  let dontsort = false;
-  let sortby: string | null = null;
-  let storekey: string | null = null;
-  const gets: string[] = [];
-  const cluster = s.config.bool('cluster-enabled');
+/** SORT's options as parsed from the command line. */
+interface SortOptions {
+  desc: boolean;
+  alpha: boolean;
+  limitStart: number;
+  limitCount: number;
+  /** BY without '*': keep the native order. */
+  dontsort: boolean;
+  sortby: string | null;
+  storekey: string | null;
+  gets: string[];
+}
+
+/** Parse SORT's options (replies the error and returns null when invalid). */
+function parseSortOptions(c: Client, argv: string[], readonly: boolean): SortOptions | null {
+  const o: SortOptions = { desc: false, alpha: false, limitStart: 0, limitCount: -1, dontsort: false, sortby: null, storekey: null, gets: [] };
+  const cluster = c.server.config.clusterEnabled;
   for (let j = 2; j < argv.length; j++) {
     const opt = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;
-    if (opt === 'asc') desc = false;
-    else if (opt === 'desc') desc = true;
-    else if (opt === 'alpha') alpha = true;
+    if (opt === 'asc') o.desc = false;
+    else if (opt === 'desc') o.desc = true;
+    else if (opt === 'alpha') o.alpha = true;
     else if (opt === 'limit' && left >= 2) {
       const a = parseLL(argv[j + 1]!);
       const b = a === null ? null : parseLL(argv[j + 2]!);
       if (a === null || b === null) {
         c.addReplyError(ERR.NOT_INT);
-        return;
+        return null;
       }
-      limitStart = a;
-      limitCount = b;
+      o.limitStart = a;
+      o.limitCount = b;
       j += 2;
     } else if (!readonly && opt === 'store' && left >= 1) {
-      storekey = argv[++j]!;
+      o.storekey = argv[++j]!;
     } else if (opt === 'by' && left >= 1) {
-      sortby = argv[++j]!;
-      if (!sortby.includes('*')) dontsort = true;
+      o.sortby = argv[++j]!;
+      if (!o.sortby.includes('*')) o.dontsort = true;
       else if (cluster) {
         c.addReplyError('BY option of SORT denied in Cluster mode.');
-        return;
+        return null;
       }
     } else if (opt === 'get' && left >= 1) {
       if (cluster) {
         c.addReplyError('GET option of SORT denied in Cluster mode.');
-        return;
+        return null;
       }
-      gets.push(argv[++j]!);
+      o.gets.push(argv[++j]!);
     } else {
       c.addReplyError(ERR.SYNTAX);
-      return;
+      return null;
     }
   }
+  return o;
+}
 
-  const e = db.lookup(argv[1]!);
-  if (e === undefined) s.stats.keyspaceMisses++;
-  else s.stats.keyspaceHits++;
-  if (e !== undefined && e.type !== 'set' && e.type !== 'list' && e.type !== 'zset') {
-    c.addReplyError(ERR.WRONGTYPE);
-    return;
+/** The LIMIT window [start, end] over `len` elements, clamped as Redis's sortCommandGeneric. */
+function limitWindow(o: SortOptions, len: number): { start: number; end: number } {
+  let start = Math.min(Math.max(o.limitStart, 0), len);
+  const count = Math.min(Math.max(o.limitCount, -1), len);
+  let end = count < 0 ? len - 1 : start + count - 1;
+  if (start >= len) {
+    start = len - 1;
+    end = len - 2;
   }
-  const type = e === undefined ? 'list' : e.type;
+  if (end >= len) end = len - 1;
+  return { start, end };
+}
 
-  // A set has no native order: with STORE (replicated) sort it for determinism.
-  if (dontsort && type === 'set' && storekey !== null) {
-    dontsort = false;
-    alpha = true;
-    sortby = null;
+const item = (obj: string): SortItem => ({ obj, score: 0, cmp: null });
+
+/**
+ * The elements to sort. Lists and sorted sets in native order (dontsort) load only the window,
+ * which then starts at 0.
+ */
+function loadVector(e: Entry, o: SortOptions, w: { start: number; end: number }): SortItem[] {
+  if ((e.type === 'list' || e.type === 'zset') && o.dontsort) {
+    if (w.end < w.start) return [];
+    const all = e.type === 'list' ? (e.value as ListValue).toArray() : Array.from(e.value as ZSet, ([m]) => m);
+    if (o.desc) all.reverse();
+    const vector = all.slice(w.start, w.end + 1).map(item);
+    w.end -= w.start;
+    w.start = 0;
+    return vector;
   }
+  if (e.type === 'list') return (e.value as ListValue).toArray().map(item);
+  if (e.type === 'set') return Array.from(e.value as Set<string>, item);
+  return Array.from((e.value as ZSet).dict.keys(), item);
+}
 
-  let vectorlen =
-    e === undefined ? 0 : type === 'list' ? (e.value as ListValue).length : type === 'set' ? (e.value as Set<string>).size : (e.value as ZSet).size;
-  let start = Math.min(Math.max(limitStart, 0), vectorlen);
-  limitCount = Math.min(Math.max(limitCount, -1), vectorlen);
-  let end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
-  if (start >= vectorlen) {
-    start = vectorlen - 1;
-    end = vectorlen - 2;
-  }
-  if (end >= vectorlen) end = vectorlen - 1;
-
-  let vector: SortItem[] = [];
-  const item = (obj: string): SortItem => ({ obj, score: 0, cmp: null });
-  if (e !== undefined) {
-    if ((type === 'list' || type === 'zset') && dontsort) {
-      // Native order (reversed for DESC), only the LIMIT range.
-      if (end >= start) {
-        let all: string[];
-        if (type === 'list') all = (e.value as ListValue).toArray();
-        else all = Array.from(e.value as ZSet, ([m]) => m);
-        if (desc) all.reverse();
-        vector = all.slice(start, end + 1).map(item);
-        end -= start;
-        start = 0;
-      }
-    } else if (type === 'list') {
-      vector = (e.value as ListValue).toArray().map(item);
-    } else if (type === 'set') {
-      vector = Array.from(e.value as Set<string>, item);
+/** Compute the sort keys (BY lookups, scores) and sort; false when a score is not a double. */
+function sortVector(db: Db, vector: SortItem[], o: SortOptions): boolean {
+  let converted = true;
+  for (const v of vector) {
+    let byval: string | null = v.obj;
+    if (o.sortby !== null) {
+      byval = lookupByPattern(db, o.sortby, v.obj);
+      if (byval === null) continue;
+    }
+    if (o.alpha) {
+      if (o.sortby !== null) v.cmp = byval;
     } else {
-      vector = Array.from((e.value as ZSet).dict.keys(), item);
+      const sc = sortScore(byval);
+      if (sc === null) converted = false;
+      else v.score = sc;
     }
   }
-  vectorlen = vector.length;
+  const byPattern = o.sortby !== null;
+  vector.sort((a, b) => {
+    let r: number;
+    if (!o.alpha) {
+      r = a.score > b.score ? 1 : a.score < b.score ? -1 : cmpStr(a.obj, b.obj);
+    } else if (byPattern) {
+      if (a.cmp === null || b.cmp === null) r = a.cmp === b.cmp ? 0 : a.cmp === null ? -1 : 1;
+      else r = cmpStr(a.cmp, b.cmp);
+    } else {
+      r = cmpStr(a.obj, b.obj);
+    }
+    return o.desc ? -r : r;
+  });
+  return converted;
+}
 
-  let conversionError = false;
-  if (!dontsort) {
-    for (const v of vector) {
-      let byval: string | null;
-      if (sortby !== null) {
-        byval = lookupByPattern(db, sortby, v.obj);
-        if (byval === null) continue;
-      } else {
-        byval = v.obj;
-      }
-      if (alpha) {
-        if (sortby !== null) v.cmp = byval;
-      } else {
-        const sc = sortScore(byval);
-        if (sc === null) conversionError = true;
-        else v.score = sc;
-      }
-    }
-    const byPattern = sortby !== null;
-    const cmp = (a: SortItem, b: SortItem): number => {
-      let r: number;
-      if (!alpha) {
-        r = a.score > b.score ? 1 : a.score < b.score ? -1 : cmpStr(a.obj, b.obj);
-      } else if (byPattern) {
-        if (a.cmp === null || b.cmp === null) r = a.cmp === b.cmp ? 0 : a.cmp === null ? -1 : 1;
-        else r = cmpStr(a.cmp, b.cmp);
-      } else {
-        r = cmpStr(a.obj, b.obj);
-      }
-      return desc ? -r : r;
-    };
-    vector.sort(cmp);
-  }
-
-  const outputlen = gets.length > 0 ? gets.length * (end - start + 1) : end - start + 1;
-  if (conversionError) {
-    c.addReplyError("One or more scores can't be converted into double");
-    return;
-  }
-  if (storekey === null) {
-    c.addReplyArrayLen(Math.max(0, outputlen));
-    for (let j = start; j <= end; j++) {
-      const v = vector[j]!;
-      if (gets.length === 0) c.addReplyBulk(v.obj);
-      for (const g of gets) c.addReplyBulkOrNull(lookupByPattern(db, g, v.obj));
-    }
-    return;
-  }
+/** SORT ... STORE: the window (or its GET lookups) as a list at storekey; an empty result deletes it. */
+function storeResult(c: Client, o: SortOptions, vector: SortItem[], w: { start: number; end: number }, outputlen: number): void {
+  const db = c.db;
+  const storekey = o.storekey!;
   const list = new List();
-  for (let j = start; j <= end; j++) {
+  for (let j = w.start; j <= w.end; j++) {
     const v = vector[j]!;
-    if (gets.length === 0) list.pushTail(v.obj);
-    for (const g of gets) list.pushTail(lookupByPattern(db, g, v.obj) ?? '');
+    if (o.gets.length === 0) list.pushTail(v.obj);
+    for (const g of o.gets) list.pushTail(lookupByPattern(db, g, v.obj) ?? '');
   }
   if (outputlen > 0) {
     db.set(storekey, 'list', list);
@@ -230,6 +210,46 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     modified(c, storekey, NOTIFY.GENERIC, 'del');
   }
   c.addReplyInt(Math.max(0, outputlen));
+}
+
+function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
+  const s = c.server;
+  const db = c.db;
+  const o = parseSortOptions(c, argv, readonly);
+  if (o === null) return;
+  const e = db.lookup(argv[1]!);
+  if (e === undefined) s.stats.keyspaceMisses++;
+  else s.stats.keyspaceHits++;
+  if (e !== undefined && e.type !== 'set' && e.type !== 'list' && e.type !== 'zset') {
+    c.addReplyError(ERR.WRONGTYPE);
+    return;
+  }
+  // A set has no native order: with STORE (replicated) sort it for determinism.
+  if (o.dontsort && e?.type === 'set' && o.storekey !== null) {
+    o.dontsort = false;
+    o.alpha = true;
+    o.sortby = null;
+  }
+  const len =
+    e === undefined ? 0 : e.type === 'list' ? (e.value as ListValue).length : e.type === 'set' ? (e.value as Set<string>).size : (e.value as ZSet).size;
+  const w = limitWindow(o, len);
+  const vector = e === undefined ? [] : loadVector(e, o, w);
+  const converted = o.dontsort || sortVector(db, vector, o);
+  const outputlen = o.gets.length > 0 ? o.gets.length * (w.end - w.start + 1) : w.end - w.start + 1;
+  if (!converted) {
+    c.addReplyError("One or more scores can't be converted into double");
+    return;
+  }
+  if (o.storekey !== null) {
+    storeResult(c, o, vector, w, outputlen);
+    return;
+  }
+  c.addReplyArrayLen(Math.max(0, outputlen));
+  for (let j = w.start; j <= w.end; j++) {
+    const v = vector[j]!;
+    if (o.gets.length === 0) c.addReplyBulk(v.obj);
+    for (const g of o.gets) c.addReplyBulkOrNull(lookupByPattern(db, g, v.obj));
+  }
 }
 
 /** Key positions: the sorted key, plus the STORE destination (Redis's sortGetKeys). */

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { processCommand } from '../dispatch.js';
 import { type PropagatedOp, Server } from '../server.js';
 import { incrByFloatString, parseLongDouble } from '../util/longdouble.js';
+import { buildCommandTable } from './index.js';
 
 let server: Server;
 let c: Client;
@@ -25,7 +26,7 @@ function propagated(): string[][] {
 }
 
 beforeEach(() => {
-  server = new Server(loadConfig([]));
+  server = new Server(loadConfig([]), buildCommandTable());
   ops = [];
   server.sinks.push({ feed: (o) => ops.push(...o) });
   c = new Client(server, null);

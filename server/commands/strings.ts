@@ -1,12 +1,11 @@
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
 import { NOTIFY } from '../notify.js';
 import { markNoIntEncoding } from '../store/encoding.js';
 import type { Entry } from '../store/entry.js';
 import { incrByFloatString } from '../util/longdouble.js';
 import { parseLL } from '../util/numbers.js';
 import { type CommandSpec, cmd } from './table.js';
-import { ERR, lookupRead, lookupWrite, modified } from './util.js';
+import { alreadyExpired, ERR, lookupRead, lookupWrite, modified } from './util.js';
 
 /*
  * The string family (t_string.c + the bit commands of bitops.c), Redis 7.0 semantics.
@@ -35,23 +34,10 @@ export function parseI64(s: string): number | bigint | null {
   return BigInt(s);
 }
 
-/** proto-max-bulk-len in bytes (the config may hold it as "512mb"). */
-export function protoMaxBulkLen(c: Client): number {
-  let v = bulkLimit.get(c.server);
-  if (v === undefined) {
-    const cfg = c.server.config;
-    const read = () => parseMemory(cfg.get('proto-max-bulk-len')) ?? 512 * 1024 * 1024;
-    bulkLimit.set(c.server, (v = read()));
-    cfg.onChange('proto-max-bulk-len', () => bulkLimit.set(c.server, read()));
-  }
-  return v;
-}
-const bulkLimit = new WeakMap<object, number>();
-
 /** Redis's checkStringLength: the result may not exceed proto-max-bulk-len (the master is trusted). */
 function checkStringLength(c: Client, size: number, append: number): boolean {
   if (c.isMaster) return true;
-  if (size + append > protoMaxBulkLen(c)) {
+  if (size + append > c.server.config.protoMaxBulkLen) {
     c.addReplyError('string exceeds maximum allowed size (proto-max-bulk-len)');
     return false;
   }
@@ -146,11 +132,6 @@ function getExpireMs(c: Client, s: string, flags: number, name: string): number 
     return null;
   }
   return ms;
-}
-
-/** Redis's checkAlreadyExpired: a past absolute time deletes the key, except on replicas. */
-export function alreadyExpired(c: Client, when: number): boolean {
-  return when <= Date.now() && !c.server.isReplica();
 }
 
 /** getGenericCommand: reply the value or null; false after WRONGTYPE. */
@@ -574,7 +555,7 @@ function lcsCommand(c: Client, argv: string[]): void {
   const alen = a.length;
   const blen = b.length;
   const cells = (alen + 1) * (blen + 1);
-  if (cells * 4 > protoMaxBulkLen(c)) {
+  if (cells * 4 > c.server.config.protoMaxBulkLen) {
     c.addReplyError('Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
     return;
   }
@@ -673,7 +654,7 @@ const BIT_OFFSET_ERR = 'bit offset is not an integer or out of range';
 /** Redis's getBitOffsetFromArgument (plain form): 0 ≤ offset, offset/8 < proto-max-bulk-len. */
 function getBitOffset(c: Client, s: string): number | null {
   const v = parseLL(s);
-  if (v === null || v < 0 || (!c.isMaster && Math.floor(v / 8) >= protoMaxBulkLen(c))) {
+  if (v === null || v < 0 || (!c.isMaster && Math.floor(v / 8) >= c.server.config.protoMaxBulkLen)) {
     c.addReplyError(BIT_OFFSET_ERR);
     return null;
   }

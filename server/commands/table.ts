@@ -157,6 +157,12 @@ export class CommandTable {
     this.exact.clear();
   }
 
+  /** Drop a command (sentinel mode keeps only the commands Redis allows there). */
+  remove(lowerName: string): void {
+    this.byName.delete(lowerName);
+    this.exact.clear();
+  }
+
   /** Look up a command by the name as sent (any case); undefined when unknown. */
   resolve(name: string): CommandRef | undefined {
     let ref = this.exact.get(name);

@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import { call } from '../dispatch.js';
+import { discardTransaction, unwatchAllKeys } from '../multi.js';
 import type { Server } from '../server.js';
 import type { Db } from '../store/db.js';
 import { type CommandSpec, cmd } from './table.js';
@@ -9,28 +10,8 @@ import { type CommandSpec, cmd } from './table.js';
  * (commands are queued after all checks; a refused command marks the transaction dirty).
  */
 
-/** Watched keys that were already logically expired when WATCHed (on a replica, where they stay). */
-const expiredAtWatch = new WeakMap<Client, Set<string>>();
-
 function watchId(db: Db, key: string): string {
   return db.id + '\0' + key;
-}
-
-export function unwatchAllKeys(c: Client): void {
-  const s = c.server;
-  for (const k of c.watched) {
-    const set = s.watchedKeys.get(k);
-    set?.delete(c);
-    if (set && set.size === 0) s.watchedKeys.delete(k);
-  }
-  c.watched.clear();
-  expiredAtWatch.delete(c);
-}
-
-export function discardTransaction(c: Client): void {
-  c.multi = null;
-  c.watchDirty = false;
-  unwatchAllKeys(c);
 }
 
 function multi(c: Client): void {
@@ -54,7 +35,7 @@ function discard(c: Client): void {
 /** A watched key that was alive at WATCH time is now logically expired (Redis's isWatchedKeyExpired). */
 function watchedKeyExpired(c: Client): boolean {
   const s = c.server;
-  const skip = expiredAtWatch.get(c);
+  const skip = c.watchedExpired;
   for (const id of c.watched) {
     if (skip?.has(id)) continue;
     const sep = id.indexOf('\0');
@@ -122,9 +103,8 @@ function watch(c: Client, argv: string[]): void {
         // disappearing is no logical change for this client.
         c.db.lookup(key, true);
       } else {
-        let set = expiredAtWatch.get(c);
-        if (!set) expiredAtWatch.set(c, (set = new Set()));
-        set.add(id);
+        c.watchedExpired ??= new Set();
+        c.watchedExpired.add(id);
       }
     }
     let set = s.watchedKeys.get(id);

@@ -82,3 +82,8 @@ export function modified(c: Client, key: string, notifyType: number, event: stri
   s.signalModifiedKey(c.db, key);
   if (notifyType) s.notifyKeyspaceEvent(notifyType, event, key, c.db.id);
 }
+
+/** Redis's checkAlreadyExpired: a past absolute time deletes the key, except on replicas. */
+export function alreadyExpired(c: Client, when: number): boolean {
+  return when <= Date.now() && !c.server.isReplica();
+}

@@ -7,6 +7,7 @@ import type { Entry } from '../store/entry.js';
 import { scanCollection } from '../store/scan.js';
 import { type LexRange, lexGteMin, lexLteMax, type ScoreRange, scoreGteMin, scoreLteMax, type ZNode, ZSet } from '../store/zset.js';
 import { parseDouble } from '../util/numbers.js';
+import { randomInt } from '../util/random.js';
 import {
   canBlock,
   deleteKeyIfEmpty,
@@ -16,7 +17,6 @@ import {
   getPositiveLong,
   getRangeLong,
   LONG_MAX,
-  limits,
   numkeysKeys,
   storeNumkeysKeys,
   strtodWhole,
@@ -51,8 +51,8 @@ function getScore(c: Client, s: string, err: string = ERR.NOT_FLOAT): number | n
 
 /** Whether a zset of this shape would be listpack-encoded (zsetConvertToListpackIfNeeded). */
 function isSmall(c: Client, size: number, maxLen: number): boolean {
-  const l = limits(c.server);
-  return size <= l.zsetEntries && maxLen <= l.zsetValue;
+  const l = c.server.config;
+  return size <= l.zsetMaxListpackEntries && maxLen <= l.zsetMaxListpackValue;
 }
 
 /** Store a freshly built zset at dst (replacing any value) or delete dst when empty. */
@@ -127,12 +127,12 @@ function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
   let nanError = false;
   if (e === null && !xx) {
     e = c.db.set(key, 'zset', new ZSet());
-    const l = limits(c.server);
-    e.big = l.zsetEntries === 0 || l.zsetValue < argv[idx + 1]!.length;
+    const l = c.server.config;
+    e.big = l.zsetMaxListpackEntries === 0 || l.zsetMaxListpackValue < argv[idx + 1]!.length;
   }
   if (e !== null) {
     const z = e.value;
-    const l = limits(c.server);
+    const l = c.server.config;
     for (let j = 0; j < elements; j++) {
       const member = argv[idx + 1 + j * 2]!;
       score = scores[j]!;
@@ -157,7 +157,7 @@ function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
         processed++;
         z.add(member, score);
         added++;
-        if (!e.big && (z.size > l.zsetEntries || member.length > l.zsetValue)) e.big = true;
+        if (!e.big && (z.size > l.zsetMaxListpackEntries || member.length > l.zsetMaxListpackValue)) e.big = true;
       }
     }
     c.server.dirty += added + updated;
@@ -837,10 +837,6 @@ function zintercardCommand(c: Client, argv: string[]): void {
 }
 
 // ---- ZRANDMEMBER ----
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
-}
 
 function zrandmemberCommand(c: Client, argv: string[]): void {
   if (argv.length >= 3) {

@@ -1,184 +1,127 @@
 import { globMatch } from '../util/glob.js';
-import { CONFIG_DEFS, type ConfigDef } from './definitions.js';
+import { CONFIG_DEFS, type ConfigName, type ConfigValues } from './definitions.js';
+import { ConfigError, type OptionDef, type Parsed } from './option.js';
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
-/** Redis's memtoull: bytes with k/kb/m/mb/g/gb suffixes (k = 1000, kb = 1024). */
-export function parseMemory(v: string): number | null {
-  const m = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(v.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? '').toLowerCase();
-  const mul: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 * 1000 * 1000, gb: 1024 * 1024 * 1024 };
-  return n * mul[unit]!;
+/** Any option of the table (the store handles them uniformly; ConfigValues gives the types). */
+export type AnyOptionDef = OptionDef<string, unknown>;
+
+const byName = new Map<string, AnyOptionDef>();
+for (const d of CONFIG_DEFS as AnyOptionDef[]) {
+  for (const n of [d.name, ...d.aliases]) {
+    if (byName.has(n)) throw new Error(`config option ${n} is defined twice`);
+    byName.set(n, d);
+  }
 }
 
-function parseSave(v: string): string | null {
-  const parts = v.trim().split(/\s+/).filter(Boolean);
-  if (parts.length === 1 && parts[0] === '') return '';
-  if (parts.length % 2 !== 0) return null;
-  for (const p of parts) if (!/^\d+$/.test(p)) return null;
-  return parts.join(' ');
-}
-
-const byName = new Map<string, ConfigDef>();
-for (const d of CONFIG_DEFS) {
-  byName.set(d.name, d);
-  for (const a of d.aliases ?? []) byName.set(a, d);
-}
-
-export function findDef(name: string): ConfigDef | undefined {
+/** An option by name or alias (case-insensitive), as CONFIG GET/SET and the config file look it up. */
+export function findDef(name: string): AnyOptionDef | undefined {
   return byName.get(name.toLowerCase());
 }
 
 /**
- * Normalise and validate one value for a definition. Returns the canonical string (memory as
- * bytes, bools as yes/no) or throws ConfigError with Redis's text.
+ * The words of a value given as one string: multi-argument options split on spaces (CONFIG SET's
+ * rule; "" is no words), the others take the string whole.
  */
-export function normalize(def: ConfigDef, raw: string): string {
-  switch (def.kind) {
-    case 'bool': {
-      const v = raw.toLowerCase();
-      if (v !== 'yes' && v !== 'no') throw new ConfigError("argument must be 'yes' or 'no'");
-      return v;
-    }
-    case 'int': {
-      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError("argument couldn't be parsed into an integer");
-      const n = Number(raw);
-      if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
-        throw new ConfigError(`argument must be between ${def.min} and ${def.max} inclusive`);
-      }
-      return String(n);
-    }
-    case 'memory': {
-      const n = parseMemory(raw);
-      if (n === null) throw new ConfigError('argument must be a memory value');
-      if (n < 0) throw new ConfigError('argument must be a memory value');
-      return String(n);
-    }
-    case 'enum': {
-      const v = raw.toLowerCase();
-      if (!def.enumValues!.includes(v)) throw new ConfigError(`argument(s) must be one of the following: ${def.enumValues!.join(', ')}`);
-      return v;
-    }
-    case 'special': {
-      if (def.name === 'save') {
-        const v = parseSave(raw);
-        if (v === null) throw new ConfigError('Invalid save parameters');
-        return v;
-      }
-      if (def.name === 'replicaof') {
-        const p = raw.trim().split(/\s+/);
-        if (raw.trim() === '') return '';
-        if (p.length !== 2 || !/^\d+$/.test(p[1]!)) throw new ConfigError('Invalid master port');
-        if (p[0]!.toLowerCase() === 'no' && p[1]!.toLowerCase() === 'one') return '';
-        return `${p[0]} ${p[1]}`;
-      }
-      if (def.name === 'client-output-buffer-limit') {
-        const p = raw.trim().split(/\s+/);
-        if (p.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
-        for (let k = 0; k < p.length; k += 4) {
-          if (!['normal', 'slave', 'replica', 'pubsub'].includes(p[k]!.toLowerCase()))
-            throw new ConfigError('Invalid client class specified in buffer limit configuration.');
-          if (parseMemory(p[k + 1]!) === null || parseMemory(p[k + 2]!) === null || !/^\d+$/.test(p[k + 3]!)) {
-            throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
-          }
-        }
-        return raw.trim();
-      }
-      return raw;
-    }
-    default: {
-      const err = def.validate?.(raw);
-      if (err) throw new ConfigError(err);
-      return raw;
-    }
-  }
+export function splitValue(def: AnyOptionDef, raw: string): string[] {
+  if (!def.multiArg) return [raw];
+  return raw === '' ? [] : raw.split(' ');
 }
 
-type Listener = (value: string, name: string) => void;
+const defaults = new Map<string, Parsed<unknown>>();
+for (const d of CONFIG_DEFS as AnyOptionDef[]) defaults.set(d.name, d.parse(d.multiArg ? d.default.split(' ') : [d.default], undefined));
 
-/** The live configuration of one server: values by canonical name, plus change listeners. */
+/** Runs after CONFIG SET changed an option (Redis's apply functions); throws ConfigError to refuse. */
+export type ConfigApply = () => void;
+
+/**
+ * The live configuration of one server. `values` is the typed object the server reads (fields
+ * are plain data, replaced on every change); the store keeps each option's canonical text for
+ * CONFIG GET/REWRITE and the apply functions of the layers that react to a change.
+ */
 export class Config {
-  private values = new Map<string, string>();
-  private listeners = new Map<string, Listener[]>();
+  readonly values: ConfigValues;
+  private readonly texts = new Map<string, string>();
+  private readonly applies = new Map<string, ConfigApply[]>();
   /** The config file the server was started with, for CONFIG REWRITE. */
   file: string | null = null;
 
   constructor() {
-    // Defaults are stored normalised (memory as bytes), exactly as a set value would be.
-    for (const d of CONFIG_DEFS) this.values.set(d.name, d.default === '' ? '' : normalize(d, d.default));
+    const fields: [string, unknown][] = [];
+    for (const d of CONFIG_DEFS as AnyOptionDef[]) {
+      const p = defaults.get(d.name)!;
+      fields.push([d.field, p.value]);
+      this.texts.set(d.name, p.text);
+    }
+    // Built in one go: an object literal's shape keeps fast property access for every field.
+    this.values = Object.fromEntries(fields) as ConfigValues;
   }
 
-  get(name: string): string {
-    const d = findDef(name);
-    if (!d) throw new Error(`no such config ${name}`);
-    return this.values.get(d.name)!;
+  /** The value as CONFIG GET shows it. */
+  text(def: AnyOptionDef): string {
+    return this.texts.get(def.name)!;
   }
 
-  int(name: string): number {
-    return Number(this.get(name));
+  /** The default as CONFIG GET would show it. */
+  defaultText(def: AnyOptionDef): string {
+    return defaults.get(def.name)!.text;
   }
 
-  bool(name: string): boolean {
-    return this.get(name) === 'yes';
+  /** Set an option from its words (validated; throws ConfigError with Redis's text). No apply. */
+  setArgs(def: AnyOptionDef, args: readonly string[]): void {
+    const values = this.values as unknown as Record<string, unknown>;
+    const p = def.parse(args, this.value(def));
+    values[def.field] = p.value;
+    this.texts.set(def.name, p.text);
   }
 
-  /** Set a value with validation; notifies listeners. Throws ConfigError. */
-  set(name: string, raw: string): void {
-    const d = findDef(name);
-    if (!d) throw new ConfigError('Bad directive or wrong number of arguments');
-    const v = normalize(d, raw);
-    this.values.set(d.name, v);
-    for (const l of this.listeners.get(d.name) ?? []) l(v, d.name);
+  /** Set an option from one string, as CONFIG SET takes it. Throws ConfigError. No apply. */
+  set(name: ConfigName, raw: string): void {
+    const def = findDef(name)!;
+    this.setArgs(def, splitValue(def, raw));
   }
 
-  /** Set without validation or listeners (rollback of a failed multi-set). */
-  restore(name: string, value: string): void {
-    const d = findDef(name)!;
-    this.values.set(d.name, value);
-    for (const l of this.listeners.get(d.name) ?? []) l(value, d.name);
+  /** The typed value of an option looked up by definition (ConfigValues has it by field). */
+  value(def: AnyOptionDef): unknown {
+    return (this.values as unknown as Record<string, unknown>)[def.field];
   }
 
-  onChange(name: string, l: Listener): void {
-    const d = findDef(name);
-    if (!d) throw new Error(`no such config ${name}`);
-    const arr = this.listeners.get(d.name) ?? [];
-    arr.push(l);
-    this.listeners.set(d.name, arr);
+  /** The current value of an option, to put back with restore(). */
+  snapshot(def: AnyOptionDef): Parsed<unknown> {
+    return { value: this.value(def), text: this.text(def) };
+  }
+
+  restore(def: AnyOptionDef, saved: Parsed<unknown>): void {
+    (this.values as unknown as Record<string, unknown>)[def.field] = saved.value;
+    this.texts.set(def.name, saved.text);
+  }
+
+  /** Register what a layer does when CONFIG SET changes an option (resize a buffer, start the AOF ...). */
+  onApply(name: ConfigName, fn: ConfigApply): void {
+    const list = this.applies.get(name) ?? [];
+    list.push(fn);
+    this.applies.set(name, list);
+  }
+
+  /** The apply functions of some options, each once, in registration order per option. */
+  appliesOf(defs: readonly AnyOptionDef[]): ConfigApply[] {
+    const out: ConfigApply[] = [];
+    for (const d of defs) for (const fn of this.applies.get(d.name) ?? []) if (!out.includes(fn)) out.push(fn);
+    return out;
   }
 
   /** CONFIG GET with glob patterns; aliases are matched too, as Redis 7 does. */
   match(pattern: string): [string, string][] {
     const out: [string, string][] = [];
-    const seen = new Set<string>();
     const lower = pattern.toLowerCase();
     for (const [name, d] of byName) {
       if (d.hidden && name !== lower) continue;
-      if (seen.has(name)) continue;
       if (!globMatch(lower, name, true)) continue;
-      seen.add(name);
-      out.push([name, this.values.get(d.name)!]);
+      out.push([name, this.text(d)]);
     }
     return out;
   }
-
-  /** Options that differ from their defaults (for CONFIG REWRITE). */
-  changed(): [string, string][] {
-    const out: [string, string][] = [];
-    for (const d of CONFIG_DEFS) {
-      const v = this.values.get(d.name)!;
-      if (v !== (d.default === '' ? '' : normalize(d, d.default))) out.push([d.name, v]);
-    }
-    return out;
-  }
-}
-
-interface ConfigLine {
-  /** 1-based line number in the combined config text (file lines, then command-line options). */
-  line: number;
-  text: string;
-  args: string[];
 }
 
 /**

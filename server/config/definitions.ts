@@ -1,54 +1,29 @@
 /**
  * The configuration table: every option the server understands, with Redis's names, aliases,
  * defaults and validation. One table drives the config file, the command line, CONFIG GET/SET
- * and CONFIG REWRITE.
+ * and CONFIG REWRITE, and yields the typed `ConfigValues` the server reads (`server.config.hz`,
+ * `server.config.maxmemoryPolicy` ...): adding an option is one row here.
  */
+import { boolOption, type CamelCase, enumOption, intOption, memoryOption, specialOption, stringOption, ULLONG_MAX, type ValueOf } from './option.js';
+import { bindCodec, notifyCodec, obufLimitsCodec, oomScoreAdjValuesCodec, percentilesCodec, replicaofCodec, routesCodec, saveCodec } from './special.js';
 
-export type ConfigKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'multi' | 'special';
-
-export interface ConfigDef {
-  name: string;
-  aliases?: string[];
-  kind: ConfigKind;
-  default: string;
-  /** false = can only be set at startup (CONFIG SET answers "can't set immutable config"). */
-  mutable: boolean;
-  enumValues?: string[];
-  min?: number;
-  max?: number;
-  /** Custom validation for 'special'/'string'; returns an error text or null. */
-  validate?: (value: string) => string | null;
-  /** Hidden from CONFIG GET * unless named exactly (Redis's debug configs). */
-  hidden?: boolean;
-}
-
-const b = (name: string, def: 'yes' | 'no', mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'bool', default: def, mutable, aliases });
-const i = (name: string, def: number, min: number, max: number, mutable = true, aliases?: string[]): ConfigDef => ({
-  name,
-  kind: 'int',
-  default: String(def),
-  min,
-  max,
-  mutable,
-  aliases,
-});
-const m = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'memory', default: def, mutable, min: 0, aliases });
-const s = (name: string, def: string, mutable = true, aliases?: string[]): ConfigDef => ({ name, kind: 'string', default: def, mutable, aliases });
-const e = (name: string, def: string, values: string[], mutable = true, aliases?: string[]): ConfigDef => ({
-  name,
-  kind: 'enum',
-  default: def,
-  enumValues: values,
-  mutable,
-  aliases,
-});
+// Row helpers: name, default, [bounds,] mutable (false = immutable), aliases.
+const b = <N extends string>(name: N, def: 'yes' | 'no', mutable = true, aliases?: string[]) =>
+  boolOption(name, def === 'yes', { immutable: !mutable, aliases });
+const i = <N extends string>(name: N, def: number, min: number, max: number, mutable = true, aliases?: string[]) =>
+  intOption(name, def, min, max, { immutable: !mutable, aliases });
+const m = <N extends string>(name: N, def: string, mutable = true, aliases?: string[]) =>
+  memoryOption(name, def, 0, ULLONG_MAX, { immutable: !mutable, aliases });
+const s = <N extends string>(name: N, def: string, mutable = true, aliases?: string[]) => stringOption(name, def, { immutable: !mutable, aliases });
+const e = <N extends string, const V extends readonly string[]>(name: N, def: V[number], values: V, mutable = true, aliases?: string[]) =>
+  enumOption(name, def, values, { immutable: !mutable, aliases });
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
-export const CONFIG_DEFS: ConfigDef[] = [
+export const CONFIG_DEFS = [
   // Network
-  { name: 'bind', kind: 'multi', default: '* -::*', mutable: true },
+  specialOption('bind', '* -::*', bindCodec, { multiArg: true }),
   s('bind-source-addr', ''),
   i('port', 6379, 0, 65535),
   b('protected-mode', 'yes'),
@@ -73,7 +48,7 @@ export const CONFIG_DEFS: ConfigDef[] = [
   s('appenddirname', 'appendonlydir', false),
   i('hz', 10, 0, INT_MAX),
   b('dynamic-hz', 'yes'),
-  s('notify-keyspace-events', '', true),
+  specialOption('notify-keyspace-events', '', notifyCodec),
   b('always-show-logo', 'no', false),
   b('set-proc-title', 'yes', false),
   e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
@@ -105,7 +80,7 @@ export const CONFIG_DEFS: ConfigDef[] = [
   // Limits
   m('proto-max-bulk-len', '512mb'),
   m('client-query-buffer-limit', '1gb'),
-  { name: 'client-output-buffer-limit', kind: 'special', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true },
+  specialOption('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', obufLimitsCodec, { multiArg: true }),
   // Encodings (used to emulate OBJECT ENCODING)
   i('hash-max-listpack-entries', 512, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
   i('hash-max-listpack-value', 64, 0, LONG_MAX, true, ['hash-max-ziplist-value']),
@@ -123,9 +98,9 @@ export const CONFIG_DEFS: ConfigDef[] = [
   i('slowlog-max-len', 128, 0, LONG_MAX),
   i('latency-monitor-threshold', 0, 0, LONG_MAX),
   b('latency-tracking', 'yes'),
-  s('latency-tracking-info-percentiles', '50 99 99.9'),
+  specialOption('latency-tracking-info-percentiles', '50 99 99.9', percentilesCodec, { multiArg: true }),
   // Persistence
-  { name: 'save', kind: 'special', default: '3600 1 300 100 60 10000', mutable: true },
+  specialOption('save', '3600 1 300 100 60 10000', saveCodec, { multiArg: true }),
   b('stop-writes-on-bgsave-error', 'yes'),
   b('rdbcompression', 'yes'),
   b('rdbchecksum', 'yes'),
@@ -141,9 +116,9 @@ export const CONFIG_DEFS: ConfigDef[] = [
   b('aof-rewrite-incremental-fsync', 'yes'),
   b('rdb-save-incremental-fsync', 'yes'),
   // Redis's hidden debug config: microseconds of delay per key while saving (tests of BGSAVE).
-  { ...i('rdb-key-save-delay', 0, -2147483648, INT_MAX), hidden: true },
+  intOption('rdb-key-save-delay', 0, -2147483648, INT_MAX, { hidden: true }),
   // Replication
-  { name: 'replicaof', aliases: ['slaveof'], kind: 'special', default: '', mutable: false },
+  specialOption('replicaof', '', replicaofCodec, { multiArg: true, immutable: true, aliases: ['slaveof'] }),
   b('replica-serve-stale-data', 'yes', true, ['slave-serve-stale-data']),
   b('replica-read-only', 'yes', true, ['slave-read-only']),
   b('repl-diskless-sync', 'yes'),
@@ -163,9 +138,9 @@ export const CONFIG_DEFS: ConfigDef[] = [
   i('min-replicas-to-write', 0, 0, INT_MAX, true, ['min-slaves-to-write']),
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
   // splitbrain's debug knob: weakens the min-replicas check on purpose (see reports/GATING.md).
-  { name: 'debug-min-replicas-extra-lag', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
+  intOption('debug-min-replicas-extra-lag', 0, 0, INT_MAX, { hidden: true }),
   // splitbrain's debug knob: a replica skips every Nth data command of its master's stream (a silent divergence).
-  { name: 'debug-replica-drop-every', kind: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, hidden: true },
+  intOption('debug-replica-drop-every', 0, 0, INT_MAX, { hidden: true }),
   // Cluster (used once cluster mode lands)
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
@@ -194,27 +169,18 @@ export const CONFIG_DEFS: ConfigDef[] = [
   b('activedefrag', 'no'),
   i('tracking-table-max-keys', 1000000, 0, LONG_MAX),
   e('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute']),
-  s('oom-score-adj-values', '0 200 800'),
+  specialOption('oom-score-adj-values', '0 200 800', oomScoreAdjValuesCodec, { multiArg: true }),
   b('disable-thp', 'yes', false),
-  b('lazyfree-lazy-user-flush', 'no'),
   e('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
   e('enable-module-command', 'no', ['no', 'yes', 'local'], false),
   // splitbrain additions (the harness routes node-to-node links through fault proxies)
-  { name: 'route', kind: 'multi', default: '', mutable: true, validate: validateRoutes },
+  specialOption('route', '', routesCodec, { multiArg: true }),
 ];
 
-/** `route host:port=proxyhost:proxyport ...`: where this node's outgoing links really connect. */
-function validateRoutes(v: string): string | null {
-  for (const r of v.split(/\s+/).filter(Boolean)) {
-    if (!/^[^=\s]+:\d+=[^=\s]+:\d+$/.test(r)) return `Invalid route '${r}', expected host:port=host:port`;
-  }
-  return null;
-}
+type Def = (typeof CONFIG_DEFS)[number];
 
-// The duplicate lazyfree entry above would shadow lookups; keep the table unique by name.
-const seen = new Set<string>();
-for (let k = CONFIG_DEFS.length - 1; k >= 0; k--) {
-  const d = CONFIG_DEFS[k]!;
-  if (seen.has(d.name)) CONFIG_DEFS.splice(k, 1);
-  else seen.add(d.name);
-}
+/** An option's canonical (Redis) name: a misspelt name fails to compile. */
+export type ConfigName = Def['name'];
+
+/** The typed configuration: one field per option, named in camelCase (`repl-backlog-size` → `replBacklogSize`). */
+export type ConfigValues = { [D in Def as CamelCase<D['name']>]: ValueOf<D> };

@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { splitArgs } from '../resp/parser.js';
-import { REDIS_VERSION } from '../server.js';
+import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
+import type { ConfigName } from './definitions.js';
 
 export class FatalConfigError extends Error {}
+
+export interface LoadOptions {
+  /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
+  defaults?: Record<string, string>;
+  /**
+   * Directives that are not config options, by name: `sentinel ...` lines in sentinel mode
+   * (without a handler they are an error, as in Redis), `user` lines a sentinel's rewrite writes.
+   */
+  directives?: Record<string, (argv: string[], lineNo: number, line: string) => void>;
+}
 
 /**
  * Build a Config from redis-server style arguments: `[configfile] [--name value ...]`.
@@ -14,8 +25,9 @@ export class FatalConfigError extends Error {}
  *   >>> 'port "abc"'
  *   argument couldn't be parsed into an integer
  */
-export function loadConfig(args: string[], stdin?: () => string): Config {
+export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptions = {}): Config {
   const config = new Config();
+  for (const [name, value] of Object.entries(opts.defaults ?? {})) config.set(name as ConfigName, value);
   let fileText = '';
   let rest = args;
   if (args.length > 0 && !args[0]!.startsWith('--')) {
@@ -41,7 +53,7 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
     throw new FatalConfigError(`${(err as Error).message}`);
   }
   const lines = text.split('\n');
-  const seen = new Set<string>();
+  let saveSeen = false;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -51,21 +63,35 @@ export function loadConfig(args: string[], stdin?: () => string): Config {
       );
     };
     const argv = splitArgs(line);
-    if (argv === null) fail('Unbalanced quotes in configuration line');
-    const [name, ...vals] = argv!;
-    const def = findDef(name!);
-    if (!def || vals.length === 0) fail('Bad directive or wrong number of arguments');
-    // Multi-value options: values join with spaces; `save` and `bind` accumulate over lines.
-    let value = vals.join(' ');
-    if (def!.name === 'save' && seen.has('save') && value !== '') value = `${config.get('save')} ${value}`;
-    if (def!.kind !== 'multi' && def!.kind !== 'special' && def!.kind !== 'string' && vals.length !== 1) fail('wrong number of arguments');
+    if (argv === null) return fail('Unbalanced quotes in configuration line');
+    if (argv.length === 0) continue;
+    const handler = opts.directives?.[argv[0]!.toLowerCase()];
+    if (argv[0]!.toLowerCase() === 'sentinel') {
+      // `sentinel` alone selects the mode (see main.ts); `sentinel <option> ...` is sentinel state.
+      if (argv.length === 1) continue;
+      if (!handler) return fail('sentinel directive while not in sentinel mode');
+    }
+    if (handler) {
+      handler(argv.slice(1), n + 1, line);
+      continue;
+    }
+    const def = findDef(argv[0]!);
+    if (!def) return fail('Bad directive or wrong number of arguments');
+    if (!def.multiArg && argv.length !== 2) return fail('wrong number of arguments');
+    // A multi-argument option given as one non-empty argument (`--save "60 1"`) is split into words.
+    let words = def.multiArg && argv.length === 2 && argv[1] !== '' ? (splitArgs(argv[1]!) ?? [argv[1]!]) : argv.slice(1);
+    // `save` lines accumulate within the file (the first one replaces the default); `save ""` resets.
+    if (def.name === 'save') {
+      const reset = words.length === 1 && words[0] === '';
+      if (saveSeen && !reset && config.text(def) !== '') words = [...config.text(def).split(' '), ...words];
+      saveSeen = true;
+    }
     try {
-      config.set(def!.name, value);
+      config.setArgs(def, words);
     } catch (err) {
       if (err instanceof ConfigError) fail(err.message);
       throw err;
     }
-    seen.add(def!.name);
   }
   return config;
 }

@@ -51,14 +51,14 @@ export class Aof implements PropagationSink {
   private loading = false;
 
   constructor(private readonly server: Server) {
-    this.enabled = server.config.bool('appendonly');
+    this.enabled = server.config.appendonly;
   }
 
   get dirPath(): string {
-    return path.join(this.server.config.get('dir'), this.server.config.get('appenddirname'));
+    return path.join(this.server.config.dir, this.server.config.appenddirname);
   }
   private get fileName(): string {
-    return this.server.config.get('appendfilename');
+    return this.server.config.appendfilename;
   }
   private get manifestName(): string {
     return this.fileName + '.manifest';
@@ -90,7 +90,7 @@ export class Aof implements PropagationSink {
       let off = 0;
       while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
       this.currentSize += buf.length;
-      const policy = this.server.config.get('appendfsync');
+      const policy = this.server.config.appendfsync;
       if (policy === 'always') fs.fdatasyncSync(this.fd);
       else this.unsynced = true;
       if (this.lastWriteStatus !== 'ok') {
@@ -100,7 +100,7 @@ export class Aof implements PropagationSink {
     } catch (err) {
       this.lastWriteStatus = 'err';
       this.server.log.warning(`Error writing to the AOF file: ${(err as Error).message}`);
-      if (this.server.config.get('appendfsync') === 'always') {
+      if (this.server.config.appendfsync === 'always') {
         this.server.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
         process.exit(1);
       }
@@ -109,14 +109,7 @@ export class Aof implements PropagationSink {
 
   /** Cron: the everysec fsync (in the thread pool, like Redis's bio thread), auto rewrite. */
   cron(now: number, otherChildActive: boolean): void {
-    if (
-      this.enabled &&
-      this.fd >= 0 &&
-      this.unsynced &&
-      !this.fsyncInFlight &&
-      now - this.lastFsync >= 1000 &&
-      this.server.config.get('appendfsync') === 'everysec'
-    ) {
+    if (this.enabled && this.fd >= 0 && this.unsynced && !this.fsyncInFlight && now - this.lastFsync >= 1000 && this.server.config.appendfsync === 'everysec') {
       this.unsynced = false;
       this.fsyncInFlight = true;
       this.lastFsync = now;
@@ -134,8 +127,8 @@ export class Aof implements PropagationSink {
       void this.rewrite();
       return;
     }
-    const perc = this.server.config.int('auto-aof-rewrite-percentage');
-    const min = this.server.config.int('auto-aof-rewrite-min-size');
+    const perc = this.server.config.autoAofRewritePercentage;
+    const min = this.server.config.autoAofRewriteMinSize;
     if (this.enabled && perc > 0 && this.currentSize > min) {
       const base = this.baseSize > 0 ? this.baseSize : 1;
       const growth = Math.floor((this.currentSize * 100) / base) - 100;
@@ -177,12 +170,12 @@ export class Aof implements PropagationSink {
   }
 
   private baseFileName(seq: number): string {
-    return `${this.fileName}.${seq}.base.${this.server.config.bool('aof-use-rdb-preamble') ? 'rdb' : 'aof'}`;
+    return `${this.fileName}.${seq}.base.${this.server.config.aofUseRdbPreamble ? 'rdb' : 'aof'}`;
   }
 
   /** A base image of the current dataset, written synchronously (start-up, CONFIG SET appendonly yes). */
   private writeBaseSync(name: string): number {
-    const data = this.server.config.bool('aof-use-rdb-preamble')
+    const data = this.server.config.aofUseRdbPreamble
       ? rdbSave(this.server, { aofBase: true })
       : Buffer.from(aofRewriteCommands(this.server).join(''), 'latin1');
     replaceFileDurably(this.filePath(`temp-rewriteaof-${process.pid}.aof`), this.filePath(name), data);
@@ -219,7 +212,7 @@ export class Aof implements PropagationSink {
     const log = this.server.log;
     const dir = this.dirPath;
     const mpath = this.filePath(this.manifestName);
-    const oldStyle = path.join(this.server.config.get('dir'), this.fileName);
+    const oldStyle = path.join(this.server.config.dir, this.fileName);
     if (!fs.existsSync(mpath) && fs.existsSync(oldStyle) && fs.statSync(oldStyle).isFile()) {
       // Upgrade from a single-file AOF: it becomes the base of a new manifest.
       fs.mkdirSync(dir, { recursive: true });
@@ -228,7 +221,7 @@ export class Aof implements PropagationSink {
       m.baseSeq = 1;
       fs.renameSync(oldStyle, this.filePath(this.fileName));
       this.persistManifest(m);
-      log.notice(`Successfully migrated an old-style AOF file (${this.fileName}) into the AOF directory (${this.server.config.get('appenddirname')}).`);
+      log.notice(`Successfully migrated an old-style AOF file (${this.fileName}) into the AOF directory (${this.server.config.appenddirname}).`);
     }
     if (!fs.existsSync(mpath)) {
       this.manifest = emptyManifest();
@@ -322,7 +315,7 @@ export class Aof implements PropagationSink {
     }
     // Truncated tail (or an unterminated MULTI).
     if (res.multi) log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);
-    if (this.server.config.bool('aof-load-truncated') && isLast) {
+    if (this.server.config.aofLoadTruncated && isLast) {
       log.warning(`!!! Warning: short read while loading the AOF file ${name}!!!`);
       log.warning(`!!! Truncating the AOF ${name} at offset ${res.validUpTo} !!!`);
       try {
@@ -446,7 +439,7 @@ export class Aof implements PropagationSink {
       const fd = fs.openSync(tmp, 'w');
       let size = 0;
       try {
-        if (this.server.config.bool('aof-use-rdb-preamble')) {
+        if (this.server.config.aofUseRdbPreamble) {
           // The snapshot is taken synchronously inside this call, before any await.
           await rdbSaveStream(this.server, (chunk) => writeFully(fd, chunk).then(() => void (size += chunk.length)), { aofBase: true });
         } else {

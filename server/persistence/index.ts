@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../client.js';
-import { debugSubcommands } from '../commands/debug.js';
-import { shutdownRequests } from '../commands/serverinfo.js';
 import type { Server } from '../server.js';
-import { Aof, AofFatalError } from './aof.js';
+import { AofFatalError } from './aof.js';
 import { replaceFileDurably, writeFully } from './files.js';
 import { RdbError, type RdbLoadResult, rdbLoad } from './rdb-reader.js';
 import { rdbSave } from './rdb-writer.js';
@@ -13,45 +11,6 @@ import { rdbSaveStream } from './snapshot.js';
 export type { RdbLoadResult };
 export { RdbError, rdbLoad, rdbSave, rdbSaveStream };
 
-/** What the persistence layer keeps per server (INFO persistence, BGSAVE state). */
-export class PersistenceState {
-  bgsaveInProgress = false;
-  bgsaveStartedAt = 0;
-  bgsaveScheduled = false;
-  lastBgsaveStatus: 'ok' | 'err' = 'ok';
-  lastBgsaveTry = 0;
-  lastBgsaveTimeSec = -1;
-  rdbSaves = 0;
-  lastLoadKeysLoaded = 0;
-  lastLoadKeysExpired = 0;
-  saveKeysProcessed = 0;
-  saveKeysTotal = 0;
-  /** What the start-up RDB load returned (repl-id/repl-offset for a replica's PSYNC after restart). */
-  lastLoad: RdbLoadResult | null = null;
-  readonly aof: Aof;
-  /** Resolves when the running BGSAVE ends (tests, shutdown). */
-  bgsavePromise: Promise<boolean> | null = null;
-
-  constructor(readonly server: Server) {
-    this.aof = new Aof(server);
-  }
-
-  get rdbPath(): string {
-    return path.join(this.server.config.get('dir'), this.server.config.get('dbfilename'));
-  }
-}
-
-const states = new WeakMap<Server, PersistenceState>();
-
-export function persistenceOf(server: Server): PersistenceState {
-  let s = states.get(server);
-  if (!s) {
-    s = new PersistenceState(server);
-    states.set(server, s);
-  }
-  return s;
-}
-
 /** Write a file durably: temp file, fsync, rename (as rdbSave's temp-<pid>.rdb). */
 function writeFileDurable(target: string, data: Buffer): void {
   replaceFileDurably(path.join(path.dirname(target), `temp-${process.pid}.rdb`), target, data);
@@ -59,12 +18,12 @@ function writeFileDurable(target: string, data: Buffer): void {
 
 /** SAVE: a synchronous save to dir/dbfilename. Returns false (and logs) on failure. */
 export function saveSync(server: Server): boolean {
-  const st = persistenceOf(server);
+  const st = server.persistence;
   try {
     writeFileDurable(st.rdbPath, rdbSave(server));
   } catch (err) {
     server.log.warning(
-      `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.get('dir')}) for saving: ${(err as Error).message}`,
+      `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${server.config.dir}) for saving: ${(err as Error).message}`,
     );
     return false;
   }
@@ -81,7 +40,7 @@ export function saveSync(server: Server): boolean {
  * rename it over dbfilename. Returns false when a save is already running.
  */
 export function bgsave(server: Server): boolean {
-  const st = persistenceOf(server);
+  const st = server.persistence;
   if (st.bgsaveInProgress) return false;
   st.bgsaveInProgress = true;
   st.bgsaveStartedAt = Date.now();
@@ -130,7 +89,7 @@ export function bgsave(server: Server): boolean {
 }
 
 /** Load dir/dbfilename if present, with Redis's log lines. Throws RdbError on a corrupt file. */
-export function loadRdbFile(server: Server, file = persistenceOf(server).rdbPath): RdbLoadResult | null {
+export function loadRdbFile(server: Server, file = server.persistence.rdbPath): RdbLoadResult | null {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -149,7 +108,7 @@ export function loadRdbFile(server: Server, file = persistenceOf(server).rdbPath
   if (mem) log.notice(`RDB memory usage when created ${(Number(mem) / 1024 / 1024).toFixed(2)} Mb`);
   log.notice(`Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}.`);
   log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
-  const st = persistenceOf(server);
+  const st = server.persistence;
   st.lastLoadKeysLoaded = res.keysLoaded;
   st.lastLoadKeysExpired = res.keysExpired;
   st.lastLoad = res;
@@ -157,17 +116,9 @@ export function loadRdbFile(server: Server, file = persistenceOf(server).rdbPath
   return res;
 }
 
-/** Parsed `save` config: [seconds, changes] pairs. */
-function savePoints(server: Server): [number, number][] {
-  const parts = server.config.get('save').trim().split(/\s+/).filter(Boolean).map(Number);
-  const out: [number, number][] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) out.push([parts[i]!, parts[i + 1]!]);
-  return out;
-}
-
 /** serverCron's persistence part: save points, scheduled BGSAVE, AOF fsync and auto rewrite. */
 function cron(server: Server, now: number): void {
-  const st = persistenceOf(server);
+  const st = server.persistence;
   st.aof.cron(now, st.bgsaveInProgress);
   if (st.bgsaveInProgress || st.aof.rewriteInProgress) return;
   const retryOk = now - st.lastBgsaveTry > 5000 || st.lastBgsaveStatus === 'ok';
@@ -177,7 +128,7 @@ function cron(server: Server, now: number): void {
     return;
   }
   const sinceSave = now / 1000 - server.lastSave;
-  for (const [secs, changes] of savePoints(server)) {
+  for (const { seconds: secs, changes } of server.config.save) {
     if (server.dirtySinceSave >= changes && sinceSave > secs && retryOk) {
       server.log.notice(`${changes} changes in ${secs} seconds. Saving...`);
       bgsave(server);
@@ -188,14 +139,14 @@ function cron(server: Server, now: number): void {
 
 /** prepareForShutdown's persistence part: flush the AOF, final RDB save when configured. */
 function beforeShutdown(server: Server): void {
-  const st = persistenceOf(server);
-  const req = shutdownRequests.get(server);
+  const st = server.persistence;
+  const req = server.shutdownRequest;
   if (st.bgsaveInProgress) server.log.warning('There is a child saving an .rdb. Killing it!');
   if (st.aof.enabled) {
     server.log.notice('Calling fsync() on the AOF file.');
     st.aof.fsyncNow();
   }
-  const wantSave = req?.save ?? savePoints(server).length > 0;
+  const wantSave = req?.save ?? server.config.save.length > 0;
   if (wantSave) {
     server.log.notice('Saving the final RDB snapshot before exiting.');
     if (!saveSync(server)) server.log.warning("Error trying to save the DB, can't exit.");
@@ -204,7 +155,7 @@ function beforeShutdown(server: Server): void {
 }
 
 function infoLines(server: Server): string[] {
-  const st = persistenceOf(server);
+  const st = server.persistence;
   const aof = st.aof;
   const now = Date.now();
   const lines = [
@@ -291,7 +242,7 @@ export function debugReload(c: Client, argv: string[] = ['debug', 'reload']): vo
  * server listens, then wire the AOF sink, the cron work, the final save and INFO persistence.
  */
 export function installPersistence(server: Server): void {
-  const st = persistenceOf(server);
+  const st = server.persistence;
   const log = server.log;
   const aof = st.aof;
   const start = performance.now();
@@ -313,24 +264,16 @@ export function installPersistence(server: Server): void {
   void start;
   server.sinks.push(aof);
 
-  const prevCron = server.hooks.cron;
-  server.hooks.cron = (now, tick) => {
-    prevCron?.(now, tick);
-    cron(server, now);
-  };
-  const prevShutdown = server.hooks.beforeShutdown;
-  server.hooks.beforeShutdown = async () => {
-    await prevShutdown?.();
-    beforeShutdown(server);
-  };
+  server.hooks.cron.push((now) => cron(server, now));
+  server.hooks.beforeShutdown.push(() => beforeShutdown(server));
   server.infoSections.set('persistence', () => infoLines(server));
-  server.config.onChange('appendonly', (v) => {
+  server.configStore.onApply('appendonly', () => {
+    const on = server.config.appendonly;
     try {
-      if (v === 'yes') aof.enable();
+      if (on) aof.enable();
       else aof.disable();
     } catch (err) {
-      log.warning(`Could not switch the AOF ${v === 'yes' ? 'on' : 'off'}: ${(err as Error).message}`);
+      log.warning(`Could not switch the AOF ${on ? 'on' : 'off'}: ${(err as Error).message}`);
     }
   });
-  debugSubcommands.set('reload', debugReload);
 }

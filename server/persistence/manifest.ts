@@ -1,3 +1,4 @@
+import { splitArgs } from '../resp/parser.js';
 /**
  * The Redis 7 AOF manifest (appendonly.aof.manifest in appenddirname): one line per file,
  * `file <name> seq <n> type <b|h|i>`; the base first, then history, then the incr files in
@@ -25,47 +26,6 @@ export class ManifestError extends Error {}
 
 export function emptyManifest(): AofManifest {
   return { base: null, incrs: [], history: [], baseSeq: 0, incrSeq: 0 };
-}
-
-/** sdssplitargs, reduced to what manifests contain: bare words and "quoted" words with escapes. */
-function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length) break;
-    if (line[i] === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) return null;
-        const ch = line[i]!;
-        if (ch === '\\' && i + 1 < line.length) {
-          const nx = line[i + 1]!;
-          if (nx === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-            s += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-            i += 4;
-            continue;
-          }
-          s += nx === 'n' ? '\n' : nx === 'r' ? '\r' : nx === 't' ? '\t' : nx === 'b' ? '\b' : nx === 'a' ? '\x07' : nx;
-          i += 2;
-          continue;
-        }
-        if (ch === '"') {
-          i++;
-          break;
-        }
-        s += ch;
-        i++;
-      }
-      out.push(s);
-    } else {
-      let s = '';
-      while (i < line.length && !/\s/.test(line[i]!)) s += line[i++];
-      out.push(s);
-    }
-  }
-  return out;
 }
 
 export function parseManifest(text: string): AofManifest {

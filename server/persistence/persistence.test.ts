@@ -11,7 +11,7 @@ import { rdbSaveStream } from './snapshot.js';
 import { zsetFromPairs, zsetSorted } from './values.js';
 
 function newServer(args: string[] = []): Server {
-  return new Server(loadConfig(['--save', '', ...args]));
+  return new Server(loadConfig(['--save', '', ...args]), []);
 }
 
 function fill(s: Server): void {

@@ -360,15 +360,6 @@ function isObjectType(t: number): boolean {
   return (t >= 0 && t <= 7) || (t >= 9 && t <= 21);
 }
 
-interface LoadedKey {
-  db: number;
-  key: string;
-  value: LoadedValue;
-  expireAt: number;
-  idleSec: number;
-  freq: number;
-}
-
 export interface RdbParseResult {
   version: number;
   aux: Map<string, string>;
@@ -534,7 +525,7 @@ export function parseOptions(server: Server, opts: RdbLoadOptions = {}): RdbPars
     dropExpired: server.role === 'master' && !opts.aofPreamble,
     now: Date.now(),
     params: encodeParams(server),
-    verifyChecksum: server.config.bool('rdbchecksum'),
+    verifyChecksum: server.config.rdbchecksum,
   };
 }
 

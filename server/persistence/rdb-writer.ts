@@ -1,8 +1,8 @@
 import type { Server } from '../server.js';
-import { REDIS_VERSION } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
 import type { ZSet } from '../store/zset.js';
+import { REDIS_VERSION } from '../version.js';
 import { ByteBuilder, exactInt64 } from './codec-util.js';
 import { Crc64 } from './crc64.js';
 import { asIntsetMembers, intsetEncode } from './intset.js';
@@ -37,16 +37,16 @@ export interface EncodeParams {
 
 export function encodeParams(server: Server): EncodeParams {
   const cfg = server.config;
-  const policy = cfg.get('maxmemory-policy');
+  const policy = cfg.maxmemoryPolicy;
   return {
-    compress: cfg.bool('rdbcompression'),
-    checksum: cfg.bool('rdbchecksum'),
-    hashEntries: cfg.int('hash-max-listpack-entries'),
-    hashValue: cfg.int('hash-max-listpack-value'),
-    zsetEntries: cfg.int('zset-max-listpack-entries'),
-    zsetValue: cfg.int('zset-max-listpack-value'),
-    intsetEntries: cfg.int('set-max-intset-entries'),
-    listFill: cfg.int('list-max-listpack-size'),
+    compress: cfg.rdbcompression,
+    checksum: cfg.rdbchecksum,
+    hashEntries: cfg.hashMaxListpackEntries,
+    hashValue: cfg.hashMaxListpackValue,
+    zsetEntries: cfg.zsetMaxListpackEntries,
+    zsetValue: cfg.zsetMaxListpackValue,
+    intsetEntries: cfg.setMaxIntsetEntries,
+    listFill: cfg.listMaxListpackSize,
     saveLru: policy.endsWith('-lru'),
     saveLfu: policy.endsWith('-lfu'),
   };

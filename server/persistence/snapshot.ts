@@ -1,5 +1,4 @@
 import type { Server } from '../server.js';
-import type { Db } from '../store/db.js';
 import type { Entry } from '../store/entry.js';
 import { Crc64 } from './crc64.js';
 import { OP } from './rdb-format.js';
@@ -18,7 +17,7 @@ import { encodeDbHeader, encodeHeader, encodeKeyValue, encodeParams, RdbEncoder,
  * early copy or, for untouched entries, the entry as it is now (= as it was at the start).
  */
 
-interface ActiveSnapshot {
+export interface ActiveSnapshot {
   /**
    * Entries not yet written; built lazily at the first access during the save (until then every
    * entry from the cursor on is pending), so that a save with no traffic never hashes its keys.
@@ -33,9 +32,6 @@ interface ActiveSnapshot {
   now: number;
 }
 
-const active = new Set<ActiveSnapshot>();
-const hookedDbs = new Set<Db>();
-
 function pendingSet(s: ActiveSnapshot): Set<Entry> {
   const p = new Set<Entry>();
   for (let d = s.curDb; d < s.dbs.length; d++) {
@@ -45,7 +41,7 @@ function pendingSet(s: ActiveSnapshot): Set<Entry> {
   return (s.pending = p);
 }
 
-function onAccess(e: Entry): void {
+function onAccess(active: Set<ActiveSnapshot>, e: Entry): void {
   for (const s of active) {
     if ((s.pending ?? pendingSet(s)).delete(e)) {
       s.enc.reset();
@@ -55,17 +51,16 @@ function onAccess(e: Entry): void {
   }
 }
 
+/** While a server has snapshots in progress, every access to its dbs goes through onAccess. */
 function hook(server: Server): void {
-  for (const db of server.dbs) {
-    db.onAccess = onAccess;
-    hookedDbs.add(db);
-  }
+  const active = server.persistence.snapshots;
+  const cb = (e: Entry): void => onAccess(active, e);
+  for (const db of server.dbs) db.onAccess ??= cb;
 }
 
-function unhook(): void {
-  if (active.size > 0) return;
-  for (const db of hookedDbs) db.onAccess = null;
-  hookedDbs.clear();
+function unhook(server: Server): void {
+  if (server.persistence.snapshots.size > 0) return;
+  for (const db of server.dbs) db.onAccess = null;
 }
 
 export interface StreamOptions extends RdbSaveOptions {
@@ -87,7 +82,7 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
   const chunkSize = opts.chunkSize ?? 64 * 1024;
   const sliceMs = opts.sliceMs ?? 5;
   // rdb-key-save-delay (Redis's debug config): microseconds per key, slept off the event loop.
-  const delayUs = server.config.int('rdb-key-save-delay');
+  const delayUs = server.config.rdbKeySaveDelay;
   let owedUs = 0;
   const now = Date.now();
   // The snapshot: all of it is taken synchronously, here.
@@ -95,7 +90,7 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
   const snap: ActiveSnapshot = { pending: null, dbs, curDb: 0, curIdx: 0, early: new Map(), enc: new RdbEncoder(params), now };
   let total = 0;
   for (const d of dbs) total += d.entries.length;
-  active.add(snap);
+  server.persistence.snapshots.add(snap);
   hook(server);
 
   const crc = params.checksum ? new Crc64() : null;
@@ -158,7 +153,7 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
     await write(crc ? crc.digestLE() : Buffer.alloc(8));
     opts.progress?.(done, total);
   } finally {
-    active.delete(snap);
-    unhook();
+    server.persistence.snapshots.delete(snap);
+    unhook(server);
   }
 }

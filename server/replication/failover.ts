@@ -1,8 +1,7 @@
 import type { Client } from '../client.js';
-import { endPause } from '../commands/clientcmd.js';
 import { parseLL } from '../util/numbers.js';
-import { setMaster, unsetMaster } from './replica.js';
-import { type ReplicaLink, type ReplState, repl, replicaIp, replicaPort } from './state.js';
+import { abortFailover, setMaster } from './replica.js';
+import { type ReplicaLink, type ReplState, replicaIp, replicaPort } from './state.js';
 
 /**
  * Coordinated failover (Redis 6.2's FAILOVER): pause writes, wait until a replica acknowledged
@@ -18,33 +17,13 @@ function findReplica(rs: ReplState, host: string, port: number): ReplicaLink | n
 
 /** Writes are paused for the whole failover (Redis's PAUSE_DURING_FAILOVER). */
 function pauseWrites(rs: ReplState): void {
-  rs.server.pause = { mode: 'write', until: Number.MAX_SAFE_INTEGER };
-}
-
-/** Lift our pause (not a CLIENT PAUSE given meanwhile) and re-run the postponed commands. */
-function unpause(rs: ReplState): void {
-  const p = rs.server.pause;
-  if (p && p.until === Number.MAX_SAFE_INTEGER) endPause(rs.server);
-}
-
-export function clearFailoverState(rs: ReplState): void {
-  rs.failover = { state: 'no-failover', targetHost: null, targetPort: 0, endTime: 0, force: false };
-  unpause(rs);
-}
-
-export function abortFailover(rs: ReplState, err: string): void {
-  const f = rs.failover;
-  if (f.state === 'no-failover') return;
-  if (f.targetHost) rs.server.log.notice(`FAILOVER to ${f.targetHost}:${f.targetPort} aborted: ${err}`);
-  else rs.server.log.notice(`FAILOVER to any replica aborted: ${err}`);
-  if (f.state === 'failover-in-progress') unsetMaster(rs);
-  clearFailoverState(rs);
+  rs.server.pause.pause('write');
 }
 
 export function failoverCommand(c: Client, argv: string[]): void {
   const server = c.server;
-  const rs = repl(server);
-  if (server.config.bool('cluster-enabled')) {
+  const rs = server.repl;
+  if (server.config.clusterEnabled) {
     c.addReplyError('FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.');
     return;
   }
@@ -132,13 +111,12 @@ export function failoverCommand(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-let scheduled = false;
 /** Re-check after ACKs arrive (Redis does it in beforeSleep). */
 export function scheduleFailoverCheck(rs: ReplState): void {
-  if (scheduled) return;
-  scheduled = true;
+  if (rs.failoverCheckScheduled) return;
+  rs.failoverCheckScheduled = true;
   setImmediate(() => {
-    scheduled = false;
+    rs.failoverCheckScheduled = false;
     updateFailoverStatus(rs);
   });
 }

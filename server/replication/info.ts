@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import { type ReplState, repl, replicaIp, replicaPort } from './state.js';
+import { type ReplState, replicaIp, replicaPort } from './state.js';
 
 /** INFO replication, field by field as Redis 7.0's genRedisInfoString. */
 export function infoReplication(rs: ReplState): string[] {
@@ -41,14 +41,10 @@ export function infoReplication(rs: ReplState): string[] {
       );
     }
     if (rs.linkState !== 'connected') lines.push(`master_link_down_since_seconds:${rs.downSince ? now - rs.downSince : -1}`);
-    lines.push(
-      `slave_priority:${cfg.int('replica-priority')}`,
-      `slave_read_only:${cfg.bool('replica-read-only') ? 1 : 0}`,
-      `replica_announced:${cfg.bool('replica-announced') ? 1 : 0}`,
-    );
+    lines.push(`slave_priority:${cfg.replicaPriority}`, `slave_read_only:${cfg.replicaReadOnly ? 1 : 0}`, `replica_announced:${cfg.replicaAnnounced ? 1 : 0}`);
   }
   lines.push(`connected_slaves:${rs.replicas.length}`);
-  if (rs.minReplicasToWrite && rs.minReplicasMaxLag) lines.push(`min_slaves_good_slaves:${rs.goodReplicas}`);
+  if (rs.server.config.minReplicasToWrite && rs.server.config.minReplicasMaxLag) lines.push(`min_slaves_good_slaves:${rs.goodReplicas}`);
   let id = 0;
   for (const l of rs.replicas) {
     const lag = l.state === 'online' ? Math.floor(Date.now() / 1000) - l.ackTime : 0;
@@ -70,7 +66,7 @@ export function infoReplication(rs: ReplState): string[] {
 
 /** ROLE: master with its online replicas, or replica with its link state. */
 export function roleCommand(c: Client): void {
-  const rs = repl(c.server);
+  const rs = c.server.repl;
   if (!rs.isReplica) {
     const online = rs.replicas.filter((l) => l.state === 'online');
     c.addReplyArrayLen(3);

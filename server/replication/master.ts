@@ -1,131 +1,13 @@
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
-import type { PropagatedOp } from '../server.js';
-import { randomHex } from '../server.js';
 import { parseLL } from '../util/numbers.js';
+import { randomHex } from '../util/random.js';
 import { scheduleFailoverCheck } from './failover.js';
 import { refreshGoodReplicas } from './min-replicas.js';
 import { rdbSaveStream } from './persist.js';
 import { unsetMaster } from './replica.js';
-import { type ReplicaLink, type ReplState, repl, replicaIp, replicaPort } from './state.js';
+import { type ReplicaLink, type ReplState, replicaIp, replicaPort } from './state.js';
+import { checkOutputLimits, feedCommand } from './stream.js';
 import { processWaitingClients } from './wait.js';
-
-/** RESP encoding of a command as it appears in the replication stream. */
-export function encodeCommand(argv: readonly string[]): string {
-  let s = '*' + argv.length + '\r\n';
-  for (const a of argv) s += '$' + a.length + '\r\n' + a + '\r\n';
-  return s;
-}
-
-const SELECT_CACHE: string[] = [];
-function selectCmd(db: number): string {
-  return (SELECT_CACHE[db] ??= encodeCommand(['SELECT', String(db)]));
-}
-
-/** Add bytes to the replication stream: backlog, offset, and every replica that streams. */
-export function feedStream(rs: ReplState, s: string): void {
-  if (s.length === 0) return;
-  if (rs.backlog) {
-    rs.backlog.appendString(s);
-    rs.masterReplOffset += s.length;
-  }
-  for (const link of rs.replicas) {
-    if (link.state === 'online' && !link.startOnAck) link.client.addReplyRaw(s);
-    else if (link.fullResyncSent) {
-      link.pending.push(s);
-      link.pendingBytes += s.length;
-    }
-  }
-  checkOutputLimits(rs);
-}
-
-/** client-output-buffer-limit for the replica class: [hard, soft, soft seconds] in bytes/seconds. */
-function replicaBufferLimits(rs: ReplState): [number, number, number] {
-  const p = rs.server.config.get('client-output-buffer-limit').trim().split(/\s+/);
-  for (let k = 0; k + 3 < p.length; k += 4) {
-    const cls = p[k]!.toLowerCase();
-    if (cls === 'slave' || cls === 'replica') return [parseMemory(p[k + 1]!) ?? 0, parseMemory(p[k + 2]!) ?? 0, Number(p[k + 3])];
-  }
-  return [256 * 1024 * 1024, 64 * 1024 * 1024, 60];
-}
-
-/** Bytes queued for a replica and not yet handed to the kernel. */
-function queuedBytes(l: ReplicaLink): number {
-  return l.client.out.length + (l.client.socket?.writableLength ?? 0) + l.pendingBytes;
-}
-
-/**
- * Redis closes a replica whose output buffer passes the hard limit, or stays above the soft one
- * for the soft seconds (a stopped or partitioned replica must not eat the master's memory).
- */
-export function checkOutputLimits(rs: ReplState): void {
-  if (rs.replicas.length === 0) return;
-  let limits: [number, number, number] | null = null;
-  const now = rs.unixtime();
-  for (const l of rs.replicas) {
-    const q = queuedBytes(l);
-    if (q < 1024 * 1024 && l.softSince === 0) continue; // cheap common case
-    limits ??= replicaBufferLimits(rs);
-    const [hard, soft, softSecs] = limits;
-    let over = hard > 0 && q >= hard;
-    if (!over && soft > 0 && q >= soft) {
-      if (l.softSince === 0) l.softSince = now;
-      else if (now - l.softSince >= softSecs) over = true;
-    } else if (!over) {
-      l.softSince = 0;
-    }
-    if (over && !l.client.closed) {
-      const c = l.client;
-      rs.server.log.warning(
-        `Client id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} flags=S omem=${q} scheduled to be closed ASAP for overcoming of output buffer limits.`,
-      );
-      setImmediate(() => rs.server.closeClient(c));
-    }
-  }
-}
-
-/** Encode ops for the stream, emitting SELECT when the db changes (Redis's replicationFeedSlaves). */
-function encodeOp(rs: ReplState, dbid: number, argv: readonly string[]): string {
-  let s = '';
-  if (dbid >= 0 && rs.seldb !== dbid) {
-    s = selectCmd(dbid);
-    rs.seldb = dbid;
-  }
-  return s + encodeCommand(argv);
-}
-
-/** Feed one command from the master itself (PING, REPLCONF GETACK): no SELECT unless db given. */
-export function feedCommand(rs: ReplState, dbid: number, argv: readonly string[]): void {
-  if (rs.isReplica) return;
-  if (!rs.backlog && rs.replicas.length === 0) return;
-  feedStream(rs, encodeOp(rs, dbid, argv));
-}
-
-const MULTI = encodeCommand(['MULTI']);
-const EXEC = encodeCommand(['EXEC']);
-
-/**
- * The propagation sink: the ops of one top-level command. Several ops are wrapped in MULTI/EXEC
- * as Redis 7.0's propagatePendingCommands does, unless they already are (EXEC's own wrapping).
- * A replica never feeds its own writes: it proxies its master's stream verbatim.
- */
-export function feedOps(rs: ReplState, ops: PropagatedOp[]): void {
-  if (rs.isReplica) return;
-  if (!rs.backlog && rs.replicas.length === 0) return;
-  const wrap = ops.length > 1 && ops[0]!.argv[0]!.toLowerCase() !== 'multi';
-  let s = '';
-  if (wrap) {
-    const db = ops[0]!.db;
-    if (db >= 0 && rs.seldb !== db) {
-      s += selectCmd(db);
-      rs.seldb = db;
-    }
-    s += MULTI;
-  }
-  for (const op of ops) s += encodeOp(rs, op.db, op.argv);
-  if (wrap) s += EXEC;
-  feedStream(rs, s);
-}
 
 export function replicaName(rs: ReplState, c: Client): string {
   const port = replicaPort(rs, c);
@@ -135,7 +17,7 @@ export function replicaName(rs: ReplState, c: Client): string {
 /** SYNC and PSYNC (Redis's syncCommand), master side; also the target side of PSYNC ... FAILOVER. */
 export function syncCommand(c: Client, argv: string[]): void {
   const server = c.server;
-  const rs = repl(server);
+  const rs = server.repl;
   if (rs.linkOf.has(c)) return; // already a replica: ignore
   const isPsync = argv[0]!.toLowerCase() === 'psync';
   if (isPsync && argv.length > 3 && argv[3]!.toLowerCase() === 'failover') {
@@ -202,7 +84,7 @@ export function syncCommand(c: Client, argv: string[]): void {
     server.log.notice(`Replication backlog created, my new replication IDs are '${rs.replid}' and '${rs.replid2}'`);
   }
   const conf = rs.replicaConf.get(c);
-  if (server.config.bool('repl-diskless-sync') && conf?.capaEof && server.config.int('repl-diskless-sync-delay') > 0) {
+  if (server.config.replDisklessSync && conf?.capaEof && server.config.replDisklessSyncDelay > 0) {
     server.log.notice('Delay next BGSAVE for diskless SYNC');
   } else {
     startSyncs(rs);
@@ -276,7 +158,7 @@ export function startSyncs(rs: ReplState): void {
   const waiting = rs.replicas.filter((l) => l.state === 'wait_bgsave' && !l.fullResyncSent);
   if (waiting.length === 0) return;
   // Diskless only when every waiting replica understands the EOF-marked payload.
-  const diskless = server.config.bool('repl-diskless-sync') && waiting.every((l) => rs.replicaConf.get(l.client)?.capaEof);
+  const diskless = server.config.replDisklessSync && waiting.every((l) => rs.replicaConf.get(l.client)?.capaEof);
   server.log.notice(`Starting BGSAVE for SYNC with target: ${diskless ? 'replicas sockets' : 'disk'}`);
   const offset = rs.masterReplOffset;
   // The stream after a full sync must start with SELECT.
@@ -379,16 +261,11 @@ export function replicaClosed(rs: ReplState, c: Client): void {
   refreshGoodReplicas(rs);
 }
 
-/** Close every replica link (they reconnect and PSYNC: after a replid change or a full sync). */
-export function disconnectReplicas(rs: ReplState): void {
-  for (const l of [...rs.replicas]) rs.server.closeClient(l.client);
-}
-
 /** Master-side part of Redis's replicationCron (called once per second). */
 export function masterCron(rs: ReplState, loops: number): void {
   const server = rs.server;
   const now = rs.unixtime();
-  const period = server.config.int('repl-ping-replica-period');
+  const period = server.config.replPingReplicaPeriod;
   if (loops % period === 0 && rs.replicas.length > 0) {
     // No PING during a timed FAILOVER pause: it would move the offset the target must reach.
     const paused = rs.failover.endTime > 0 && rs.failover.state !== 'no-failover';
@@ -399,7 +276,7 @@ export function masterCron(rs: ReplState, loops: number): void {
     // (also while a disk-target RDB is produced; a diskless payload is already on the wire)
     if (l.state === 'wait_bgsave' && (!l.fullResyncSent || !l.diskless) && l.client.socket && !l.client.closed) l.client.socket.write('\n');
   }
-  const timeout = server.config.int('repl-timeout');
+  const timeout = server.config.replTimeout;
   for (const l of [...rs.replicas]) {
     if (l.state === 'online' && !l.prePsync && now - l.ackTime > timeout) {
       server.log.warning(`Disconnecting timedout replica (streaming sync): ${replicaName(rs, l.client)}`);
@@ -407,7 +284,7 @@ export function masterCron(rs: ReplState, loops: number): void {
     }
   }
   checkOutputLimits(rs);
-  const ttl = server.config.int('repl-backlog-ttl');
+  const ttl = server.config.replBacklogTtl;
   if (rs.replicas.length === 0 && ttl > 0 && rs.backlog && !rs.isReplica && now - rs.noReplicasSince > ttl) {
     rs.changeReplicationId();
     rs.clearReplicationId2();
@@ -425,12 +302,8 @@ export function startPendingSyncs(rs: ReplState): void {
   const now = rs.unixtime();
   let maxIdle = 0;
   for (const l of waiting) maxIdle = Math.max(maxIdle, now - Math.floor(l.client.lastInteraction / 1000));
-  const maxReplicas = server.config.int('repl-diskless-sync-max-replicas');
-  if (
-    !server.config.bool('repl-diskless-sync') ||
-    (maxReplicas > 0 && waiting.length >= maxReplicas) ||
-    maxIdle >= server.config.int('repl-diskless-sync-delay')
-  ) {
+  const maxReplicas = server.config.replDisklessSyncMaxReplicas;
+  if (!server.config.replDisklessSync || (maxReplicas > 0 && waiting.length >= maxReplicas) || maxIdle >= server.config.replDisklessSyncDelay) {
     startSyncs(rs);
   }
 }

@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../commands/table.js';
+import { execAbort } from '../multi.js';
 import type { ReplState } from './state.js';
 
 /**
@@ -8,28 +9,19 @@ import type { ReplState } from './state.js';
  * refreshed every second, when replicas come and go, and on CONFIG SET; writes check the cache.
  */
 export function refreshGoodReplicas(rs: ReplState): void {
-  const toWrite = rs.minReplicasToWrite;
-  const maxLag = rs.minReplicasMaxLag;
-  if (!toWrite || !maxLag) return;
+  const cfg = rs.server.config;
+  if (!cfg.minReplicasToWrite || !cfg.minReplicasMaxLag) return;
   const now = rs.unixtime();
   let good = 0;
   // debug-min-replicas-extra-lag deliberately weakens the check (a regression to gate on).
-  const lag = maxLag + rs.minReplicasExtraLag;
+  const lag = cfg.minReplicasMaxLag + cfg.debugMinReplicasExtraLag;
   for (const l of rs.replicas) if (l.state === 'online' && now - l.ackTime <= lag) good++;
   rs.goodReplicas = good;
 }
 
 export function goodReplicasOk(rs: ReplState): boolean {
-  return rs.isReplica || !rs.minReplicasMaxLag || !rs.minReplicasToWrite || rs.goodReplicas >= rs.minReplicasToWrite;
-}
-
-/** Cache the two settings (read on every write) and recount, as Redis does on CONFIG SET. */
-export function minReplicasConfigChanged(rs: ReplState): void {
   const cfg = rs.server.config;
-  rs.minReplicasToWrite = cfg.int('min-replicas-to-write');
-  rs.minReplicasMaxLag = cfg.int('min-replicas-max-lag');
-  rs.minReplicasExtraLag = cfg.int('debug-min-replicas-extra-lag');
-  refreshGoodReplicas(rs);
+  return rs.isReplica || !cfg.minReplicasMaxLag || !cfg.minReplicasToWrite || rs.goodReplicas >= cfg.minReplicasToWrite;
 }
 
 export const NOREPLICAS = '-NOREPLICAS Not enough good replicas to write.';
@@ -43,7 +35,8 @@ export const MASTERDOWN = "-MASTERDOWN Link with MASTER is down and replica-serv
 export function checkCommand(rs: ReplState, c: Client, spec: CommandSpec, _argv: string[]): string | null {
   if (c.isMaster) return null;
   // Fast path: a master without min-replicas and a normal client has nothing to check.
-  if (!rs.isReplica && !c.isReplica && !(rs.minReplicasToWrite && rs.minReplicasMaxLag)) return null;
+  const cfg = rs.server.config;
+  if (!rs.isReplica && !c.isReplica && !(cfg.minReplicasToWrite && cfg.minReplicasMaxLag)) return null;
   const flags = spec.flags;
   let isWrite = flags.includes('write');
   let isRead = flags.includes('readonly');
@@ -61,26 +54,11 @@ export function checkCommand(rs: ReplState, c: Client, spec: CommandSpec, _argv:
   }
   let err: string | null = null;
   if (isWrite && !goodReplicasOk(rs)) err = NOREPLICAS;
-  else if (rs.isReplica && isWrite && rs.server.config.bool('replica-read-only')) err = READONLY;
-  else if (rs.isReplica && rs.linkState !== 'connected' && !rs.server.config.bool('replica-serve-stale-data') && denyStale) err = MASTERDOWN;
+  else if (rs.isReplica && isWrite && rs.server.config.replicaReadOnly) err = READONLY;
+  else if (rs.isReplica && rs.linkState !== 'connected' && !rs.server.config.replicaServeStaleData && denyStale) err = MASTERDOWN;
   else if (c.isReplica && (mayReplicate || isWrite || isRead)) err = "Replica can't interact with the keyspace";
   if (err !== null && isExec) {
-    // Redis's execCommandAbort: the transaction is discarded and EXEC answers EXECABORT.
-    discardTransaction(c);
-    return `-EXECABORT Transaction discarded because of: ${err.startsWith('-') ? err.slice(1) : err}`;
+    return execAbort(c, err);
   }
   return err;
-}
-
-/** Drop the MULTI state and WATCHes (what EXEC does after an abort). */
-function discardTransaction(c: Client): void {
-  c.multi = null;
-  const s = c.server;
-  for (const k of c.watched) {
-    const set = s.watchedKeys.get(k);
-    set?.delete(c);
-    if (set && set.size === 0) s.watchedKeys.delete(k);
-  }
-  c.watched.clear();
-  c.watchDirty = false;
 }

@@ -3,11 +3,10 @@ import { resume, unblock } from '../blocking.js';
 import { Client } from '../client.js';
 import { processCommand } from '../dispatch.js';
 import type { DbHooks } from '../store/db.js';
-import { abortFailover, clearFailoverState } from './failover.js';
-import { checkOutputLimits, disconnectReplicas, encodeCommand } from './master.js';
 import { rdbLoad } from './persist.js';
 import { connectOut } from './routes.js';
 import type { ReplState } from './state.js';
+import { checkOutputLimits, disconnectReplicas, encodeCommand } from './stream.js';
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 const EMPTY = Buffer.alloc(0);
@@ -51,7 +50,7 @@ export class MasterLink {
     const server = rs.server;
     this.lastio = Date.now();
     this.sock = connectOut(server, rs.masterHost!, rs.masterPort);
-    this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.int('tcp-keepalive')));
+    this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.tcpKeepalive));
     this.sock.on('connect', () => this.onConnect());
     this.sock.on('data', (d: Buffer) => this.onData(d));
     this.sock.on('error', (err) => {
@@ -179,17 +178,17 @@ export class MasterLink {
   private sendHandshake(): void {
     const rs = this.rs;
     const cfg = rs.server.config;
-    const pass = cfg.get('masterauth');
+    const pass = cfg.masterauth;
     this.expect = [];
     if (pass !== '') {
-      const user = cfg.get('masteruser');
+      const user = cfg.masteruser;
       this.send(user !== '' ? ['AUTH', user, pass] : ['AUTH', pass]);
       this.expect.push('auth');
     }
-    const port = cfg.int('replica-announce-port') || rs.server.boundPort;
+    const port = cfg.replicaAnnouncePort || rs.server.boundPort;
     this.send(['REPLCONF', 'listening-port', String(port)]);
     this.expect.push('port');
-    const ip = cfg.get('replica-announce-ip');
+    const ip = cfg.replicaAnnounceIp;
     if (ip !== '') {
       this.send(['REPLCONF', 'ip-address', ip]);
       this.expect.push('ip');
@@ -436,7 +435,7 @@ export class MasterLink {
    * convergence check to catch.
    */
   private debugDrops(argv: string[]): boolean {
-    const every = this.rs.server.config.int('debug-replica-drop-every');
+    const every = this.rs.server.config.debugReplicaDropEvery;
     if (every <= 0 || STREAM_CONTROL.has((argv[0] ?? '').toLowerCase())) return false;
     return ++this.dataCommands % every === 0;
   }
@@ -604,7 +603,7 @@ export function replicaCron(rs: ReplState): void {
   if (!rs.isReplica) return;
   const server = rs.server;
   const now = Date.now();
-  const timeoutMs = server.config.int('repl-timeout') * 1000;
+  const timeoutMs = server.config.replTimeout * 1000;
   const l = rs.link;
   if (l && (l.phase === 'connecting' || l.phase === 'handshake' || l.phase === 'psync') && now - l.lastio > timeoutMs) {
     server.log.warning('Timeout connecting to the MASTER...');
@@ -629,4 +628,25 @@ export function replicaCron(rs: ReplState): void {
 export function masterClientClosed(rs: ReplState, c: Client): void {
   const l = rs.link;
   if (l && l.client === c && !l.sock.destroyed) l.fail();
+}
+
+// ---- the end of a FAILOVER (here: it makes us a replica, or gives up) ----
+
+/** Lift our pause (not a CLIENT PAUSE given meanwhile) and re-run the postponed commands. */
+function unpause(rs: ReplState): void {
+  if (rs.server.pause.untilUnpaused) rs.server.pause.unpause();
+}
+
+export function clearFailoverState(rs: ReplState): void {
+  rs.failover = { state: 'no-failover', targetHost: null, targetPort: 0, endTime: 0, force: false };
+  unpause(rs);
+}
+
+export function abortFailover(rs: ReplState, err: string): void {
+  const f = rs.failover;
+  if (f.state === 'no-failover') return;
+  if (f.targetHost) rs.server.log.notice(`FAILOVER to ${f.targetHost}:${f.targetPort} aborted: ${err}`);
+  else rs.server.log.notice(`FAILOVER to any replica aborted: ${err}`);
+  if (f.state === 'failover-in-progress') unsetMaster(rs);
+  clearFailoverState(rs);
 }

@@ -6,7 +6,7 @@ import { resolveRoute } from './routes.js';
 function fakeServer(route: string): Server {
   const config = new Config();
   config.set('route', route);
-  return { config } as unknown as Server;
+  return { config: config.values } as unknown as Server;
 }
 
 describe('route table for outgoing links', () => {

@@ -10,19 +10,12 @@ import type { Server } from '../server.js';
 
 /** The address to dial for a peer: its route when one is configured, else the peer itself. */
 export function resolveRoute(server: Server, host: string, port: number): { host: string; port: number } {
-  const routes = server.config.get('route');
-  if (routes === '') return { host, port };
+  const routes = server.config.route;
+  if (routes.length === 0) return { host, port };
   const want = `${host}:${port}`;
   const alt = host === 'localhost' ? `127.0.0.1:${port}` : host === '127.0.0.1' ? `localhost:${port}` : null;
-  for (const r of routes.split(/\s+/)) {
-    if (r === '') continue;
-    const eq = r.indexOf('=');
-    if (eq < 0) continue;
-    const from = r.slice(0, eq);
-    if (from !== want && from !== alt) continue;
-    const to = r.slice(eq + 1);
-    const colon = to.lastIndexOf(':');
-    return { host: to.slice(0, colon), port: Number(to.slice(colon + 1)) };
+  for (const r of routes) {
+    if (r.from === want || r.from === alt) return { host: r.host, port: r.port };
   }
   return { host, port };
 }
@@ -30,7 +23,7 @@ export function resolveRoute(server: Server, host: string, port: number): { host
 /** Open an outgoing TCP link to host:port through its route, bound to bind-source-addr when set. */
 export function connectOut(server: Server, host: string, port: number): net.Socket {
   const target = resolveRoute(server, host, port);
-  const localAddress = server.config.get('bind-source-addr') || undefined;
+  const localAddress = server.config.bindSourceAddr || undefined;
   const sock = net.connect({ host: target.host, port: target.port, localAddress, noDelay: true });
   return sock;
 }

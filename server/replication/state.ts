@@ -1,7 +1,6 @@
 import type { Client } from '../client.js';
-import { parseMemory } from '../config/config.js';
 import type { Server } from '../server.js';
-import { randomHex } from '../server.js';
+import { randomHex } from '../util/random.js';
 import { Backlog } from './backlog.js';
 import type { MasterLink } from './replica.js';
 
@@ -77,11 +76,8 @@ export class ReplState {
   /** Unix seconds since when there have been no replicas (repl-backlog-ttl). */
   noReplicasSince = Math.floor(Date.now() / 1000);
   goodReplicas = 0;
-  /** min-replicas-to-write / min-replicas-max-lag, cached (checked on every write). */
-  minReplicasToWrite = 0;
-  minReplicasMaxLag = 10;
-  /** Hidden debug option: seconds added to max-lag (a deliberately weakened check, for gating demos). */
-  minReplicasExtraLag = 0;
+  /** An updateFailoverStatus is queued for the end of this event-loop turn. */
+  failoverCheckScheduled = false;
   /** Clients blocked in WAIT, newest first (Redis adds at the list head). */
   waiting: Client[] = [];
   /** A full-sync RDB is being produced (Redis's BGSAVE child for replication). */
@@ -133,26 +129,14 @@ export class ReplState {
     this.backlog = new Backlog(this.backlogSize(), this.masterReplOffset);
   }
 
-  /** repl-backlog-size in bytes (defaults are stored unnormalised, e.g. "1mb"). */
+  /** repl-backlog-size in bytes. */
   backlogSize(): number {
-    return parseMemory(this.server.config.get('repl-backlog-size')) ?? 1024 * 1024;
+    return this.server.config.replBacklogSize;
   }
 
   freeBacklog(): void {
     this.backlog = null;
   }
-}
-
-const states = new WeakMap<Server, ReplState>();
-
-/** The replication state of a server (created on first use). */
-export function repl(server: Server): ReplState {
-  let s = states.get(server);
-  if (!s) {
-    s = new ReplState(server);
-    states.set(server, s);
-  }
-  return s;
 }
 
 /** The address a replica is known by: its REPLCONF ip-address or the peer address of its link. */

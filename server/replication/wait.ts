@@ -1,16 +1,8 @@
 import { blockGeneric, resume, unblock } from '../blocking.js';
-import type { BlockedState, Client } from '../client.js';
+import type { Client } from '../client.js';
 import { parseLL } from '../util/numbers.js';
-import { feedCommand } from './master.js';
-import { type ReplState, repl } from './state.js';
-
-/** WAIT numreplicas timeout, as Redis 7.0's waitCommand. */
-interface WaitTarget {
-  state: BlockedState;
-  offset: number;
-  numreplicas: number;
-}
-const targets = new WeakMap<Client, WaitTarget>();
+import type { ReplState } from './state.js';
+import { feedCommand } from './stream.js';
 
 export const WAIT_ON_REPLICA =
   'WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
@@ -23,7 +15,7 @@ export function countAcks(rs: ReplState, offset: number): number {
 }
 
 export function waitCommand(c: Client, argv: string[]): void {
-  const rs = repl(c.server);
+  const rs = c.server.repl;
   if (rs.isReplica) {
     c.addReplyError(WAIT_ON_REPLICA);
     return;
@@ -53,13 +45,13 @@ export function waitCommand(c: Client, argv: string[]): void {
     removeWaiting(rs, c);
     c.addReplyInt(countAcks(rs, offset));
   });
-  targets.set(c, { state, offset, numreplicas });
+  state.waitOffset = offset;
+  state.waitReplicas = numreplicas;
   rs.waiting.unshift(c);
   requestAck(rs);
 }
 
 function removeWaiting(rs: ReplState, c: Client): void {
-  targets.delete(c);
   const i = rs.waiting.indexOf(c);
   if (i >= 0) rs.waiting.splice(i, 1);
 }
@@ -71,7 +63,7 @@ export function requestAck(rs: ReplState): void {
   setImmediate(() => {
     rs.getAckScheduled = false;
     const p = rs.server.pause;
-    if (p && p.until > Date.now()) return; // sent after the pause, as Redis
+    if (p.active && p.until > Date.now()) return; // sent after the pause, as Redis
     feedCommand(rs, rs.seldb, ['REPLCONF', 'GETACK', '*']);
   });
 }
@@ -81,19 +73,21 @@ export function processWaitingClients(rs: ReplState): void {
   let lastOffset = 0;
   let lastNum = 0;
   for (const c of [...rs.waiting]) {
-    const t = targets.get(c);
-    if (!t || c.blocked !== t.state) {
+    const st = c.blocked;
+    if (st?.kind !== 'wait') {
       // Unblocked elsewhere (CLIENT UNBLOCK, closed).
       removeWaiting(rs, c);
       continue;
     }
+    const offset = st.waitOffset!;
+    const numreplicas = st.waitReplicas!;
     let reply = -1;
-    if (lastOffset && lastOffset >= t.offset && lastNum >= t.numreplicas) {
+    if (lastOffset && lastOffset >= offset && lastNum >= numreplicas) {
       reply = lastNum;
     } else {
-      const n = countAcks(rs, t.offset);
-      if (n >= t.numreplicas) {
-        lastOffset = t.offset;
+      const n = countAcks(rs, offset);
+      if (n >= numreplicas) {
+        lastOffset = offset;
         lastNum = n;
         reply = n;
       }
@@ -108,5 +102,5 @@ export function processWaitingClients(rs: ReplState): void {
 
 /** A WAITing client went away. */
 export function waitClientClosed(rs: ReplState, c: Client): void {
-  if (targets.has(c)) removeWaiting(rs, c);
+  removeWaiting(rs, c);
 }

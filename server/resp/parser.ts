@@ -15,8 +15,8 @@ const INT_MAX = 2147483647;
 export class ProtocolError extends Error {}
 
 export interface ParserLimits {
-  /** proto-max-bulk-len */
-  maxBulkLen: number;
+  /** The live configuration (proto-max-bulk-len is read per bulk, so CONFIG SET applies at once). */
+  readonly config: { readonly protoMaxBulkLen: number };
   /** Unauthenticated clients get tiny limits (Redis 6.2.6+, CVE-2021-32675). */
   authenticated: boolean;
 }
@@ -263,7 +263,7 @@ export class RespParser {
         if (buf[p] === 36 /* '$' */ && n >= 1 && n <= 9) {
           let d: number;
           while (++q < blen && (d = buf[q]! - 48) >= 0 && d <= 9 && q - p < 11) n = n * 10 + d;
-          if (q + 1 < blen && buf[q] === CR && buf[q + 1] === LF && n <= this.limits.maxBulkLen && (this.limits.authenticated || n <= 16384)) {
+          if (q + 1 < blen && buf[q] === CR && buf[q + 1] === LF && n <= this.limits.config.protoMaxBulkLen && (this.limits.authenticated || n <= 16384)) {
             this.pos = q + 2;
             this.bulkLen = n;
           } else if (!this.bulkHeaderSlow()) return null;
@@ -301,7 +301,7 @@ export class RespParser {
       throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
     }
     const n = parseIntStrict(buf, this.pos + 1, buf[nl - 1] === CR ? nl - 1 : nl);
-    if (n === null || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+    if (n === null || n < 0 || n > this.limits.config.protoMaxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
     if (!this.limits.authenticated && n > 16384) throw new ProtocolError('Protocol error: unauthenticated bulk length');
     this.pos = nl + 1;
     this.bulkLen = n;

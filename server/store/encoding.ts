@@ -12,7 +12,7 @@
  * Writers call updateEncoding after growing a collection so that the conversion sticks when the
  * collection shrinks again.
  */
-import type { Config } from '../config/config.js';
+import type { ConfigValues } from '../config/definitions.js';
 import type { Entry } from './entry.js';
 import type { ZSet } from './zset.js';
 import { parseLL } from '../util/numbers.js';
@@ -51,20 +51,20 @@ function anyLonger(items: Iterable<string>, max: number): boolean {
   return false;
 }
 
-function hashTooBig(h: Map<string, string>, config: Config): boolean {
-  if (h.size > config.int('hash-max-listpack-entries')) return true;
-  const max = config.int('hash-max-listpack-value');
+function hashTooBig(h: Map<string, string>, config: ConfigValues): boolean {
+  if (h.size > config.hashMaxListpackEntries) return true;
+  const max = config.hashMaxListpackValue;
   for (const [f, v] of h) if (f.length > max || v.length > max) return true;
   return false;
 }
 
-function zsetTooBig(z: ZSet, config: Config): boolean {
-  if (z.size > config.int('zset-max-listpack-entries')) return true;
-  return anyLonger(z.dict.keys(), config.int('zset-max-listpack-value'));
+function zsetTooBig(z: ZSet, config: ConfigValues): boolean {
+  if (z.size > config.zsetMaxListpackEntries) return true;
+  return anyLonger(z.dict.keys(), config.zsetMaxListpackValue);
 }
 
 /** What OBJECT ENCODING answers for an entry. */
-export function objectEncoding(e: Entry, config: Config): string {
+export function objectEncoding(e: Entry, config: ConfigValues): string {
   switch (e.type) {
     case 'string':
       return stringEncoding(e);
@@ -72,7 +72,7 @@ export function objectEncoding(e: Entry, config: Config): string {
       return 'quicklist';
     case 'set': {
       const s = e.value as Set<string>;
-      if (e.big || s.size > config.int('set-max-intset-entries') || !allIntegers(s)) return 'hashtable';
+      if (e.big || s.size > config.setMaxIntsetEntries || !allIntegers(s)) return 'hashtable';
       return 'intset';
     }
     case 'hash':
@@ -87,7 +87,7 @@ export function objectEncoding(e: Entry, config: Config): string {
  * Whether the value is in a compact encoding (listpack/intset): SCAN-family commands return
  * such a collection whole, with cursor 0, as Redis does.
  */
-export function isCompact(e: Entry, config: Config): boolean {
+export function isCompact(e: Entry, config: ConfigValues): boolean {
   const enc = objectEncoding(e, config);
   return enc === 'listpack' || enc === 'intset';
 }

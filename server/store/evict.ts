@@ -3,8 +3,8 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../commands/table.js';
 import type { Entry } from './entry.js';
 import type { Db } from './db.js';
+import { execAbort } from '../multi.js';
 import { NOTIFY } from '../notify.js';
-import { memoryOf } from './memory.js';
 
 /**
  * maxmemory enforcement, as Redis's evict.c: before a command runs, while the used-memory
@@ -36,7 +36,7 @@ function lfuElapsed(ldt: number, now: number): number {
 
 /** The counter after decay (one step per lfu-decay-time minutes); does not store it. */
 export function lfuDecrAndReturn(server: Server, e: Entry): number {
-  const decay = server.config.int('lfu-decay-time');
+  const decay = server.config.lfuDecayTime;
   const periods = decay ? Math.floor(lfuElapsed(e.lfuDecr, server.now()) / decay) : 0;
   if (periods) return periods > e.lfu ? 0 : e.lfu - periods;
   return e.lfu;
@@ -53,7 +53,7 @@ export function lfuLogIncr(counter: number, factor: number): number {
 /** Access under an LFU policy (Redis's updateLFU): decay, increment, stamp the time. */
 export function updateLFU(server: Server, e: Entry): void {
   const c = lfuDecrAndReturn(server, e);
-  e.lfu = lfuLogIncr(c, server.config.int('lfu-log-factor'));
+  e.lfu = lfuLogIncr(c, server.config.lfuLogFactor);
   e.lfuDecr = lfuMinutes(server.now());
 }
 
@@ -64,48 +64,51 @@ export type EvictResult = 'ok' | 'fail' | 'running';
 export class Evictor {
   private pool: PoolEntry[] = [];
   private nextDb = 0;
-  /** Cached policy/limit (config listeners keep them current). */
-  maxmemory = 0;
-  policy = 'noeviction';
-  samples = 5;
 
   constructor(private readonly server: Server) {
-    const cfg = server.config;
-    const load = () => {
-      this.maxmemory = cfg.int('maxmemory');
-      this.policy = cfg.get('maxmemory-policy');
-      this.samples = cfg.int('maxmemory-samples');
+    // A new limit or policy: start from an empty pool; memory is tracked only under a limit.
+    const apply = (): void => {
       this.pool = [];
-      memoryOf(server).setEnabled(this.maxmemory > 0);
+      server.memory.setEnabled(server.config.maxmemory > 0);
     };
-    load();
-    cfg.onChange('maxmemory', load);
-    cfg.onChange('maxmemory-policy', load);
-    cfg.onChange('maxmemory-samples', load);
+    apply();
+    const store = server.configStore;
+    store.onApply('maxmemory', () => {
+      apply();
+      // Redis's updateMaxmemory: warn when the new limit is below the usage, then evict.
+      if (server.config.maxmemory > 0 && this.toFree() > 0) {
+        server.log.warning(
+          'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage. This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.',
+        );
+        this.perform();
+      }
+    });
+    store.onApply('maxmemory-policy', apply);
+    store.onApply('maxmemory-samples', apply);
   }
 
   get lfu(): boolean {
-    return this.policy.endsWith('-lfu');
+    return this.server.config.maxmemoryPolicy.endsWith('-lfu');
   }
 
   /** Memory above the limit (0 when within). Replicas ignore maxmemory by default. */
   toFree(): number {
-    if (this.maxmemory <= 0) return 0;
-    const used = memoryOf(this.server).used();
-    return used > this.maxmemory ? used - this.maxmemory : 0;
+    if (this.server.config.maxmemory <= 0) return 0;
+    const used = this.server.memory.used();
+    return used > this.server.config.maxmemory ? used - this.server.config.maxmemory : 0;
   }
 
   /** Redis's performEvictions: 'ok' when within the limit afterwards, 'fail' otherwise. */
   perform(): EvictResult {
     const s = this.server;
-    if (this.maxmemory <= 0) return 'ok';
-    if (s.role === 'slave' && s.config.bool('replica-ignore-maxmemory')) return 'ok';
-    if (s.pause) return 'ok'; // Redis doesn't evict while clients are paused (no writes may happen).
+    if (this.server.config.maxmemory <= 0) return 'ok';
+    if (s.role === 'slave' && s.config.replicaIgnoreMaxmemory) return 'ok';
+    if (s.pause.active) return 'ok'; // Redis doesn't evict while clients are paused (no writes may happen).
     let tofree = this.toFree();
     if (tofree === 0) return 'ok';
-    if (this.policy === 'noeviction') return 'fail';
-    const mem = memoryOf(s);
-    const tenacity = s.config.int('maxmemory-eviction-tenacity');
+    if (this.server.config.maxmemoryPolicy === 'noeviction') return 'fail';
+    const mem = s.memory;
+    const tenacity = s.config.maxmemoryEvictionTenacity;
     // Time budget per call as Redis's evictionTimeLimitUs: 50us per step up to 10, then +15% per step.
     const limitMs = tenacity >= 100 ? Infinity : (tenacity <= 10 ? 50 * tenacity : 500 * Math.pow(1.15, tenacity - 10)) / 1000;
     const start = performance.now();
@@ -138,8 +141,8 @@ export class Evictor {
 
   private pickKey(): { db: Db; key: string } | null {
     const s = this.server;
-    const allkeys = this.policy.startsWith('allkeys-');
-    if (this.policy.endsWith('-random')) {
+    const allkeys = this.server.config.maxmemoryPolicy.startsWith('allkeys-');
+    if (this.server.config.maxmemoryPolicy.endsWith('-random')) {
       for (let i = 0; i < s.dbs.length; i++) {
         const j = (this.nextDb = (this.nextDb + 1) % s.dbs.length);
         const db = s.dbs[j]!;
@@ -170,13 +173,13 @@ export class Evictor {
   /** Sample keys of one db into the pool (Redis's evictionPoolPopulate). */
   private populate(db: Db, arr: Entry[]): void {
     const s = this.server;
-    const n = Math.min(this.samples, arr.length);
+    const n = Math.min(this.server.config.maxmemorySamples, arr.length);
     const now = s.now();
     for (let i = 0; i < n; i++) {
       const e = arr[Math.floor(Math.random() * arr.length)]!;
       let idle: number;
-      if (this.policy.endsWith('-lru')) idle = now - e.lru;
-      else if (this.policy.endsWith('-lfu')) idle = 255 - lfuDecrAndReturn(s, e);
+      if (this.server.config.maxmemoryPolicy.endsWith('-lru')) idle = now - e.lru;
+      else if (this.server.config.maxmemoryPolicy.endsWith('-lfu')) idle = 255 - lfuDecrAndReturn(s, e);
       else idle = Number.MAX_SAFE_INTEGER - e.expireAt; // volatile-ttl: sooner expiry = better
       const pool = this.pool;
       if (pool.some((p) => p.dbid === db.id && p.key === e.key)) continue;
@@ -190,17 +193,6 @@ export class Evictor {
   }
 }
 
-const evictors = new WeakMap<Server, Evictor>();
-
-export function evictorOf(server: Server): Evictor {
-  let ev = evictors.get(server);
-  if (!ev) {
-    ev = new Evictor(server);
-    evictors.set(server, ev);
-  }
-  return ev;
-}
-
 const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /**
@@ -209,18 +201,15 @@ const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
  * still over the limit, as Redis's processCommand.
  */
 export function checkMemory(server: Server, c: Client, spec: CommandSpec): string | null {
-  const ev = evictorOf(server);
-  if (ev.maxmemory <= 0) return null;
-  const oom = ev.perform() === 'fail';
+  if (server.config.maxmemory <= 0) return null;
+  const oom = server.evictor.perform() === 'fail';
   if (!oom) return null;
   let reject = spec.flags.includes('denyoom');
   const name = spec.name;
   if (name === 'exec' && c.multi) {
     reject = c.multi.queue.some((q) => q.spec.flags.includes('denyoom'));
     if (reject) {
-      // Redis's rejectCommand on EXEC: the transaction is discarded with EXECABORT.
-      discardMulti(server, c);
-      return '-EXECABORT Transaction discarded because of: ' + OOM_ERROR.slice(1);
+      return execAbort(c, OOM_ERROR);
     }
     return null;
   }
@@ -228,34 +217,17 @@ export function checkMemory(server: Server, c: Client, spec: CommandSpec): strin
   return reject ? OOM_ERROR : null;
 }
 
-function discardMulti(server: Server, c: Client): void {
-  c.multi = null;
-  for (const k of c.watched) {
-    const set = server.watchedKeys.get(k);
-    set?.delete(c);
-    if (set && set.size === 0) server.watchedKeys.delete(k);
-  }
-  c.watched.clear();
-  c.watchDirty = false;
-}
-
 /** Installer: the memory gate, key-change accounting, LFU on access and the drift correction. */
 export function installEviction(server: Server): void {
-  const ev = evictorOf(server);
-  const mem = memoryOf(server);
-  server.hooks.checkMemory = (c, spec) => checkMemory(server, c, spec);
-  const prevKey = server.hooks.onKeyModified;
-  server.hooks.onKeyModified = (db, key) => {
-    mem.keyChanged(db, key);
-    prevKey?.(db, key);
-  };
+  const ev = server.evictor;
+  const mem = server.memory;
+  server.hooks.memory.push((c, spec) => checkMemory(server, c, spec));
+  server.hooks.keyModified.push((db, key) => mem.keyChanged(db, key));
   server.touchEntry = (e) => {
     if (ev.lfu) updateLFU(server, e);
   };
-  const prevCron = server.hooks.cron;
-  server.hooks.cron = (now, tick) => {
-    prevCron?.(now, tick);
-    const hz = Math.max(1, server.config.int('hz'));
+  server.hooks.cron.push((_now, tick) => {
+    const hz = Math.max(1, server.config.hz);
     if (mem.tracking && tick % hz === 0) mem.rescan();
-  };
+  });
 }

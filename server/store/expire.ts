@@ -12,7 +12,7 @@ const CPU_SHARE = 0.25;
  * still expire, with bounded CPU per cycle. Masters only: replicas wait for the master's DEL.
  */
 export function activeExpireCycle(server: Server, periodMs: number): void {
-  const effort = server.config.int('active-expire-effort') - 1;
+  const effort = server.config.activeExpireEffort - 1;
   const perLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
   const budgetMs = periodMs * CPU_SHARE;
   const start = performance.now();

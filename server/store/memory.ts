@@ -171,18 +171,6 @@ export class MemoryTracker {
   }
 }
 
-const trackers = new WeakMap<Server, MemoryTracker>();
-
-/** The tracker of a server (created and installed on first use). */
-export function memoryOf(server: Server): MemoryTracker {
-  let t = trackers.get(server);
-  if (!t) {
-    t = new MemoryTracker(server);
-    trackers.set(server, t);
-  }
-  return t;
-}
-
 /** Redis's bytesToHuman: B, K, M, G, T, P with two decimals. */
 export function bytesToHuman(n: number): string {
   const units = ['K', 'M', 'G', 'T', 'P'];

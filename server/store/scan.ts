@@ -52,7 +52,7 @@ interface CursorState {
 
 const MAX_CURSORS = 4096;
 
-class CursorTable {
+export class CursorTable {
   readonly live = new Map<string, CursorState>();
 
   take(id: string, coll: CursorState['coll']): CursorState | undefined {
@@ -72,14 +72,6 @@ class CursorTable {
     if (this.live.size > MAX_CURSORS) this.live.delete(this.live.keys().next().value!);
     return id;
   }
-}
-
-const tables = new WeakMap<Server, CursorTable>();
-
-function tableOf(s: Server): CursorTable {
-  let t = tables.get(s);
-  if (!t) tables.set(s, (t = new CursorTable()));
-  return t;
 }
 
 /**
@@ -161,7 +153,7 @@ export function scanGeneric(c: Client, argv: string[], cursor: string, optStart:
   if (src.all) {
     for (const k of [...coll.keys()]) emit(k);
   } else {
-    const table = tableOf(c.server);
+    const table = c.server.scanCursors;
     let st = cursor === '0' ? undefined : table.take(cursor, coll);
     if (st === undefined) st = { coll, it: coll.keys(), pending: undefined, startSeq: src.startSeq ?? Infinity };
     const seqOf = src.seqOf;

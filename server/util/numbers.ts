@@ -32,6 +32,11 @@ export function parseLL(s: string): number | null {
   return neg ? -v : v;
 }
 
+/** string2ll as an exact bigint (values beyond 2^53: config bounds, int64 arithmetic). */
+export function parseInt64(s: string): bigint | null {
+  return parseLL(s) === null ? null : BigInt(s);
+}
+
 /**
  * Redis's string2ld/strtod as used by getDoubleFromObject: the whole string must parse, no
  * leading space, NaN refused, "inf"/"-inf"/"+inf" accepted (case-insensitive).

@@ -1,0 +1,172 @@
+/**
+ * Options with their own syntax (Redis's createSpecialConfig): each codec parses the option's
+ * words into a typed value and shows it back as CONFIG GET does.
+ */
+import { notifyFlagsToString, parseNotifyFlags } from '../notify.js';
+import { quoteRepr } from '../util/repr.js';
+import { ConfigError, formatMemory, memtoull, type SpecialCodec } from './option.js';
+
+/** strtoll with an end-pointer check: optional sign, digits (an empty string is 0, as in C). */
+function strtoll(s: string): number | null {
+  return /^\s*[+-]?\d*$/.test(s) ? Number(s.trim() || '0') : null;
+}
+
+/** `save <seconds> <changes> ...`: when to BGSAVE automatically. */
+export interface SavePoint {
+  seconds: number;
+  changes: number;
+}
+
+export const saveCodec: SpecialCodec<SavePoint[]> = {
+  parse(args) {
+    const words = args.length === 1 && args[0] === '' ? [] : args;
+    if (words.length % 2 !== 0) throw new ConfigError('Invalid save parameters');
+    const out: SavePoint[] = [];
+    for (let j = 0; j < words.length; j += 2) {
+      const seconds = strtoll(words[j]!);
+      const changes = strtoll(words[j + 1]!);
+      if (seconds === null || changes === null || seconds < 1 || changes < 0) throw new ConfigError('Invalid save parameters');
+      out.push({ seconds, changes });
+    }
+    return out;
+  },
+  show: (v) => v.map((p) => `${p.seconds} ${p.changes}`).join(' '),
+  rewrite: (v) => (v.length === 0 ? ['""'] : v.map((p) => `${p.seconds} ${p.changes}`)),
+};
+
+/** `bind addr ...` (up to 16; a leading '-' marks an optional address). */
+export const bindCodec: SpecialCodec<string[]> = {
+  parse(args) {
+    if (args.length > 16) throw new ConfigError('Too many bind addresses specified.');
+    return args.length === 1 && args[0] === '' ? [] : [...args];
+  },
+  show: (v) => v.join(' '),
+  rewrite: (v) => [v.length ? v.join(' ') : '""'],
+};
+
+/** `replicaof <host> <port>` or `replicaof no one`. */
+export interface MasterAddr {
+  host: string;
+  port: number;
+}
+
+export const replicaofCodec: SpecialCodec<MasterAddr | null> = {
+  parse(args) {
+    if (args.length === 1 && args[0] === '') return null; // the default
+    if (args.length !== 2) throw new ConfigError('wrong number of arguments');
+    if (args[0]!.toLowerCase() === 'no' && args[1]!.toLowerCase() === 'one') return null;
+    const port = /^-?\d+$/.test(args[1]!) ? Number(args[1]) : Number.NaN;
+    if (!(port >= 0 && port <= 65535)) throw new ConfigError('Invalid master port');
+    return { host: args[0]!, port };
+  },
+  show: (v) => (v ? `${v.host} ${v.port}` : ''),
+  rewrite: (v) => (v ? [`${v.host} ${v.port}`] : []),
+};
+
+/** One client class's output buffer limits. */
+export interface ObufLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+export type ObufClass = 'normal' | 'replica' | 'pubsub';
+export type ObufLimits = Record<ObufClass, ObufLimit>;
+
+const OBUF_CLASSES: Record<string, ObufClass> = { normal: 'normal', slave: 'replica', replica: 'replica', pubsub: 'pubsub' };
+const OBUF_DEFAULTS: ObufLimits = {
+  normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+  replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },
+  pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
+};
+
+/** `client-output-buffer-limit <class> <hard> <soft> <soft seconds> ...`: classes not named keep their limits. */
+export const obufLimitsCodec: SpecialCodec<ObufLimits> = {
+  parse(args, prev) {
+    if (args.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
+    const out: ObufLimits = { ...(prev ?? OBUF_DEFAULTS) };
+    for (let j = 0; j < args.length; j += 4) {
+      const cls = OBUF_CLASSES[args[j]!.toLowerCase()];
+      if (cls === undefined) throw new ConfigError('Invalid client class specified in buffer limit configuration.');
+      const hard = memtoull(args[j + 1]!);
+      const soft = memtoull(args[j + 2]!);
+      const secs = strtoll(args[j + 3]!);
+      if (hard === null || soft === null || secs === null || secs < 0) {
+        throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+      }
+      out[cls] = { hardBytes: Number(hard), softBytes: Number(soft), softSeconds: secs };
+    }
+    return out;
+  },
+  show: (v) => `normal ${fmt(v.normal)} slave ${fmt(v.replica)} pubsub ${fmt(v.pubsub)}`,
+  rewrite: (v) =>
+    (['normal', 'replica', 'pubsub'] as const).map((c) => `${c} ${formatMemory(v[c].hardBytes)} ${formatMemory(v[c].softBytes)} ${v[c].softSeconds}`),
+};
+
+function fmt(l: ObufLimit): string {
+  return `${l.hardBytes} ${l.softBytes} ${l.softSeconds}`;
+}
+
+/** `notify-keyspace-events <flags>` → the flag bits (notify.ts). */
+export const notifyCodec: SpecialCodec<number> = {
+  parse(args) {
+    if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+    const f = parseNotifyFlags(args[0]!);
+    if (f === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+    return f;
+  },
+  show: notifyFlagsToString,
+  rewrite: (v) => [quoteRepr(notifyFlagsToString(v))],
+};
+
+/** `oom-score-adj-values <master> <replica> <bgchild>`. */
+export const oomScoreAdjValuesCodec: SpecialCodec<[number, number, number]> = {
+  parse(args) {
+    if (args.length !== 3) throw new ConfigError('wrong number of arguments');
+    const v = args.map(strtoll);
+    if (v.some((x) => x === null || x < -2000 || x > 2000)) throw new ConfigError('Invalid oom-score-adj-values, elements must be between -2000 and 2000.');
+    return v as [number, number, number];
+  },
+  show: (v) => v.join(' '),
+};
+
+/** `latency-tracking-info-percentiles <p> ...`: percentiles INFO latencystats reports. */
+export const percentilesCodec: SpecialCodec<number[]> = {
+  parse(args) {
+    const words = args.length === 1 && args[0] === '' ? [] : args;
+    return words.map((w) => {
+      const p = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w) ? Number(w) : Number.NaN;
+      if (Number.isNaN(p)) throw new ConfigError('Invalid latency-tracking-info-percentiles parameters');
+      if (p > 100 || p < 0) throw new ConfigError('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+      return p;
+    });
+  },
+  // Redis prints each with %f and trims trailing zeros.
+  show: (v) => v.map((p) => p.toFixed(6).replace(/\.?0+$/, '')).join(' '),
+  rewrite: (v) => [v.length ? v.map((p) => p.toFixed(6).replace(/\.?0+$/, '')).join(' ') : '""'],
+};
+
+/** One `route host:port=proxyhost:proxyport` entry (replication/routes.ts). */
+export interface Route {
+  from: string;
+  host: string;
+  port: number;
+}
+
+/** splitbrain's `route` option: where this node's outgoing links to a peer really connect. */
+export const routesCodec: SpecialCodec<Route[]> = {
+  parse(args) {
+    const out: Route[] = [];
+    for (const r of args) {
+      if (r === '') continue;
+      if (!/^[^=\s]+:\d+=[^=\s]+:\d+$/.test(r)) throw new ConfigError(`Invalid route '${r}', expected host:port=host:port`);
+      const eq = r.indexOf('=');
+      const to = r.slice(eq + 1);
+      const colon = to.lastIndexOf(':');
+      out.push({ from: r.slice(0, eq), host: to.slice(0, colon), port: Number(to.slice(colon + 1)) });
+    }
+    return out;
+  },
+  show: (v) => v.map((r) => `${r.from}=${r.host}:${r.port}`).join(' '),
+  rewrite: (v) => (v.length ? [v.map((r) => `${r.from}=${r.host}:${r.port}`).join(' ')] : []),
+};
