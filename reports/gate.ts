@@ -231,6 +231,11 @@ export async function gate(baseline: string[], current: string[], opts: GateOpti
   if (!(o.confidence > 0 && o.confidence < 1)) throw new Error(`confidence must be in (0, 1), got ${o.confidence}`);
   const bs = (await Promise.all(baseline.map(loadGateInput))).flat();
   const cs = (await Promise.all(current.map(loadGateInput))).flat();
+  return gateEntries(bs, cs, { ...o, baseline: baseline.join(', '), current: current.join(', ') });
+}
+
+/** The gate on loaded entries (bench/gate-null.ts resamples seed sets with it). */
+export function gateEntries(bs: GateEntry[], cs: GateEntry[], o: Required<GateOptions> & { baseline: string; current: string }): GateResult {
   const group = (es: GateEntry[]): Map<string, GateEntry[]> => {
     const m = new Map<string, GateEntry[]>();
     for (const e of es) m.set(e.scenario, [...(m.get(e.scenario) ?? []), e]);
@@ -398,8 +403,8 @@ export async function gate(baseline: string[], current: string[], opts: GateOpti
   while (minPValue(seedsNeeded, seedsNeeded) > alpha / Math.max(1, pending.length) && seedsNeeded < 50) seedsNeeded++;
   return {
     version: GATE_VERSION,
-    baseline: baseline.join(', '),
-    current: current.join(', '),
+    baseline: o.baseline,
+    current: o.current,
     confidence: o.confidence,
     tolerance: o.tolerance,
     timeToleranceMs: o.timeToleranceMs,
