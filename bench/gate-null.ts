@@ -7,7 +7,7 @@
  *   node dist/bench/gate-null.js --splits 200 --per-side 5 <suite dir>...
  */
 
-import { Prng } from '../harness/util/prng.js';
+import { Prng } from '../checkers/util/prng.js';
 import { type GateEntry, gateEntries, loadGateInput } from '../reports/gate.js';
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@
 
 import type { ConvergenceResult } from '../checkers/convergence/index.js';
 import type { CounterResult } from '../checkers/counter/index.js';
-import type { CheckerResult, Validity } from '../checkers/history/types.js';
+import type { CheckerResult } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
 import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
 import type { LostWrite, LostWritesResult } from '../checkers/lost-writes/index.js';
@@ -282,10 +282,6 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     default:
       return `valid: ${String(r.valid)}`;
   }
-}
-
-export function validWord(v: Validity): 'valid' | 'invalid' | 'unknown' {
-  return v === true ? 'valid' : v === false ? 'invalid' : 'unknown';
 }
 
 /** The sentences at the top of a report: the verdict's reasons, data loss first. */

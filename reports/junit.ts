@@ -5,8 +5,8 @@
  * sentences so that a CI page already says what was lost.
  */
 
-import { explainAnomalies, summarizeChecker, validWord } from './explain.js';
-import type { ResultsFile, Verdict } from './types.js';
+import { explainAnomalies, summarizeChecker } from './explain.js';
+import { type ResultsFile, type Verdict, validWord } from './types.js';
 
 export interface JUnitCase {
   name: string;

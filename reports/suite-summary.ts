@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { asset, escapeHtml } from './embed.js';
 import { type JUnitCase, type JUnitSuite, renderJUnit, runSuite } from './junit.js';
-import type { ResultsFile, Verdict } from './types.js';
+import { type ResultsFile, type Verdict, verdictOfExitCode } from './types.js';
 
 export const SUITE_SUMMARY_VERSION = 1;
 
@@ -118,7 +118,7 @@ export function suiteHtml(s: SuiteSummary): string {
         `<tr data-status="${e.status}"><td class="num">${e.ordinal}</td><td class="mono">${escapeHtml(e.scenario)}</td><td class="num">${e.seed}</td><td class="num">${e.repeat}</td><td><span class="chip ${e.status === 'skipped' ? 'expected' : e.status}">${e.status}</span></td><td class="num">${e.durationS.toFixed(1)} s</td><td>${e.report ? `<a href="${escapeHtml(e.report)}">report</a>` : '—'}</td><td>${escapeHtml((e.error ?? '').split('\n')[0] ?? '')}</td></tr>`,
     )
     .join('\n');
-  const verdict = s.exitCode === 0 ? 'valid' : s.exitCode === 1 ? 'invalid' : s.exitCode === 2 ? 'unknown' : 'crashed';
+  const verdict = verdictOfExitCode(s.exitCode);
   const counts = Object.entries(s.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)

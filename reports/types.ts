@@ -42,9 +42,25 @@ export type Verdict = 'valid' | 'invalid' | 'unknown' | 'crashed';
 
 export const EXIT_CODES: Record<Verdict, number> = { valid: 0, invalid: 1, unknown: 2, crashed: 3 };
 
+/** A checker's or a history's validity in one word. */
+export function validWord(v: Validity): Exclude<Verdict, 'crashed'> {
+  return v === true ? 'valid' : v === false ? 'invalid' : 'unknown';
+}
+
+/** A run's verdict: crashed when it did not get as far as a validity. */
 export function verdictOf(valid: Validity | undefined | null, crashed: boolean): Verdict {
   if (crashed || valid === undefined || valid === null) return 'crashed';
-  return valid === true ? 'valid' : valid === false ? 'invalid' : 'unknown';
+  return validWord(valid);
+}
+
+/** Exit code of a checked history (0 valid, 1 invalid, 2 unknown). */
+export function exitCodeOf(valid: Validity): number {
+  return EXIT_CODES[validWord(valid)];
+}
+
+/** The verdict an exit code stands for (3 and above: the run itself failed). */
+export function verdictOfExitCode(code: number): Verdict {
+  return code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed';
 }
 
 export const ACK_KINDS: readonly AckKind[] = ['plain', 'wait', 'min-replicas'];

@@ -40,3 +40,13 @@ export function classifyError(err: unknown): Completion {
   // Sent, outcome unknown.
   return { type: 'info', value: null, error: /timed out/i.test(msg) ? 'timeout' : msg };
 }
+
+/**
+ * The completion of an op whose invocation threw. A read that failed or timed out changed nothing
+ * (Jepsen records such reads as `fail`, value null); any other op keeps its value, `fail` when it
+ * certainly did not take effect and `info` when it may have.
+ */
+export function completionOfError(op: { f: string; value: unknown }, err: unknown): Completion {
+  const c = classifyError(err);
+  return op.f === 'read' ? { ...c, type: 'fail', value: null } : { ...c, value: op.value };
+}

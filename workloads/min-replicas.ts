@@ -1,6 +1,6 @@
-import { classifyError } from './errors.js';
+import { perKey } from './generator.js';
 import type { Workload } from './workload.js';
-import { keyNames, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * Unique SADDs to a primary configured with min-replicas-to-write, while the nemesis isolates it
@@ -11,21 +11,18 @@ export const minReplicasWorkload: Workload = {
   description: 'SADD under min-replicas-to-write 1; min-replicas + lost-writes checkers',
   checkers: () => [{ name: 'min-replicas' }, { name: 'lost-writes' }],
   serverArgs: () => ['--min-replicas-to-write', '1', '--min-replicas-max-lag', '2'],
-  next(rng, slot, n, o) {
-    return { f: 'add', value: uniqueValue(slot, n), key: `mset${rng.int(o.keys)}` };
-  },
+  generator: (o) =>
+    perKey(
+      'mset',
+      o.keys,
+      invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) })),
+    ),
   async invoke(conn, op) {
-    try {
-      await conn.sadd(op.key!, String(op.value));
-      return { type: 'ok', value: op.value, ack: 'min-replicas' };
-    } catch (err) {
-      return { ...classifyError(err), value: op.value };
-    }
+    await conn.sadd(op.key!, String(op.value));
+    return { type: 'ok', value: op.value, ack: 'min-replicas' };
   },
   finalKeys: (o) => keyNames('mset', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };
 
 /** Unique SADDs only, final reads from every primary: the plain lost-acknowledged-write question. */
@@ -33,19 +30,16 @@ export const lostWritesWorkload: Workload = {
   name: 'lost-writes',
   description: 'unique SADDs with final reads from every primary; lost-writes checker',
   checkers: () => [{ name: 'lost-writes' }],
-  next(rng, slot, n, o) {
-    return { f: 'add', value: uniqueValue(slot, n), key: `lw${rng.int(o.keys)}` };
-  },
+  generator: (o) =>
+    perKey(
+      'lw',
+      o.keys,
+      invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) })),
+    ),
   async invoke(conn, op, o) {
-    try {
-      await conn.sadd(op.key!, String(op.value));
-      return o.minReplicas ? { type: 'ok', value: op.value, ack: 'min-replicas' } : { type: 'ok', value: op.value };
-    } catch (err) {
-      return { ...classifyError(err), value: op.value };
-    }
+    await conn.sadd(op.key!, String(op.value));
+    return o.minReplicas ? { type: 'ok', value: op.value, ack: 'min-replicas' } : { type: 'ok', value: op.value };
   },
   finalKeys: (o) => keyNames('lw', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

@@ -1,6 +1,7 @@
 import { classifyError } from './errors.js';
+import { lulls, mix, perKey } from './generator.js';
 import type { Workload } from './workload.js';
-import { keyNames, uniqueValue } from './workload.js';
+import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
 /**
  * SADD a unique element, then `WAIT n timeout` on the same connection. The write is acknowledged
@@ -12,21 +13,34 @@ export const waitWorkload: Workload = {
   description: 'SADD (half of them followed by WAIT n timeout); wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
   // The harness adds maxReplicas (the topology's replicas per primary): every WAIT reply is range-checked.
   checkers: () => [{ name: 'wait' }, { name: 'lost-writes' }],
-  next(rng, slot, n, o) {
-    const key = `wset${rng.int(o.keys)}`;
-    // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
-    if (rng.next() < 0.5) return { f: 'add', value: uniqueValue(slot, n), key };
-    const op = { f: 'add', value: uniqueValue(slot, n), key, waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs };
-    // Every 4th op's WAIT is checked against the replicas directly; every 25th comes after a quiet
-    // second and a half (low-rate phases: the replicas' last ACK is old, WAIT must ask for a fresh one).
-    return { ...op, ...(n % 4 === 0 ? { probe: true } : {}), ...(n % 25 === 12 ? { pauseBeforeMs: 1500 } : {}) };
-  },
+  generator: (o) =>
+    // Every 10 s a low-rate second and a half, then a quiet one: WAIT right after quiet periods (the
+    // replicas' last ACK is old, WAIT must ask for a fresh one) and at a trickle, not only under load.
+    lulls(
+      { periodMs: 10_000, slowMs: 1500, slowSpacingMs: 300, quietMs: 1500 },
+      perKey(
+        'wset',
+        o.keys,
+        // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
+        mix([
+          [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) }))],
+          // A quarter of the WAITs are checked directly: the harness reads the element on the replicas right after.
+          [
+            0.5,
+            invocations((c) => ({
+              f: 'add',
+              value: uniqueValue(c),
+              key: keyOf(c),
+              waitFor: o.waitFor,
+              waitTimeoutMs: o.waitTimeoutMs,
+              ...(c.n % 4 === 0 ? { probe: true } : {}),
+            })),
+          ],
+        ]),
+      ),
+    ),
   async invoke(conn, op) {
-    try {
-      await conn.sadd(op.key!, String(op.value));
-    } catch (err) {
-      return { ...classifyError(err), value: op.value };
-    }
+    await conn.sadd(op.key!, String(op.value));
     if (op.waitFor === undefined) return { type: 'ok', value: op.value };
     try {
       // WAIT must run on the connection that wrote; for a Cluster client, route by the same key.
@@ -35,12 +49,9 @@ export const waitWorkload: Workload = {
       return { type: 'info', value: op.value, replicas, error: `WAIT returned ${replicas} < ${op.waitFor}` };
     } catch (err) {
       // The SADD succeeded; WAIT itself failed: durability unknown.
-      const c = classifyError(err);
-      return { type: 'info', value: op.value, error: c.error };
+      return { type: 'info', value: op.value, error: classifyError(err).error };
     }
   },
   finalKeys: (o) => keyNames('wset', o.keys),
-  async finalRead(conn, key) {
-    return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
-  },
+  finalRead: readSet,
 };

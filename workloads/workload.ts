@@ -1,13 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { AckKind } from '../checkers/history/types.js';
-
-/** The seeded random source a workload draws from (the harness passes a per-worker stream, so --replay reproduces ops). */
-export interface Rng {
-  /** A float in [0, 1). */
-  next(): number;
-  /** An integer in [0, n). */
-  int(n: number): number;
-}
+import { type Ctx, type Gen, ops } from './generator.js';
 
 /** What a worker sends: Jepsen's op map without bookkeeping. */
 export interface Invocation {
@@ -16,8 +9,6 @@ export interface Invocation {
   key?: string;
   waitFor?: number;
   waitTimeoutMs?: number;
-  /** Idle this long before invoking (quiet periods: WAIT right after them must still be right). */
-  pauseBeforeMs?: number;
   /** After an ok WAIT-acknowledged write, the harness reads the element on every replica (a direct WAIT check). */
   probe?: boolean;
 }
@@ -53,16 +44,18 @@ export interface CheckerSpec {
 }
 
 /**
- * A workload: what clients do and how the history is judged. Generation is a pure function of
- * the worker's PRNG and slot (so `--replay` reproduces the op sequence); invocation talks to the
- * system over ioredis only.
+ * A workload: what clients do and how the history is judged. Its op stream is a generator built
+ * from lib/gen.ts combinators (mix, perKey …) drawing only from the thread's random stream, so
+ * `--replay` reproduces it; the harness paces it, runs the loop and records the history. Invocation
+ * talks to the system over ioredis only; a client error it throws is classified by the harness
+ * (workloads/errors.ts: a failed `read` is `fail`, any other op keeps its value as `fail` or `info`).
  */
 export interface Workload {
   name: string;
   description: string;
   checkers(opts: WorkloadOptions): CheckerSpec[];
-  /** The next op of worker `slot` (its n-th op). */
-  next(rng: Rng, slot: number, n: number, opts: WorkloadOptions): Invocation;
+  /** Every client thread's op stream (ctx.thread is the worker slot, ctx.n its op count). */
+  generator(opts: WorkloadOptions): Gen<Invocation>;
   invoke(conn: Conn, op: Invocation, opts: WorkloadOptions): Promise<Completion>;
   /** Keys the final reads cover (every key the workload may have written). */
   finalKeys(opts: WorkloadOptions): string[];
@@ -72,12 +65,28 @@ export interface Workload {
   serverArgs?(opts: WorkloadOptions): string[];
 }
 
+/** A set of unique integer elements, sorted: the read of the set-based workloads. */
+export async function readSet(conn: Conn, key: string): Promise<number[]> {
+  return (await conn.smembers(key)).map(Number).sort((a, b) => a - b);
+}
+
 /** Keys k0..k(n-1); in cluster mode they spread over slots naturally (no shared hash tag). */
 export function keyNames(prefix: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 }
 
-/** A value unique across all workers: slot + concurrency-independent counter. */
-export function uniqueValue(slot: number, n: number): number {
-  return slot * 1_000_000 + n;
+/** A value unique across all workers: the thread (worker slot) and its op count. */
+export function uniqueValue(ctx: Ctx): number {
+  return ctx.thread * 1_000_000 + ctx.n;
+}
+
+/** An endless stream of invocations made by `make` (lib/gen.ts ops, typed for workloads). */
+export function invocations(make: (ctx: Ctx) => Invocation): Gen<Invocation> {
+  return ops(make);
+}
+
+/** The key an enclosing perKey chose. */
+export function keyOf(ctx: Ctx): string {
+  if (ctx.key === undefined) throw new Error('this op needs a key: wrap its generator in perKey');
+  return ctx.key;
 }

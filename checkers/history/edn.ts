@@ -166,7 +166,6 @@ export class EdnReader {
 
   private readString(): string {
     const t = this.text;
-    const start = this.pos;
     this.pos++;
     let out = '';
     let chunk = this.pos;
@@ -219,7 +218,6 @@ export class EdnReader {
       }
       this.pos++;
     }
-    void start;
     throw new EdnIncomplete();
   }
 

@@ -5,7 +5,9 @@
  * linearizable by construction (the effect order is a linearization). Optional `info` completions
  * (effect may or may not have happened), failures (no effect) and ops left without completion.
  */
+
 import type { Op, ProcessId } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 
 export type GenModel = 'register' | 'kv' | 'set' | 'list-append' | 'counter';
 
@@ -28,17 +30,6 @@ export interface GenOptions {
   leavePending?: boolean;
 }
 
-/** Mulberry32: small, fast, good enough for tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface InFlight {
   invoke: Op;
   /** What the op does to the state and what it observes; run at its linearization point. */
@@ -49,8 +40,8 @@ interface InFlight {
 }
 
 export function generateHistory(o: GenOptions): Op[] {
-  const rnd = prng(o.seed);
-  const int = (n: number): number => Math.floor(rnd() * n);
+  const rnd = new Prng(o.seed);
+  const int = (n: number): number => rnd.int(n);
   const keys = o.keys ?? 1;
   const values = o.values ?? 5;
   const infoRate = o.infoRate ?? 0;
@@ -73,7 +64,7 @@ export function generateHistory(o: GenOptions): Op[] {
 
   const newOp = (process: number): InFlight => {
     const key = keys > 1 ? String(int(keys)) : undefined;
-    const r = rnd();
+    const r = rnd.next();
     let f: string;
     let value: unknown = null;
     let effect: (k: string) => unknown;
@@ -145,7 +136,7 @@ export function generateHistory(o: GenOptions): Op[] {
         }
         break;
     }
-    const u = rnd();
+    const u = rnd.next();
     const outcome = u < failRate ? 'fail' : u < failRate + infoRate ? 'info' : 'ok';
     const invoke = emit(process, 'invoke', f, value, key);
     return { invoke, effect: (k) => effect(k), effected: false, result: undefined, outcome };
@@ -168,7 +159,7 @@ export function generateHistory(o: GenOptions): Op[] {
       emit(cur.invoke.process, 'fail', cur.invoke.f, cur.invoke.value, cur.invoke.key, 'NOREPLICAS');
       flight[slot] = undefined;
     } else if (!cur.effected) {
-      if (cur.outcome === 'info' && rnd() < 0.5) {
+      if (cur.outcome === 'info' && rnd.next() < 0.5) {
         // Timed out before taking effect, and never will.
         emit(cur.invoke.process, 'info', cur.invoke.f, cur.invoke.value, cur.invoke.key, 'timeout');
         flight[slot] = undefined;
@@ -191,7 +182,7 @@ export function generateHistory(o: GenOptions): Op[] {
       flight[slot] = undefined;
     }
     // Near the end, optionally stop with some ops still in flight (the run was cut short).
-    if ((o.leavePending ?? true) && invoked >= o.ops && rnd() < 0.02) break;
+    if ((o.leavePending ?? true) && invoked >= o.ops && rnd.next() < 0.02) break;
   }
   return history;
 }

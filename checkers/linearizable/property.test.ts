@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 import { checkLinearizableSync } from './checker.js';
-import { corruptOneRead, type GenModel, generateHistory, prng } from './generate.js';
+import { corruptOneRead, type GenModel, generateHistory } from './generate.js';
 
 const MODELS: GenModel[] = ['register', 'kv', 'set', 'list-append', 'counter'];
 const SEEDS = 25;
@@ -19,13 +20,13 @@ const procs = (model: GenModel, n: number): number => (model === 'list-append' ?
 const infoRate = (model: GenModel): number => (model === 'list-append' ? 0.02 : 0.05);
 
 function shuffleNames(history: Op[], seed: number): Op[] {
-  const rnd = prng(seed);
+  const rnd = new Prng(seed);
   const keys = [...new Set(history.map((o) => o.key).filter((k): k is string => k !== undefined))];
   const procs = [...new Set(history.map((o) => o.process).filter((p): p is number => p !== 'nemesis'))];
   const perm = <T>(xs: T[]): T[] => {
     const a = [...xs];
     for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
+      const j = rnd.int(i + 1);
       [a[i], a[j]] = [a[j]!, a[i]!];
     }
     return a;

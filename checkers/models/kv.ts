@@ -2,7 +2,8 @@
  * A string key-value map with get, put and append (Porcupine's KV model), partitioned by key: each
  * key starts as the empty string; get must return the current value (nil reads as "").
  */
-import { fnv1a, known, type Model, ModelError } from './model.js';
+import { fnv1a } from '../util/hash.js';
+import { known, type Model, ModelError } from './model.js';
 
 export interface KvInput {
   f: 0 | 1 | 2; // get, put, append

@@ -3,7 +3,8 @@
  * is its elements' JSON texts joined by a separator that JSON never contains, so states compare
  * with === and hash as strings.
  */
-import { elementText, fnv1a, known, type Model, ModelError } from './model.js';
+import { fnv1a } from '../util/hash.js';
+import { elementText, known, type Model, ModelError } from './model.js';
 
 const SEP = '\u0001';
 

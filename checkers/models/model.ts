@@ -3,7 +3,9 @@
  * step never mutates its arguments. Inputs and outputs must be plain data (structured-cloneable),
  * because partitions are shipped to worker threads, where the model is looked up again by name.
  */
+
 import type { Op } from '../history/types.js';
+import { fnv1a } from '../util/hash.js';
 
 export interface ModelOp<I, O> {
   input: I;
@@ -43,15 +45,6 @@ export class ModelError extends Error {
   ) {
     super(`op ${opIndex}: ${reason}`);
   }
-}
-
-/** FNV-1a, 32-bit. */
-export function fnv1a(s: string, h = 0x811c9dc5): number {
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
 }
 
 /** Hash of a scalar model value (number, string, boolean, null). */

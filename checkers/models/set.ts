@@ -3,7 +3,8 @@
  * elements' texts (7 and "7" are one element, as Redis replies are strings); order in a read does
  * not matter.
  */
-import { elementText, fnv1a, known, type Model, ModelError } from './model.js';
+import { fnv1a } from '../util/hash.js';
+import { elementText, known, type Model, ModelError } from './model.js';
 
 export interface SetInput {
   f: 0 | 1; // add, read

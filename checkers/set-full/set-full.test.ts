@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { History } from '../history/types.js';
 import { HistoryBuilder } from '../testing/builder.js';
-import { generateSetHistory, prng } from '../testing/generate.js';
+import { generateSetHistory } from '../testing/generate.js';
+import { Prng } from '../util/prng.js';
 import { checkSetFull } from './index.js';
 
 describe('set-full', () => {
@@ -151,10 +152,10 @@ const id = (e: { key: string; element: unknown }): string => `${e.key}/${String(
 
 /** Drops elements from some reads and adds long-delayed ones, so lost / stale / never-read all occur. */
 function scramble(h: History, seed: number): void {
-  const rnd = prng(seed * 7919);
+  const rnd = new Prng(seed * 7919);
   for (const op of h) {
     if (op.type === 'ok' && op.f === 'read' && Array.isArray(op.value)) {
-      op.value = (op.value as number[]).filter(() => rnd() > 0.1);
+      op.value = (op.value as number[]).filter(() => rnd.next() > 0.1);
     }
   }
 }

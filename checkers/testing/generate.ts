@@ -4,7 +4,9 @@
  * lost at heal (inside the node-timeout window), info adds that half the time took effect, and
  * final reads. Not a model of Redis; a realistic shape and size for the checkers.
  */
+
 import type { History, Op } from '../history/types.js';
+import { Prng } from '../util/prng.js';
 
 export interface SetHistoryOptions {
   /** Approximate number of ops (invokes + completions + nemesis ops). */
@@ -20,18 +22,6 @@ export interface SetHistoryOptions {
   seed?: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface InFlight {
   process: number;
   key: number;
@@ -40,7 +30,7 @@ interface InFlight {
 }
 
 export function generateSetHistory(o: SetHistoryOptions): History {
-  const rnd = prng(o.seed ?? 1);
+  const rnd = new Prng(o.seed ?? 1);
   const K = o.keys ?? 100;
   const P = o.processes ?? 20;
   const readRatio = o.readRatio ?? 0.01;
@@ -63,9 +53,9 @@ export function generateSetHistory(o: SetHistoryOptions): History {
   const budget = o.ops - 2 * K - 4;
 
   while (h.length < budget) {
-    t += Math.floor(20_000 + rnd() * 80_000); // 20–100 µs between events
+    t += Math.floor(20_000 + rnd.next() * 80_000); // 20–100 µs between events
     if (partition === null && t >= nextFault) {
-      const node = nodes[Math.floor(rnd() * nodes.length)]!;
+      const node = nodes[rnd.int(nodes.length)]!;
       push({ time: t, process: 'nemesis', type: 'invoke', f: 'start-partition', value: { nodes: [node], kind: 'isolate' } });
       t += 1_000_000;
       push({ time: t, process: 'nemesis', type: 'info', f: 'start-partition', value: { nodes: [node], kind: 'isolate' } });
@@ -78,7 +68,7 @@ export function generateSetHistory(o: SetHistoryOptions): History {
       push({ time: t, process: 'nemesis', type: 'info', f: 'stop-partition', value: null });
       // Lose some of the writes the isolated node acknowledged.
       for (const [k, v] of partition.acked) {
-        if (rnd() < lossRate) {
+        if (rnd.next() < lossRate) {
           const s = sets[k]!;
           const at = s.lastIndexOf(v);
           if (at >= 0) s.splice(at, 1);
@@ -88,17 +78,17 @@ export function generateSetHistory(o: SetHistoryOptions): History {
       nextFault += faultEveryNs;
       continue;
     }
-    if (idle.length > 0 && (inflight.length === 0 || rnd() < 0.5)) {
-      const process = idle.splice(Math.floor(rnd() * idle.length), 1)[0]!;
-      const key = Math.floor(rnd() * K);
-      const isRead = rnd() < readRatio;
+    if (idle.length > 0 && (inflight.length === 0 || rnd.next() < 0.5)) {
+      const process = idle.splice(rnd.int(idle.length), 1)[0]!;
+      const key = rnd.int(K);
+      const isRead = rnd.next() < readRatio;
       const f = isRead ? 'read' : 'add';
       const value = isRead ? 0 : nextValue++;
       inflight.push({ process, key, f, value });
       push({ time: t, process, type: 'invoke', f, key: `k${key}`, value: isRead ? null : value, node: nodes[key % nodes.length]! });
       continue;
     }
-    const j = Math.floor(rnd() * inflight.length);
+    const j = rnd.int(inflight.length);
     const op = inflight[j]!;
     inflight[j] = inflight[inflight.length - 1]!;
     inflight.pop();
@@ -108,10 +98,10 @@ export function generateSetHistory(o: SetHistoryOptions): History {
       idle.push(op.process);
       continue;
     }
-    const r = rnd();
+    const r = rnd.next();
     if (r < 0.01) {
       // Timed out: took effect half the time; the process is replaced, as in Jepsen.
-      if (rnd() < 0.5) sets[op.key]!.push(op.value);
+      if (rnd.next() < 0.5) sets[op.key]!.push(op.value);
       push({ time: t, process: op.process, type: 'info', f: 'add', key: `k${op.key}`, value: op.value, node, error: 'timeout' });
       idle.push(nextProcess++);
     } else if (r < 0.02) {

@@ -5,7 +5,7 @@ import { toxiproxyCommand } from '../toxiproxy/command.js';
 import { checkCommand } from './commands/check.js';
 import { gateCommand } from './commands/gate.js';
 import { reportCommand } from './commands/report.js';
-import { addRunOptions, executeRun, type RunFlags, runCommand, scenarioFromFlags } from './commands/run.js';
+import { addRunOptions, type RunFlags, runCommand, runFromFlags } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { suiteCommand } from './commands/suite.js';
 
@@ -24,15 +24,8 @@ const start = new Command('start').description('the default run: embedded TypeSc
 // The demo run persists with AOF (everysec) so a killed primary comes back with its data, as a
 // production setup would; pass --server-arg to change it.
 addRunOptions(start, { ...DEFAULTS, serverArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'] }).action(async (f: RunFlags) => {
-  let s: ReturnType<typeof scenarioFromFlags>;
-  try {
-    s = scenarioFromFlags(f, start);
-  } catch (err) {
-    process.stderr.write(`splitbrain start: ${(err as Error).message}\n`);
-    process.exitCode = 3;
-    return;
-  }
-  const out = await executeRun(s, f);
+  const out = await runFromFlags(f, start);
+  if (!out) return;
   process.stderr.write(`run directory: ${out.dir}\n`);
   // A finished demo exits 0 whatever the verdict (printed above), so `npm start` doesn't end in an
   // npm error; `splitbrain run` keeps Jepsen's exit codes for CI.

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import type { NodeHandle } from '../targets/target.js';
 import { onCleanup } from '../util/cleanup.js';
-import type { CutMode, Link, Network, NetworkCapabilities } from './network.js';
+import type { CutMode, Degradation, Link, Network, NetworkCapabilities } from './network.js';
 
 /** Where the harness's own clients come from. Nodes get 127.0.0.10 and up. */
 export const CLIENT_ADDR = '127.0.0.1';
@@ -75,7 +75,7 @@ export class IptablesNetwork implements Network {
     }
   }
 
-  async degrade(links: Link[], how: { latencyMs?: number; jitterMs?: number; loss?: number; rateKBs?: number; resetPeer?: boolean }): Promise<void> {
+  async degrade(links: Link[], how: Degradation): Promise<void> {
     if (how.latencyMs !== undefined || how.rateKBs !== undefined || how.resetPeer) {
       throw new Error('the iptables network backend supports packet loss only (no tc netem here); use --net toxiproxy for latency, bandwidth and reset-peer');
     }

@@ -21,6 +21,15 @@ export interface NetworkCapabilities {
   resetPeer: boolean;
 }
 
+/** How degraded links behave: latency (ms ± jitter), loss probability, bandwidth KB/s, resets. */
+export interface Degradation {
+  latencyMs?: number;
+  jitterMs?: number;
+  loss?: number;
+  rateKBs?: number;
+  resetPeer?: boolean;
+}
+
 /**
  * A network fault backend. The harness asks for cuts between nodes (and between the clients and
  * nodes); the backend realises them (Toxiproxy proxies per link, or iptables rules per address
@@ -33,8 +42,8 @@ export interface Network {
   clientAddress(node: NodeHandle): { host: string; port: number };
   /** Cut these directed links (node→node, or "client"→node). Replaces any previous cut. */
   cut(links: Link[], mode: CutMode): Promise<void>;
-  /** Degrade links: latency (ms ± jitter), loss probability, bandwidth KB/s. */
-  degrade(links: Link[], how: { latencyMs?: number; jitterMs?: number; loss?: number; rateKBs?: number; resetPeer?: boolean }): Promise<void>;
+  /** Degrade links. */
+  degrade(links: Link[], how: Degradation): Promise<void>;
   /** Remove every fault. */
   heal(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { NodeHandle } from '../targets/target.js';
-import type { CutMode, Link, Network, NetworkCapabilities } from './network.js';
+import type { CutMode, Degradation, Link, Network, NetworkCapabilities } from './network.js';
 
 /**
  * Network faults through the Toxiproxy HTTP API (our server or a real toxiproxy-server): one
@@ -90,7 +90,7 @@ export class ToxiproxyNetwork implements Network {
     this.toxics.set(ToxiproxyNetwork.linkName(l), names);
   }
 
-  async degrade(links: Link[], how: { latencyMs?: number; jitterMs?: number; loss?: number; rateKBs?: number; resetPeer?: boolean }): Promise<void> {
+  async degrade(links: Link[], how: Degradation): Promise<void> {
     if (how.loss !== undefined)
       throw new Error('the toxiproxy network backend cannot drop a fraction of packets (Toxiproxy has no packet loss); use --net iptables');
     await this.heal();

@@ -20,11 +20,6 @@ export interface RunResults {
   opCount: number;
 }
 
-/** Jepsen's exit codes: 0 valid, 1 invalid, 2 unknown (3+ means the run itself failed). */
-export function exitCodeOf(v: Validity): number {
-  return v === true ? 0 : v === false ? 1 : 2;
-}
-
 /** Node logs of a run dir, by node name. */
 export function readNodeLogs(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -56,6 +51,11 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
   return { version: RESULTS_VERSION, valid, checkers: rest as Record<string, CheckerResult>, opCount: history.length };
 }
 
+/** The servers' min-replicas-to-write (0: off), from the effective server arguments. */
+export function minReplicasToWrite(args: readonly string[]): number {
+  return Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
+}
+
 /**
  * The checkers a stored run is judged by: its workload's, with the allowed loss windows taken from
  * the servers' actual settings (scenario.json holds the effective server arguments).
@@ -63,7 +63,7 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
 export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
   const workload = getWorkload(s.workload);
   const args = s.serverArgs ?? [];
-  const toWrite = Number(lastArg(args, '--min-replicas-to-write') ?? lastArg(args, '--min-slaves-to-write') ?? 0);
+  const toWrite = minReplicasToWrite(args);
   const lag = lastArg(args, '--min-replicas-max-lag') ?? lastArg(args, '--min-slaves-max-lag');
   const wopts: WorkloadOptions = {
     keys: s.keys,
@@ -73,7 +73,7 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     minReplicas: toWrite > 0,
   };
   // The fault model recorded with the run (older runs: derived from the scenario as it is now).
-  const windows: Record<string, unknown> = { ...((s as { faultModel?: object }).faultModel ?? faultModelOf(s)) };
+  const windows: Record<string, unknown> = { ...(s.faultModel ?? faultModelOf(s)) };
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
   if (toWrite > 0) windows.minReplicasToWrite = toWrite;
   const perChecker: Record<string, Record<string, unknown>> = {

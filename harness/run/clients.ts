@@ -1,90 +1,113 @@
-import { Cluster, Redis } from 'ioredis';
+/**
+ * Every ioredis client of the harness comes from here, in one of three profiles (ARCHITECTURE.md,
+ * "Clients"):
+ * - `worker`: the ops of the history. No hidden retries: a command issued while disconnected fails
+ *   at once (never sent → fail), a command in flight when the connection drops is never re-sent
+ *   (it may have been applied → info), the op timeout is the command timeout (→ info); the client
+ *   reconnects in the background so later ops can succeed.
+ * - `admin`: the harness's own reads (final reads, roles). Queues until connected and retries a
+ *   little: these are not history ops whose outcome a retry could falsify.
+ * - `probe`: one connection, no reconnection, no retry (readiness polls, REPLICAOF, FAILOVER,
+ *   CLUSTER …) — `nodeCommand` sends one command that way.
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Network } from '../net/network.js';
 import type { NodeHandle } from '../targets/target.js';
 
-/**
- * ioredis clients with no hidden retries (design map, "Generators and clients"):
- * - enableOfflineQueue false: a command issued while disconnected fails at once (never sent → fail);
- * - autoResendUnfulfilledCommands false and maxRetriesPerRequest 0: a command in flight when the
- *   connection drops is not re-sent after reconnecting (it may have been applied → info);
- * - commandTimeout: the per-op timeout (→ info);
- * - reconnects in the background so later ops can succeed.
- */
-export function nodeClient(node: NodeHandle, net: Network, opTimeoutMs: number): Redis {
-  const a = net.clientAddress(node);
-  const r = new Redis({
-    host: a.host,
-    port: a.port,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 0,
-    // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
-    // right after accepting (upstream down) as ready and then never reconnect.
-    enableReadyCheck: true,
-    commandTimeout: opTimeoutMs,
-    connectTimeout: Math.max(500, opTimeoutMs),
-    retryStrategy: (times) => Math.min(50 * times, 500),
-    reconnectOnError: () => false,
-  });
-  r.on('error', () => {
-    /* errors surface on the commands; the client keeps reconnecting */
-  });
-  return r;
+export type ClientProfile = 'worker' | 'admin' | 'probe';
+
+interface Address {
+  host: string;
+  port: number;
 }
 
 /**
- * A cluster client. MOVED/ASK redirections are followed (the command was not executed where it was
- * refused, so following them is not a retry); natMap sends every node address through its client proxy.
+ * The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed right
+ * after accepting (upstream down) as ready and then never reconnect.
  */
-export function clusterClient(nodes: NodeHandle[], net: Network, opTimeoutMs: number): Cluster {
-  const natMap: Record<string, { host: string; port: number }> = {};
+const READY_CHECK = { enableReadyCheck: true } as const;
+
+function options(profile: ClientProfile, timeoutMs: number): RedisOptions {
+  switch (profile) {
+    case 'worker':
+      return {
+        ...READY_CHECK,
+        enableOfflineQueue: false,
+        autoResendUnfulfilledCommands: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: timeoutMs,
+        connectTimeout: Math.max(500, timeoutMs),
+        retryStrategy: (times) => Math.min(50 * times, 500),
+        reconnectOnError: () => false,
+      };
+    case 'admin':
+      return {
+        ...READY_CHECK,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 2,
+        commandTimeout: timeoutMs,
+        connectTimeout: timeoutMs,
+        retryStrategy: (times) => (times > 5 ? null : 200),
+      };
+    case 'probe':
+      return { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: Math.min(2000, timeoutMs), commandTimeout: timeoutMs };
+  }
+}
+
+/** A client of one node at `addr` (a node's own address, or its client address through the network backend). */
+export function redisClient(addr: Address, profile: ClientProfile, timeoutMs: number): Redis {
+  const r = new Redis({ host: addr.host, port: addr.port, ...options(profile, timeoutMs) });
+  // Errors surface on the commands; a worker client keeps reconnecting.
+  r.on('error', () => undefined);
+  return r;
+}
+
+/** A worker's client of one node, through the network backend's client link. */
+export function nodeClient(node: NodeHandle, net: Network, opTimeoutMs: number): Redis {
+  return redisClient(net.clientAddress(node), 'worker', opTimeoutMs);
+}
+
+/** The harness's own client of a node, through the client link (what a client would see). */
+export function adminClient(node: NodeHandle, net: Network, timeoutMs: number): Redis {
+  return redisClient(net.clientAddress(node), 'admin', timeoutMs);
+}
+
+/**
+ * A worker's cluster client. MOVED/ASK redirections are followed (the command was not executed where
+ * it was refused, so following them is not a retry); natMap sends every node address through its
+ * client link. A command whose connection dropped is not retried on another node: it may have been applied.
+ */
+export function clusterClient(nodes: readonly NodeHandle[], net: Network, opTimeoutMs: number): Cluster {
+  const natMap: Record<string, Address> = {};
   for (const n of nodes) natMap[`${n.host}:${n.port}`] = net.clientAddress(n);
+  const { enableOfflineQueue, retryStrategy, reconnectOnError, ...perNode } = options('worker', opTimeoutMs);
   const c = new Cluster(
     nodes.map((n) => net.clientAddress(n)),
     {
       natMap,
-      enableOfflineQueue: false,
+      enableOfflineQueue,
       maxRedirections: 16,
-      // A command whose connection dropped is not retried on another node: it may have been applied.
       retryDelayOnFailover: 0,
       retryDelayOnClusterDown: 0,
       retryDelayOnTryAgain: 100,
       clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
-      redisOptions: {
-        autoResendUnfulfilledCommands: false,
-        maxRetriesPerRequest: 0,
-        commandTimeout: opTimeoutMs,
-        connectTimeout: Math.max(500, opTimeoutMs),
-        // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
-        // right after accepting (upstream down) as ready and then never reconnect.
-        enableReadyCheck: true,
-      },
+      redisOptions: perNode,
       slotsRefreshTimeout: Math.max(1000, opTimeoutMs),
     },
   );
-  c.on('error', () => {
-    /* surfaced per command */
-  });
+  c.on('error', () => undefined);
   return c;
 }
 
-/** A client for the harness's own reads (roles, final reads): queues until connected, retries reads. */
-export function adminClient(node: NodeHandle, net: Network, timeoutMs: number): Redis {
-  const a = net.clientAddress(node);
-  const r = new Redis({
-    host: a.host,
-    port: a.port,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 2,
-    // The ready check (INFO) matters: without it ioredis can mark a connection the proxy closed
-    // right after accepting (upstream down) as ready and then never reconnect.
-    enableReadyCheck: true,
-    commandTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-    retryStrategy: (times) => (times > 5 ? null : 200),
-  });
-  r.on('error', () => undefined);
-  return r;
+/** One command on a node over a fresh direct connection (not through the client links), then closed. */
+export async function nodeCommand(node: Address, argv: readonly string[], timeoutMs = 5000): Promise<unknown> {
+  const r = redisClient(node, 'probe', timeoutMs);
+  try {
+    await r.connect();
+    return await r.call(argv[0]!, ...argv.slice(1));
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** Wait until a client is connected (or give up after `ms`; ops then fail and are recorded so). */

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { HistoryWriter } from '../history/writer.js';
 import type { Network } from '../net/network.js';
-import { sleep } from '../targets/local.js';
 import type { NodeHandle } from '../targets/target.js';
+import { sleep } from '../util/sleep.js';
 import { adminClient } from './clients.js';
 
 /** Process ids of the node-state ops: past the final reads'. */
@@ -81,7 +81,7 @@ async function keysOf(r: Redis): Promise<string[]> {
 }
 
 /** Waits (bounded) until every linked replica's offset equals its primary's, then records each node's state. */
-export async function recordNodeStates(nodes: NodeHandle[], net: Network, history: HistoryWriter, timeoutMs = 10_000): Promise<void> {
+export async function recordNodeStates(nodes: readonly NodeHandle[], net: Network, history: HistoryWriter, timeoutMs = 10_000): Promise<void> {
   const byAddr = new Map(nodes.map((n) => [`${n.host}:${n.port}`, n.name]));
   const clients = new Map(nodes.map((n) => [n.name, adminClient(n, net, 5000)]));
   try {

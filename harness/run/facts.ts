@@ -25,9 +25,6 @@ export function faultModelOf(s: Pick<Scenario, 'target' | 'topology' | 'nodeTime
       out.failover = 'cluster';
       out.nodeTimeoutMs = Number(lastArg(args, '--cluster-node-timeout') ?? s.nodeTimeoutMs);
       break;
-    case 'sentinel':
-      out.failover = 'sentinel';
-      break;
     case 'replicated':
       // Nothing promotes a replica except the harness's own failover faults (`promote` in their value).
       out.failover = 'harness';

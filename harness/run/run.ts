@@ -1,23 +1,46 @@
 import { writeFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
+import { fnv1a } from '../../checkers/util/hash.js';
+import { Prng } from '../../checkers/util/prng.js';
 import { writeReport } from '../../reports/report.js';
+import { exitCodeOf } from '../../reports/types.js';
+import { completionOfError } from '../../workloads/errors.js';
+import {
+  any,
+  at,
+  backoffOnFail,
+  clients,
+  eachThread,
+  followUps,
+  type Gen,
+  lazy,
+  map,
+  NEMESIS_THREAD,
+  nemesis,
+  type Outcome,
+  once,
+  phases,
+  sleep,
+  stagger,
+  startJitter,
+  timeLimit,
+} from '../../workloads/generator.js';
 import { getWorkload } from '../../workloads/index.js';
-import type { Conn, Workload, WorkloadOptions } from '../../workloads/workload.js';
+import type { Completion, Conn, Invocation, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { HistoryWriter } from '../history/writer.js';
-import { checkSupported, rejoin, startFault, stopFault } from '../nemesis/apply.js';
-import { buildSchedule, INSTANT_FS, type ScheduledFault, stopF } from '../nemesis/nemesis.js';
-import type { Network } from '../net/network.js';
+import type { FaultContext, FaultSpec } from '../nemesis/faults/fault.js';
+import { familyOf } from '../nemesis/faults/index.js';
+import { buildSchedule, checkSchedule, type ScheduledFault } from '../nemesis/nemesis.js';
 import { RunStore } from '../store/store.js';
-import { ExternalTarget } from '../targets/external.js';
-import { LocalTarget, sleep } from '../targets/local.js';
-import type { NodeHandle, ProcessFaults } from '../targets/target.js';
+import { createTarget } from '../targets/index.js';
+import type { NodeHandle, Target } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
-import { hashString, Prng } from '../util/prng.js';
 import { keySlot } from '../util/slot.js';
-import { exitCodeOf, type RunResults, recheckRun } from './check.js';
+import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { recordNodeStates } from './convergence.js';
-import { faultModelOf, lastArg } from './facts.js';
+import { faultModelOf } from './facts.js';
+import { interpret, type Thread } from './interpreter.js';
 import { PrimaryTracker } from './primary-tracker.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
@@ -36,43 +59,18 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-interface SystemUnderTest {
-  nodes: NodeHandle[];
-  net: Network;
-  faults: ProcessFaults & { processFaults: boolean };
-  versions: Record<string, string>;
-  /** The iptables chain the run uses, if any (recorded in scenario.json). */
-  chain?: string;
-  /** Wait until the system is whole again after the final heal (cluster ok, replicas linked). */
-  settle(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** Client process ids of the final reads start here, past every worker's (reports/data.ts knows it too). */
+const FINAL_READ_PROCESS = 1_000_000;
 
-async function startSystem(s: Scenario, store: RunStore, serverArgs: string[]): Promise<SystemUnderTest> {
-  if (s.target === 'external') {
-    const t = await ExternalTarget.load(s.topologyFile!);
-    return { nodes: t.nodes, net: t.network, faults: t, versions: { target: 'external' }, settle: async () => {}, stop: () => t.stop() };
-  }
-  const t = new LocalTarget({
-    kind: s.target,
-    topology: s.topology,
-    net: s.net,
-    toxiproxyUrl: s.toxiproxyUrl,
-    store,
-    seed: s.seed,
-    serverArgs,
-    nodeTimeoutMs: s.nodeTimeoutMs,
-    runId: (hashString(store.dir) % 1_000_000).toString(36),
-  });
-  try {
-    await t.start();
-  } catch (err) {
-    await t.stop().catch(() => undefined);
-    throw err;
-  }
-  const faults = Object.assign(t, { processFaults: true });
-  return { nodes: t.nodes, net: t.network, faults, versions: t.versions(), chain: t.chain, settle: () => t.settle(), stop: () => t.stop() };
-}
+/** What the threads of a run do: client ops, the nemesis's fault steps, the final heal, settling, final reads. */
+type RunOp =
+  | { type: 'client'; op: Invocation }
+  | { type: 'fault-start' | 'fault-stop'; fault: ScheduledFault }
+  | { type: 'final-heal' }
+  | { type: 'settle' }
+  | { type: 'final-read'; process: number; key: string; node: string | undefined; read: () => Promise<unknown> }
+  | { type: 'wait-probe'; process: number; key: string; element: unknown; replicas: number }
+  | { type: 'node-states' };
 
 /**
  * One Jepsen-style run: start the system, drive it with clients, break it on schedule, heal,
@@ -90,8 +88,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     minReplicas: false,
   };
   const serverArgs = [...(workload.serverArgs?.(wopts) ?? []), ...s.serverArgs];
-  const minReplicasToWrite = Number(lastArg(serverArgs, '--min-replicas-to-write') ?? lastArg(serverArgs, '--min-slaves-to-write') ?? 0);
-  wopts.minReplicas = minReplicasToWrite > 0;
+  wopts.minReplicas = minReplicasToWrite(serverArgs) > 0;
   o.log(`splitbrain: run ${name} (seed ${s.seed}) → ${store.dir}`);
 
   let interrupted = false;
@@ -104,56 +101,50 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
 
   // Created once the system is up, so history time 0 is the start of the workload.
   let history: HistoryWriter | null = null;
-  let sut: SystemUnderTest | null = null;
+  let target: Target | null = null;
+  let closeClients = (): void => {};
   try {
-    sut = await startSystem(s, store, serverArgs);
+    target = createTarget({ ...s, serverArgs, store, runId: ((fnv1a(store.dir) >>> 0) % 1_000_000).toString(36) });
+    await target.start();
     history = new HistoryWriter(store.path('history.jsonl'));
-    const initialPrimary = sut.nodes.find((n) => n.role === 'primary');
-    const tracker = s.topology.kind === 'replicated' && initialPrimary ? new PrimaryTracker(initialPrimary.name, sut.nodes) : null;
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =
       s.schedule ??
       buildSchedule(
         rng.fork('nemesis'),
-        { nodes: sut.nodes, topology: s.topology.kind },
+        { nodes: target.nodes, topology: s.topology.kind },
         { nemesis: s.nemesis, timeLimitS: s.timeLimitS, intervalS: s.intervalS, faultS: s.faultS },
       );
-    for (const f of schedule) checkSupported(f.fault, sut.net, sut.faults.processFaults);
-    const scenarioJson = {
+    checkSchedule(schedule, { net: target.network, processes: target.processes });
+    const facts = target.facts();
+    store.writeJson('scenario.json', {
       ...s,
       name,
       serverArgs,
       schedule,
       // What a loss means in this system (failover mechanism, persistence, min-replicas): the loss checkers' windows.
       faultModel: faultModelOf({ ...s, serverArgs }),
-      versions: { splitbrain: '0.1.0', node: process.version, ...sut.versions },
-      nodes: sut.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
-      ...(sut.chain ? { iptablesChain: sut.chain } : {}),
+      versions: { splitbrain: '0.1.0', node: process.version, ...facts.versions },
+      nodes: target.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
+      ...(facts.iptablesChain ? { iptablesChain: facts.iptablesChain } : {}),
       startedAt: new Date().toISOString(),
       /** Wall-clock time of history time 0 (op.time is ns since then). */
       historyStartedAt: new Date(history.startedAtMs).toISOString(),
-    };
-    store.writeJson('scenario.json', scenarioJson);
+    });
 
-    const deadline = Date.now() + s.timeLimitS * 1000;
-    const progress = startProgress(o, history, s, () => activeFault);
-    let activeFault = '';
-    const nemesisDone = runNemesis(schedule, sut, history, abort.signal, (label) => (activeFault = label), tracker);
-    const workersDone = runWorkers(s, workload, wopts, sut, history, rng, deadline, abort.signal, tracker);
-    await Promise.all([nemesisDone, workersDone]);
-    progress.stop();
-
-    if (!interrupted) {
-      // Heal everything, let replication settle, then read the final state from every primary.
-      await healAll(sut, history, tracker);
-      await sleep(s.quiesceS * 1000);
-      await sut.settle();
-      await finalReads(s, workload, wopts, sut, history);
-      if (s.topology.kind !== 'single') await recordNodeStates(sut.nodes, sut.net, history);
+    const run = new RunThreads(s, workload, wopts, target, history, rng);
+    closeClients = () => run.close();
+    await run.connect();
+    const progress = startProgress(o, history, s, () => run.activeFault);
+    try {
+      await interpret(run.plan(schedule), run.threads(), abort.signal);
+    } finally {
+      progress.stop();
     }
   } catch (err) {
+    closeClients();
     history?.close();
-    if (sut) await sut.stop().catch(() => undefined);
+    if (target) await target.stop().catch(() => undefined);
     await cleanupAll();
     setInterruptHandler(null);
     if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
@@ -162,8 +153,9 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     o.log(`splitbrain: the run failed: ${msg}`);
     return { dir: store.dir, exitCode: 3, results: null, interrupted };
   }
-  history!.close();
-  await sut.stop().catch(() => undefined);
+  closeClients();
+  history.close();
+  await target.stop().catch(() => undefined);
   await cleanupAll();
   setInterruptHandler(null);
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
@@ -175,224 +167,306 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };
 }
 
-async function runWorkers(
-  s: Scenario,
-  workload: Workload,
-  wopts: WorkloadOptions,
-  sut: SystemUnderTest,
-  history: HistoryWriter,
-  rng: Prng,
-  deadline: number,
-  signal: AbortSignal,
-  tracker: PrimaryTracker | null,
-): Promise<void> {
-  const primaries = sut.nodes.filter((n) => n.role === 'primary');
-  const cluster = s.topology.kind === 'cluster';
-  const perWorkerInterval = s.rate > 0 ? (1000 * s.concurrency) / s.rate : 0;
-  const workers = Array.from({ length: s.concurrency }, async (_, slot) => {
-    const wrng = rng.fork(`worker-${slot}`);
-    // Jepsen: workers are bound to nodes round-robin; ours to the primaries, where writes go.
-    let node = primaries[slot % primaries.length]!;
-    let conn: Conn = cluster ? clusterClient(sut.nodes, sut.net, s.opTimeoutMs) : nodeClient(node, sut.net, s.opTimeoutMs);
-    let process = slot;
-    let n = 0;
-    await awaitReady(conn, 5000);
-    // Stagger the start so workers don't fire in lockstep.
-    await sleep(wrng.int(Math.max(1, perWorkerInterval || 10)));
-    try {
-      while (Date.now() < deadline && !signal.aborted) {
-        if (tracker && tracker.current !== node.name) {
-          // A Sentinel-aware client: re-resolve the primary after a failover and talk to it.
-          conn.disconnect();
-          node = sut.nodes.find((n) => n.name === tracker.current)!;
-          conn = nodeClient(node, sut.net, s.opTimeoutMs);
-          await awaitReady(conn, 2000);
-        }
-        const started = Date.now();
-        const op = workload.next(wrng, slot, n++, wopts);
-        const extra = {
-          key: op.key,
-          node: cluster ? (op.key !== undefined ? slotOwner(sut.nodes, op.key) : undefined) : node.name,
-          ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
-        };
-        if (op.pauseBeforeMs) await sleep(Math.min(op.pauseBeforeMs, Math.max(0, deadline - Date.now())));
-        history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
-        const c = await workload.invoke(conn, op, wopts);
-        history.append({
-          process,
-          type: c.type,
-          f: op.f,
-          value: c.value,
-          ...extra,
-          ...(c.error !== undefined ? { error: c.error } : {}),
-          ...(c.ack !== undefined ? { ack: c.ack } : {}),
-          ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
-        });
-        if (op.probe && tracker && c.type === 'ok' && c.ack === 'wait' && (c.replicas ?? 0) >= 1 && op.key !== undefined) {
-          await probeReplicas(history, process, op.key, op.value, c.replicas!, sut, tracker);
-        }
-        // A process whose op ended `info` never invokes again: a fresh id takes its place.
-        if (c.type === 'info') process += s.concurrency;
-        const elapsed = Date.now() - started;
-        const pause = perWorkerInterval > 0 ? perWorkerInterval * (0.5 + wrng.next()) - elapsed : c.type === 'fail' ? 10 : 0;
-        if (pause > 0) await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-      }
-    } finally {
-      conn.disconnect();
-    }
-  });
-  await Promise.all(workers);
+/**
+ * The generator of every client's ops, paced as the scenario asks: `rate` ops/s in all, each thread
+ * starting after a random jitter; unlimited, a thread backs off 10 ms after a failed op. A pure
+ * function of the workload and the scenario: replay and the replay tests use it as the run does.
+ */
+export function clientOps(s: Pick<Scenario, 'rate' | 'concurrency' | 'timeLimitS'>, workload: Workload, wopts: WorkloadOptions): Gen<Invocation> {
+  const perThreadMs = s.rate > 0 ? (1000 * s.concurrency) / s.rate : 0;
+  const pace = (g: Gen<Invocation>): Gen<Invocation> =>
+    perThreadMs > 0 ? stagger(perThreadMs, startJitter(Math.max(1, perThreadMs), g)) : backoffOnFail(10, startJitter(10, g));
+  return timeLimit(
+    s.timeLimitS * 1000,
+    eachThread(() => pace(workload.generator(wopts))),
+  );
 }
 
-/**
- * The direct WAIT check (checkers/wait): right after WAIT said `replicas` replicas have the write,
- * read the element on every replica of the current primary; at least that many must hold it.
- */
-async function probeReplicas(
-  history: HistoryWriter,
-  process: number,
-  key: string,
-  element: unknown,
-  replicas: number,
-  sut: SystemUnderTest,
-  tracker: PrimaryTracker,
-): Promise<void> {
-  history.append({ process, type: 'invoke', f: 'wait-probe', value: { key, element, replicas } });
-  const present: string[] = [];
-  const absent: string[] = [];
-  const unreachable: string[] = [];
-  await Promise.all(
-    sut.nodes
-      .filter((n) => n.name !== tracker.current)
-      .map(async (n) => {
-        const r = adminClient(n, sut.net, 1000);
+/** A client thread's random stream: forked from the run's seed by its slot. */
+export function clientRng(rng: Prng, slot: number): Prng {
+  return rng.fork(`worker-${slot}`);
+}
+
+/** The threads of a run (a client per worker slot and the nemesis) and what their ops do. */
+class RunThreads {
+  activeFault = '';
+  /** Each worker's client and, outside a cluster, the node it is bound to (replicated: the current primary). */
+  private readonly conns: Array<{ conn: Conn; node: NodeHandle | undefined }> = [];
+  private finalReads: Array<Extract<RunOp, { type: 'final-read' }>> = [];
+  /** Per client thread: the harness read to do right after its last op (a WAIT probe). */
+  private readonly followUps = new Map<number, RunOp>();
+  /** The harness's clients of each node for WAIT probes (dropped after an error, made again on the next probe). */
+  private readonly probeClients = new Map<string, Redis>();
+  /** Each scheduled fault as it was applied (re-aimed at the current primary), for its stop. */
+  private readonly applied = new Map<ScheduledFault, FaultSpec>();
+  private readonly closers: Array<() => void> = [];
+  private readonly cluster: boolean;
+  /** Replicated topology: the failover manager's view of the primary; null elsewhere. */
+  private readonly tracker: PrimaryTracker | null;
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly workload: Workload,
+    private readonly wopts: WorkloadOptions,
+    private readonly target: Target,
+    private readonly history: HistoryWriter,
+    private readonly rng: Prng,
+  ) {
+    this.cluster = s.topology.kind === 'cluster';
+    const primary = target.nodes.find((n) => n.role === 'primary');
+    this.tracker = s.topology.kind === 'replicated' && primary ? new PrimaryTracker(primary.name, target) : null;
+  }
+
+  /** One client per worker, bound to the primaries round-robin (Jepsen binds workers to nodes; writes go to primaries). */
+  async connect(): Promise<void> {
+    const { nodes, network } = this.target;
+    const primaries = nodes.filter((n) => n.role === 'primary');
+    for (let slot = 0; slot < this.s.concurrency; slot++) {
+      const node = this.cluster ? undefined : primaries[slot % primaries.length]!;
+      const conn = node ? nodeClient(node, network, this.s.opTimeoutMs) : clusterClient(nodes, network, this.s.opTimeoutMs);
+      this.conns.push({ conn, node });
+    }
+    this.closers.push(() => {
+      for (const c of this.conns) c.conn.disconnect();
+      for (const r of this.probeClients.values()) r.disconnect();
+    });
+    await Promise.all(this.conns.map((c) => awaitReady(c.conn, 5000)));
+  }
+
+  close(): void {
+    for (const c of this.closers.splice(0)) c();
+  }
+
+  /** Jepsen's phases: workload and faults → final heal → quiet → settle → final reads → each node's state. */
+  plan(schedule: readonly ScheduledFault[]): Gen<RunOp> {
+    const faults: Array<[number, RunOp]> = [];
+    for (const f of schedule) {
+      faults.push([f.start * 1000, { type: 'fault-start', fault: f }]);
+      if (!familyOf(f.fault).instant) faults.push([f.stop * 1000, { type: 'fault-stop', fault: f }]);
+    }
+    const client = followUps(
+      (thread) => takeFrom(this.followUps, thread),
+      map((op): RunOp => ({ type: 'client', op }), clientOps(this.s, this.workload, this.wopts)),
+    );
+    return phases<RunOp>(
+      any(clients(client), nemesis(at(faults))),
+      nemesis(once({ type: 'final-heal' })),
+      sleep(this.s.quiesceS * 1000),
+      nemesis(once({ type: 'settle' })),
+      // Made once settled: the primaries to read from are known then.
+      lazy(() => nemesis(at(this.finalReads.map((r) => [0, r] as const)))),
+      // Replicas read directly, for the convergence check (not in a single-node run).
+      nemesis(this.s.topology.kind === 'single' ? at([]) : once({ type: 'node-states' })),
+    );
+  }
+
+  threads(): Thread<RunOp>[] {
+    const out: Thread<RunOp>[] = this.conns.map((_, slot) => {
+      let process = slot;
+      return {
+        id: slot,
+        rng: clientRng(this.rng, slot),
+        invoke: async (op) => {
+          if (op.type === 'wait-probe') return this.waitProbe(op);
+          if (op.type !== 'client') return this.invokeHarnessOp(op);
+          const c = await this.invokeClient(slot, process, op.op);
+          this.planProbe(slot, process, op.op, c);
+          // A process whose op ended `info` never invokes again: a fresh id takes its place.
+          if (c.type === 'info') process += this.s.concurrency;
+          return c.type;
+        },
+      };
+    });
+    out.push({
+      id: NEMESIS_THREAD,
+      rng: this.rng.fork('nemesis-thread'),
+      invoke: (op) => {
+        if (op.type === 'client' || op.type === 'wait-probe') throw new Error(`a ${op.type} op reached the nemesis thread`);
+        return this.invokeHarnessOp(op);
+      },
+    });
+    return out;
+  }
+
+  /** A Sentinel-aware client: after a failover, the worker talks to the current primary. */
+  private async follow(slot: number): Promise<{ conn: Conn; node: NodeHandle | undefined }> {
+    const entry = this.conns[slot]!;
+    const t = this.tracker;
+    if (!t || !entry.node || entry.node.name === t.current) return entry;
+    const node = this.target.nodes.find((n) => n.name === t.current)!;
+    entry.conn.disconnect();
+    entry.conn = nodeClient(node, this.target.network, this.s.opTimeoutMs);
+    entry.node = node;
+    await awaitReady(entry.conn, 2000);
+    return entry;
+  }
+
+  private async invokeClient(slot: number, process: number, op: Invocation): Promise<Completion> {
+    const { conn, node } = await this.follow(slot);
+    const extra = {
+      key: op.key,
+      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : node?.name,
+      ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
+    };
+    this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
+    let c: Completion;
+    try {
+      c = await this.workload.invoke(conn, op, this.wopts);
+    } catch (err) {
+      c = completionOfError(op, err);
+    }
+    this.history.append({
+      process,
+      type: c.type,
+      f: op.f,
+      value: c.value,
+      ...extra,
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      ...(c.ack !== undefined ? { ack: c.ack } : {}),
+      ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
+    });
+    return c;
+  }
+
+  /** After an ok WAIT-acknowledged write the workload marked `probe`: the thread's next op reads it on the replicas. */
+  private planProbe(slot: number, process: number, op: Invocation, c: Completion): void {
+    if (!op.probe || !this.tracker || c.type !== 'ok' || c.ack !== 'wait' || !(c.replicas! >= 1) || op.key === undefined) return;
+    this.followUps.set(slot, { type: 'wait-probe', process, key: op.key, element: op.value, replicas: c.replicas! });
+  }
+
+  /**
+   * The direct WAIT check (checkers/wait): right after WAIT said `replicas` replicas have the write,
+   * read the element on every other node of the group; at least that many must hold it.
+   */
+  private async waitProbe(op: Extract<RunOp, { type: 'wait-probe' }>): Promise<Outcome> {
+    const { key, element, replicas } = op;
+    this.history.append({ process: op.process, type: 'invoke', f: 'wait-probe', value: { key, element, replicas } });
+    const present: string[] = [];
+    const absent: string[] = [];
+    const unreachable: string[] = [];
+    const others = this.target.nodes.filter((n) => n.name !== this.tracker?.current);
+    await Promise.all(
+      others.map(async (n) => {
+        let r = this.probeClients.get(n.name);
+        if (!r) this.probeClients.set(n.name, (r = adminClient(n, this.target.network, 1000)));
         try {
           ((await r.sismember(key, String(element))) === 1 ? present : absent).push(n.name);
         } catch {
           unreachable.push(n.name);
-        } finally {
           r.disconnect();
+          this.probeClients.delete(n.name);
         }
       }),
-  );
-  history.append({
-    process,
-    type: 'ok',
-    f: 'wait-probe',
-    value: { key, element, replicas, present: present.sort(), absent: absent.sort(), unreachable: unreachable.sort() },
-  });
-}
+    );
+    const value = { key, element, replicas, present: present.sort(), absent: absent.sort(), unreachable: unreachable.sort() };
+    this.history.append({ process: op.process, type: 'ok', f: 'wait-probe', value });
+    return 'ok';
+  }
 
-async function runNemesis(
-  schedule: ScheduledFault[],
-  sut: SystemUnderTest,
-  history: HistoryWriter,
-  signal: AbortSignal,
-  setActive: (s: string) => void,
-  tracker: PrimaryTracker | null,
-): Promise<void> {
-  const t0 = Date.now();
-  const ctx = { nodes: sut.nodes, net: sut.net, faults: sut.faults, tracker };
-  const waitUntil = async (s: number) => {
-    while (!signal.aborted && Date.now() - t0 < s * 1000) await sleep(Math.min(100, s * 1000 - (Date.now() - t0)));
-  };
-  for (const planned of schedule) {
-    await waitUntil(planned.start);
-    if (signal.aborted) return;
-    // `*-primary` faults hit the current primary (the schedule names the one at the start).
-    const f = tracker ? { ...planned, fault: tracker.retarget(planned.fault) } : planned;
-    history.append({ process: 'nemesis', type: 'invoke', f: f.fault.f, value: f.fault.value });
-    setActive(`${f.fault.value.kind} ${f.fault.value.nodes.join(',')}`);
+  private async invokeHarnessOp(op: Exclude<RunOp, { type: 'client' | 'wait-probe' }>): Promise<Outcome> {
+    switch (op.type) {
+      case 'fault-start':
+      case 'fault-stop':
+        return this.faultStep(op.type === 'fault-start', op.fault);
+      case 'final-heal': {
+        // The final heal: network healed, paused nodes resumed, killed nodes restarted (and re-pointed at the current primary).
+        this.history.append({ process: 'nemesis', type: 'invoke', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
+        await this.target.network.heal();
+        await this.target.processes?.recover();
+        const rejoined = (await this.tracker?.rejoin(this.target.nodes)) ?? [];
+        this.history.append({
+          process: 'nemesis',
+          type: 'info',
+          f: 'stop-partition',
+          value: { nodes: [], kind: 'final-heal', ...(rejoined.length > 0 ? { rejoined } : {}) },
+        });
+        return 'info';
+      }
+      case 'settle':
+        await this.target.settle();
+        await this.planFinalReads();
+        return 'ok';
+      case 'final-read':
+        return finalRead(this.history, op);
+      case 'node-states':
+        await recordNodeStates(this.target.nodes, this.target.network, this.history);
+        return 'ok';
+    }
+  }
+
+  /** A fault's start or stop as nemesis ops: invoke, the family's action, info with what it did. */
+  private async faultStep(starting: boolean, f: ScheduledFault): Promise<Outcome> {
+    const family = familyOf(f.fault);
+    // An instant event has nothing to undo (and no stop op is scheduled for it).
+    if (!starting && family.instant) return 'info';
+    const ctx: FaultContext = {
+      nodes: this.target.nodes,
+      net: this.target.network,
+      processes: this.target.processes,
+      ...(this.tracker ? { primary: this.tracker } : {}),
+    };
+    let spec = this.applied.get(f) ?? f.fault;
+    if (starting && this.tracker && family.aimAt) {
+      // `*-primary` faults hit the primary of now (the schedule names the one at the start).
+      spec = family.aimAt(spec, await this.tracker.refresh(), this.target.nodes);
+      this.applied.set(f, spec);
+    }
+    const { value } = spec;
+    const opF = starting || family.instant ? family.f : family.stopF;
+    this.history.append({ process: 'nemesis', type: 'invoke', f: opF, value: starting ? value : { nodes: value.nodes } });
+    if (starting) this.activeFault = `${value.kind} ${value.nodes.join(',')}`;
     let done: unknown;
     try {
-      done = await startFault(f.fault, ctx);
+      done = starting || family.instant ? await family.start(spec, ctx) : await family.stop(spec, ctx);
     } catch (err) {
       done = { error: (err as Error).message };
     }
-    history.append({ process: 'nemesis', type: 'info', f: f.fault.f, value: done });
-    if (INSTANT_FS.has(f.fault.f)) {
-      setActive('');
-      continue;
-    }
-    await waitUntil(f.stop);
-    const sf = stopF(f.fault.f);
-    history.append({ process: 'nemesis', type: 'invoke', f: sf, value: { nodes: f.fault.value.nodes } });
-    try {
-      done = await stopFault(f.fault, ctx);
-    } catch (err) {
-      done = { error: (err as Error).message };
-    }
-    history.append({ process: 'nemesis', type: 'info', f: sf, value: done });
-    setActive('');
-    if (signal.aborted) return;
+    this.history.append({ process: 'nemesis', type: 'info', f: opF, value: done });
+    if (!starting || family.instant) this.activeFault = '';
+    return 'info';
   }
-}
 
-/** The final heal: network healed, paused nodes resumed, killed nodes restarted (and rejoined to the current primary). */
-async function healAll(sut: SystemUnderTest, history: HistoryWriter, tracker: PrimaryTracker | null): Promise<void> {
-  history.append({ process: 'nemesis', type: 'invoke', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
-  await sut.net.heal();
-  for (const n of sut.nodes) {
-    if (n.process?.paused) await sut.faults.resume(n);
-    if (n.process && !n.process.running) {
-      await sut.faults.restart(n);
-      await rejoin({ nodes: sut.nodes, net: sut.net, faults: sut.faults, tracker }, n);
+  /** The final reads: every key the workload wrote, from every node that is a primary now (roles change with failovers). */
+  private async planFinalReads(): Promise<void> {
+    const { workload } = this;
+    if (!workload.finalRead) return;
+    const keys = workload.finalKeys(this.wopts);
+    let process = FINAL_READ_PROCESS;
+    const { nodes, network } = this.target;
+    if (this.cluster) {
+      const c: Cluster = clusterClient(nodes, network, 5000);
+      this.closers.push(() => c.disconnect());
+      await awaitReady(c, 10_000);
+      const owner = await currentSlotOwners(c, nodes);
+      for (const key of keys) this.finalReads.push({ type: 'final-read', process: process++, key, node: owner(key), read: () => workload.finalRead!(c, key) });
+      return;
     }
-  }
-  history.append({ process: 'nemesis', type: 'info', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
-}
-
-/** Which nodes are primaries now (roles may have changed through failovers). */
-async function currentPrimaries(sut: SystemUnderTest, opTimeoutMs: number): Promise<NodeHandle[]> {
-  const out: NodeHandle[] = [];
-  for (const n of sut.nodes) {
-    const r = adminClient(n, sut.net, opTimeoutMs);
-    try {
-      const role = (await r.call('ROLE')) as unknown[];
-      if (role[0] === 'master') out.push(n);
-    } catch {
-      /* unreachable nodes are not read */
-    } finally {
-      r.disconnect();
-    }
-  }
-  return out;
-}
-
-async function finalReads(s: Scenario, workload: Workload, wopts: WorkloadOptions, sut: SystemUnderTest, history: HistoryWriter): Promise<void> {
-  if (!workload.finalRead) return;
-  const keys = workload.finalKeys(wopts);
-  // Final-read processes get ids past every worker id.
-  let process = 1_000_000;
-  if (s.topology.kind === 'cluster') {
-    const c: Cluster = clusterClient(sut.nodes, sut.net, 5000);
-    await awaitReady(c, 10_000);
-    try {
-      const owner = await currentSlotOwners(c, sut.nodes);
-      for (const key of keys) await oneFinalRead(history, process++, key, owner(key), () => workload.finalRead!(c, key));
-    } finally {
-      c.disconnect();
-    }
-    return;
-  }
-  for (const n of await currentPrimaries(sut, 5000)) {
-    const r: Redis = adminClient(n, sut.net, 5000);
-    try {
-      for (const key of keys) await oneFinalRead(history, process++, key, n.name, () => workload.finalRead!(r, key));
-    } finally {
-      r.disconnect();
+    const roles = await this.target.roles();
+    for (const n of nodes.filter((x) => roles.get(x.name) === 'primary')) {
+      const r: Redis = adminClient(n, network, 5000);
+      this.closers.push(() => r.disconnect());
+      for (const key of keys) this.finalReads.push({ type: 'final-read', process: process++, key, node: n.name, read: () => workload.finalRead!(r, key) });
     }
   }
 }
 
-async function oneFinalRead(history: HistoryWriter, process: number, key: string, node: string | undefined, read: () => Promise<unknown>): Promise<void> {
-  const extra = node ? { key, node } : { key };
-  history.append({ process, type: 'invoke', f: 'final-read', value: null, ...extra });
+/** Removes and returns a map's entry. */
+function takeFrom<K, V>(m: Map<K, V>, k: K): V | undefined {
+  const v = m.get(k);
+  m.delete(k);
+  return v;
+}
+
+async function finalRead(history: HistoryWriter, op: Extract<RunOp, { type: 'final-read' }>): Promise<Outcome> {
+  const extra = op.node ? { key: op.key, node: op.node } : { key: op.key };
+  history.append({ process: op.process, type: 'invoke', f: 'final-read', value: null, ...extra });
   try {
-    const v = await read();
-    history.append({ process, type: 'ok', f: 'final-read', value: v, ...extra });
+    const v = await op.read();
+    history.append({ process: op.process, type: 'ok', f: 'final-read', value: v, ...extra });
+    return 'ok';
   } catch (err) {
-    history.append({ process, type: 'fail', f: 'final-read', value: null, error: (err as Error).message, ...extra });
+    history.append({ process: op.process, type: 'fail', f: 'final-read', value: null, error: (err as Error).message, ...extra });
+    return 'fail';
   }
 }
 
@@ -427,13 +501,13 @@ function startProgress(o: RunOptions, h: HistoryWriter, s: Scenario, active: () 
 }
 
 /** The primary that served a key's slot at the start of the run (the node a cluster client writes to). */
-function slotOwner(nodes: NodeHandle[], key: string): string | undefined {
+function slotOwner(nodes: readonly NodeHandle[], key: string): string | undefined {
   const slot = keySlot(key);
   return nodes.find((n) => n.slots?.some(([a, b]) => slot >= a && slot <= b))?.name;
 }
 
 /** Who serves each slot now (after failovers), from CLUSTER SLOTS; names the node of each final read. */
-async function currentSlotOwners(c: Cluster, nodes: NodeHandle[]): Promise<(key: string) => string | undefined> {
+async function currentSlotOwners(c: Cluster, nodes: readonly NodeHandle[]): Promise<(key: string) => string | undefined> {
   try {
     const slots = (await c.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]]][];
     const byAddr = new Map(nodes.map((n) => [`${n.host}:${n.port}`, n.name]));

@@ -1,24 +1,20 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { fnv1a } from '../../checkers/util/hash.js';
 import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
+import { redisClient } from '../run/clients.js';
 import type { RunStore } from '../store/store.js';
 import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
 import { freePort, freePortPair } from '../util/ports.js';
-import { hashString } from '../util/prng.js';
+import { sleep } from '../util/sleep.js';
+import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import { NodeProcess } from './node-process.js';
-import type { NodeHandle, ProcessFaults, TopologySpec } from './target.js';
-
-export const REDIS_SERVER = '/usr/bin/redis-server';
-export const REDIS_CLI = '/usr/bin/redis-cli';
-/** Our server's entry point in the build (also when the harness itself runs from sources, e.g. in tests). */
-export const SPLITBRAIN_SERVER = fileURLToPath(
-  import.meta.url.endsWith('.ts') ? new URL('../../dist/server/main.js', import.meta.url) : new URL('../../server/main.js', import.meta.url),
-);
+import { queryRoles } from './roles.js';
+import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
 
 export type NetKind = 'toxiproxy' | 'iptables' | 'none';
 
@@ -43,12 +39,23 @@ export interface LocalTargetOptions {
  * redis-server (`redis`), in the single, replicated or cluster topology, wired to a network
  * fault backend.
  */
-export class LocalTarget implements ProcessFaults {
+export class LocalTarget implements Target, ProcessControl {
   nodes: NodeHandle[] = [];
   network: Network = new NoNetwork();
+  readonly processes: ProcessControl = this;
+  readonly canKill = true;
+  readonly canPause = true;
   private toxiproxy: ToxiproxyServer | null = null;
 
   constructor(private readonly o: LocalTargetOptions) {}
+
+  get kind(): 'ts' | 'redis' {
+    return this.o.kind;
+  }
+
+  get topology(): TopologySpec {
+    return this.o.topology;
+  }
 
   static check(kind: 'ts' | 'redis', topology: TopologySpec): void {
     if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
@@ -57,19 +64,18 @@ export class LocalTarget implements ProcessFaults {
     if (kind === 'ts' && !existsSync(SPLITBRAIN_SERVER)) throw new Error(`${SPLITBRAIN_SERVER} is missing: run npm run build`);
     if (topology.kind === 'cluster' && !existsSync(REDIS_CLI))
       throw new Error(`the cluster topology is created with ${REDIS_CLI}: apt-get install -y redis-tools`);
-    if (topology.kind === 'sentinel') throw new Error('the sentinel topology is not available yet (Sentinel has not landed)');
     if (topology.kind === 'cluster' && kind === 'ts') {
       throw new Error('the ts cluster topology is not available yet (the TypeScript cluster has not landed); use --target redis --topology cluster');
     }
   }
 
-  /** The iptables chain of this run, if it uses one (scenario.json records it). */
-  get chain(): string | undefined {
-    return this.network instanceof IptablesNetwork ? this.network.chainName : undefined;
+  facts(): TargetFacts {
+    const versions = { target: this.o.kind, server: this.o.kind === 'ts' ? 'splitbrain-server (Redis 7.0.15 compatible)' : 'redis-server (Debian)' };
+    return this.network instanceof IptablesNetwork ? { versions, iptablesChain: this.network.chainName } : { versions };
   }
 
-  versions(): Record<string, string> {
-    return { target: this.o.kind, server: this.o.kind === 'ts' ? 'splitbrain-server (Redis 7.0.15 compatible)' : 'redis-server (Debian)' };
+  roles(): Promise<Map<string, NodeRole | null>> {
+    return queryRoles(this.nodes, this.network);
   }
 
   async start(): Promise<void> {
@@ -80,7 +86,7 @@ export class LocalTarget implements ProcessFaults {
     const perNodeAddr = net === 'iptables';
     // Each run gets its own 127.a.b.0/24 block: iptables rules match addresses, not ports, so two
     // runs sharing addresses would cut each other's links.
-    const block = hashString(`${this.o.runId}/${process.pid}`);
+    const block = fnv1a(`${this.o.runId}/${process.pid}`) >>> 0;
     const a = 1 + (block % 254);
     const b = (block >>> 8) % 256;
     const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
@@ -185,13 +191,12 @@ export class LocalTarget implements ProcessFaults {
     await n.process.start();
   }
 
-  /** Wait until every replica reports its link up, so the run starts from a synced state. */
-  private async awaitReplicas(timeoutMs = 20000): Promise<void> {
+  /** Wait until every replica (by default: by role at the start) reports its link up, so the run starts from a synced state. */
+  private async awaitReplicas(timeoutMs = 20000, replicas = this.nodes.filter((x) => x.role === 'replica')): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (const n of this.nodes.filter((x) => x.role === 'replica')) {
-      const r = new Redis({ host: n.host, port: n.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    for (const n of replicas) {
+      const r = await probe(n);
       try {
-        await r.connect();
         for (;;) {
           const info = await r.info('replication');
           if (/master_link_status:up/.test(info)) break;
@@ -218,9 +223,8 @@ export class LocalTarget implements ProcessFaults {
   async awaitClusterOk(timeoutMs = 30000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const n of this.nodes) {
-      const r = new Redis({ host: n.host, port: n.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const r = await probe(n);
       try {
-        await r.connect();
         for (;;) {
           const info = String(await r.call('CLUSTER', 'INFO'));
           if (/cluster_state:ok/.test(info)) break;
@@ -236,7 +240,7 @@ export class LocalTarget implements ProcessFaults {
   /** Map nodes to their actual roles and shards after redis-cli assigned replicas. */
   private async readClusterRoles(): Promise<void> {
     const n1 = this.nodes[0]!;
-    const r = new Redis({ host: n1.host, port: n1.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = await probe(n1);
     try {
       // redis-cli sets the replicas with CLUSTER REPLICATE; n1 learns it through gossip, so wait
       // until it sees every replica before reading the roles.
@@ -295,7 +299,14 @@ export class LocalTarget implements ProcessFaults {
   async settle(): Promise<void> {
     try {
       if (this.o.topology.kind === 'cluster') await this.awaitClusterOk(30_000);
-      else if (this.o.topology.kind === 'replicated') await this.awaitReplicas(15_000);
+      else if (this.o.topology.kind === 'replicated') {
+        // By the roles of now: failovers made other nodes replicas than at the start.
+        const roles = await this.roles();
+        await this.awaitReplicas(
+          15_000,
+          this.nodes.filter((n) => roles.get(n.name) === 'replica'),
+        );
+      }
     } catch {
       /* the final reads will show what is still broken */
     }
@@ -315,6 +326,12 @@ export class LocalTarget implements ProcessFaults {
   async resume(n: NodeHandle): Promise<void> {
     n.process?.signal('SIGCONT');
   }
+  async recover(): Promise<void> {
+    for (const n of this.nodes) {
+      if (n.process?.paused) await this.resume(n);
+      if (n.process && !n.process.running) await this.restart(n);
+    }
+  }
 
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.process?.stop()));
@@ -324,6 +341,14 @@ export class LocalTarget implements ProcessFaults {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** A probe connection to a node's own address (readiness polls: no retry, no reconnection). */
+async function probe(n: NodeHandle): Promise<Redis> {
+  const r = redisClient(n, 'probe', 5000);
+  try {
+    await r.connect();
+  } catch (err) {
+    r.disconnect();
+    throw err;
+  }
+  return r;
 }

@@ -1,7 +1,8 @@
+import type { Network } from '../net/network.js';
 import type { NodeProcess } from './node-process.js';
 
 export type TargetKind = 'ts' | 'redis' | 'external';
-export type TopologyKind = 'single' | 'replicated' | 'cluster' | 'sentinel';
+export type TopologyKind = 'single' | 'replicated' | 'cluster';
 
 export interface TopologySpec {
   kind: TopologyKind;
@@ -11,14 +12,16 @@ export interface TopologySpec {
   replicas: number;
 }
 
+export type NodeRole = 'primary' | 'replica';
+
 /** One node of the system under test, as the harness sees it. */
 export interface NodeHandle {
   name: string;
   /** Where the node really listens. */
   host: string;
   port: number;
-  /** Role at start: the workload's primaries and the nemesis targets derive from it. */
-  role: 'primary' | 'replica';
+  /** Role at the start of the run (schedules are picked from it); the live role: Target.roles(). */
+  role: NodeRole;
   /** Index of the shard (cluster) this node starts in. */
   shard: number;
   /** Name of its primary at start (replicas). */
@@ -31,10 +34,47 @@ export interface NodeHandle {
   commands?: { kill?: string; pause?: string; resume?: string; restart?: string };
 }
 
-/** Process faults a target supports. */
-export interface ProcessFaults {
+/** Process faults a target can inject into its nodes. */
+export interface ProcessControl {
+  /** Every node can be killed and restarted. */
+  readonly canKill: boolean;
+  /** Every node can be paused and resumed. */
+  readonly canPause: boolean;
   kill(node: NodeHandle): Promise<void>;
   restart(node: NodeHandle): Promise<void>;
   pause(node: NodeHandle): Promise<void>;
   resume(node: NodeHandle): Promise<void>;
+  /** The final heal: restart every node this control killed, resume every one it paused. */
+  recover(): Promise<void>;
+}
+
+/** What scenario.json records about the system. */
+export interface TargetFacts {
+  versions: Record<string, string>;
+  /** The iptables chain of the run, when it uses one. */
+  iptablesChain?: string;
+}
+
+/**
+ * A system under test: local processes (ts | redis) or an external deployment, in some topology.
+ * Cluster and Sentinel topologies plug in here; the run, the nemesis and the clients only see this.
+ */
+export interface Target {
+  readonly kind: TargetKind;
+  readonly topology: TopologySpec;
+  /** The nodes, with their addresses and roles at start (valid once start() returned). */
+  readonly nodes: readonly NodeHandle[];
+  /** The network fault backend the nodes are wired to (client addresses go through it). */
+  readonly network: Network;
+  /** null: the target cannot kill or pause its nodes. */
+  readonly processes: ProcessControl | null;
+  /** Start (or attach to) the system; resolves when it is ready for the workload. */
+  start(): Promise<void>;
+  /** Each node's role now, asked over its client link (ROLE); null when it does not answer. Roles change with failovers. */
+  roles(): Promise<Map<string, NodeRole | null>>;
+  /** After the final heal: wait (bounded) until the system looks whole again; never throws. */
+  settle(): Promise<void>;
+  facts(): TargetFacts;
+  /** Stop what start() started (nothing, for an external target). */
+  stop(): Promise<void>;
 }

@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { type ICreateToxicBody, type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../util/sleep.js';
 import { startToxiproxyServer, type ToxiproxyServer } from './server.js';
-import { sleep, startEchoServer, startTcpServer, type TcpServer, TestClient } from './testkit.js';
+import { startEchoServer, startTcpServer, type TcpServer, TestClient } from './testkit.js';
 
 const external = process.env.TOXIPROXY_URL;
 let ours: ToxiproxyServer | null = null;

@@ -21,7 +21,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Random } from './prng.js';
+import type { Rng } from '../../checkers/util/prng.js';
 import { type Chunk, emptyHeld, type Held, type StageContext, type ToxicKind, type ToxicStage } from './toxic.js';
 
 export type Direction = 'upstream' | 'downstream';
@@ -48,7 +48,7 @@ interface Slot {
 }
 
 export interface LinkOwner {
-  random: Random;
+  random: Rng;
   /** RST both sockets of the connection. */
   reset(): void;
 }
@@ -194,7 +194,7 @@ export class Link {
 
   private startStage(slot: Slot): void {
     // Toxicity is rolled per connection when the toxic starts on it (and again on update).
-    const roll = this.owner.random();
+    const roll = this.owner.random.next();
     if (!(roll < slot.toxic.toxicity)) {
       slot.stage = null;
       slot.live = null;

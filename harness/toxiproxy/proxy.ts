@@ -3,10 +3,10 @@
  * its toxics, per direction in the order they were added (Toxiproxy's ToxicCollection chains).
  */
 import net, { type Server, type Socket } from 'node:net';
+import { Prng, type Rng } from '../../checkers/util/prng.js';
 import { AddressError, formatHostPort, formatResolved, resolveHostPort, splitHostPort } from './address.js';
 import { ApiError } from './errors.js';
 import { type Direction, Link, type ToxicSpec } from './link.js';
-import { type Random, seededRandom } from './prng.js';
 import type { ToxicKind } from './toxic.js';
 
 export interface ToxicJson {
@@ -114,7 +114,7 @@ class Connection {
     upstream.once('close', onClose);
   }
 
-  get random(): Random {
+  get random(): Rng {
     return this.proxy.random;
   }
 
@@ -144,7 +144,7 @@ export class Proxy {
   enabled = false;
   readonly chain: Record<Direction, Toxic[]> = { upstream: [], downstream: [] };
   readonly connections = new Set<Connection>();
-  readonly random: Random;
+  readonly random: Rng;
   private server: Server | null = null;
 
   constructor(
@@ -153,7 +153,8 @@ export class Proxy {
     public upstream: string,
     seed: number,
   ) {
-    this.random = seededRandom(seed, name);
+    // One stream per proxy, from (seed, proxy name): independent of the order proxies are created in.
+    this.random = new Prng(seed).fork(name);
   }
 
   toJSON(): ProxyJson {

@@ -140,5 +140,3 @@ export class TestClient {
     this.socket.destroy();
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

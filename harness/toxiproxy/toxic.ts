@@ -8,7 +8,7 @@
  * stream itself (Toxiproxy's stub.Close(): later stages see EOF, the destination is closed) or
  * reset the whole connection.
  */
-import type { Random } from './prng.js';
+import type { Rng } from '../../checkers/util/prng.js';
 
 /** A chunk of stream data and the time (performance.now(), ms) it reached the current stage. */
 export interface Chunk {
@@ -24,7 +24,7 @@ export interface StageContext {
   /** Abort the whole connection with a TCP RST on both sides. */
   reset(): void;
   /** The proxy's seeded PRNG: all randomness of a toxic must come from here. */
-  random: Random;
+  random: Rng;
 }
 
 /** What a stopped stage still held: passed on (remove) or fed to its replacement (update). */

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJsonl } from '../../checkers/history/format.js';
 import type { History, Op } from '../../checkers/history/types.js';
+import { Prng } from '../../checkers/util/prng.js';
 import type { ResultsFile } from '../types.js';
 
 export type CheckFn = (dir: string, history: History, specs: Array<{ name: string; options?: Record<string, unknown> }>) => Promise<ResultsFile>;
@@ -38,17 +39,6 @@ export const XSS_VALUES = [
   '</script><script>window.__xss=4</script>',
 ];
 
-class Lcg {
-  constructor(private s: number) {}
-  next(): number {
-    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
-    return this.s / 2 ** 32;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-}
-
 interface Fault {
   f: string;
   stopF: string;
@@ -59,7 +49,7 @@ interface Fault {
 
 /** A set-workload history: adds and reads over `keys` sets, faults on n1 (the primary). */
 export function setHistory(o: SetRunOptions): { history: History; lost: number } {
-  const rng = new Lcg(o.seed ?? 7);
+  const rng = new Prng(o.seed ?? 7);
   const workers = 5;
   const keys = o.keys ?? 4;
   const gap = o.gapMs ?? 25;

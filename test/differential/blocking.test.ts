@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ex, sleep, useServer } from '../support/differential.js';
+import { sleep } from '../../harness/util/sleep.js';
+import { ex, useServer } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
 import { SERVER_KINDS } from '../support/servers.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sleep, useServer } from '../support/differential.js';
+import { sleep } from '../../harness/util/sleep.js';
+import { useServer } from '../support/differential.js';
 import { client, rawExchange } from '../support/redis.js';
 import { SERVER_KINDS } from '../support/servers.js';
 

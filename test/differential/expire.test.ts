@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf, freshDb, sleep, useServer } from '../support/differential.js';
+import { sleep } from '../../harness/util/sleep.js';
+import { errorOf, freshDb, useServer } from '../support/differential.js';
 import { SERVER_KINDS } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('expiry on %s', (kind) => {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { errorOf, freshDb, sleep, useServer } from '../support/differential.js';
+import { sleep } from '../../harness/util/sleep.js';
+import { errorOf, freshDb, useServer } from '../support/differential.js';
 import { client } from '../support/redis.js';
 import { SERVER_KINDS } from '../support/servers.js';
 

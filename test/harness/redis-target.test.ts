@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startFault, stopFault } from '../../harness/nemesis/apply.js';
+import { type PartitionSpec, partition } from '../../harness/nemesis/faults/partition.js';
 import { RunStore } from '../../harness/store/store.js';
-import { LocalTarget, sleep } from '../../harness/targets/local.js';
+import { LocalTarget } from '../../harness/targets/local.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
+import { sleep } from '../../harness/util/sleep.js';
 import { iptablesRules, livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 async function clusterView(host: string, port: number): Promise<{ info: string; nodes: string }> {
@@ -35,12 +36,12 @@ describe('--target redis with the iptables backend', () => {
       const primary = t.nodes.find((n) => n.role === 'primary')!;
       const others = t.nodes.filter((n) => n !== primary);
       // Cut node links only; the test's own client (127.0.0.1) still reaches both sides to observe them.
-      const fault = {
+      const fault: PartitionSpec = {
         f: 'start-partition',
-        value: { kind: 'isolate-primary', nodes: [primary.name], groups: [[primary.name], others.map((n) => n.name)], mode: 'drop' as const },
+        value: { kind: 'isolate-primary', nodes: [primary.name], groups: [[primary.name], others.map((n) => n.name)], mode: 'drop' },
       };
-      const ctx = { nodes: t.nodes, net: t.network, faults: t };
-      await startFault(fault, ctx);
+      const ctx = { nodes: t.nodes, net: t.network, processes: t.processes };
+      await partition.start(fault, ctx);
       expect(iptablesRules()).toMatch(new RegExp(`-s ${primary.host.replace(/\./g, '\\.')}/32 -d`));
       let majority = '';
       let minority = '';
@@ -55,7 +56,7 @@ describe('--target redis with the iptables backend', () => {
       }
       expect(majority).toMatch(/master,fail\b|master,fail\?|\bfail\b/);
       expect(minority).toMatch(/cluster_state:fail/);
-      await stopFault(fault, ctx);
+      await partition.stop(fault, ctx);
       await t.awaitClusterOk(30_000);
     } finally {
       await t.stop();

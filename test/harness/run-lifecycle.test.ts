@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +158,13 @@ describe('splitbrain run lifecycle', () => {
     ]);
     expect(p.exitCode).toBe(3);
     expect(p.all).toMatch(/toxiproxy network backend cannot cut links between pairs of nodes/);
+    // A scenario file is validated before anything starts; the error names the file and the field.
+    const bad = join(tempStore(), 'bad-scenario.json');
+    writeFileSync(bad, JSON.stringify({ workload: 'set', concurrency: 0 }));
+    const sc = await splitbrain(['run', '--scenario', bad, '--store', tempStore()]);
+    expect(sc.exitCode).toBe(3);
+    expect(sc.all).toContain(`${bad}: not a valid scenario`);
+    expect(sc.all).toMatch(/\/concurrency: must be >= 1/);
   }, 120_000);
 });
 

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startFault, stopFault } from '../../harness/nemesis/apply.js';
-import type { FaultSpec } from '../../harness/nemesis/nemesis.js';
+import { type PartitionSpec, partition } from '../../harness/nemesis/faults/partition.js';
 import { RunStore } from '../../harness/store/store.js';
-import { LocalTarget, sleep } from '../../harness/targets/local.js';
+import { LocalTarget } from '../../harness/targets/local.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
+import { sleep } from '../../harness/util/sleep.js';
 import { tempStore } from '../support/cli.js';
 
 function direct(host: string, port: number): Redis {
@@ -65,12 +65,12 @@ describe('ts replicated target through Toxiproxy route tables', () => {
         await c1.set('k', 'v1');
         await until(async () => (await c2.get('k')) === 'v1', 5000, 'replication of k');
 
-        const fault: FaultSpec = {
+        const fault: PartitionSpec = {
           f: 'start-partition',
           value: { kind: 'isolate-primary', nodes: [n1.name], groups: [[n1.name], [n2.name, n3.name]], clientSide: 1, mode },
         };
-        const ctx = { nodes: t.nodes, net: t.network, faults: t };
-        await startFault(fault, ctx);
+        const ctx = { nodes: t.nodes, net: t.network, processes: t.processes };
+        await partition.start(fault, ctx);
         // Replicas lose their master link.
         await until(
           async () =>
@@ -87,7 +87,7 @@ describe('ts replicated target through Toxiproxy route tables', () => {
         await d1.set('during', 'partition');
         d1.disconnect();
 
-        await stopFault(fault, ctx);
+        await partition.stop(fault, ctx);
         await until(
           async () =>
             (await info(n2.host, n2.port, 'replication'))['master_link_status'] === 'up' &&

@@ -1,15 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import type { Redis } from 'ioredis';
+import { Prng, type Rng } from '../../checkers/util/prng.js';
 
 /** Deterministic pseudo-random bytes. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
-export function randomBytes(r: () => number, n: number): Buffer {
+export function randomBytes(r: Rng, n: number): Buffer {
   const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(r() * 256);
+  for (let i = 0; i < n; i++) b[i] = r.int(256);
   return b;
 }
 
@@ -22,7 +18,7 @@ export const EXPIRE_AT = Date.now() + 3_600_000;
  * compressible strings, expiries, and a second database.
  */
 export async function populate(c: Redis): Promise<void> {
-  const r = prng(42);
+  const r = new Prng(42);
   const p = c.pipeline();
   p.select(0);
   p.set('s:int', '12345');

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../harness/util/prng.js';
+import { Prng } from '../../checkers/util/prng.js';
 import { useServer } from '../support/differential.js';
 
 /**

@@ -78,5 +78,3 @@ export async function errorOf(p: Promise<unknown>): Promise<string | null> {
     return (e as Error).message;
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));

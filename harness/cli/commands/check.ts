@@ -11,11 +11,10 @@ import type { LinearizableResult } from '../../../checkers/linearizable/checker.
 import { ModelError, models } from '../../../checkers/models/index.js';
 import { checkers, getChecker } from '../../../checkers/registry.js';
 import { writeReport } from '../../../reports/report.js';
+import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
 import { recheckRun, resultsText } from '../../run/check.js';
-
-export const EXIT = { valid: 0, invalid: 1, unknown: 2, refused: 3 } as const;
 
 export interface CheckCliOptions {
   checker?: string;
@@ -37,10 +36,6 @@ const stdio: CheckIo = {
   err: (t) => process.stderr.write(t + '\n'),
 };
 
-export function exitCodeFor(valid: Validity): number {
-  return valid === true ? EXIT.valid : valid === false ? EXIT.invalid : EXIT.unknown;
-}
-
 /** A model named by scenario.json (`model`, or `workload.model`, or a workload named like a model). */
 function scenarioModel(scenario: unknown): string | undefined {
   if (scenario === null || typeof scenario !== 'object') return undefined;
@@ -55,7 +50,8 @@ function scenarioModel(scenario: unknown): string | undefined {
   return undefined;
 }
 
-const verdictText = (v: Validity): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+/** The verdict word, shouted when invalid. */
+const verdictText = (v: Validity): string => (v === false ? 'INVALID' : validWord(v));
 
 function summarizeLinearizable(r: LinearizableResult, io: CheckIo): void {
   const verdict = r.valid === true ? 'linearizable' : r.valid === false ? 'NOT LINEARIZABLE' : 'unknown (time limit reached)';
@@ -96,7 +92,7 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
         io.out(`${target}: ${verdictText(results.valid)}`);
         for (const [name, r] of Object.entries(results.checkers)) io.out(`  ${name.padEnd(14)} ${verdictText(r.valid)}`);
       }
-      return exitCodeFor(results.valid);
+      return exitCodeOf(results.valid);
     }
     const checker = getChecker(opts.checker ?? 'linearizable');
     const input = await resolveHistoryInput(target);
@@ -117,15 +113,15 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
       if (checker.name === 'linearizable') summarizeLinearizable(result as LinearizableResult, io);
       else io.out(`${checker.name}: ${verdictText(result.valid)}`);
     }
-    return exitCodeFor(result.valid);
+    return exitCodeOf(result.valid);
   } catch (e) {
     if (e instanceof HistoryError || e instanceof ModelError) {
       io.err(e.message);
-      return EXIT.refused;
+      return EXIT_CODES.crashed;
     }
     // Unknown checker/model names and unreadable inputs are refusals too; keep stack traces off.
     io.err(`splitbrain check: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.refused;
+    return EXIT_CODES.crashed;
   }
 }
 

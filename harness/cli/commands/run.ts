@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeReport } from '../../../reports/report.js';
+import { validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
-import { PICKERS } from '../../nemesis/nemesis.js';
+import { NEMESIS_NAMES } from '../../nemesis/nemesis.js';
 import { type RunOutcome, runScenario } from '../../run/run.js';
 import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
+import { readScenarioFile } from '../../run/scenario-file.js';
 import type { TopologyKind } from '../../targets/target.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 
@@ -63,7 +65,7 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     )
     .addOption(
       new Option('--topology <kind>', 'single, replicated, cluster')
-        .argParser(oneOf(['single', 'replicated', 'cluster', 'sentinel'] as const))
+        .argParser(oneOf(['single', 'replicated', 'cluster'] as const))
         .default(defaults.topology.kind),
     )
     .option('--topology-file <file>', 'external target: JSON file with the nodes (and kill/pause/restart commands)')
@@ -76,7 +78,7 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     )
     .option('--toxiproxy <url>', 'use an installed toxiproxy-server (e.g. http://127.0.0.1:8474) instead of ours')
     .option('--workload <name>', `one of: ${[...workloads.keys()].join(', ')}`, defaults.workload)
-    .option('--nemesis <names>', `comma-separated: none, ${Object.keys(PICKERS).join(', ')}`, defaults.nemesis)
+    .option('--nemesis <names>', `comma-separated: none, ${NEMESIS_NAMES.join(', ')}`, defaults.nemesis)
     .option('--time-limit <s>', 'seconds of workload', positiveInt, defaults.timeLimitS)
     .option('--seed <n>', 'seed of every random choice', nonNegativeInt, defaults.seed)
     .option('--concurrency <n>', 'client workers', positiveInt, defaults.concurrency)
@@ -106,14 +108,10 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   if (f.replay) {
     const file = existsSync(join(f.replay, 'scenario.json')) ? join(f.replay, 'scenario.json') : f.replay;
     if (!existsSync(file)) throw new Error(`--replay: ${file} does not exist`);
-    base = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
+    base = readScenarioFile(file, { replay: true });
     base.replayOf = resolve(f.replay);
   } else if (f.scenario) {
-    try {
-      base = JSON.parse(readFileSync(f.scenario, 'utf8')) as Partial<Scenario>;
-    } catch (err) {
-      throw new Error(`--scenario ${f.scenario}: ${(err as Error).message}`);
-    }
+    base = readScenarioFile(f.scenario);
   }
   // A flag given explicitly wins over the file; defaults don't.
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
@@ -170,7 +168,7 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
   });
   if (outcome.results) {
     const v = outcome.results.valid;
-    const word = v === true ? 'VALID' : v === false ? 'INVALID: anomalies found' : 'UNKNOWN';
+    const word = `${validWord(v).toUpperCase()}${v === false ? ': anomalies found' : ''}`;
     process.stderr.write(`\nsplitbrain: ${word}\n`);
     for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
@@ -184,19 +182,24 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
   return outcome;
 }
 
+/** The action of `run` and `start`: a scenario from the flags (refused with exit 3), run; null when refused. */
+export async function runFromFlags(f: RunFlags, cmd: Command): Promise<RunOutcome | null> {
+  let s: Scenario;
+  try {
+    s = scenarioFromFlags(f, cmd);
+  } catch (err) {
+    process.stderr.write(`splitbrain ${cmd.name()}: ${(err as Error).message}\n`);
+    process.exitCode = 3;
+    return null;
+  }
+  return executeRun(s, f);
+}
+
 export function runCommand(): Command {
   const cmd = new Command('run').description('run a Jepsen-style test: start a system, drive it with clients, inject faults, check the history');
   addRunOptions(cmd).action(async (f: RunFlags) => {
-    let s: Scenario;
-    try {
-      s = scenarioFromFlags(f, cmd);
-    } catch (err) {
-      process.stderr.write(`splitbrain run: ${(err as Error).message}\n`);
-      process.exitCode = 3;
-      return;
-    }
-    const out = await executeRun(s, f);
-    process.exitCode = out.exitCode;
+    const out = await runFromFlags(f, cmd);
+    if (out) process.exitCode = out.exitCode;
   });
   return cmd;
 }

@@ -24,9 +24,11 @@ import {
   suiteExitCode,
   writeSuiteSummary,
 } from '../../../reports/suite-summary.js';
+import { verdictOf } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { type RunOptions, type RunOutcome, runScenario } from '../../run/run.js';
 import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
+import { scenarioErrors } from '../../run/scenario-file.js';
 import { sanitize } from '../../store/store.js';
 import type { TopologyKind, TopologySpec } from '../../targets/target.js';
 
@@ -84,6 +86,15 @@ export function loadSuiteFile(path: string): SuiteFile {
   const errors = validate('suite', data);
   if (errors.length) throw new SuiteFileError(`${path} does not match reports/schema/suite.schema.json:\n  ${errors.join('\n  ')}`);
   const s = data as SuiteFile;
+  const scenarioFields: Array<[string, unknown]> = [
+    ['/scenario', s.scenario],
+    ...matrices(s).map((m, i): [string, unknown] => [`/matrix/${i}/scenario`, m.scenario]),
+  ];
+  for (const [at, fields] of scenarioFields) {
+    if (fields === undefined) continue;
+    const bad = scenarioErrors(fields);
+    if (bad.length) throw new SuiteFileError(`${path}: ${at} is not valid scenario fields (reports/schema/scenario.schema.json):\n  ${bad.join('\n  ')}`);
+  }
   for (const w of matrices(s).flatMap((m) => m.workloads))
     if (!workloads.has(w)) throw new SuiteFileError(`${path}: unknown workload '${w}' (known: ${[...workloads.keys()].join(', ')})`);
   return s;
@@ -198,8 +209,7 @@ export interface SuiteRunResult {
   index: string;
 }
 
-const statusOf = (o: RunOutcome): EntryStatus =>
-  !o.results ? 'crashed' : o.results.valid === true ? 'valid' : o.results.valid === false ? 'invalid' : 'unknown';
+const statusOf = (o: RunOutcome): EntryStatus => verdictOf(o.results?.valid, !o.results);
 
 export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<SuiteRunResult> {
   const file = loadSuiteFile(path);

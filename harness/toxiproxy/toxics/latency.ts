@@ -4,7 +4,6 @@
  * counts from the chunk's arrival time (time spent queued behind earlier chunks is included).
  */
 
-import { randomInt } from '../prng.js';
 import type { StageContext, ToxicKind } from '../toxic.js';
 import { QueuedStage } from './queued.js';
 import { now } from './timer.js';
@@ -20,7 +19,7 @@ class LatencyStage extends QueuedStage {
 
   private delay(): number {
     // Go: latency + rand.Int63n(2*jitter) - jitter.
-    return this.jitter > 0 ? this.latency + randomInt(this.ctx.random, this.jitter * 2) - this.jitter : this.latency;
+    return this.jitter > 0 ? this.latency + this.ctx.random.int(this.jitter * 2) - this.jitter : this.latency;
   }
 
   protected pump(): void {

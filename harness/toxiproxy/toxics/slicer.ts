@@ -4,7 +4,6 @@
  * `delay` µs after each piece.
  */
 
-import { randomInt } from '../prng.js';
 import { byteLength, type Chunk, type Held, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.js';
 import { Deadline, now } from './timer.js';
 
@@ -34,7 +33,7 @@ class SlicerStage implements ToxicStage {
       return;
     }
     let mid = start + Math.floor((end - start) / 2);
-    if (this.variation > 0) mid += randomInt(this.ctx.random, this.variation * 2) - this.variation;
+    if (this.variation > 0) mid += this.ctx.random.int(this.variation * 2) - this.variation;
     // A variation larger than the average could step outside the range; Go would panic.
     mid = Math.min(end - 1, Math.max(start + 1, mid));
     this.cut(start, mid, out);

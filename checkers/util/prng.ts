@@ -1,16 +1,28 @@
-/**
- * Seeded PRNG (xoshiro128**), so a run's op sequence and fault schedule follow from its seed.
- * `fork(label)` derives an independent stream (per worker, per nemesis) so one stream's
- * consumption does not shift another's: replays stay identical even when timings differ.
- */
-export class Prng {
-  private s: Uint32Array;
+import { fnv1a } from './hash.js';
 
+/** The seeded random source workloads, generators and toxics draw from (an interface, so tests can script it). */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+}
+
+/**
+ * The one seeded PRNG (xoshiro128**), so a run's op sequences, fault schedule and proxy jitter
+ * follow from its seed. `fork(label)` derives an independent stream (per worker, the nemesis, each
+ * proxy) so one stream's consumption does not shift another's: replays stay identical even when
+ * timings differ.
+ */
+export class Prng implements Rng {
+  private readonly s = new Uint32Array(4);
+  private readonly seedValue: string;
+
+  /** A number seed uses its low 32 bits; a string seed (what `fork` makes) is hashed whole. */
   constructor(seed: number | string) {
-    let h = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-    this.s = new Uint32Array(4);
+    let h = typeof seed === 'number' ? seed >>> 0 : fnv1a(seed) >>> 0;
     for (let i = 0; i < 4; i++) {
-      // splitmix32 to spread the seed over the state
+      // splitmix32 spreads the seed over the state
       h = (h + 0x9e3779b9) >>> 0;
       let z = h;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
@@ -21,9 +33,6 @@ export class Prng {
     this.seedValue = String(seed);
   }
 
-  private readonly seedValue: string;
-
-  /** A float in [0, 1). */
   next(): number {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
@@ -37,7 +46,6 @@ export class Prng {
     return result / 4294967296;
   }
 
-  /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
@@ -67,13 +75,4 @@ export class Prng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
-
-export function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
 }

@@ -1,0 +1,67 @@
+/**
+ * A manual failover of a primary, as an operator would do it. Cluster: CLUSTER FAILOVER
+ * [FORCE|TAKEOVER] on one of its replicas (found through CLUSTER NODES). Replicated: Redis 6.2's
+ * FAILOVER on the primary (FORCE needs TO). An instant event.
+ */
+import { nodeCommand } from '../../run/clients.js';
+import { aimValue, byName, type FaultContext, type FaultValue, type InstantFamily, primaries, valueSchema } from './fault.js';
+
+export interface FailoverSpec {
+  f: 'failover';
+  value: FaultValue & { kind: 'manual-failover'; failoverMode: 'default' | 'force' | 'takeover' };
+}
+
+declare module './fault.js' {
+  interface FaultSpecs {
+    failover: FailoverSpec;
+  }
+}
+
+export const failover: InstantFamily<FailoverSpec> = {
+  f: 'failover',
+  instant: true,
+  valueSchema: valueSchema(['manual-failover'], { failoverMode: { enum: ['default', 'force', 'takeover'] } }),
+  nemeses: {
+    failover: (rng, ctx) => ({
+      f: 'failover',
+      value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) },
+    }),
+    'failover-takeover': (rng, ctx) => ({
+      f: 'failover',
+      value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: 'takeover' },
+    }),
+  },
+  check() {},
+  aimAt: (spec, primary) => ({ ...spec, value: aimValue(spec.value, primary) }),
+  start: ({ value }, ctx) => manualFailover(ctx, value),
+};
+
+async function manualFailover(ctx: FaultContext, value: FailoverSpec['value']): Promise<unknown> {
+  const p = byName(ctx.nodes, value.nodes)[0]!;
+  const mode = value.failoverMode;
+  // Replicated, failovers followed: every other node replicates the current primary; else its replicas at the start.
+  const replicas = ctx.primary ? ctx.nodes.filter((n) => n !== p) : ctx.nodes.filter((n) => n.primary === p.name);
+  if (p.slots !== undefined || replicas.length === 0) {
+    // Cluster: ask the primary who its replicas are now.
+    const nodesText = String(await nodeCommand(p, ['CLUSTER', 'NODES']));
+    const myId = nodesText
+      .split('\n')
+      .find((l) => l.includes('myself'))
+      ?.split(' ')[0];
+    const replicaAddr = nodesText
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find((x) => x[3] === myId && x[2]?.includes('slave'))?.[1]
+      ?.split('@')[0];
+    const r = ctx.nodes.find((n) => `${n.host}:${n.port}` === replicaAddr);
+    if (!r) return { ...value, error: 'no replica to fail over to' };
+    const reply = await nodeCommand(r, mode === 'default' ? ['CLUSTER', 'FAILOVER'] : ['CLUSTER', 'FAILOVER', mode.toUpperCase()]);
+    return { ...value, to: r.name, reply: String(reply) };
+  }
+  const to = replicas[0]!;
+  const argv = mode === 'force' ? ['FAILOVER', 'TO', to.host, String(to.port), 'FORCE', 'TIMEOUT', '2000'] : ['FAILOVER', 'TIMEOUT', '2000'];
+  const reply = await nodeCommand(p, argv);
+  // FAILOVER completes asynchronously: follow whoever becomes the only primary.
+  const now = await ctx.primary?.awaitHandover(p.name);
+  return { ...value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply), ...(now ? { promoted: now } : {}) };
+}

@@ -1,0 +1,39 @@
+import type { RunStore } from '../store/store.js';
+import { ExternalTarget } from './external.js';
+import { LocalTarget, type NetKind } from './local.js';
+import type { Target, TargetKind, TopologySpec } from './target.js';
+
+export interface TargetOptions {
+  target: TargetKind;
+  topology: TopologySpec;
+  /** External target: the JSON topology file. */
+  topologyFile?: string;
+  net: NetKind;
+  toxiproxyUrl?: string;
+  seed: number;
+  nodeTimeoutMs: number;
+  /** Server options for every node (local targets). */
+  serverArgs: string[];
+  store: RunStore;
+  /** Short id naming the run's proxies and iptables chain. */
+  runId: string;
+}
+
+/** The target a scenario names (not started). */
+export function createTarget(o: TargetOptions): Target {
+  if (o.target === 'external') {
+    if (!o.topologyFile) throw new Error('--target external needs --topology-file <file>');
+    return new ExternalTarget(o.topologyFile, o.topology);
+  }
+  return new LocalTarget({
+    kind: o.target,
+    topology: o.topology,
+    net: o.net,
+    toxiproxyUrl: o.toxiproxyUrl,
+    store: o.store,
+    seed: o.seed,
+    serverArgs: o.serverArgs,
+    nodeTimeoutMs: o.nodeTimeoutMs,
+    runId: o.runId,
+  });
+}
