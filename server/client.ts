@@ -3,6 +3,7 @@ import type { CommandSpec } from './commands/table.js';
 import { RespParser } from './resp/parser.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
+import type { ClientTracking } from './tracking.js';
 import { isLoopback } from './util/address.js';
 import { fmt17g, fmtHumanDouble } from './util/numbers.js';
 
@@ -68,6 +69,19 @@ export class Client {
   isReplica = false;
   monitor = false;
   noEvict = false;
+  /**
+   * Cluster: nonzero after ASKING (a token: dispatch clears it after the next command or
+   * transaction, unless that command was ASKING itself), and READONLY (replica reads).
+   */
+  asking = 0;
+  readonlyReads = false;
+  /** CLIENT REPLY OFF, SKIP (this command), SKIP given (the next one); `muted` = replies dropped now. */
+  replyOff = false;
+  replySkip = false;
+  replySkipNext = false;
+  muted = false;
+  /** CLIENT TRACKING state, null when off (tracking.ts). */
+  tracking: ClientTracking | null = null;
   readonly createdAt: number;
   lastInteraction: number;
   lastCmd = 'NULL';
@@ -103,10 +117,32 @@ export class Client {
     return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
+  /**
+   * A push message (pub/sub, invalidations): delivered even under CLIENT REPLY OFF/SKIP, as
+   * Redis's CLIENT_PUSHING.
+   */
+  push(s: string): void {
+    const m = this.muted;
+    this.muted = false;
+    this.addReplyRaw(s);
+    this.muted = m;
+  }
+
+  /** CLIENT REPLY SKIP/OFF bookkeeping after each command (part of Redis's resetClient). */
+  afterCommandProcessed(): void {
+    this.replySkip = false;
+    if (this.replySkipNext) {
+      this.replySkip = true;
+      this.replySkipNext = false;
+    }
+    this.muted = this.replyOff || this.replySkip;
+    if (this.tracking !== null && this.multi === null && !this.lastCmd.startsWith('client|')) this.tracking.caching = false;
+  }
+
   // ---- Reply encoding (Redis's addReply* family) ----
 
   addReplyRaw(s: string): void {
-    if (this.closed || (this.isMaster && !this.server.replyToMaster)) return;
+    if (this.closed || (this.isMaster && !this.server.replyToMaster) || this.muted) return;
     if (this.out.length === 0) this.server.markPendingWrite(this);
     this.out += s;
   }
@@ -205,7 +241,7 @@ export class Client {
 
   /** Redis's addReplySubcommandSyntaxError. */
   addReplySubcommandSyntaxError(argv: string[]): void {
-    this.addReplyError(`unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
+    this.addReplyError(`unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
   }
 
   /** Write pending output now. */

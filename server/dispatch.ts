@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
+import { discardTransaction } from './multi.js';
+import { allowProtectedAction } from './protected.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
 import { quoteRepr } from './util/repr.js';
@@ -27,12 +29,18 @@ export class Hooks {
   readonly afterCommand: ((c: Client, spec: CommandSpec, argv: string[]) => void)[] = [];
   /** After every call(), nested ones included (slowlog, latency). */
   readonly afterCall: ((c: Client, spec: CommandSpec, argv: string[], usec: number) => void)[] = [];
+  /** Cluster: PUBLISH / SPUBLISH executed here go to the other nodes over the bus. */
+  readonly publish: ((channel: string, message: string, sharded: boolean) => void)[] = [];
+  /** INFO clients' cluster_connections (the cluster counts two links per known node). */
+  readonly clusterConnections: (() => number)[] = [];
   /** Every key change signalled through server.signalModifiedKey (memory accounting). */
   readonly keyModified: ((db: Db, key: string) => void)[] = [];
   /** A client connection closed (after it was unblocked). */
   readonly clientClosed: ((c: Client) => void)[] = [];
   /** Every server cron tick (hz times a second). */
   readonly cron: ((now: number, tick: number) => void)[] = [];
+  /** Databases were emptied (FLUSHALL/FLUSHDB, a full resync): tracking invalidates everything. */
+  readonly flushed: ((dbId: number | null) => void)[] = [];
   /** Before the server closes (final save, AOF fsync); run one after the other. */
   readonly beforeShutdown: (() => Promise<void> | void)[] = [];
 }
@@ -48,12 +56,20 @@ function runGates(gates: readonly CommandGate[], c: Client, spec: CommandSpec, a
 
 /** Commands allowed while a RESP2 client is in subscribed mode. */
 const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+/** Redis's CMD_TOUCHES_ARBITRARY_KEYS: the keys they expire lazily are not one transaction. */
+const TOUCHES_ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** Redis's rejectCommand: inside MULTI a refused command also poisons the transaction. */
-function reject(c: Client, msg: string): void {
+function reject(c: Client, msg: string, lower = ''): void {
   if (c.multi) c.multi.dirty = true;
+  if (lower === 'exec' && c.multi !== null) {
+    // Redis's execCommandAbort: a refused EXEC ends the transaction with the reason.
+    discardTransaction(c);
+    c.addReplyError(`-EXECABORT Transaction discarded because of: ${msg.startsWith('-') ? msg.slice(1) : `ERR ${msg}`}`);
+    return;
+  }
   c.addReplyError(msg);
 }
 
@@ -68,6 +84,13 @@ function argsPreview(argv: string[]): string {
 
 /** Redis's processCommand: lookup, arity, auth, routing, memory, replication checks, MULTI queue, call. */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
+  const asking = c.asking;
+  dispatchCommand(server, c, argv);
+  // Redis's resetClient: ASKING covers the next command (or transaction) only, unless that was ASKING again.
+  if (asking !== 0 && c.asking === asking && c.multi === null) c.asking = 0;
+}
+
+function dispatchCommand(server: Server, c: Client, argv: string[]): void {
   const name = argv[0]!;
   const ref = server.commands.resolve(name);
   if (ref === undefined || ref.name === 'quit') {
@@ -99,6 +122,14 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     reject(c, `wrong number of arguments for '${fullname}' command`);
     return;
   }
+  // Redis's CMD_PROTECTED: DEBUG only where enable-debug-command allows it.
+  if (lower === 'debug' && !allowProtectedAction(server.config.enableDebugCommand, c)) {
+    reject(
+      c,
+      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
+    return;
+  }
   if (!c.authenticated && !(flags & CF.NO_AUTH)) {
     reject(c, '-NOAUTH Authentication required.');
     return;
@@ -111,13 +142,13 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   if (!c.isMaster) {
     const err = runGates(h.route, c, spec, argv) ?? runGates(h.memory, c, spec, argv);
     if (err !== null) {
-      reject(c, err);
+      reject(c, err, lower);
       return;
     }
   }
   const err = runGates(h.replication, c, spec, argv);
   if (err !== null) {
-    reject(c, err);
+    reject(c, err, lower);
     return;
   }
   if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(lower)) {
@@ -172,7 +203,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
     if (!server.propagateOverride && flags & (CF.WRITE | CF.MAY_REPLICATE)) server.pendingPropagate.push({ db: c.db.id, argv });
   }
   server.propagateOverride = overrideBefore;
-  if (server.callDepth === 0) server.flushPropagation();
+  if (server.callDepth === 0) server.flushPropagation(!TOUCHES_ARBITRARY_KEYS.has(spec.name));
   const after = server.hooks.afterCall;
   for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
 }

@@ -1,11 +1,11 @@
 import { appendFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
-const LEVELS: Record<LogLevel | 'nothing', number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
+const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
 
 /** What the logger reads from the configuration (the server's ConfigValues). */
 export interface LogSettings {
-  readonly loglevel: LogLevel | 'nothing';
+  readonly loglevel: LogLevel;
   readonly logfile: string;
 }
 const MARK: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };

@@ -1,8 +1,11 @@
+import { installCluster } from './cluster/shell/install.js';
 import { installPersistence } from './persistence/index.js';
 import { installReplication } from './replication/index.js';
+import { installScripting } from './scripting/install.js';
 import type { Server } from './server.js';
 import { installSlowlog } from './slowlog.js';
 import { installEviction } from './store/evict.js';
+import { installTracking } from './tracking.js';
 
 /**
  * Layers that attach to a server at start (eviction, slow log, persistence, replication,
@@ -11,4 +14,12 @@ import { installEviction } from './store/evict.js';
  */
 export type Installer = (server: Server) => void | Promise<void>;
 
-export const installers: Installer[] = [installEviction, installSlowlog, installPersistence, installReplication];
+export const installers: Installer[] = [
+  installEviction,
+  installSlowlog,
+  installPersistence,
+  installReplication,
+  installCluster,
+  installTracking,
+  installScripting,
+];

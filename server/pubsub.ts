@@ -50,10 +50,7 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs) {
       for (const c of subs) {
-        c.addReplyPushLen(3);
-        c.addReplyBulk('message');
-        c.addReplyBulk(channel);
-        c.addReplyBulk(message);
+        c.push(`${c.resp === 3 ? '>' : '*'}3\r\n$7\r\nmessage\r\n$${channel.length}\r\n${channel}\r\n$${message.length}\r\n${message}\r\n`);
         n++;
       }
     }
@@ -61,11 +58,9 @@ export class PubSub {
       for (const [p, clients] of this.patterns) {
         if (!globMatch(p, channel)) continue;
         for (const c of clients) {
-          c.addReplyPushLen(4);
-          c.addReplyBulk('pmessage');
-          c.addReplyBulk(p);
-          c.addReplyBulk(channel);
-          c.addReplyBulk(message);
+          c.push(
+            `${c.resp === 3 ? '>' : '*'}4\r\n$8\r\npmessage\r\n$${p.length}\r\n${p}\r\n$${channel.length}\r\n${channel}\r\n$${message.length}\r\n${message}\r\n`,
+          );
           n++;
         }
       }
@@ -80,10 +75,7 @@ export class PubSub {
     const subs = this.shardChannels.get(channel);
     if (subs) {
       for (const c of subs) {
-        c.addReplyPushLen(3);
-        c.addReplyBulk('smessage');
-        c.addReplyBulk(channel);
-        c.addReplyBulk(message);
+        c.push(`${c.resp === 3 ? '>' : '*'}3\r\n$8\r\nsmessage\r\n$${channel.length}\r\n${channel}\r\n$${message.length}\r\n${message}\r\n`);
         n++;
       }
     }

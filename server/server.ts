@@ -13,6 +13,8 @@ import { PersistenceState } from './persistence/state.js';
 import { PubSub } from './pubsub.js';
 import { ReplState } from './replication/state.js';
 import { ProtocolError } from './resp/parser.js';
+import { ScriptEngine } from './scripting/engine.js';
+import { FunctionsEngine } from './scripting/functions.js';
 import type { ShutdownRequest } from './shutdown.js';
 import { Slowlog } from './slowlog.js';
 import { Stats } from './stats.js';
@@ -21,7 +23,9 @@ import type { Entry } from './store/entry.js';
 import { Evictor } from './store/evict.js';
 import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
+import { MemoryReclaimer } from './store/reclaim.js';
 import { CursorTable } from './store/scan.js';
+import { TrackingTable } from './tracking.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
 
@@ -29,7 +33,12 @@ import { randomHex } from './util/random.js';
 export interface PropagatedOp {
   db: number;
   argv: string[];
+  /** For replicas only, not the AOF (PUBLISH: Redis's PROPAGATE_REPL). */
+  replOnly?: boolean;
 }
+
+const MULTI_ARGV = ['MULTI'];
+const EXEC_ARGV = ['EXEC'];
 
 /** Receivers of propagated writes (replication backlog/replicas, AOF). */
 export interface PropagationSink {
@@ -115,10 +124,21 @@ export class Server implements DbHooks {
   readonly memory: MemoryTracker;
   /** maxmemory policies (store/evict.ts). */
   readonly evictor: Evictor;
+  /** Gives freed memory back to the OS (store/reclaim.ts). */
+  readonly reclaimer = new MemoryReclaimer(this);
   /** SCAN's live cursors (store/scan.ts). */
   readonly scanCursors = new CursorTable();
   readonly slowlog = new Slowlog();
   readonly latency = new LatencyMonitor();
+  /** EVAL's scripts and runtime; FUNCTION libraries and theirs (scripting/). */
+  readonly scripting: ScriptEngine;
+  readonly functions: FunctionsEngine;
+  /** Client side caching: the tracking table and broadcast prefixes (tracking.ts). */
+  readonly tracking: TrackingTable;
+  /** Set while a dataset is installed from RDB (no "new" keyspace events, as dbAddRDBLoad). */
+  loadingKeys = false;
+  /** The client whose command runs now (NOLOOP, scripts' caller), null outside commands. */
+  currentClient: Client | null = null;
   /** Replication: ids, offsets, backlog, replicas, our master link (replication/). */
   readonly repl: ReplState;
   /** RDB and AOF (persistence/). */
@@ -137,6 +157,9 @@ export class Server implements DbHooks {
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
     this.repl = new ReplState(this);
+    this.tracking = new TrackingTable(this);
+    this.scripting = new ScriptEngine(this);
+    this.functions = new FunctionsEngine(this);
     this.persistence = new PersistenceState(this);
   }
 
@@ -159,6 +182,9 @@ export class Server implements DbHooks {
   onModified(db: Db, key: string): void {
     this.signalModifiedKey(db, key);
   }
+  onNewKey(db: Db, key: string): void {
+    if (this.config.notifyKeyspaceEvents & NOTIFY.NEW && !this.loadingKeys) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
+  }
 
   // ---- Propagation ----
 
@@ -168,10 +194,13 @@ export class Server implements DbHooks {
     if (this.callDepth === 0) this.flushPropagation();
   }
 
-  /** Used by handlers whose effect must be replicated in another form (SPOP → SREM, EXPIRE → PEXPIREAT). */
-  alsoPropagate(db: number, argv: string[]): void {
+  /**
+   * Used by handlers whose effect must be replicated in another form (SPOP → SREM, EXPIRE →
+   * PEXPIREAT); `replOnly` keeps it out of the AOF (PUBLISH).
+   */
+  alsoPropagate(db: number, argv: string[], replOnly = false): void {
     this.propagateOverride = true;
-    this.pendingPropagate.push({ db, argv });
+    this.pendingPropagate.push(replOnly ? { db, argv, replOnly } : { db, argv });
   }
 
   /** Suppress the default propagation of the current command (e.g. a no-op write). */
@@ -179,12 +208,21 @@ export class Server implements DbHooks {
     this.propagateOverride = true;
   }
 
-  flushPropagation(): void {
+  /**
+   * Hand the ops of the command that just ended to the sinks, as Redis 7.0's
+   * propagatePendingCommands: one op goes bare (a transaction with a single write, a lazily
+   * expired key); several are wrapped in MULTI ... EXEC (MULTI in the first op's db, EXEC in the
+   * last's), unless `wrap` is false (commands that touch arbitrary keys: RANDOMKEY, SCAN).
+   */
+  flushPropagation(wrap = true): void {
     const pending = this.pendingPropagate;
     if (pending.length === 0) return;
     // Sinks get an exact-size copy (they may keep it); the queue keeps its capacity, so a
     // single write does not regrow a fresh array every time.
-    const ops = pending.length === 1 ? [pending[0]!] : pending.slice();
+    let ops: PropagatedOp[];
+    if (pending.length === 1) ops = [pending[0]!];
+    else if (!wrap) ops = pending.slice();
+    else ops = [{ db: pending[0]!.db, argv: MULTI_ARGV }, ...pending, { db: pending[pending.length - 1]!.db, argv: EXEC_ARGV }];
     pending.length = 0;
     for (const s of this.sinks) s.feed(ops);
   }
@@ -246,6 +284,7 @@ export class Server implements DbHooks {
       this.listeners.push(srv);
     }
     if (this.listeners.length === 0) throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+    this.reclaimer.start();
     this.startCron();
   }
 
@@ -322,7 +361,11 @@ export class Server implements DbHooks {
         break;
       }
       c.lastInteraction = this.cachedNow;
+      this.currentClient = c;
       processCommand(this, c, argv);
+      this.currentClient = null;
+      if (this.tracking.pending.length > 0) this.tracking.handlePending(c);
+      if (c.muted || c.replySkipNext || c.tracking !== null) c.afterCommandProcessed();
     }
   }
 
@@ -387,14 +430,20 @@ export class Server implements DbHooks {
   private startCron(): void {
     const hz = Math.max(1, Math.min(500, this.config.hz));
     let tick = 0;
-    this.cronTimer = setInterval(() => {
+    const cron = (): void => {
+      if (this.shuttingDown) return;
       const now = this.refreshNow();
       tick++;
       if (this.activeExpireEnabled && this.role === 'master') activeExpireCycle(this, 1000 / hz);
       this.stats.sampleOps(now);
       for (const f of this.hooks.cron) f(now, tick);
       this.clientsCron(now);
-    }, 1000 / hz);
+      this.reclaimer.cron(now);
+    };
+    // As Redis, the first run is right away (1 ms), before the first clients: once-per-second
+    // work (replication's PING every repl-ping-replica-period runs) starts counting then.
+    setTimeout(cron, 1).unref?.();
+    this.cronTimer = setInterval(cron, 1000 / hz);
     this.cronTimer.unref?.();
   }
 

@@ -42,8 +42,12 @@ function flagsOf(c: Client): string {
   if (c.blocked) f += 'b';
   if (c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
+  if (c.readonlyReads) f += 'r';
   if (c.noEvict) f += 'e';
   if (c.monitor && !c.isReplica) f += 'O';
+  if (c.tracking) f += 't';
+  if (c.tracking?.brokenRedirect) f += 'R';
+  if (c.tracking?.bcast) f += 'B';
   return f || 'N';
 }
 
@@ -58,7 +62,7 @@ export function clientInfoString(c: Client, current?: string): string {
     `idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ` +
     `ssub=${c.shardChannels.size} multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qbuf} qbuf-free=${qbuf ? Math.max(0, 32768 - qbuf) : 0} ` +
     `argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${2048 + qbuf + omem + multiMem} ` +
-    `events=r cmd=${current ?? c.lastCmd} user=${c.user} redir=-1 resp=${c.resp}`
+    `events=r cmd=${current ?? c.lastCmd} user=${c.user} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
   );
 }
 
@@ -269,6 +273,147 @@ function clientSetinfo(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
+// ---- CLIENT REPLY / TRACKING / CACHING / TRACKINGINFO ----
+
+function clientReply(c: Client, argv: string[]): void {
+  const v = argv[2]!.toLowerCase();
+  if (v === 'on') {
+    c.replyOff = c.replySkip = c.replySkipNext = false;
+    c.muted = false;
+    c.addReplyOk();
+  } else if (v === 'off') {
+    c.replyOff = true;
+    c.muted = true;
+  } else if (v === 'skip') {
+    if (!c.replyOff) c.replySkipNext = true;
+  } else {
+    c.addReplyError(ERR.SYNTAX);
+  }
+}
+
+/** Redis's stringCheckPrefix: one is a prefix of the other. */
+function overlaps(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  return a.slice(0, n) === b.slice(0, n);
+}
+
+function clientTracking(c: Client, argv: string[]): void {
+  let redir = 0;
+  const opts = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const o = argv[j]!.toLowerCase();
+    if (o === 'redirect' && more) {
+      j++;
+      if (redir !== 0) {
+        c.addReplyError('A client can only redirect to a single other client');
+        return;
+      }
+      const id = parseLL(argv[j]!);
+      if (id === null) {
+        c.addReplyError(ERR.NOT_INT);
+        return;
+      }
+      redir = id;
+      if (!c.server.clients.has(redir)) {
+        c.addReplyError('The client ID you want redirect to does not exist');
+        return;
+      }
+    } else if (o === 'bcast') opts.bcast = true;
+    else if (o === 'optin') opts.optin = true;
+    else if (o === 'optout') opts.optout = true;
+    else if (o === 'noloop') opts.noloop = true;
+    else if (o === 'prefix' && more) prefixes.push(argv[++j]!);
+    else {
+      c.addReplyError(ERR.SYNTAX);
+      return;
+    }
+  }
+  const v = argv[2]!.toLowerCase();
+  const t = c.tracking;
+  if (v === 'on') {
+    if (!opts.bcast && prefixes.length) return c.addReplyError('PREFIX option requires BCAST mode to be enabled');
+    if (t !== null && t.bcast !== opts.bcast) {
+      return c.addReplyError("You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast && (opts.optin || opts.optout)) return c.addReplyError('OPTIN and OPTOUT are not compatible with BCAST');
+    if (opts.optin && opts.optout) return c.addReplyError("You can't specify both OPTIN mode and OPTOUT mode");
+    if ((opts.optin && t?.optout) || (opts.optout && t?.optin)) {
+      return c.addReplyError("You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast) {
+      for (let i = 0; i < prefixes.length; i++) {
+        for (const existing of t?.prefixes ?? []) {
+          if (overlaps(existing, prefixes[i]!)) {
+            return c.addReplyError(`Prefix '${prefixes[i]}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`);
+          }
+        }
+        for (let j = i + 1; j < prefixes.length; j++) {
+          if (overlaps(prefixes[i]!, prefixes[j]!)) {
+            return c.addReplyError(
+              `Prefix '${prefixes[i]}' overlaps with another provided prefix '${prefixes[j]}'. Prefixes for a single client must not overlap.`,
+            );
+          }
+        }
+      }
+    }
+    c.server.tracking.enable(c, redir, opts, prefixes);
+  } else if (v === 'off') {
+    c.server.tracking.disable(c);
+  } else {
+    c.addReplyError(ERR.SYNTAX);
+    return;
+  }
+  c.addReplyOk();
+}
+
+function clientCaching(c: Client, argv: string[]): void {
+  const t = c.tracking;
+  if (t === null) {
+    c.addReplyError('CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+    return;
+  }
+  const v = argv[2]!.toLowerCase();
+  if (v === 'yes') {
+    if (!t.optin) return c.addReplyError('CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+  } else if (v === 'no') {
+    if (!t.optout) return c.addReplyError('CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+  } else {
+    return c.addReplyError(ERR.SYNTAX);
+  }
+  t.caching = true;
+  c.addReplyOk();
+}
+
+function clientTrackingInfo(c: Client): void {
+  const t = c.tracking;
+  c.addReplyMapLen(3);
+  c.addReplyBulk('flags');
+  const flags = [t ? 'on' : 'off'];
+  if (t) {
+    if (t.bcast) flags.push('bcast');
+    if (t.optin) {
+      flags.push('optin');
+      if (t.caching) flags.push('caching-yes');
+    }
+    if (t.optout) {
+      flags.push('optout');
+      if (t.caching) flags.push('caching-no');
+    }
+    if (t.noloop) flags.push('noloop');
+    if (t.brokenRedirect) flags.push('broken_redirect');
+  }
+  c.addReplySetLen(flags.length);
+  for (const f of flags) c.addReplyBulk(f);
+  c.addReplyBulk('redirect');
+  c.addReplyInt(t ? t.redirect : -1);
+  c.addReplyBulk('prefixes');
+  const ps = t ? [...t.prefixes].sort() : [];
+  c.addReplyArrayLen(ps.length);
+  for (const p of ps) c.addReplyBulk(p);
+}
+
 function onOff(c: Client, v: string, set: (on: boolean) => void): void {
   const l = v.toLowerCase();
   if (l === 'on') set(true);
@@ -379,22 +524,20 @@ export const clientCommands: CommandSpec[] = [
       ),
       sub('unblock', -3, F, 'Unblock a client blocked in a blocking command from a different connection', clientUnblock, '5.0.0', 'client-id [TIMEOUT|ERROR]'),
       sub('no-evict', 3, F, 'Set client eviction mode for the current connection', (c, a) => onOff(c, a[2]!, (on) => (c.noEvict = on)), '7.0.0', 'ON|OFF'),
+      sub('reply', 3, FF, 'Instruct the server whether to reply to commands', clientReply, '3.2.0', 'ON|OFF|SKIP'),
       sub(
-        'reply',
-        3,
+        'tracking',
+        -3,
         FF,
-        'Instruct the server whether to reply to commands',
-        (c, a) => {
-          // Only ON is supported: OFF/SKIP need reply suppression in the client core.
-          if (a[2]!.toLowerCase() === 'on') c.addReplyOk();
-          else if (['off', 'skip'].includes(a[2]!.toLowerCase())) c.addReplyError('CLIENT REPLY OFF|SKIP is not supported by this server');
-          else c.addReplyError(ERR.SYNTAX);
-        },
-        '3.2.0',
-        'ON|OFF|SKIP',
+        'Enable or disable server assisted client side caching support',
+        clientTracking,
+        '6.0.0',
+        'ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
       ),
+      sub('caching', 3, FF, 'Instruct the server about tracking or not keys in the next request', clientCaching, '6.0.0', 'YES|NO'),
+      sub('trackinginfo', 2, FF, 'Return information about server assisted client side caching for the current connection', clientTrackingInfo, '6.2.0'),
       sub('setinfo', -4, FF, 'Set client or connection specific info', clientSetinfo, '7.2.0', 'LIB-NAME libname|LIB-VER libver'),
-      sub('getredir', 2, FF, 'Get tracking notifications redirection client ID if any', (c) => c.addReplyInt(-1), '6.0.0'),
+      sub('getredir', 2, FF, 'Get tracking notifications redirection client ID if any', (c) => c.addReplyInt(c.tracking ? c.tracking.redirect : -1), '6.0.0'),
       sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', (c) => c.addReplyHelp('client', CLIENT_HELP), '5.0.0'),
     ],
   }),

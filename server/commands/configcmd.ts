@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Client } from '../client.js';
 import { type AnyOptionDef, ConfigError, findDef, splitValue } from '../config/config.js';
 import { CONFIG_DEFS } from '../config/definitions.js';
+import { allowProtectedAction } from '../protected.js';
 import { splitArgs } from '../resp/parser.js';
 import type { Server } from '../server.js';
 import { type CommandSpec, cmd } from './table.js';
@@ -37,15 +38,18 @@ function configSet(c: Client, argv: string[]): void {
   let errArg = '';
   const defs: AnyOptionDef[] = [];
   const values: string[] = [];
+  const names: string[] = [];
   for (let i = 2; i < argv.length && unknown === null && errstr === null; i += 2) {
     const name = argv[i]!;
     const def = findDef(name);
-    if (!def || def.hidden) unknown = name;
+    if (!def) unknown = name;
     else if (def.immutable) errstr = "can't set immutable config";
+    else if (def.protected && !allowProtectedAction(c.server.config.enableProtectedConfigs, c)) errstr = "can't set protected config";
     else if (defs.includes(def)) errstr = 'duplicate parameter';
     if (errstr !== null) errArg = name;
     if (unknown !== null || errstr !== null) break;
     defs.push(def!);
+    names.push(name.toLowerCase());
     values.push(argv[i + 1]!);
   }
   const fail = (): void => {
@@ -65,7 +69,7 @@ function configSet(c: Client, argv: string[]): void {
       if (!(err instanceof ConfigError)) throw err;
       rollback();
       errstr = err.message;
-      errArg = defs[k]!.name;
+      errArg = names[k]!; // the name (or alias) given, as Redis registers aliases as configs of their own
       return fail();
     }
   }

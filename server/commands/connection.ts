@@ -160,6 +160,8 @@ function reset(c: Client): void {
   c.resp = 2;
   c.name = '';
   c.noEvict = false;
+  c.asking = 0;
+  c.readonlyReads = false;
   c.authenticated = s.config.requirepass === '';
   c.parser.limits.authenticated = c.authenticated;
   c.addReplyStatus('RESET');

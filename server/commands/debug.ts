@@ -30,13 +30,6 @@ const DEBUG_HELP = [
 
 function debug(c: Client, argv: string[]): void {
   const s = c.server;
-  const mode = s.config.enableDebugCommand;
-  if (mode === 'no' || (mode === 'local' && !c.isLocal())) {
-    c.addReplyError(
-      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
-    );
-    return;
-  }
   const sub = argv[1]!.toLowerCase();
   if (sub === 'reload') {
     debugReload(c, argv);

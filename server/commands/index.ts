@@ -1,3 +1,5 @@
+import { clusterClientCommands } from '../cluster/data/client-commands.js';
+import { clusterCommand } from '../cluster/data/cluster-command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
@@ -5,8 +7,10 @@ import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './serverinfo.js';
 import { setCommands } from './sets.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import type { CommandSpec } from './table.js';
 import { transactionCommands } from './transactions.js';
@@ -22,10 +26,14 @@ export function buildCommandTable(): CommandSpec[] {
     ...listCommands,
     ...setCommands,
     ...zsetCommands,
+    ...streamCommands,
+    ...scriptingCommands,
     ...serverCommands,
     ...transactionCommands,
     ...pubsubCommands,
     ...replicationCommands,
     ...persistenceCommands,
+    ...clusterClientCommands,
+    clusterCommand,
   ];
 }

@@ -1,4 +1,5 @@
 /** The generic keyspace commands (Redis's db.c, expire.c and OBJECT from object.c), Redis 7.0. */
+
 import type { Client } from '../client.js';
 import { NOTIFY } from '../notify.js';
 import type { Db } from '../store/db.js';
@@ -6,14 +7,16 @@ import { copyEncoding, objectEncoding, stringEncoding } from '../store/encoding.
 import { type AnyValue, Entry } from '../store/entry.js';
 import { ListValue } from '../store/list.js';
 import { scanKeys } from '../store/scan.js';
+import type { Stream } from '../store/stream.js';
 import { ZSet } from '../store/zset.js';
 import { globMatch } from '../util/glob.js';
-import { parseLL } from '../util/numbers.js';
+import { parseInt64, parseLL } from '../util/numbers.js';
 import { sortCommands } from './sort.js';
 import { type CommandSpec, cmd } from './table.js';
 import { alreadyExpired, ERR, modified } from './util.js';
 
-const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
+const LLONG_MAX = (1n << 63n) - 1n;
+const LLONG_MIN = -(1n << 63n);
 const INT_MAX = 2147483647;
 
 // ---- DEL, EXISTS, TYPE, TOUCH ----
@@ -81,25 +84,26 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
     c.addReplyError('GT and LT options at the same time are not compatible');
     return;
   }
-  const v = parseLL(argv[2]!);
-  if (v === null) {
+  // Exact int64 arithmetic, as Redis: a negative time is allowed, an overflow is not.
+  let w = parseInt64(argv[2]!);
+  if (w === null) {
     c.addReplyError(ERR.NOT_INT);
     return;
   }
-  let when = v;
   if (seconds) {
-    if (when > LLONG_MAX_NUM / 1000 || when < -LLONG_MAX_NUM / 1000) {
+    if (w > LLONG_MAX / 1000n || w < LLONG_MIN / 1000n) {
       c.addReplyError(`invalid expire time in '${name}' command`);
       return;
     }
-    when *= 1000;
+    w *= 1000n;
   }
-  const base = relative ? Date.now() : 0;
-  if (when > LLONG_MAX_NUM - base) {
+  const base = relative ? BigInt(Date.now()) : 0n;
+  if (w > LLONG_MAX - base) {
     c.addReplyError(`invalid expire time in '${name}' command`);
     return;
   }
-  when += base;
+  w += base;
+  const when = Number(w);
   const db = c.db;
   const e = db.lookup(key);
   if (e === undefined) {
@@ -132,7 +136,7 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
   if (name !== 'pexpireat') {
     const out = argv.slice();
     out[0] = 'PEXPIREAT';
-    out[2] = String(when);
+    out[2] = String(w);
     s.alsoPropagate(db.id, out);
   }
   modified(c, key, NOTIFY.GENERIC, 'expire');
@@ -290,6 +294,8 @@ export function dupValue(e: Entry): AnyValue {
       for (const [m, sc] of e.value as ZSet) z.add(m, sc);
       return z;
     }
+    case 'stream':
+      return (e.value as Stream).clone();
   }
   throw new Error(`cannot copy a ${e.type as string}`);
 }

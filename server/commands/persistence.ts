@@ -73,7 +73,7 @@ function dumpCmd(c: Client, argv: string[]): void {
 }
 
 /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
-function restoreCmd(c: Client, argv: string[]): void {
+export function restoreCmd(c: Client, argv: string[]): void {
   const s = c.server;
   let replace = false;
   let absttl = false;

@@ -91,15 +91,17 @@ function sunsubscribe(c: Client, argv: string[]): void {
 function publish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.publish(argv[1]!, argv[2]!);
-  // Redis forwards PUBLISH to replicas (the cluster layer broadcasts it over the bus instead).
-  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  // Redis forwards PUBLISH to replicas; in cluster mode the bus carries it to every node instead.
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv, true);
+  else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, false);
   c.addReplyInt(n);
 }
 
 function spublish(c: Client, argv: string[]): void {
   const s = c.server;
   const n = s.pubsub.spublish(argv[1]!, argv[2]!);
-  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv);
+  if (!s.config.clusterEnabled) s.alsoPropagate(c.db.id, argv, true);
+  else for (const f of s.hooks.publish) f(argv[1]!, argv[2]!, true);
   c.addReplyInt(n);
 }
 

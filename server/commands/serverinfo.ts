@@ -1,4 +1,5 @@
 import type { Client } from '../client.js';
+import { BUSY_EVAL, BUSY_FUNCTION } from '../scripting/engine.js';
 import type { Server } from '../server.js';
 import { type ShutdownRequest, shutdown } from '../shutdown.js';
 import { parseLL } from '../util/numbers.js';
@@ -43,6 +44,7 @@ export function emptyData(s: Server, dbId: number | null): number {
     removed += db.size;
     db.clear();
   }
+  for (const f of s.hooks.flushed) f(dbId);
   s.memory.rescan();
   return removed;
 }
@@ -129,6 +131,10 @@ function shutdownCmd(c: Client, argv: string[]): void {
   if (abort) {
     if (argv.length !== 2) c.addReplyError(ERR.SYNTAX);
     else c.addReplyError('No shutdown in progress.');
+    return;
+  }
+  if (req.save !== false && (s.scripting.busy || s.functions.eng.busy)) {
+    c.addReplyError(s.scripting.busy ? BUSY_EVAL : BUSY_FUNCTION);
     return;
   }
   s.shutdownRequest = req;
@@ -365,31 +371,6 @@ export const serverCommands: CommandSpec[] = [
         (c) => c.addReplyHelp('latency', LATENCY_HELP),
         { since: '2.8.13' },
       ),
-    ],
-  }),
-  cmd('function', -2, [], [0, 0, 0], 'scripting', 'A container for function commands', undefined, {
-    since: '7.0.0',
-    subcommands: [
-      cmd(
-        'flush',
-        -2,
-        ['write', 'noscript'],
-        [0, 0, 0],
-        'scripting',
-        'Deleting all functions',
-        (c, a) => {
-          if (a.length > 3 || (a.length === 3 && !['sync', 'async'].includes(a[2]!.toLowerCase()))) {
-            c.addReplyError('FUNCTION FLUSH only supports SYNC|ASYNC option');
-            return;
-          }
-          c.addReplyOk();
-        },
-        { since: '7.0.0', hint: '[ASYNC|SYNC]' },
-      ),
-      cmd('list', -2, ['noscript'], [0, 0, 0], 'scripting', 'List information about all the functions', (c) => c.addReplyArrayLen(0), {
-        since: '7.0.0',
-        hint: '[LIBRARYNAME library-name-pattern] [WITHCODE]',
-      }),
     ],
   }),
 ];

@@ -113,14 +113,15 @@ describe('propagation of string commands', () => {
     expect(run('EXISTS', 'k')).toBe(':0\r\n');
   });
 
-  it('lazy expiry propagates DEL before the command', () => {
+  it('lazy expiry propagates DEL before the command, both in one MULTI/EXEC (Redis 7.0)', () => {
     run('SET', 'k', 'v', 'PXAT', '1');
     propagated();
     run('SET', 'k', 'v2', 'NX');
-    expect(propagated()).toEqual([
-      ['DEL', 'k'],
-      ['SET', 'k', 'v2', 'NX'],
-    ]);
+    expect(propagated()).toEqual([['MULTI'], ['DEL', 'k'], ['SET', 'k', 'v2', 'NX'], ['EXEC']]);
+    run('SET', 'k', 'v', 'PXAT', '1');
+    propagated();
+    run('SET', 'k', 'v3');
+    expect(propagated()).toEqual([['MULTI'], ['DEL', 'k'], ['SET', 'k', 'v3'], ['EXEC']]);
   });
 
   it('SORT ... STORE propagates as sent; SORT without STORE does not', () => {

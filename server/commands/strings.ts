@@ -3,7 +3,7 @@ import { NOTIFY } from '../notify.js';
 import { markNoIntEncoding } from '../store/encoding.js';
 import type { Entry } from '../store/entry.js';
 import { incrByFloatString } from '../util/longdouble.js';
-import { parseLL } from '../util/numbers.js';
+import { parseInt64, parseLL } from '../util/numbers.js';
 import { type CommandSpec, cmd } from './table.js';
 import { alreadyExpired, ERR, lookupRead, lookupWrite, modified } from './util.js';
 
@@ -18,7 +18,6 @@ import { alreadyExpired, ERR, lookupRead, lookupWrite, modified } from './util.j
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-const LLONG_MAX_NUM = 2 ** 63; // LLONG_MAX as the nearest double
 
 /** The value now has the encoding tryObjectEncoding gives it (INCR results). */
 function resetEncoding(e: Entry): void {
@@ -50,7 +49,8 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
  */
 function setKey(c: Client, key: string, value: string, keepTtl: boolean): Entry<'string'> {
   const db = c.db;
-  const old = db.peek(key);
+  // lookupKeyWrite: an expired key is deleted (and its DEL propagated) before it is replaced.
+  const old = db.lookup(key, true);
   const e = db.set(key, 'string', value);
   if (old !== undefined) {
     e.lfu = old.lfu;
@@ -110,24 +110,27 @@ function parseExtended(c: Client, argv: string[], isGet: boolean): ExtArgs | nul
   return { flags, expire };
 }
 
+const LLONG_MAX = (1n << 63n) - 1n;
+
 /**
- * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms, or null after replying
- * "invalid expire time in '<cmd>' command" (non-positive, or overflowing int64).
+ * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms (exact int64), or null after
+ * replying "invalid expire time in '<cmd>' command" (not positive, or overflowing int64).
  */
-function getExpireMs(c: Client, s: string, flags: number, name: string): number | null {
-  const v = parseLL(s);
-  if (v === null) {
+function getExpireMs(c: Client, s: string, flags: number, name: string): bigint | null {
+  let ms = parseInt64(s);
+  if (ms === null) {
     c.addReplyError(ERR.NOT_INT);
     return null;
   }
   const seconds = (flags & (F_EX | F_EXAT)) !== 0;
-  if (v <= 0 || (seconds && v > LLONG_MAX_NUM / 1000)) {
+  if (ms <= 0n || (seconds && ms > LLONG_MAX / 1000n)) {
     c.addReplyError(`invalid expire time in '${name}' command`);
     return null;
   }
-  let ms = seconds ? v * 1000 : v;
-  if (flags & (F_EX | F_PX)) ms += Date.now();
-  if (ms > LLONG_MAX_NUM) {
+  if (seconds) ms *= 1000n;
+  if (flags & (F_EX | F_PX)) ms += BigInt(Date.now());
+  if (ms > LLONG_MAX) {
+    // Redis's addition wraps to a negative time there.
     c.addReplyError(`invalid expire time in '${name}' command`);
     return null;
   }
@@ -156,7 +159,7 @@ function setGeneric(
   okReply: string | null,
   abortReply: string | null,
 ): void {
-  let ms = 0;
+  let ms = 0n;
   if (expire !== null) {
     const v = getExpireMs(c, expire, flags, name);
     if (v === null) return;
@@ -177,7 +180,7 @@ function setGeneric(
   modified(c, key, NOTIFY.STRING, 'set');
   const s = c.server;
   if (expire !== null) {
-    c.db.setExpire(e, ms);
+    c.db.setExpire(e, Number(ms));
     // Replicas and the AOF get the absolute form, whatever the command was.
     s.alsoPropagate(c.db.id, ['SET', key, val, 'PXAT', String(ms)]);
     s.notifyKeyspaceEvent(NOTIFY.GENERIC, 'expire', key, c.db.id);
@@ -232,7 +235,7 @@ function getexCommand(c: Client, argv: string[]): void {
     c.addReplyNull();
     return;
   }
-  let ms = 0;
+  let ms = 0n;
   if (ext.expire !== null) {
     const v = getExpireMs(c, ext.expire, ext.flags, 'getex');
     if (v === null) return;
@@ -242,12 +245,12 @@ function getexCommand(c: Client, argv: string[]): void {
   const s = c.server;
   const db = c.db;
   // Never propagated as is: as DEL, PEXPIREAT or PERSIST (or not at all).
-  if (ext.flags & (F_PXAT | F_EXAT) && alreadyExpired(c, ms)) {
+  if (ext.flags & (F_PXAT | F_EXAT) && alreadyExpired(c, Number(ms))) {
     db.delete(key);
     s.alsoPropagate(db.id, ['DEL', key]);
     modified(c, key, NOTIFY.GENERIC, 'del');
   } else if (ext.expire !== null) {
-    db.setExpire(e, ms);
+    db.setExpire(e, Number(ms));
     s.alsoPropagate(db.id, ['PEXPIREAT', key, String(ms)]);
     modified(c, key, NOTIFY.GENERIC, 'expire');
   } else if (ext.flags & F_PERSIST) {

@@ -23,6 +23,7 @@ export type CommandFlag =
   | 'movablekeys'
   | 'allow_busy'
   | 'no_mandatory_keys'
+  | 'asking'
   | 'sentinel';
 
 export interface KeySpec {

@@ -65,20 +65,15 @@ function exec(c: Client): void {
     return;
   }
   unwatchAllKeys(c);
-  const start = s.pendingPropagate.length;
   c.addReplyArrayLen(m.queue.length);
   // c.multi stays set while the queued commands run: blocking commands see it and don't block.
   for (const q of m.queue) {
     const fullname = q.spec === s.commands.get(q.spec.name) ? q.spec.name : `${q.argv[0]!.toLowerCase()}|${q.spec.name}`;
     call(s, c, q.spec, fullname, q.argv);
   }
+  // The queued commands' ops are propagated together when EXEC's call ends: bare when there is
+  // one, in MULTI ... EXEC when there are several (server.flushPropagation).
   discardTransaction(c);
-  // Redis 7.0 wraps the transaction's writes in MULTI ... EXEC for replicas and the AOF.
-  if (s.pendingPropagate.length > start) {
-    const first = s.pendingPropagate[start]!;
-    s.pendingPropagate.splice(start, 0, { db: first.db, argv: ['MULTI'] });
-    s.pendingPropagate.push({ db: s.pendingPropagate[s.pendingPropagate.length - 1]!.db, argv: ['EXEC'] });
-  }
 }
 
 function watch(c: Client, argv: string[]): void {

@@ -5,21 +5,43 @@
  * `server.config.maxmemoryPolicy` ...): adding an option is one row here.
  */
 import { boolOption, type CamelCase, enumOption, intOption, memoryOption, specialOption, stringOption, ULLONG_MAX, type ValueOf } from './option.js';
-import { bindCodec, notifyCodec, obufLimitsCodec, oomScoreAdjValuesCodec, percentilesCodec, replicaofCodec, routesCodec, saveCodec } from './special.js';
+import {
+  bindCodec,
+  dirCodec,
+  fileNameIn,
+  notifyCodec,
+  obufLimitsCodec,
+  oomScoreAdjValuesCodec,
+  percentilesCodec,
+  replicaofCodec,
+  routesCodec,
+  saveCodec,
+  validHostname,
+} from './special.js';
 
-// Row helpers: name, default, [bounds,] mutable (false = immutable), aliases.
+// Row helpers: name, default, [bounds,] mutable (false = immutable), aliases. Bounds, flags and
+// enum orders are Redis 7.0's config.c (the error texts list them).
 const b = <N extends string>(name: N, def: 'yes' | 'no', mutable = true, aliases?: string[]) =>
   boolOption(name, def === 'yes', { immutable: !mutable, aliases });
-const i = <N extends string>(name: N, def: number, min: number, max: number, mutable = true, aliases?: string[]) =>
+const i = <N extends string>(name: N, def: number, min: number | bigint, max: number | bigint, mutable = true, aliases?: string[]) =>
   intOption(name, def, min, max, { immutable: !mutable, aliases });
-const m = <N extends string>(name: N, def: string, mutable = true, aliases?: string[]) =>
-  memoryOption(name, def, 0, ULLONG_MAX, { immutable: !mutable, aliases });
-const s = <N extends string>(name: N, def: string, mutable = true, aliases?: string[]) => stringOption(name, def, { immutable: !mutable, aliases });
+const m = <N extends string>(name: N, def: string, min: number | bigint = 0, max: number | bigint = ULLONG_MAX, mutable = true, aliases?: string[]) =>
+  memoryOption(name, def, min, max, { immutable: !mutable, aliases });
+const s = <N extends string>(name: N, def: string, mutable = true, aliases?: string[], validate?: (v: string) => string | null) =>
+  stringOption(name, def, { immutable: !mutable, aliases, validate });
 const e = <N extends string, const V extends readonly string[]>(name: N, def: V[number], values: V, mutable = true, aliases?: string[]) =>
   enumOption(name, def, values, { immutable: !mutable, aliases });
 
+const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const UINT_MAX = 4294967295;
+/** LONG_MAX = LLONG_MAX on Redis's 64-bit builds. */
+const LONG_MAX = (1n << 63n) - 1n;
+const MB = 1024 * 1024;
+const ACTIVE_DEFRAG_UNSUPPORTED =
+  'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution';
+/** enable-protected-configs, enable-debug-command, enable-module-command. */
+const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
 
 export const CONFIG_DEFS = [
   // Network
@@ -32,30 +54,31 @@ export const CONFIG_DEFS = [
   i('tcp-keepalive', 300, 0, INT_MAX),
   s('unixsocket', '', false),
   i('databases', 16, 1, INT_MAX, false),
-  i('maxclients', 10000, 1, INT_MAX),
+  i('maxclients', 10000, 1, UINT_MAX),
   s('requirepass', ''),
   s('masterauth', ''),
   s('masteruser', ''),
   // General
   b('daemonize', 'no', false),
   s('pidfile', '', false),
-  e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning']),
   s('logfile', '', false),
   b('syslog-enabled', 'no', false),
-  s('dir', '.'),
-  s('dbfilename', 'dump.rdb'),
-  s('appendfilename', 'appendonly.aof', false),
-  s('appenddirname', 'appendonlydir', false),
-  i('hz', 10, 0, INT_MAX),
+  specialOption('dir', '.', dirCodec, { protected: true }),
+  stringOption('dbfilename', 'dump.rdb', { protected: true, validate: fileNameIn('dbfilename', { kind: 'filename', nonEmpty: false }) }),
+  s('appendfilename', 'appendonly.aof', false, undefined, fileNameIn('appendfilename', { kind: 'filename', nonEmpty: true })),
+  s('appenddirname', 'appendonlydir', false, undefined, fileNameIn('appenddirname', { kind: 'dirname', nonEmpty: true })),
+  // Redis accepts any hz and brings it into [1, 500] (updateHZ), which CONFIG GET then shows.
+  intOption('hz', 10, 0, INT_MAX, { clamp: [1, 500] }),
   b('dynamic-hz', 'yes'),
   specialOption('notify-keyspace-events', '', notifyCodec),
   b('always-show-logo', 'no', false),
   b('set-proc-title', 'yes', false),
   e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
   b('crash-log-enabled', 'yes'),
-  e('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
+  e('enable-debug-command', 'no', PROTECTED_ACTION, false),
   // Memory
-  m('maxmemory', '0'),
+  m('maxmemory', '0', 0, ULLONG_MAX),
   e('maxmemory-policy', 'noeviction', [
     'volatile-lru',
     'volatile-lfu',
@@ -66,7 +89,7 @@ export const CONFIG_DEFS = [
     'allkeys-random',
     'noeviction',
   ]),
-  i('maxmemory-samples', 5, 1, 64),
+  i('maxmemory-samples', 5, 1, INT_MAX),
   i('maxmemory-eviction-tenacity', 10, 0, 100),
   i('lfu-log-factor', 10, 0, INT_MAX),
   i('lfu-decay-time', 1, 0, INT_MAX),
@@ -78,19 +101,19 @@ export const CONFIG_DEFS = [
   b('replica-lazy-flush', 'no', true, ['slave-lazy-flush']),
   i('active-expire-effort', 1, 1, 10),
   // Limits
-  m('proto-max-bulk-len', '512mb'),
-  m('client-query-buffer-limit', '1gb'),
+  m('proto-max-bulk-len', '512mb', MB, LONG_MAX),
+  m('client-query-buffer-limit', '1gb', MB, LONG_MAX),
   specialOption('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', obufLimitsCodec, { multiArg: true }),
   // Encodings (used to emulate OBJECT ENCODING)
   i('hash-max-listpack-entries', 512, 0, LONG_MAX, true, ['hash-max-ziplist-entries']),
-  i('hash-max-listpack-value', 64, 0, LONG_MAX, true, ['hash-max-ziplist-value']),
-  i('list-max-listpack-size', -2, -5, INT_MAX, true, ['list-max-ziplist-size']),
+  m('hash-max-listpack-value', '64', 0, LONG_MAX, true, ['hash-max-ziplist-value']),
+  i('list-max-listpack-size', -2, INT_MIN, INT_MAX, true, ['list-max-ziplist-size']),
   i('list-compress-depth', 0, 0, INT_MAX),
   i('set-max-intset-entries', 512, 0, LONG_MAX),
   i('zset-max-listpack-entries', 128, 0, LONG_MAX, true, ['zset-max-ziplist-entries']),
-  i('zset-max-listpack-value', 64, 0, LONG_MAX, true, ['zset-max-ziplist-value']),
-  i('hll-sparse-max-bytes', 3000, 0, LONG_MAX),
-  i('stream-node-max-bytes', 4096, 0, LONG_MAX),
+  m('zset-max-listpack-value', '64', 0, LONG_MAX, true, ['zset-max-ziplist-value']),
+  m('hll-sparse-max-bytes', '3000', 0, LONG_MAX),
+  m('stream-node-max-bytes', '4096', 0, LONG_MAX),
   i('stream-node-max-entries', 100, 0, LONG_MAX),
   b('activerehashing', 'yes'),
   // Slow log, latency
@@ -103,20 +126,20 @@ export const CONFIG_DEFS = [
   specialOption('save', '3600 1 300 100 60 10000', saveCodec, { multiArg: true }),
   b('stop-writes-on-bgsave-error', 'yes'),
   b('rdbcompression', 'yes'),
-  b('rdbchecksum', 'yes'),
+  b('rdbchecksum', 'yes', false),
   b('rdb-del-sync-files', 'no'),
   b('appendonly', 'no'),
-  e('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  e('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   b('no-appendfsync-on-rewrite', 'no'),
   i('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
-  m('auto-aof-rewrite-min-size', '64mb'),
+  m('auto-aof-rewrite-min-size', '64mb', 0, LONG_MAX),
   b('aof-load-truncated', 'yes'),
   b('aof-use-rdb-preamble', 'yes'),
   b('aof-timestamp-enabled', 'no'),
   b('aof-rewrite-incremental-fsync', 'yes'),
   b('rdb-save-incremental-fsync', 'yes'),
   // Redis's hidden debug config: microseconds of delay per key while saving (tests of BGSAVE).
-  intOption('rdb-key-save-delay', 0, -2147483648, INT_MAX, { hidden: true }),
+  intOption('rdb-key-save-delay', 0, INT_MIN, INT_MAX, { hidden: true }),
   // Replication
   specialOption('replicaof', '', replicaofCodec, { multiArg: true, immutable: true, aliases: ['slaveof'] }),
   b('replica-serve-stale-data', 'yes', true, ['slave-serve-stale-data']),
@@ -128,8 +151,8 @@ export const CONFIG_DEFS = [
   i('repl-ping-replica-period', 10, 1, INT_MAX, true, ['repl-ping-slave-period']),
   i('repl-timeout', 60, 1, INT_MAX),
   b('repl-disable-tcp-nodelay', 'no'),
-  m('repl-backlog-size', '1mb'),
-  i('repl-backlog-ttl', 3600, 0, INT_MAX),
+  m('repl-backlog-size', '1mb', 1, LONG_MAX),
+  i('repl-backlog-ttl', 3600, 0, LONG_MAX),
   i('replica-priority', 100, 0, INT_MAX, true, ['slave-priority']),
   s('replica-announce-ip', '', true, ['slave-announce-ip']),
   i('replica-announce-port', 0, 0, 65535, true, ['slave-announce-port']),
@@ -141,7 +164,7 @@ export const CONFIG_DEFS = [
   intOption('debug-min-replicas-extra-lag', 0, 0, INT_MAX, { hidden: true }),
   // splitbrain's debug knob: a replica skips every Nth data command of its master's stream (a silent divergence).
   intOption('debug-replica-drop-every', 0, 0, INT_MAX, { hidden: true }),
-  // Cluster (used once cluster mode lands)
+  // Cluster
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
   i('cluster-node-timeout', 15000, 0, LONG_MAX),
@@ -157,22 +180,23 @@ export const CONFIG_DEFS = [
   i('cluster-announce-port', 0, 0, 65535),
   i('cluster-announce-bus-port', 0, 0, 65535),
   i('cluster-announce-tls-port', 0, 0, 65535),
-  s('cluster-announce-hostname', ''),
+  s('cluster-announce-hostname', '', true, undefined, validHostname),
+  m('cluster-link-sendbuf-limit', '0'),
   e('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint']),
   // Clients
-  b('lua-replicate-commands', 'yes'),
-  i('lua-time-limit', 5000, 0, LONG_MAX, true, ['busy-reply-threshold']),
+  i('busy-reply-threshold', 5000, 0, LONG_MAX, true, ['lua-time-limit']),
   i('io-threads', 1, 1, 128, false),
   b('io-threads-do-reads', 'no', false),
   b('jemalloc-bg-thread', 'yes'),
   i('active-defrag-cycle-min', 1, 1, 99),
-  b('activedefrag', 'no'),
+  // Like Debian's redis-server (built without HAVE_DEFRAG), we cannot defragment.
+  boolOption('activedefrag', false, { validate: (on) => (on ? ACTIVE_DEFRAG_UNSUPPORTED : null) }),
   i('tracking-table-max-keys', 1000000, 0, LONG_MAX),
   e('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute']),
   specialOption('oom-score-adj-values', '0 200 800', oomScoreAdjValuesCodec, { multiArg: true }),
   b('disable-thp', 'yes', false),
-  e('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
-  e('enable-module-command', 'no', ['no', 'yes', 'local'], false),
+  e('enable-protected-configs', 'no', PROTECTED_ACTION, false),
+  e('enable-module-command', 'no', PROTECTED_ACTION, false),
   // splitbrain additions (the harness routes node-to-node links through fault proxies)
   specialOption('route', '', routesCodec, { multiArg: true }),
 ];

@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { splitArgs } from '../resp/parser.js';
+import { strerror } from '../util/errno.js';
 import { REDIS_VERSION } from '../version.js';
 import { buildConfigText, Config, ConfigError, findDef } from './config.js';
 import type { ConfigName } from './definitions.js';
 
 export class FatalConfigError extends Error {}
+
+/** Directives Redis 7.0 still accepts in a config file (with one argument) and ignores. */
+const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands']);
+
+function fatal(msg: string): FatalConfigError {
+  return new FatalConfigError(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${msg}`);
+}
 
 export interface LoadOptions {
   /** Values set before the file and arguments are read (sentinel mode's port and protected-mode). */
@@ -39,9 +47,7 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
       try {
         fileText = readFileSync(path, 'latin1');
       } catch (err) {
-        throw new FatalConfigError(
-          `Fatal error, can't open config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`,
-        );
+        throw new FatalConfigError(`Fatal error, can't open config file '${path}': ${strerror(err)}`);
       }
       config.file = path;
     }
@@ -58,9 +64,7 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     const fail = (msg: string): never => {
-      throw new FatalConfigError(
-        `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`,
-      );
+      throw fatal(`Reading the configuration file, at line ${n + 1}\n>>> '${line}'\n${msg}`);
     };
     const argv = splitArgs(line);
     if (argv === null) return fail('Unbalanced quotes in configuration line');
@@ -76,6 +80,7 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
       continue;
     }
     const def = findDef(argv[0]!);
+    if (!def && DEPRECATED.has(argv[0]!.toLowerCase()) && argv.length === 2) continue;
     if (!def) return fail('Bad directive or wrong number of arguments');
     if (!def.multiArg && argv.length !== 2) return fail('wrong number of arguments');
     // A multi-argument option given as one non-empty argument (`--save "60 1"`) is split into words.
@@ -93,5 +98,15 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
       throw err;
     }
   }
+  // Redis's sanity checks after the whole text (reported without a line).
+  const v = config.values;
+  if (v.logfile !== '') {
+    try {
+      appendFileSync(v.logfile, '');
+    } catch (err) {
+      throw fatal(`Can't open the log file: ${strerror(err)}`);
+    }
+  }
+  if (v.clusterEnabled && v.replicaof !== null) throw fatal('replicaof directive not allowed in cluster mode');
   return config;
 }

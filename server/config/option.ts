@@ -128,12 +128,18 @@ function define<N extends string, T>(
 }
 
 /** yes/no → boolean. */
-export function boolOption<N extends string>(name: N, def: boolean, flags: OptionFlags = {}): OptionDef<N, boolean> {
+export function boolOption<N extends string>(
+  name: N,
+  def: boolean,
+  flags: OptionFlags & { validate?: (v: boolean) => string | null } = {},
+): OptionDef<N, boolean> {
   return define<N, boolean>(
     { name, kind: 'bool', default: def ? 'yes' : 'no', flags },
     (args) => {
       const v = single(args).toLowerCase();
       if (v !== 'yes' && v !== 'no') throw new ConfigError("argument must be 'yes' or 'no'");
+      const err = flags.validate?.(v === 'yes');
+      if (err) throw new ConfigError(err);
       return { value: v === 'yes', text: v };
     },
     (_v, text) => [`${name} ${text}`],
@@ -144,16 +150,26 @@ function boundsError(min: bigint, max: bigint): ConfigError {
   return new ConfigError(`argument must be between ${min} and ${max} inclusive`);
 }
 
-/** An integer within [min, max] (Redis's numeric configs without the MEMORY flag). */
-export function intOption<N extends string>(name: N, def: number, min: number | bigint, max: number | bigint, flags: OptionFlags = {}): OptionDef<N, number> {
+/**
+ * An integer within [min, max] (Redis's numeric configs without the MEMORY flag); `clamp` then
+ * brings an accepted value into a working range, as Redis's hz (what CONFIG GET shows too).
+ */
+export function intOption<N extends string>(
+  name: N,
+  def: number,
+  min: number | bigint,
+  max: number | bigint,
+  flags: OptionFlags & { clamp?: [number, number] } = {},
+): OptionDef<N, number> {
   const lo = BigInt(min);
   const hi = BigInt(max);
   return define<N, number>(
     { name, kind: 'int', default: String(def), flags },
     (args) => {
-      const v = parseInt64(single(args));
+      let v = parseInt64(single(args));
       if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
       if (v < lo || v > hi) throw boundsError(lo, hi);
+      if (flags.clamp) v = v < flags.clamp[0] ? BigInt(flags.clamp[0]) : v > flags.clamp[1] ? BigInt(flags.clamp[1]) : v;
       return { value: Number(v), text: String(v) };
     },
     (_v, text) => [`${name} ${text}`],

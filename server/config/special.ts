@@ -2,7 +2,10 @@
  * Options with their own syntax (Redis's createSpecialConfig): each codec parses the option's
  * words into a typed value and shows it back as CONFIG GET does.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { notifyFlagsToString, parseNotifyFlags } from '../notify.js';
+import { strerror } from '../util/errno.js';
 import { quoteRepr } from '../util/repr.js';
 import { ConfigError, formatMemory, memtoull, type SpecialCodec } from './option.js';
 
@@ -170,3 +173,44 @@ export const routesCodec: SpecialCodec<Route[]> = {
   show: (v) => v.map((r) => `${r.from}=${r.host}:${r.port}`).join(' '),
   rewrite: (v) => (v.length ? [v.map((r) => `${r.from}=${r.host}:${r.port}`).join(' ')] : []),
 };
+
+/**
+ * `dir`: the working directory for RDB/AOF files. Redis chdir()s; we keep the absolute path
+ * (several servers can share a process), resolved against the previous one as chdir would, and
+ * refuse what chdir would refuse, with strerror's text.
+ */
+export const dirCodec: SpecialCodec<string> = {
+  parse(args, prev) {
+    if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+    const dir = path.resolve(prev ?? process.cwd(), args[0]!);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+      if (st.isDirectory()) fs.accessSync(dir, fs.constants.X_OK);
+    } catch (err) {
+      throw new ConfigError(strerror(err));
+    }
+    if (!st.isDirectory()) throw new ConfigError('Not a directory');
+    return dir;
+  },
+  show: (v) => v,
+  rewrite: (v) => [quoteRepr(v)],
+};
+
+/**
+ * Validators of names inside `dir` (Redis's isValidDBfilename, isValidAOFfilename,
+ * isValidAOFdirname: pathIsBaseName refuses '/' and '\\').
+ */
+export function fileNameIn(option: string, opts: { kind: 'filename' | 'dirname'; nonEmpty: boolean }): (v: string) => string | null {
+  return (v) => {
+    if (opts.nonEmpty && v === '') return `${option} can't be empty`;
+    return v.includes('/') || v.includes('\\') ? `${option} can't be a path, just a ${opts.kind}` : null;
+  };
+}
+
+/** Redis's isValidAnnouncedHostname. */
+export function validHostname(v: string): string | null {
+  if (v.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(v)) return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
+  return null;
+}

@@ -73,6 +73,7 @@ export class Aof implements PropagationSink {
     if (!this.enabled || this.fd < 0 || this.loading) return;
     let out = '';
     for (const op of ops) {
+      if (op.replOnly) continue;
       if (op.db !== this.selectedDb) {
         const id = String(op.db);
         out += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;

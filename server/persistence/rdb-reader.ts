@@ -9,6 +9,7 @@ import { intsetDecode } from './intset.js';
 import { lpDecode } from './listpack.js';
 import { LzfError, lzfDecompress } from './lzf.js';
 import { OP, QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RDB_VERSION, T } from './rdb-format.js';
+import { decodeStream } from './rdb-stream.js';
 import { DEFAULT_PARAMS, type EncodeParams, encodeParams } from './rdb-writer.js';
 import { zsetFromPairs } from './values.js';
 import { zipmapDecode, zlDecode } from './ziplist.js';
@@ -302,7 +303,8 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
     case T.STREAM_LISTPACKS:
     case T.STREAM_LISTPACKS_2:
     case T.STREAM_LISTPACKS_3:
-      throw new RdbError('stream values are not supported by this server');
+      // An empty stream is a valid key (streams are not deleted when emptied).
+      return { type: 'stream', value: decodeStream(r, t === T.STREAM_LISTPACKS ? 1 : t === T.STREAM_LISTPACKS_2 ? 2 : 3), big: false };
     case T.MODULE:
     case T.MODULE_2:
       throw new RdbError('module values are not supported by this server');
@@ -560,6 +562,30 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
   const keys = parsed.keys;
   const dbIds = parsed.keyDbs;
   const dbs = server.dbs;
+  // The file's function libraries replace ours (or join them when not clearing).
+  try {
+    server.functions.loadCodes(parsed.functions, clear);
+  } catch (err) {
+    throw new RdbError(`Failed loading library: ${(err as Error).message}`);
+  }
+  // Loading adds keys without the "new" keyspace event (Redis's dbAddRDBLoad).
+  server.loadingKeys = true;
+  try {
+    installKeys(server, clear, saved, keys, dbIds, dbs);
+  } finally {
+    server.loadingKeys = false;
+  }
+  server.touchAllWatched(null);
+}
+
+function installKeys(
+  server: Server,
+  clear: boolean,
+  saved: { dict: Map<string, Entry>; all: Entry[]; volatile: Entry[] }[],
+  keys: Entry[],
+  dbIds: number[],
+  dbs: Server['dbs'],
+): void {
   for (let i = 0; i < keys.length; i++) {
     const e = keys[i]!;
     const db = dbs[dbIds[i]!]!;
@@ -572,13 +598,13 @@ export function installParsed(server: Server, parsed: RdbParseResult, clear = tr
           d.dict = saved[j]!.dict;
           d.all = saved[j]!.all;
           d.volatile = saved[j]!.volatile;
+          d.reindex();
         });
       }
       throw new RdbError(`RDB has duplicated key '${e.key}' in DB ${dbIds[i]}`);
     }
     if (!clear) db.insert(e);
   }
-  server.touchAllWatched(null);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Server } from '../server.js';
 import type { Entry } from '../store/entry.js';
 import type { ListValue } from '../store/list.js';
+import type { Stream } from '../store/stream.js';
 import type { ZSet } from '../store/zset.js';
 import { REDIS_VERSION } from '../version.js';
 import { ByteBuilder, exactInt64 } from './codec-util.js';
@@ -9,6 +10,7 @@ import { asIntsetMembers, intsetEncode } from './intset.js';
 import { lpEncode, lpEntrySize } from './listpack.js';
 import { lzfCompress } from './lzf.js';
 import { OP, QUICKLIST_NODE_CONTAINER_PACKED, RDB_VERSION, T } from './rdb-format.js';
+import { encodeStream } from './rdb-stream.js';
 import { d2string, zsetSorted } from './values.js';
 
 /** Replication info stored in aux fields (set by the replication layer). */
@@ -203,6 +205,8 @@ export class RdbEncoder extends ByteBuilder {
         return !e.big && zsetFits(e.value as ZSet, p) ? T.ZSET_LISTPACK : T.ZSET_2;
       case 'hash':
         return !e.big && hashFits(e.value as Map<string, string>, p) ? T.HASH_LISTPACK : T.HASH;
+      case 'stream':
+        return T.STREAM_LISTPACKS_2;
     }
   }
 
@@ -261,6 +265,9 @@ export class RdbEncoder extends ByteBuilder {
         }
         return;
       }
+      case T.STREAM_LISTPACKS_2:
+        encodeStream(this, v as Stream);
+        return;
       default:
         throw new Error(`cannot encode RDB type ${t}`);
     }
@@ -335,7 +342,7 @@ export function encodeKeyValue(enc: RdbEncoder, e: Entry, now: number): void {
 }
 
 /** "REDIS0010" and the aux fields (rdbSaveInfoAuxFields). */
-export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions): void {
+export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions, functions: string[] = []): void {
   enc.latin1('REDIS' + String(RDB_VERSION).padStart(4, '0'));
   enc.auxStr('redis-ver', REDIS_VERSION);
   enc.auxInt('redis-bits', 64);
@@ -347,6 +354,11 @@ export function encodeHeader(enc: RdbEncoder, opts: RdbSaveOptions): void {
     enc.auxInt('repl-offset', opts.replOffset ?? 0);
   }
   enc.auxInt('aof-base', opts.aofBase ? 1 : 0);
+  // Function libraries (rdbSaveFunctions), before the databases.
+  for (const code of functions) {
+    enc.type(OP.FUNCTION2);
+    enc.string(code);
+  }
 }
 
 export function encodeDbHeader(enc: RdbEncoder, dbid: number, size: number, expires: number): void {
@@ -360,7 +372,7 @@ export function encodeDbHeader(enc: RdbEncoder, dbid: number, size: number, expi
 /** A full RDB v10 image of the dataset, built synchronously (SAVE, DEBUG RELOAD, tests). */
 export function rdbSave(server: Server, opts: RdbSaveOptions = {}): Buffer {
   const enc = new RdbEncoder(encodeParams(server));
-  encodeHeader(enc, opts);
+  encodeHeader(enc, opts, server.functions.codes());
   const now = Date.now();
   for (const db of server.dbs) {
     if (db.size === 0) continue;

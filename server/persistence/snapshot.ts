@@ -103,7 +103,7 @@ export async function rdbSaveStream(server: Server, write: (chunk: Buffer) => vo
     await write(chunk);
   };
   try {
-    encodeHeader(enc, opts);
+    encodeHeader(enc, opts, server.functions.codes());
     let done = 0;
     let sliceStart = performance.now();
     for (let di = 0; di < dbs.length; di++) {

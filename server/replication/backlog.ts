@@ -55,6 +55,13 @@ export class Backlog {
     this.offset = masterReplOffset + 1;
   }
 
+  /** Bytes of the blocks allocated (INFO mem_replication_backlog, used_memory). */
+  get allocated(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.buf.length;
+    return n;
+  }
+
   /** Offset of the byte after the last one held. */
   private get end(): number {
     return this.offset + this.histlen;

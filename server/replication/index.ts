@@ -39,7 +39,11 @@ export function installReplication(server: Server): void {
 
   // Redis's apply functions: resize the backlog, recount the good replicas (updateGoodSlaves).
   const store = server.configStore;
-  store.onApply('repl-backlog-size', () => rs.backlog?.resize(rs.backlogSize()));
+  store.onApply('repl-backlog-size', () => {
+    // Redis's resizeReplicationBacklog: at least 16kb (what CONFIG GET then shows).
+    if (server.config.replBacklogSize < 16 * 1024) store.set('repl-backlog-size', String(16 * 1024));
+    rs.backlog?.resize(rs.backlogSize());
+  });
   const recount = (): void => refreshGoodReplicas(rs);
   store.onApply('min-replicas-to-write', recount);
   store.onApply('min-replicas-max-lag', recount);

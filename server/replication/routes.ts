@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Server } from '../server.js';
 
 /**
- * Outgoing node-to-node links (replication, later the cluster bus). The harness puts a fault
+ * Outgoing node-to-node links (replication, the cluster bus, MIGRATE). The harness puts a fault
  * proxy on every directed link and tells each node, through the `route` config
  * (`route host:port=proxyhost:proxyport ...`), where its links to a peer really connect.
  * `bind-source-addr` is the local address of every outgoing link, as in redis-server.

@@ -87,29 +87,16 @@ export function feedCommand(rs: ReplState, dbid: number, argv: readonly string[]
   feedStream(rs, encodeOp(rs, dbid, argv));
 }
 
-const MULTI = encodeCommand(['MULTI']);
-const EXEC = encodeCommand(['EXEC']);
-
 /**
- * The propagation sink: the ops of one top-level command. Several ops are wrapped in MULTI/EXEC
- * as Redis 7.0's propagatePendingCommands does, unless they already are (EXEC's own wrapping).
- * A replica never feeds its own writes: it proxies its master's stream verbatim.
+ * The propagation sink: the ops of one top-level command (already wrapped in MULTI/EXEC by the
+ * server when there are several). A replica never feeds its own writes: it proxies its
+ * master's stream verbatim.
  */
 export function feedOps(rs: ReplState, ops: PropagatedOp[]): void {
   if (rs.isReplica) return;
   if (!rs.backlog && rs.replicas.length === 0) return;
-  const wrap = ops.length > 1 && ops[0]!.argv[0]!.toLowerCase() !== 'multi';
   let s = '';
-  if (wrap) {
-    const db = ops[0]!.db;
-    if (db >= 0 && rs.seldb !== db) {
-      s += selectCmd(db);
-      rs.seldb = db;
-    }
-    s += MULTI;
-  }
   for (const op of ops) s += encodeOp(rs, op.db, op.argv);
-  if (wrap) s += EXEC;
   feedStream(rs, s);
 }
 

@@ -143,8 +143,16 @@ function internName(b: Buffer, s: number, len: number): string {
   return str;
 }
 
+/**
+ * Redis's PROTO_MBULK_BIG_ARG: a bulk at least this long that has not fully arrived is read
+ * straight into a buffer of its own size, instead of collecting chunks and concatenating them
+ * (which held three copies of a 500 MB value at once).
+ */
+const BIG_ARG = 32 * 1024;
+const EMPTY = Buffer.alloc(0) as Latin1Buffer;
+
 export class RespParser {
-  private buf: Latin1Buffer = Buffer.alloc(0) as Latin1Buffer;
+  private buf: Latin1Buffer = EMPTY;
   private pos = 0;
   /** Chunks that arrived while a large bulk is still incomplete: concatenated once, not per chunk. */
   private pending: Buffer[] = [];
@@ -155,15 +163,25 @@ export class RespParser {
   private argc = 0;
   private argsLeft = 0;
   private bulkLen = -1;
+  /** The big bulk being received (its bytes and the CRLF after them), and how much has arrived. */
+  private big: Latin1Buffer | null = null;
+  private bigFilled = 0;
 
   constructor(public limits: ParserLimits) {}
 
   /** Bytes received and not yet consumed (the query buffer, for client-query-buffer-limit). */
   get buffered(): number {
-    return this.buf.length - this.pos + this.pendingBytes;
+    return this.buf.length - this.pos + this.pendingBytes + this.bigFilled;
   }
 
   feed(chunk: Buffer): void {
+    if (this.big !== null && this.bigFilled < this.big.length) {
+      const n = Math.min(this.big.length - this.bigFilled, chunk.length);
+      chunk.copy(this.big, this.bigFilled, 0, n);
+      this.bigFilled += n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n); // what follows the big bulk: parsed as usual
+    }
     if (this.need > 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.need) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
@@ -269,11 +287,30 @@ export class RespParser {
           } else if (!this.bulkHeaderSlow()) return null;
         } else if (!this.bulkHeaderSlow()) return null;
       }
+      if (this.big !== null) {
+        // A big bulk: complete once its bytes and CRLF are in; buf holds what came after.
+        if (this.bigFilled < this.big.length) return null;
+        this.argv[this.argc++] = this.big.latin1Slice(0, this.bulkLen);
+        this.big = null;
+        this.bigFilled = 0;
+        this.bulkLen = -1;
+        this.argsLeft--;
+        return this.argsLeft > 0 ? this.bulks() : this.takeArgv();
+      }
       // Redis does not check the CRLF after a bulk: it skips two bytes. We do the same.
       const start = this.pos;
       const len = this.bulkLen;
       const end = start + len;
       if (end + 2 > blen) {
+        if (len >= BIG_ARG) {
+          const big = Buffer.allocUnsafeSlow(len + 2) as Latin1Buffer;
+          buf.copy(big, 0, start, blen);
+          this.big = big;
+          this.bigFilled = blen - start;
+          this.buf = EMPTY;
+          this.pos = 0;
+          return null;
+        }
         this.need = end + 2 - start;
         return null;
       }
@@ -283,6 +320,10 @@ export class RespParser {
       this.bulkLen = -1;
       this.argsLeft--;
     }
+    return this.takeArgv();
+  }
+
+  private takeArgv(): string[] {
     const argv = this.argv;
     this.argv = [];
     return argv;

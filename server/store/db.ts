@@ -15,8 +15,20 @@ export interface DbHooks {
   onExpired(db: Db, key: string): void;
   /** A key was changed: invalidate WATCH, wake blocked clients. */
   onModified(db: Db, key: string): void;
+  /** A key that did not exist was added (Redis's dbAdd: the "new" keyspace event). */
+  onNewKey?: (db: Db, key: string) => void;
   /** Optional access bookkeeping beyond the LRU clock (LFU counters). */
   touchEntry?: (e: Entry) => void;
+}
+
+/**
+ * A secondary index over a db's keys (the cluster's per-slot key index). Null on a Db unless
+ * cluster mode attached one, so a standalone server pays one null check per insert/delete.
+ */
+export interface KeyIndex {
+  add(key: string): void;
+  remove(key: string): void;
+  clear(): void;
 }
 
 /** Global insertion counter behind Entry.seq (global so SWAPDB keeps every dict's order monotonic). */
@@ -40,6 +52,8 @@ export class Db {
    * snapshot can copy the entry's old state first (copy-on-write without fork).
    */
   onAccess: ((e: Entry) => void) | null = null;
+  /** Cluster mode's per-slot index of db 0 (see KeyIndex). */
+  index: KeyIndex | null = null;
 
   constructor(
     public id: number,
@@ -100,6 +114,8 @@ export class Db {
     e.pos = this.all.length;
     this.all.push(e);
     this.dict.set(key, e);
+    if (old === undefined && this.index !== null) this.index.add(key);
+    if (old === undefined) this.hooks.onNewKey?.(this, key);
     return e;
   }
 
@@ -116,6 +132,8 @@ export class Db {
       this.volatile.push(e);
     }
     this.dict.set(e.key, e);
+    if (old === undefined && this.index !== null) this.index.add(e.key);
+    if (old === undefined) this.hooks.onNewKey?.(this, e.key);
   }
 
   delete(key: string): boolean {
@@ -123,6 +141,7 @@ export class Db {
     if (e === undefined) return false;
     this.unlinkEntry(e);
     this.dict.delete(key);
+    if (this.index !== null) this.index.remove(key);
     return true;
   }
 
@@ -176,6 +195,14 @@ export class Db {
     this.all = [];
     this.volatile = [];
     this.expireCursor = 0;
+    if (this.index !== null) this.index.clear();
+  }
+
+  /** Rebuild the index from the dict (after the dict was swapped in wholesale: a rolled-back load). */
+  reindex(): void {
+    if (this.index === null) return;
+    this.index.clear();
+    for (const key of this.dict.keys()) this.index.add(key);
   }
 
   /** Exchange contents with another db (SWAPDB). */
@@ -188,6 +215,8 @@ export class Db {
     other.all = t.all;
     other.volatile = t.volatile;
     this.expireCursor = other.expireCursor = 0;
+    this.reindex();
+    other.reindex();
   }
 }
 

@@ -3,6 +3,8 @@ import type { Server } from '../server.js';
 import type { Db } from './db.js';
 import type { Entry } from './entry.js';
 import { fmt17g } from '../util/numbers.js';
+import type { Stream } from './stream.js';
+import { fmtID, ID_MAX, ID_MIN } from './stream-id.js';
 
 /**
  * DEBUG DIGEST / DIGEST-VALUE: a SHA1-based dataset digest in the spirit of Redis's debug.c.
@@ -55,6 +57,22 @@ export function valueDigest(e: Entry): Buffer {
       // Sorted sets expose member → score through `dict` (store/zset.ts).
       const z = e.value as { dict: Map<string, number> };
       for (const [m, sc] of z.dict) xorDigest(d, lp(m) + fmt17g(sc));
+      break;
+    }
+    case 'stream': {
+      const s = e.value as Stream;
+      for (const [en, node] of s.range(ID_MIN, ID_MAX)) {
+        const f = node.fieldsOf(en);
+        let t = fmtID(en.id);
+        for (let i = 0; i < en.values.length; i++) t += lp(f[i]!) + lp(en.values[i]!);
+        mixDigest(d, t);
+      }
+      mixDigest(d, `${fmtID(s.lastId)}/${fmtID(s.firstId)}/${fmtID(s.maxDeletedId)}/${s.entriesAdded}`);
+      for (const g of s.sortedGroups()) {
+        mixDigest(d, lp(g.name) + fmtID(g.lastId) + '/' + g.entriesRead);
+        for (const n of g.pel.ordered()) mixDigest(d, `${fmtID(n.id)}/${lp(n.consumer?.name ?? '')}/${n.deliveryTime}/${n.deliveryCount}`);
+        for (const x of g.sortedConsumers()) mixDigest(d, lp(x.name));
+      }
       break;
     }
   }

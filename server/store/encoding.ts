@@ -79,6 +79,8 @@ export function objectEncoding(e: Entry, config: ConfigValues): string {
       return e.big || hashTooBig(e.value as Map<string, string>, config) ? 'hashtable' : 'listpack';
     case 'zset':
       return e.big || zsetTooBig(e.value as ZSet, config) ? 'skiplist' : 'listpack';
+    case 'stream':
+      return 'stream';
   }
   return 'unknown';
 }

@@ -1,7 +1,8 @@
 import type { ListValue } from './list.js';
+import type { Stream } from './stream.js';
 import type { ZSet } from './zset.js';
 
-export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash';
+export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
 /** Value representation per type. Strings are latin1 "binary" JS strings (one char per byte). */
 export interface TypeValues {
@@ -10,6 +11,7 @@ export interface TypeValues {
   set: Set<string>;
   zset: ZSet;
   hash: Map<string, string>;
+  stream: Stream;
 }
 
 export type AnyValue = TypeValues[RType];

@@ -1,3 +1,4 @@
+import type { Stream } from './stream.js';
 import type { Server } from '../server.js';
 import type { Db } from './db.js';
 import type { Entry } from './entry.js';
@@ -63,6 +64,13 @@ export function entrySize(e: Entry): number {
         if (++k >= SAMPLE) break;
       }
       n += 64 + cnt * (ELEM_OVERHEAD[e.type]! + (k ? sum / k : 0));
+      break;
+    }
+    case 'stream': {
+      // Listpack nodes (their byte sizes are tracked as Redis lays them out) plus the rax.
+      const s = e.value as Stream;
+      for (const node of s.nodes) n += node.lpBytes() + 32;
+      n += 128;
       break;
     }
   }
@@ -150,11 +158,23 @@ export class MemoryTracker {
     this.dataset += now - old;
   }
 
-  /** Client-side overhead: connection structures plus pending output. */
-  clientsMemory(): number {
+  /**
+   * Client-side memory, as Redis counts it in used_memory: connection structures, query buffers
+   * (a big argument being received included) and output not yet written. `replicas`: only the
+   * replica links (mem_clients_slaves), else only the others (mem_clients_normal).
+   */
+  clientsMemory(replicas?: boolean): number {
     let n = 0;
-    for (const c of this.server.clients.values()) n += CLIENT_OVERHEAD + c.out.length;
+    for (const c of this.server.clients.values()) {
+      if (replicas !== undefined && c.isReplica !== replicas) continue;
+      n += CLIENT_OVERHEAD + c.out.length + c.parser.buffered + (c.socket?.writableLength ?? 0);
+    }
     return n;
+  }
+
+  /** The replication backlog's buffers (mem_replication_backlog). */
+  backlogMemory(): number {
+    return this.server.repl.backlog?.allocated ?? 0;
   }
 
   /** INFO used_memory. */
@@ -165,7 +185,7 @@ export class MemoryTracker {
       for (const db of this.server.dbs) keys += db.size;
       if (keys < 100_000 || Date.now() - this.scannedAt > 1000) this.rescan();
     }
-    const u = BASELINE + this.dataset + this.clientsMemory();
+    const u = BASELINE + this.dataset + this.clientsMemory() + this.backlogMemory();
     if (u > this.peak) this.peak = u;
     return u;
   }

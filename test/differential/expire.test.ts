@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../harness/util/sleep.js';
 import { errorOf, freshDb, useServer } from '../support/differential.js';
-import { SERVER_KINDS } from '../support/servers.js';
+import { client } from '../support/redis.js';
+import { type RunningServer, SERVER_KINDS, startServer } from '../support/servers.js';
 
 describe.each(SERVER_KINDS)('expiry on %s', (kind) => {
   const t = useServer(kind);
@@ -143,5 +145,87 @@ describe.each(SERVER_KINDS)('expiry on %s', (kind) => {
     expect(await t.r.exists('e')).toBe(0);
     expect(await t.r.type('e')).toBe('none');
     expect(await t.r.randomkey()).toBeNull();
+  });
+});
+
+/**
+ * Overflow and negative times through the whole EXPIRE / SET EX / GETEX family, against
+ * redis-server in the same run: same reply, same key state after (gone / persistent / volatile).
+ */
+describe('expire time overflow against redis-server', () => {
+  const servers: RunningServer[] = [];
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    for (const kind of SERVER_KINDS) {
+      const srv = await startServer(kind, []);
+      servers.push(srv);
+      clients.push(client(srv.port));
+    }
+  });
+  afterAll(async () => {
+    for (const r of clients) r.disconnect();
+    for (const s of servers) await s.stop();
+  });
+
+  const TIMES = [
+    '-9223372036854775809',
+    '-9223372036854775808',
+    '-9223372036854776',
+    '-9223372036854775',
+    '-1',
+    '0',
+    '100000',
+    '9223372036854775',
+    '9223372036854776',
+    '9223372035854775807',
+    '9223372036854775807',
+    '9223372036854775808',
+    '1.5',
+    'abc',
+  ];
+  const FORMS: ((t: string) => string[])[] = [
+    (t) => ['EXPIRE', 'k', t],
+    (t) => ['PEXPIRE', 'k', t],
+    (t) => ['EXPIREAT', 'k', t],
+    (t) => ['PEXPIREAT', 'k', t],
+    (t) => ['EXPIRE', 'k', t, 'NX'],
+    (t) => ['SET', 'k', 'v', 'EX', t],
+    (t) => ['SET', 'k', 'v', 'PX', t],
+    (t) => ['SET', 'k', 'v', 'EXAT', t],
+    (t) => ['SET', 'k', 'v', 'PXAT', t],
+    (t) => ['SET', 'k', 'v', 'PX', t, 'GET'],
+    (t) => ['GETEX', 'k', 'EX', t],
+    (t) => ['GETEX', 'k', 'PX', t],
+    (t) => ['GETEX', 'k', 'EXAT', t],
+    (t) => ['GETEX', 'k', 'PXAT', t],
+    (t) => ['SETEX', 'k', t, 'v'],
+    (t) => ['PSETEX', 'k', t, 'v'],
+  ];
+
+  /** The reply, then whether the key is gone (-2), persistent (-1) or volatile (1). (No 1 ms times: racy.) */
+  async function run(r: Redis, cmd: string[]): Promise<string> {
+    await r.set('k', 'v');
+    let reply: string;
+    try {
+      reply = JSON.stringify(await r.call(cmd[0]!, ...cmd.slice(1)));
+    } catch (e) {
+      reply = `ERR ${(e as Error).message}`;
+    }
+    const ttl = (await r.pttl('k')) as number;
+    return `${reply} ttl:${ttl < 0 ? ttl : 1}`;
+  }
+
+  it('every command and time gets the same answer', async () => {
+    const diffs: string[] = [];
+    for (const form of FORMS) {
+      for (const time of TIMES) {
+        const cmd = form(time);
+        const [a, b] = [await run(clients[0]!, cmd), await run(clients[1]!, cmd)];
+        if (a !== b) diffs.push(`${cmd.join(' ')}: ${a} vs ${b}`);
+      }
+    }
+    expect(diffs).toEqual([]);
+    expect(await errorOf(clients[0]!.call('EXPIRE', 'k', '-9223372036854776'))).toBe("ERR invalid expire time in 'expire' command");
   });
 });

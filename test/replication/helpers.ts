@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { type RunningServer, type ServerKind, startServer } from '../support/servers.js';
 
@@ -64,6 +65,7 @@ export async function snapshot(r: Redis, dbs = [0, 1, 3]): Promise<Map<string, {
       else if (type === 'hash') v = Object.entries(await r.hgetall(k)).sort();
       else if (type === 'set') v = (await r.smembers(k)).sort();
       else if (type === 'zset') v = await r.zrange(k, 0, -1, 'WITHSCORES');
+      else if (type === 'stream') v = [await r.xrange(k, '-', '+'), streamState(await r.call('xinfo', 'stream', k, 'full'))];
       else v = '?';
       const pttl = await r.pttl(k);
       out.set(`${db}/${k}`, { v: `${type}:${JSON.stringify(v)}`, ttl: pttl });
@@ -71,6 +73,29 @@ export async function snapshot(r: Redis, dbs = [0, 1, 3]): Promise<Map<string, {
   }
   await r.select(0);
   return out;
+}
+
+/**
+ * XINFO STREAM FULL without what each server sets from its own clock (consumers' seen-time) and
+ * without a group's entries-read: Redis propagates deliveries as XCLAIM … LASTID, which moves
+ * the group's last ID but not its read counter, so a redis-server replica of a redis-server
+ * master shows null where the master shows a number. Kept: IDs, counters, groups, PELs with
+ * delivery times and counts, consumers and their PELs.
+ */
+export function streamState(full: unknown): unknown {
+  const strip = (v: unknown): unknown => {
+    if (!Array.isArray(v)) return v;
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === 'seen-time' || v[i] === 'entries-read') {
+        i++;
+        continue;
+      }
+      out.push(strip(v[i]));
+    }
+    return out;
+  };
+  return strip(full);
 }
 
 export function expectSameData(a: Map<string, { v: string; ttl: number }>, b: Map<string, { v: string; ttl: number }>): string[] {
@@ -144,5 +169,64 @@ export async function whileStopped<T>(srv: RunningServer, fn: () => Promise<T>):
     return await fn();
   } finally {
     process.kill(srv.pid, 'SIGCONT');
+  }
+}
+
+/** A hand-driven replica: handshake, full sync ($len form), then it records the stream. */
+export class FakeReplica {
+  sock: net.Socket;
+  buf = Buffer.alloc(0);
+  lines: string[] = [];
+  rdbLen = -1;
+  stream = '';
+  phase: 'replies' | 'bulk' | 'rdb' | 'stream' = 'replies';
+  /** Commands are sent one at a time, each after the previous reply (a master refuses PSYNC with pending output). */
+  private queue: string[];
+  constructor(port: number, commands: string[]) {
+    this.queue = [...commands];
+    this.sock = net.connect(port, '127.0.0.1');
+    this.sock.on('connect', () => this.sock.write(this.queue.shift()! + '\r\n'));
+    this.sock.on('data', (d) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.parse();
+    });
+    this.sock.on('error', () => {});
+  }
+  expectReplies = 0;
+  private parse(): void {
+    for (;;) {
+      if (this.phase === 'stream') {
+        this.stream += this.buf.toString('latin1');
+        this.buf = Buffer.alloc(0);
+        return;
+      }
+      if (this.phase === 'rdb') {
+        if (this.buf.length < this.rdbLen) return;
+        this.buf = this.buf.subarray(this.rdbLen);
+        this.phase = 'stream';
+        continue;
+      }
+      const nl = this.buf.indexOf(10);
+      if (nl < 0) return;
+      const line = this.buf.subarray(0, nl).toString('latin1').replace(/\r$/, '');
+      this.buf = this.buf.subarray(nl + 1);
+      if (line === '') continue; // keepalive newline
+      this.lines.push(line);
+      if (this.queue.length) this.sock.write(this.queue.shift()! + '\r\n');
+      if (line.startsWith('+CONTINUE')) {
+        this.phase = 'stream';
+        continue;
+      }
+      if (line.startsWith('$')) {
+        this.rdbLen = Number(line.slice(1));
+        this.phase = 'rdb';
+      }
+    }
+  }
+  ack(off: number): void {
+    this.sock.write(`REPLCONF ACK ${off}\r\n`);
+  }
+  close(): void {
+    this.sock.destroy();
   }
 }

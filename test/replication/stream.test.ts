@@ -1,68 +1,8 @@
-import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERVER_KINDS, startServer } from '../support/servers.js';
 import { trackPerTest } from '../support/tracked.js';
-import { caughtUp, info, startReplicaOf, waitFor } from './helpers.js';
-
-/** A hand-driven replica: handshake, full sync ($len form), then it records the stream. */
-class FakeReplica {
-  sock: net.Socket;
-  buf = Buffer.alloc(0);
-  lines: string[] = [];
-  rdbLen = -1;
-  stream = '';
-  phase: 'replies' | 'bulk' | 'rdb' | 'stream' = 'replies';
-  /** Commands are sent one at a time, each after the previous reply (a master refuses PSYNC with pending output). */
-  private queue: string[];
-  constructor(port: number, commands: string[]) {
-    this.queue = [...commands];
-    this.sock = net.connect(port, '127.0.0.1');
-    this.sock.on('connect', () => this.sock.write(this.queue.shift()! + '\r\n'));
-    this.sock.on('data', (d) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.parse();
-    });
-    this.sock.on('error', () => {});
-  }
-  expectReplies = 0;
-  private parse(): void {
-    for (;;) {
-      if (this.phase === 'stream') {
-        this.stream += this.buf.toString('latin1');
-        this.buf = Buffer.alloc(0);
-        return;
-      }
-      if (this.phase === 'rdb') {
-        if (this.buf.length < this.rdbLen) return;
-        this.buf = this.buf.subarray(this.rdbLen);
-        this.phase = 'stream';
-        continue;
-      }
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const line = this.buf.subarray(0, nl).toString('latin1').replace(/\r$/, '');
-      this.buf = this.buf.subarray(nl + 1);
-      if (line === '') continue; // keepalive newline
-      this.lines.push(line);
-      if (this.queue.length) this.sock.write(this.queue.shift()! + '\r\n');
-      if (line.startsWith('+CONTINUE')) {
-        this.phase = 'stream';
-        continue;
-      }
-      if (line.startsWith('$')) {
-        this.rdbLen = Number(line.slice(1));
-        this.phase = 'rdb';
-      }
-    }
-  }
-  ack(off: number): void {
-    this.sock.write(`REPLCONF ACK ${off}\r\n`);
-  }
-  close(): void {
-    this.sock.destroy();
-  }
-}
+import { caughtUp, FakeReplica, info, startReplicaOf, waitFor } from './helpers.js';
 
 const PING = '*1\r\n$4\r\nPING\r\n';
 

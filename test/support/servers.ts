@@ -39,7 +39,11 @@ process.on('exit', () => {
  * Start our server or the Debian redis-server on a free port with the given extra options
  * (`['--maxmemory', '1mb']`), in a fresh temp dir, and wait for "Ready to accept connections".
  */
-export async function startServer(kind: ServerKind, extra: string[] = [], opts: { port?: number; dir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  kind: ServerKind,
+  extra: string[] = [],
+  opts: { port?: number; dir?: string; readyTimeoutMs?: number } = {},
+): Promise<RunningServer> {
   if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
   }
@@ -73,7 +77,11 @@ export async function startServer(kind: ServerKind, extra: string[] = [], opts: 
   };
   running.add(srv);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start on port ${port}:\n${out}`)), 15000);
+    const timer = setTimeout(() => {
+      // Not ready in time: do not leave it running behind the failed test.
+      void srv.stop();
+      reject(new Error(`${kind} did not start on port ${port}:\n${out}`));
+    }, opts.readyTimeoutMs ?? 15000);
     const check = () => {
       if (out.includes('Ready to accept connections')) {
         clearTimeout(timer);
