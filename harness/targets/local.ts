@@ -9,7 +9,7 @@ import { redisClient } from '../run/clients.js';
 import type { RunStore } from '../store/store.js';
 import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
-import { freePort, freePortPair } from '../util/ports.js';
+import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import { NodeProcess } from './node-process.js';
@@ -46,6 +46,7 @@ export class LocalTarget implements Target, ProcessControl {
   readonly canKill = true;
   readonly canPause = true;
   private toxiproxy: ToxiproxyServer | null = null;
+  private readonly leases: PortLease[] = [];
 
   constructor(private readonly o: LocalTargetOptions) {}
 
@@ -91,9 +92,15 @@ export class LocalTarget implements Target, ProcessControl {
     const b = (block >>> 8) % 256;
     const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
     const cluster = topology.kind === 'cluster';
-    // Cluster nodes need port+10000 free too (the bus).
+    // Leased below the ephemeral range for the whole run, so no other run or outgoing connection
+    // takes a node's port before it binds (or while it is killed); cluster nodes lease the bus port too.
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) ports.push(cluster ? await freePortPair(hostOf(i)) : await freePort(hostOf(i)));
+    for (let i = 0; i < count; i++) {
+      const lease = await leasePort({ host: hostOf(i), pair: cluster });
+      this.leases.push(lease);
+      ports.push(lease.port);
+    }
+    onCleanup('port leases', () => this.releasePorts());
 
     this.nodes = names.map((name, i) => {
       const isPrimary = cluster ? i < topology.masters : i === 0;
@@ -338,6 +345,11 @@ export class LocalTarget implements Target, ProcessControl {
     for (const n of this.nodes) n.process?.closeLog();
     await this.network.close();
     await this.toxiproxy?.close();
+    this.releasePorts();
+  }
+
+  private releasePorts(): void {
+    for (const l of this.leases.splice(0)) l.release();
   }
 }
 
