@@ -57,6 +57,20 @@ describe('fault model: one verdict per configuration', () => {
     expect(classes(run(killRestart(16), [1], 7), { failover: 'harness', persistence: 'aof-everysec' })).toEqual(['2:anomalous']);
   });
 
+  it('a crash that drops unsynced writes (kill-unsynced): always forgives nothing, everysec ~1 s, appendfsync no everything, by configuration', () => {
+    const crash = (h: HistoryBuilder): void => {
+      h.nemesis('kill', { nodes: ['n1'], kind: 'kill-unsynced' });
+      h.at(16);
+      h.nemesis('start', { nodes: ['n1'] });
+    };
+    expect(classes(run(crash, [1]), { failover: 'harness', persistence: 'aof-always' })).toEqual(['2:anomalous']);
+    expect(classes(run(crash, [1]), { failover: 'harness', persistence: 'aof-everysec' })).toEqual(['2:expected']);
+    expect(classes(run(crash, []), { failover: 'harness', persistence: 'aof-everysec' })).toEqual(['1:anomalous', '2:expected']);
+    expect(classes(run(crash, []), { failover: 'harness', persistence: 'aof-no' })).toEqual(['1:configuration', '2:configuration']);
+    // kill -9 alone leaves the page cache: with appendfsync no the written file survives.
+    expect(classes(run(killRestart(16), [1]), { failover: 'harness', persistence: 'aof-no' })).toEqual(['2:anomalous']);
+  });
+
   it('a cluster that failed over a killed primary allows only the replication lag; an early restart falls back on persistence', () => {
     // Killed for 6 s with node-timeout 2 s: the replica took over; a write 0.5 s before the kill may be lost, one 8 s before may not.
     const long = run(killRestart(16.5), [], 10);

@@ -168,8 +168,17 @@ export function lossWindows(fault: FaultInterval, ack: AckKind, o: ResolvedWindo
           cls: 'expected',
           rule: `appendfsync everysec: up to ${msText(EVERYSEC_LOSS_MS)} of writes before the kill`,
         });
+      } else if (o.persistence === 'aof-no' && fault.kind?.endsWith('-unsynced')) {
+        // A crash that drops the page cache (kill-unsynced): `appendfsync no` leaves fsync to the OS.
+        out.push({
+          lo: -Infinity,
+          hi: fault.effective + slack,
+          cls: 'configuration',
+          rule: 'appendfsync no: the crash dropped what the OS had not written back yet',
+        });
       }
-      // aof-always / aof-no: the written file survives a process kill (the page cache is the OS's).
+      // aof-always: nothing (it fsyncs before replying); aof-no after kill -9: the written file survives a
+      // process kill (the page cache is the OS's).
       return out;
     }
     case 'pause': {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Redis } from 'ioredis';
 import { fnv1a } from '../../checkers/util/hash.js';
@@ -12,6 +13,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
+import { LazyMount } from './lazyfs.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
 import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
@@ -32,6 +34,8 @@ export interface LocalTargetOptions {
   nodeTimeoutMs: number;
   /** Short id, used to name proxies and the iptables chain. */
   runId: string;
+  /** Each node's data directory on the lazyfs FUSE layer (the kill-unsynced faults drop its unsynced writes). */
+  lazyfs?: boolean;
 }
 
 /**
@@ -45,8 +49,13 @@ export class LocalTarget implements Target, ProcessControl {
   readonly processes: ProcessControl = this;
   readonly canKill = true;
   readonly canPause = true;
+  get canDropUnsynced(): boolean {
+    return this.o.lazyfs === true;
+  }
   private toxiproxy: ToxiproxyServer | null = null;
   private readonly leases: PortLease[] = [];
+  /** Each node's data directory on the lazyfs layer (option lazyfs). */
+  private readonly mounts = new Map<string, LazyMount>();
 
   constructor(private readonly o: LocalTargetOptions) {}
 
@@ -155,7 +164,7 @@ export class LocalTarget implements Target, ProcessControl {
 
   private nodeArgs(n: NodeHandle, routes: string[]): string[] {
     const { kind, topology } = this.o;
-    const dir = this.o.store.nodeDir(n.name);
+    const dir = this.dataDir(n);
     const args = [
       '--port',
       String(n.port),
@@ -185,8 +194,19 @@ export class LocalTarget implements Target, ProcessControl {
     return kind === 'redis' ? args : [SPLITBRAIN_SERVER, ...args];
   }
 
+  /** Where a node keeps its files: its store directory, or its lazyfs mount there. */
+  private dataDir(n: NodeHandle): string {
+    const dir = this.o.store.nodeDir(n.name);
+    return this.o.lazyfs ? resolve(dir, 'data') : dir;
+  }
+
   private async startNode(n: NodeHandle, routes: string[]): Promise<void> {
     const dir = this.o.store.nodeDir(n.name);
+    if (this.o.lazyfs) {
+      const m = await LazyMount.mount(resolve(dir, 'data.synced'), this.dataDir(n), this.o.store.path(`nodes/${n.name}/lazyfs.log`));
+      this.mounts.set(n.name, m);
+      onCleanup(`lazyfs ${n.name}`, () => m.unmount());
+    }
     n.process = new NodeProcess({
       name: n.name,
       file: this.o.kind === 'redis' ? REDIS_SERVER : process.execPath,
@@ -324,6 +344,12 @@ export class LocalTarget implements Target, ProcessControl {
   async kill(n: NodeHandle): Promise<void> {
     await n.process?.kill();
   }
+  async dropUnsynced(n: NodeHandle): Promise<void> {
+    if (n.process?.running) throw new Error(`${n.name} is running: kill it before dropping its unsynced writes`);
+    const m = this.mounts.get(n.name);
+    if (!m) throw new Error(`${n.name} has no lazyfs layer (the scenario has no -unsynced fault)`);
+    m.crash();
+  }
   async restart(n: NodeHandle): Promise<void> {
     if (n.process && !n.process.running) await n.process.start();
   }
@@ -345,6 +371,8 @@ export class LocalTarget implements Target, ProcessControl {
     for (const n of this.nodes) n.process?.closeLog();
     await this.network.close();
     await this.toxiproxy?.close();
+    for (const m of this.mounts.values()) await m.unmount();
+    this.mounts.clear();
     this.releasePorts();
   }
 

@@ -170,6 +170,9 @@ export const CONFIG_DEFS = [
   // splitbrain's debug knob: every Nth command sent to the replicas starts with a bad byte (the backlog
   // keeps the good one): each replica logs a protocol error, drops the link and resumes by PSYNC.
   intOption('debug-repl-corrupt-every', 0, 0, INT_MAX, { hidden: true }),
+  // splitbrain's debug knob: the AOF claims its appendfsync policy but never fsyncs (caught only when
+  // a crash drops the page cache: the harness's kill-unsynced fault, not kill -9).
+  intOption('debug-aof-skip-fsync', 0, 0, 1, { hidden: true }),
   // Cluster
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),

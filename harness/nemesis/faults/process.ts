@@ -21,10 +21,12 @@ export function processFamily<S extends { f: 'kill' | 'pause'; value: FaultValue
   f: S['f'];
   stopF: string;
   nemeses: Record<string, (rng: Prng, ctx: PickContext) => S>;
-  start(p: ProcessControl, node: NodeHandle): Promise<void>;
+  start(p: ProcessControl, node: NodeHandle, kind: string): Promise<void>;
   stop(p: ProcessControl, node: NodeHandle, ctx: FaultContext): Promise<void>;
-  /** The kind aimed at the primary (`kill-primary`): re-aimed at the current one at start. */
-  primaryKind: string;
+  /** Refuses a kind the target cannot do (beyond killing or pausing). */
+  checkKind?(kind: string, p: ProcessControl): void;
+  /** The kinds aimed at the primary (`kill-primary`): re-aimed at the current one at start. */
+  primaryKinds: readonly string[];
 }): IntervalFamily<S> {
   // Each nemesis of these families is named after the kind it records (kill, kill-primary …).
   const kinds = Object.keys(d.nemeses);
@@ -34,13 +36,13 @@ export function processFamily<S extends { f: 'kill' | 'pause'; value: FaultValue
     stopF: d.stopF,
     valueSchema: valueSchema(kinds),
     nemeses: d.nemeses,
-    check(_spec, env) {
-      requireProcessControl(env, d.f);
+    check(spec, env) {
+      d.checkKind?.(spec.value.kind, requireProcessControl(env, d.f));
     },
-    aimAt: (spec, primary) => (spec.value.kind === d.primaryKind ? { ...spec, value: aimValue(spec.value, primary) } : spec),
+    aimAt: (spec, primary) => (d.primaryKinds.includes(spec.value.kind) ? { ...spec, value: aimValue(spec.value, primary) } : spec),
     async start({ value }, ctx) {
       const p = requireProcessControl(ctx, d.f);
-      for (const n of byName(ctx.nodes, value.nodes)) await d.start(p, n);
+      for (const n of byName(ctx.nodes, value.nodes)) await d.start(p, n, value.kind);
       return value;
     },
     async stop({ value }, ctx) {
