@@ -5,8 +5,10 @@
 
 import { convergenceChecker } from './convergence/index.js';
 import { counterChecker } from './counter/index.js';
+import { elleChecker } from './elle/checker.js';
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
+import { lockChecker } from './lock/index.js';
 import { logPatternsChecker } from './log-patterns/index.js';
 import { lostWritesChecker } from './lost-writes/index.js';
 import { minReplicasChecker } from './min-replicas/index.js';
@@ -40,6 +42,8 @@ for (const c of [
   perfChecker,
   logPatternsChecker,
   convergenceChecker,
+  elleChecker,
+  lockChecker,
 ] as Checker[]) {
   registerChecker(c);
 }
