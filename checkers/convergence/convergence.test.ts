@@ -45,6 +45,25 @@ describe('convergence', () => {
       }),
     );
     expect(r.valid).toBe('unknown');
-    expect(r.unjudged[0]!.reason).toMatch(/never reached/);
+    expect(r.unjudged[0]!.reason).toMatch(/offset 800 differs from the primary's 900/);
+  });
+
+  it('a round re-read after a PING moved the offsets apart is judged by each node’s last state', () => {
+    const h = new HistoryBuilder();
+    const round = (p: number, replicaOffset: number, failN3: boolean): void => {
+      const rows: Array<[string, object | null]> = [
+        ['n1', { role: 'master', primary: null, linkUp: null, offset: 914, keys: { a: 'set:1' } }],
+        ['n2', { role: 'replica', primary: 'n1', linkUp: true, offset: replicaOffset, keys: { a: 'set:1' } }],
+        ['n3', failN3 ? null : { role: 'replica', primary: 'n1', linkUp: true, offset: 914, keys: { a: 'set:1' } }],
+      ];
+      for (const [node, v] of rows) {
+        h.invoke(p, 'node-state', null, { node });
+        if (v) h.ok(p++, v, { node });
+        else h.fail(p++, null, { node });
+      }
+    };
+    round(1_500_000, 928, true); // a PING reached n2 after n1 was read; n3 did not answer
+    round(1_500_010, 914, false);
+    expect(checkConvergence(h.build())).toMatchObject({ valid: true, compared: 2, unjudged: [] });
   });
 });

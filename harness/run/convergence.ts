@@ -97,19 +97,27 @@ export async function recordNodeStates(nodes: readonly NodeHandle[], net: Networ
       await sleep(200);
     }
     let process = NODE_STATE_PROCESS;
-    for (const n of nodes) {
-      const r = clients.get(n.name)!;
-      history.append({ process, type: 'invoke', f: 'node-state', value: null, node: n.name });
-      try {
-        // A cluster replica serves reads only after READONLY (elsewhere the command is refused: ignore).
-        await r.call('READONLY').catch(() => undefined);
-        const state: NodeState = { ...(await roleOf(r, byAddr)), keys: {} };
-        for (const k of await keysOf(r)) state.keys[k] = await keyDigest(r, k);
-        history.append({ process, type: 'ok', f: 'node-state', value: state, node: n.name });
-      } catch (err) {
-        history.append({ process, type: 'fail', f: 'node-state', value: null, node: n.name, error: (err as Error).message });
+    // The nodes are read one after the other: a master PING (or any write) between two reads moves
+    // the offsets apart. Read again (the checker takes each node's last state) until a round agrees.
+    for (let round = 0; round < 3; round++) {
+      const states = new Map<string, NodeState>();
+      for (const n of nodes) {
+        const r = clients.get(n.name)!;
+        history.append({ process, type: 'invoke', f: 'node-state', value: null, node: n.name });
+        try {
+          // A cluster replica serves reads only after READONLY (elsewhere the command is refused: ignore).
+          await r.call('READONLY').catch(() => undefined);
+          const state: NodeState = { ...(await roleOf(r, byAddr)), keys: {} };
+          for (const k of await keysOf(r)) state.keys[k] = await keyDigest(r, k);
+          history.append({ process, type: 'ok', f: 'node-state', value: state, node: n.name });
+          states.set(n.name, state);
+        } catch (err) {
+          history.append({ process, type: 'fail', f: 'node-state', value: null, node: n.name, error: (err as Error).message });
+        }
+        process++;
       }
-      process++;
+      const moved = [...states.values()].some((x) => x.role === 'replica' && x.linkUp === true && x.offset !== states.get(x.primary ?? '')?.offset);
+      if (!moved) break;
     }
   } finally {
     for (const r of clients.values()) r.disconnect();
