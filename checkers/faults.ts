@@ -83,6 +83,10 @@ export interface FaultInterval {
   groups?: string[][];
   /** Free-form sub-kind from the op value (`{kind: 'majority-ring'}` ...). */
   kind?: string;
+  /** A replica promoted during the fault (`{promote: 'n2'}`: the harness's failover), when the nemesis says. */
+  promote?: string;
+  /** A kill of the node acknowledging writes at the time (lost-writes/classify.ts markActingPrimaries). */
+  actingPrimary?: boolean;
   /** ns: invoke of the opening op, the earliest the fault can have taken effect. */
   start: number;
   /** ns: completion of the opening op, by which the fault certainly took effect. */
@@ -103,6 +107,7 @@ interface FaultTargets {
   nodes: string[];
   groups?: string[][];
   kind?: string;
+  promote?: string;
 }
 
 function isStrings(x: unknown): x is string[] {
@@ -122,6 +127,7 @@ export function faultTargets(value: unknown): FaultTargets {
       out.groups = (v['groups'] as string[][]).map((g) => [...g]);
     }
     if (typeof v['kind'] === 'string') out.kind = v['kind'];
+    if (typeof v['promote'] === 'string') out.promote = v['promote'];
     if (out.nodes.length === 0 && out.groups) out.nodes = outsideMajority(out.groups);
     return out;
   }
@@ -176,6 +182,7 @@ function targetsOf(inv: Op, comp: Op | undefined): FaultTargets {
     nodes: t.nodes,
     ...((fromComp.groups ?? fromInv.groups) ? { groups: fromComp.groups ?? fromInv.groups } : {}),
     ...((fromComp.kind ?? fromInv.kind) ? { kind: fromComp.kind ?? fromInv.kind } : {}),
+    ...((fromComp.promote ?? fromInv.promote) ? { promote: fromComp.promote ?? fromInv.promote } : {}),
   };
 }
 
@@ -223,6 +230,7 @@ export function faultIntervals(history: History): FaultInterval[] {
         nodes: targets.nodes,
         ...(targets.groups ? { groups: targets.groups } : {}),
         ...(targets.kind ? { kind: targets.kind } : {}),
+        ...(targets.promote ? { promote: targets.promote } : {}),
         start: startT,
         effective: endT,
         stop: null,

@@ -3,6 +3,7 @@
  * checkers/<name>/ and is registered here.
  */
 
+import { convergenceChecker } from './convergence/index.js';
 import { counterChecker } from './counter/index.js';
 import { elleChecker } from './elle/checker.js';
 import type { Checker } from './history/types.js';
@@ -40,6 +41,7 @@ for (const c of [
   statsChecker,
   perfChecker,
   logPatternsChecker,
+  convergenceChecker,
   elleChecker,
   lockChecker,
 ] as Checker[]) {

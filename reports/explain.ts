@@ -5,6 +5,7 @@
  * linearizable checker, which return data rather than sentences, are put into words here.
  */
 
+import type { ConvergenceResult } from '../checkers/convergence/index.js';
 import type { CounterResult } from '../checkers/counter/index.js';
 import type { ElleResult } from '../checkers/elle/checker.js';
 import type { CheckerResult } from '../checkers/history/types.js';
@@ -19,17 +20,24 @@ import type { StatsResult } from '../checkers/stats/index.js';
 import type { WaitResult } from '../checkers/wait/index.js';
 import type { ResultsFile, Verdict } from './types.js';
 
+/** A loss's class under the fault model (checkers/lost-writes/windows.ts). */
+export type LossClassName = 'anomalous' | 'expected' | 'configuration';
+
 export interface ExplainedAnomaly {
   checker: string;
   kind: string;
-  /** Expected by design (e.g. a loss inside a fault's allowed window): listed, but not a failure. */
+  /** Not a failure: expected by design (inside a fault's allowed window) or lost by configuration. */
   expected: boolean;
+  /** Losses: anomalous, expected by design, or lost by configuration. */
+  class?: LossClassName;
+  /** Losses: the window that applied (or the nearest one missed), in words with its bounds. */
+  window?: string;
   message: string;
   /** op.index values to link to. */
   ops: number[];
 }
 
-const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 'elle', 'lock', 'set-full', 'counter'];
+const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'convergence', 'linearizable', 'elle', 'lock', 'set-full', 'counter'];
 
 /** Anomalies kept per checker in reports (the counts stay exact; the rest is in results.json). */
 export const MAX_ANOMALIES_PER_CHECKER = 500;
@@ -42,8 +50,18 @@ function setElementOps(e: ElementOutcome): number[] {
   return [e.addIndex, e.knownIndex, e.lastPresentIndex, e.lastAbsentIndex].filter((x): x is number => typeof x === 'number');
 }
 
+/** "[12.31 s, 19.50 s]: rule" — the window of a loss for the report. */
+function windowText(w: { fromS: number | null; toS: number; rule: string } | null | undefined): string | undefined {
+  if (!w) return undefined;
+  return `[${w.fromS === null ? 'start' : `${w.fromS.toFixed(2)} s`}, ${w.toS.toFixed(2)} s]: ${w.rule}`;
+}
+
 function lostWriteAnomaly(checker: string, lw: LostWrite): ExplainedAnomaly {
-  return { checker, kind: `lost-write (${lw.ack})`, expected: lw.expected, message: lw.message, ops: lw.ops };
+  const cls: LossClassName = lw.class ?? (lw.expected ? 'expected' : 'anomalous');
+  const out: ExplainedAnomaly = { checker, kind: `lost-write (${lw.ack})`, expected: cls !== 'anomalous', class: cls, message: lw.message, ops: lw.ops };
+  const w = windowText(lw.window);
+  if (w) out.window = w;
+  return out;
 }
 
 /** Every anomaly of every checker, anomalous ones first, then expected-by-design ones. */
@@ -84,16 +102,18 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       case 'set-full': {
         const s = r as SetFullResult;
         for (const e of s.lost ?? []) {
-          push(
-            {
-              checker: name,
-              kind: 'lost-element',
-              expected: false,
-              message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}`,
-              ops: setElementOps(e),
-            },
-            list,
-          );
+          const cls: LossClassName = e.class ?? 'anomalous';
+          const a: ExplainedAnomaly = {
+            checker: name,
+            kind: 'lost-element',
+            expected: cls !== 'anomalous',
+            class: cls,
+            message: `element ${val(e.element)} of set ${keyName(e.key)} was added (op ${e.addIndex}), known from op ${e.knownIndex ?? '?'}, last seen by the read at op ${e.lastPresentIndex ?? '—'} and missing from the later read at op ${e.lastAbsentIndex ?? '?'}${e.lostLatencyMs !== undefined ? `, ${e.lostLatencyMs} ms after it became known` : ''}${e.reason ? ` — ${cls === 'anomalous' ? 'anomaly: ' : ''}${e.reason}` : ''}`,
+            ops: setElementOps(e),
+          };
+          const w = windowText(e.window);
+          if (w) a.window = w;
+          push(a, list);
         }
         for (const e of s.stale ?? []) {
           push(
@@ -132,6 +152,11 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
           );
         break;
       }
+      case 'convergence': {
+        const cv = r as ConvergenceResult;
+        for (const d of cv.divergences ?? []) push({ checker: name, kind: 'divergence', expected: false, message: d.message, ops: d.ops }, list);
+        break;
+      }
       case 'counter': {
         const c = r as CounterResult;
         for (const e of c.errors ?? [])
@@ -140,6 +165,20 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       }
       case 'linearizable': {
         const l = r as LinearizableResult;
+        if (l.explained) {
+          const cls: LossClassName = l.explained.classes.includes('expected') ? 'expected' : 'configuration';
+          push(
+            {
+              checker: name,
+              kind: 'non-linearizable (explained)',
+              expected: true,
+              class: cls,
+              message: `key(s) ${l.explained.keys.map(keyName).join(', ')} are not linearizable as recorded, but are once the fault model's losses are allowed (${l.explained.writesUnknown} writes acknowledged inside a loss window taken as unknown, ${l.explained.readsDropped} reads of the losing side dropped, ${l.explained.resets} reset(s) of a primary restarted without persistence)`,
+              ops: [],
+            },
+            list,
+          );
+        }
         for (const p of l.partitions ?? []) {
           if (p.valid === true || (p as { cancelled?: boolean }).cancelled === true) continue;
           const prefix = p.longestLinearizable[0] ?? [];
@@ -204,11 +243,11 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
       const kinds = (['plain', 'wait', 'min-replicas'] as const)
         .filter((k) => (lw.byAck?.[k]?.acknowledged ?? 0) > 0)
         .map((k) => `${k} ${lw.byAck[k].lost}/${lw.byAck[k].acknowledged} lost`);
-      return `${lw.acknowledged} acknowledged writes, ${lw.lost} lost (${lw.lostAnomalous} anomalous, ${lw.lostExpected} expected by design)${kinds.length ? `: ${kinds.join(', ')}` : ''}; ${lw.recovered} indeterminate writes survived${lw.unchecked ? `; ${lw.unchecked} unchecked (no final read)` : ''}`;
+      return `${lw.acknowledged} acknowledged writes, ${lw.lost} lost (${lw.lostAnomalous} anomalous, ${lw.lostExpected} expected by design, ${lw.lostByConfiguration ?? 0} lost by configuration)${kinds.length ? `: ${kinds.join(', ')}` : ''}; ${lw.recovered} indeterminate writes survived${lw.unchecked ? `; ${lw.unchecked} unchecked (no final read)` : ''}`;
     }
     case 'set-full': {
       const s = r as SetFullResult;
-      return `${s.attemptCount} elements added: ${s.stableCount} stable, ${s.lostCount} lost, ${s.neverReadCount} never read, ${s.staleCount} stale${s.unexpectedCount ? `, ${s.unexpectedCount} unexpected` : ''}${s.duplicatedCount ? `, ${s.duplicatedCount} duplicated` : ''}`;
+      return `${s.attemptCount} elements added: ${s.stableCount} stable, ${s.lostCount} lost (${s.lostAnomalousCount ?? s.lostCount} anomalous, ${s.lostExpectedCount ?? 0} expected by design, ${s.lostByConfigurationCount ?? 0} lost by configuration), ${s.neverReadCount} never read, ${s.staleCount} stale${s.unexpectedCount ? `, ${s.unexpectedCount} unexpected` : ''}${s.duplicatedCount ? `, ${s.duplicatedCount} duplicated` : ''}`;
     }
     case 'linearizable': {
       const l = r as LinearizableResult;
@@ -218,11 +257,15 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     }
     case 'wait': {
       const w = r as WaitResult;
-      return `${w.waitCount} WAITs (${w.ok} ok, ${w.fail} fail, ${w.info} info), ${w.waitAckedWrites} WAIT-acknowledged writes, ${w.waitAckedLost} lost (${w.waitAckedLostAnomalous} anomalous); ${plural(w.violations?.length ?? 0, 'violation')}`;
+      return `${w.waitCount} WAITs (${w.ok} ok, ${w.fail} fail, ${w.info} info), ${w.waitAckedWrites} WAIT-acknowledged writes, ${w.waitAckedLost} lost (${w.waitAckedLostAnomalous} anomalous); ${w.probesJudged ?? 0} of ${w.probes ?? 0} replies checked on the replicas; ${plural(w.violations?.length ?? 0, 'violation')}`;
     }
     case 'min-replicas': {
       const m = r as MinReplicasResult;
       return `${plural(m.windows?.length ?? 0, 'isolation window')} measured, ${m.noreplicasCount} NOREPLICAS writes; ${plural(m.violations?.length ?? 0, 'violation')}`;
+    }
+    case 'convergence': {
+      const cv = r as ConvergenceResult;
+      return `${plural(cv.compared ?? 0, 'replica')} compared with its primary after the heal: ${plural(cv.divergences?.length ?? 0, 'divergence')}${cv.unjudged?.length ? `; not judged: ${cv.unjudged.map((u) => `${u.replica} (${u.reason})`).join(', ')}` : ''}`;
     }
     case 'counter': {
       const c = r as CounterResult;
@@ -288,13 +331,15 @@ export function headline(verdict: Verdict, results: ResultsFile | null, error: s
         ? ` First ${first.expected ? 'expected ' : ''}loss acknowledged at ${first.ackTimeS.toFixed(2)} s${first.fault ? (rel === null ? `, during ${near}` : rel >= 0 ? `, ${rel.toFixed(2)} s into ${near}` : `, ${(-rel).toFixed(2)} s before ${near}`) : ', with no fault nearby'}.`
         : '';
       lines.push(
-        `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window.${when}`,
+        `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window, ${lw.lostByConfiguration ?? 0} lost by configuration.${when}`,
       );
     }
   }
   const sf = c['set-full'] as SetFullResult | undefined;
   if (sf && (sf.lostCount > 0 || sf.staleCount > 0))
-    lines.push(`set-full: ${plural(sf.lostCount, 'element')} lost, ${sf.staleCount} stale out of ${sf.attemptCount} added.`);
+    lines.push(
+      `set-full: ${plural(sf.lostCount, 'element')} lost (${sf.lostAnomalousCount ?? sf.lostCount} anomalous), ${sf.staleCount} stale out of ${sf.attemptCount} added.`,
+    );
   const lin = c['linearizable'] as LinearizableResult | undefined;
   if (lin?.invalidKeys?.length)
     lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);

@@ -151,6 +151,60 @@ export function backoffOnFail<T>(ms: number, gen: Gen<T>): Gen<T> {
   };
 }
 
+/**
+ * Ops a thread must do right after the op it just did (a harness read checking that op's effect):
+ * `take(thread)` is asked first, `gen` only when it has none. They are invisible to `gen`: its ctx.n
+ * counts its own ops only and it is not told how they ended, so they never shift its op sequence.
+ */
+export function followUps<T>(take: (thread: number) => T | undefined, gen: Gen<T>): Gen<T> {
+  const state = perThread(() => ({ own: 0, followUp: false }));
+  return {
+    next(ctx) {
+      const s = state(ctx.thread);
+      const op = take(ctx.thread);
+      if (op !== undefined) {
+        s.followUp = true;
+        return { op, at: ctx.now };
+      }
+      const r = gen.next({ ...ctx, n: s.own });
+      if (r !== null && r !== 'pending') {
+        s.own++;
+        s.followUp = false;
+      }
+      return r;
+    },
+    update(ctx, outcome) {
+      const s = state(ctx.thread);
+      if (!s.followUp) gen.update?.({ ...ctx, n: s.own }, outcome);
+    },
+  };
+}
+
+/**
+ * Lulls on the interpreter's clock, the same for every thread: in each `periodMs`, ops due in the
+ * last `quietMs` wait for the next period (the whole system idles), and in the `slowMs` before that a
+ * thread's ops are at least `slowSpacingMs` apart (a low rate). Only times change, never which ops:
+ * nothing is drawn.
+ */
+export function lulls<T>(o: { periodMs: number; slowMs: number; slowSpacingMs: number; quietMs: number }, gen: Gen<T>): Gen<T> {
+  const last = perThread<{ at: number }>(() => ({ at: -Infinity }));
+  const quietFrom = o.periodMs - o.quietMs;
+  const slowFrom = quietFrom - o.slowMs;
+  return {
+    next(ctx) {
+      const r = gen.next(ctx);
+      if (r === null || r === 'pending') return r;
+      let at = r.at;
+      const phase = (t: number): number => ((t % o.periodMs) + o.periodMs) % o.periodMs;
+      if (phase(at) >= slowFrom && phase(at) < quietFrom) at = Math.max(at, last(ctx.thread).at + o.slowSpacingMs);
+      if (phase(at) >= quietFrom) at += o.periodMs - phase(at);
+      last(ctx.thread).at = at;
+      return { op: r.op, at };
+    },
+    update: gen.update && ((ctx, outcome) => gen.update!(ctx, outcome)),
+  };
+}
+
 /** At most `n` ops in all (over every thread), as Jepsen's limit. */
 export function limit<T>(n: number, gen: Gen<T>): Gen<T> {
   let given = 0;

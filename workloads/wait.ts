@@ -1,5 +1,5 @@
 import { classifyError } from './errors.js';
-import { mix, perKey } from './generator.js';
+import { lulls, mix, perKey } from './generator.js';
 import type { Workload } from './workload.js';
 import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.js';
 
@@ -11,16 +11,33 @@ import { invocations, keyNames, keyOf, readSet, uniqueValue } from './workload.j
 export const waitWorkload: Workload = {
   name: 'wait',
   description: 'SADD (half of them followed by WAIT n timeout); wait + lost-writes checkers (WAIT-acknowledged losses reported apart)',
-  checkers: (o) => [{ name: 'wait', options: { replicasMax: undefined, waitTimeoutMs: o.waitTimeoutMs } }, { name: 'lost-writes' }],
+  // The harness adds maxReplicas (the topology's replicas per primary): every WAIT reply is range-checked.
+  checkers: () => [{ name: 'wait' }, { name: 'lost-writes' }],
   generator: (o) =>
-    perKey(
-      'wset',
-      o.keys,
-      // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
-      mix([
-        [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) }))],
-        [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c), waitFor: o.waitFor, waitTimeoutMs: o.waitTimeoutMs }))],
-      ]),
+    // Every 10 s a low-rate second and a half, then a quiet one: WAIT right after quiet periods (the
+    // replicas' last ACK is old, WAIT must ask for a fresh one) and at a trickle, not only under load.
+    lulls(
+      { periodMs: 10_000, slowMs: 1500, slowSpacingMs: 300, quietMs: 1500 },
+      perKey(
+        'wset',
+        o.keys,
+        // Half the writes are plain, so the report shows the loss of each acknowledgement kind side by side.
+        mix([
+          [0.5, invocations((c) => ({ f: 'add', value: uniqueValue(c), key: keyOf(c) }))],
+          // A quarter of the WAITs are checked directly: the harness reads the element on the replicas right after.
+          [
+            0.5,
+            invocations((c) => ({
+              f: 'add',
+              value: uniqueValue(c),
+              key: keyOf(c),
+              waitFor: o.waitFor,
+              waitTimeoutMs: o.waitTimeoutMs,
+              ...(c.n % 4 === 0 ? { probe: true } : {}),
+            })),
+          ],
+        ]),
+      ),
     ),
   async invoke(conn, op) {
     await conn.sadd(op.key!, String(op.value));

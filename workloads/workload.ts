@@ -9,6 +9,8 @@ export interface Invocation {
   key?: string;
   waitFor?: number;
   waitTimeoutMs?: number;
+  /** After an ok WAIT-acknowledged write, the harness reads the element on every replica (a direct WAIT check). */
+  probe?: boolean;
 }
 
 /** What came back; `type` follows the design map's error semantics. */

@@ -4,11 +4,13 @@
  * threads.
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 import { getModel, inferModel, type Model, models } from '../models/index.js';
 import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
 import { describePartition, type PartitionResult, unsearchedPartition } from './partition.js';
 import { type PreparedPartition, prepare } from './prepare.js';
 import { type ReductionReport, reducePartitions } from './reduce.js';
+import { relaxHistory } from './relax.js';
 import { type SearchOutcome, searchFor, viewOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
@@ -32,6 +34,21 @@ export interface LinearizableOptions {
    * the rest are reported `cancelled` with their partial result. False: search every partition.
    */
   stopOnIllegal?: boolean;
+  /**
+   * The system's fault model (../lost-writes/windows.ts). When given and the history is not
+   * linearizable, it is checked again relaxed by what the model allows (./relax.ts): keys that pass
+   * then are `explained` (expected by design or lost by configuration), not invalid.
+   */
+  faultModel?: WindowOptions;
+}
+
+/** Non-linearizable keys that the fault model explains. */
+export interface ExplainedViolations {
+  keys: string[];
+  classes: Array<'expected' | 'configuration'>;
+  writesUnknown: number;
+  readsDropped: number;
+  resets: number;
 }
 
 export interface LinearizableResult extends CheckerResult {
@@ -53,6 +70,8 @@ export interface LinearizableResult extends CheckerResult {
   /** What was done instead of (or before) a plain search: reductions and the partitions they applied to. */
   reductions: ReductionReport;
   partitions: PartitionResult[];
+  /** Set when the strict check failed and the fault model explains every failing key. */
+  explained?: ExplainedViolations;
 }
 
 /** Below this many ops in total, starting workers costs more than it saves. */
@@ -203,7 +222,24 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
   return done(results, Math.min(workers, parts.length));
 }
 
+/**
+ * The strict check, then — when it fails and a fault model is given — the relaxed one (./relax.ts):
+ * valid with `explained` when the relaxed history is linearizable, else the strict result.
+ */
+export async function checkLinearizableUnderFaults(history: History, opts: LinearizableOptions = {}): Promise<LinearizableResult> {
+  const strict = await checkLinearizable(history, opts);
+  if (strict.valid !== false || opts.faultModel === undefined) return strict;
+  const r = relaxHistory(history, resolveWindowOptions(opts.faultModel));
+  if (r.writesUnknown + r.readsDropped + r.resets === 0) return strict;
+  const relaxed = await checkLinearizable(r.history, { ...opts, stopOnIllegal: false });
+  if (relaxed.valid !== true) return strict;
+  return {
+    ...relaxed,
+    explained: { keys: strict.invalidKeys, classes: r.classes, writesUnknown: r.writesUnknown, readsDropped: r.readsDropped, resets: r.resets },
+  };
+}
+
 export const linearizableChecker: Checker<LinearizableResult, LinearizableOptions> = {
   name: 'linearizable',
-  check: (history, opts) => checkLinearizable(history, opts),
+  check: (history, opts) => checkLinearizableUnderFaults(history, opts),
 };

@@ -8,11 +8,12 @@
  * a promise that the write did not happen).
  */
 
-import { affects, type FaultInterval, faultIntervals, faultRef, faultVerb, fmtS, opIndex, toS } from '../faults.js';
+import { type FaultInterval, faultIntervals, faultRef, faultVerb, fmtS, opIndex, toS } from '../faults.js';
 import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
-import { classifyWaitLoss, type WaitPolicyOptions } from '../wait/policy.js';
+import type { WaitPolicyOptions } from '../wait/policy.js';
 import { type AnalysisOptions, analyzeWrites, checked, isLost, valueId, type WriteAnalysis, type WriteRecord } from './analysis.js';
-import { lossWindow, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
+import { judgeLoss, markActingPrimaries } from './classify.js';
+import { type LossClass, type LossWindow, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
 
 export interface LostWritesOptions extends AnalysisOptions, WindowOptions, WaitPolicyOptions {}
 
@@ -27,6 +28,8 @@ export interface AckCounts {
   lost: number;
   /** ... of which inside an allowed window (expected by design, still counted). */
   lostExpected: number;
+  /** ... of which lost by configuration (a node restarted without persistence). */
+  lostByConfiguration: number;
   /** ... of which outside every allowed window: anomalies. */
   lostAnomalous: number;
   /** ... whose key had no ok final read. */
@@ -51,17 +54,29 @@ export interface LostWrite {
   fault: ReturnType<typeof faultRef> | null;
   /** Ack time minus the fault's start, in seconds (negative: acknowledged before the fault). */
   relativeToFaultS: number | null;
-  /** The allowed window the ack time fell in (or the nearest one it missed), in seconds. */
-  window: { fromS: number; toS: number; rule: string } | null;
+  /** The window the ack time fell in (or the nearest one it missed), in seconds (fromS null: since the start). */
+  window: WindowRef | null;
   /** WAIT-acknowledged losses: faults between the ack and the final read, and the nodes they hit (null: unnamed). */
   faultsDuring?: number[];
   faultedNodes?: string[] | null;
-  /** Inside an allowed window: reported, counted, but not an anomaly. */
+  /** anomalous, expected by design, or lost by configuration (./windows.ts). */
+  class: LossClass;
+  /** Not anomalous: reported, counted, but not a failure. */
   expected: boolean;
   reason: string;
   message: string;
   /** op indices involved: invoke, ack, fault start (if any), final read. */
   ops: number[];
+}
+
+export interface WindowRef {
+  fromS: number | null;
+  toS: number;
+  rule: string;
+}
+
+export function windowRef(w: LossWindow): WindowRef {
+  return { fromS: Number.isFinite(w.lo) ? toS(w.lo) : null, toS: toS(w.hi), rule: w.rule };
 }
 
 export interface Anomaly {
@@ -79,6 +94,7 @@ export interface LostWritesResult extends CheckerResult {
   lost: number;
   lostAnomalous: number;
   lostExpected: number;
+  lostByConfiguration: number;
   recovered: number;
   unexpected: number;
   failedPresent: number;
@@ -96,56 +112,11 @@ export interface LostWritesResult extends CheckerResult {
 }
 
 function emptyCounts(): AckCounts {
-  return { acknowledged: 0, present: 0, lost: 0, lostExpected: 0, lostAnomalous: 0, unchecked: 0 };
+  return { acknowledged: 0, present: 0, lost: 0, lostExpected: 0, lostByConfiguration: 0, lostAnomalous: 0, unchecked: 0 };
 }
 
 function fmtValue(v: unknown): string {
   return typeof v === 'string' ? v : valueId(v);
-}
-
-function ruleFor(fault: FaultInterval, ack: AckKind, o: ResolvedWindowOptions): string {
-  const lag = `${o.replicationLagMs} ms replication lag before`;
-  switch (fault.family) {
-    case 'partition':
-      return ack === 'min-replicas'
-        ? `${lag} isolation to isolation + min(node-timeout ${o.nodeTimeoutMs} ms, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${o.ackPeriodMs} ms ack period) + ${o.slackMs} ms slack`
-        : `${lag} isolation to isolation + node-timeout ${o.nodeTimeoutMs} ms + ${o.slackMs} ms slack`;
-    case 'kill':
-      return `${lag} the kill to the kill + ${o.slackMs} ms slack`;
-    case 'pause':
-      return `${lag} the pause to resume + ${o.resumeGraceMs} ms + ${o.slackMs} ms slack`;
-    default:
-      return `${lag} ${fault.f} to its end + node-timeout ${o.nodeTimeoutMs} ms + ${o.slackMs} ms slack`;
-  }
-}
-
-interface Attribution {
-  fault: FaultInterval | null;
-  window: [number, number] | null;
-  expected: boolean;
-}
-
-/** Finds the fault a loss acknowledged at `t` by `node` is attributed to, and whether it is allowed. */
-export function attributeLoss(t: number, node: string | undefined, ack: AckKind, faults: readonly FaultInterval[], o: ResolvedWindowOptions): Attribution {
-  let inWindow: FaultInterval | null = null;
-  let inWindowW: [number, number] | null = null;
-  let active: FaultInterval | null = null;
-  let before: FaultInterval | null = null;
-  let after: FaultInterval | null = null;
-  for (const f of faults) {
-    if (!affects(f, node)) continue;
-    const w = lossWindow(f, ack, o);
-    if (w[0] <= t && t <= w[1] && (!inWindow || f.start >= inWindow.start)) {
-      inWindow = f;
-      inWindowW = w;
-    }
-    if (f.start <= t && t <= f.end && (!active || f.start >= active.start)) active = f;
-    if (f.start <= t && (!before || f.start >= before.start)) before = f;
-    if (f.start > t && !after) after = f; // faults are sorted by start
-  }
-  if (inWindow) return { fault: inWindow, window: inWindowW, expected: true };
-  const f = active ?? before ?? after;
-  return { fault: f, window: f ? lossWindow(f, ack, o) : null, expected: false };
 }
 
 function ackPhrase(w: WriteRecord, node: string): string {
@@ -175,30 +146,11 @@ export function describeLoss(
   const read = h[w.absentFrom]!;
   const node = w.node;
   const nodeName = node ?? 'an unknown node';
-  let attr: Attribution;
-  let reason: string;
-  let waitVerdict: ReturnType<typeof classifyWaitLoss> | null = null;
-  const waitAcked = w.ack === 'wait' && (w.replicas ?? 0) >= 1;
-  if (waitAcked) {
-    const v = classifyWaitLoss(w.replicas!, t, read.time, faults, o.replicationLagMs, policy);
-    const base = attributeLoss(t, node, w.ack, faults, o);
-    attr = { fault: base.fault, window: base.window, expected: !v.anomaly };
-    reason = v.reason;
-    waitVerdict = v;
-  } else {
-    attr = attributeLoss(t, node, w.ack === 'wait' ? 'plain' : w.ack, faults, o);
-    const rule = attr.fault ? ruleFor(attr.fault, w.ack, o) : 'no fault';
-    reason = attr.expected
-      ? `expected by design: inside the allowed window (${rule})`
-      : attr.fault
-        ? `outside the allowed window (${rule})`
-        : 'lost with no fault in the run';
-    if (w.ack === 'wait') reason += '; WAIT reached 0 replicas, so the write counts as plainly acknowledged';
-  }
+  const { attr, reason, waitVerdict } = judgeLoss({ t, node, ack: w.ack, replicas: w.replicas }, read.time, faults, o, policy);
   const message =
     `write of ${fmtValue(w.value)} to key ${w.key === '' ? '(none)' : w.key} ${ackPhrase(w, nodeName)} at ${fmtS(t)}, ` +
     `${relPhrase(t, attr.fault, node)}; absent from the final read of ${read.node ?? 'an unknown node'} at ${fmtS(read.time)} ` +
-    `(op ${opIndex(h, w.absentFrom)}) — ${attr.expected ? '' : 'anomaly: '}${reason}`;
+    `(op ${opIndex(h, w.absentFrom)}) — ${attr.cls === 'anomalous' ? 'anomaly: ' : ''}${reason}`;
   const ops = [opIndex(h, w.invoke), opIndex(h, w.completion)];
   if (attr.fault) ops.push(attr.fault.startIndex);
   ops.push(opIndex(h, w.absentFrom));
@@ -215,8 +167,9 @@ export function describeLoss(
     finalReadTimeS: toS(read.time),
     fault: attr.fault ? faultRef(attr.fault) : null,
     relativeToFaultS: attr.fault ? toS(t - attr.fault.start) : null,
-    window: attr.fault && attr.window && !waitAcked ? { fromS: toS(attr.window[0]), toS: toS(attr.window[1]), rule: ruleFor(attr.fault, w.ack, o) } : null,
-    expected: attr.expected,
+    window: attr.window && !waitVerdict ? windowRef(attr.window) : null,
+    class: attr.cls,
+    expected: attr.cls !== 'anomalous',
     reason,
     message,
     ops,
@@ -234,7 +187,7 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
   const o = resolveWindowOptions(opts);
   const policy: WaitPolicyOptions = { waitToleratedFaults: opts.waitToleratedFaults ?? 1 };
   const a = analyzeWrites(history, opts);
-  const faults = faultIntervals(history);
+  const faults = markActingPrimaries(history, faultIntervals(history));
   const h = history;
   const byAck = { plain: emptyCounts(), wait: emptyCounts(), 'min-replicas': emptyCounts() } as Record<AckKind, AckCounts>;
   const lostWrites: LostWrite[] = [];
@@ -255,7 +208,8 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
       else {
         c.lost++;
         const lw = describeLoss(a, w, faults, o, policy);
-        if (lw.expected) c.lostExpected++;
+        if (lw.class === 'expected') c.lostExpected++;
+        else if (lw.class === 'configuration') c.lostByConfiguration++;
         else c.lostAnomalous++;
         lostWrites.push(lw);
       }
@@ -307,6 +261,7 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
   let lost = 0;
   let lostAnomalous = 0;
   let lostExpected = 0;
+  let lostByConfiguration = 0;
   let unchecked = 0;
   for (const k of ACK_KINDS) {
     const c = byAck[k];
@@ -314,6 +269,7 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
     lost += c.lost;
     lostAnomalous += c.lostAnomalous;
     lostExpected += c.lostExpected;
+    lostByConfiguration += c.lostByConfiguration;
     unchecked += c.unchecked;
   }
   let valid: Validity = true;
@@ -329,6 +285,7 @@ export function checkLostWrites(history: History, opts: LostWritesOptions = {}):
     lost,
     lostAnomalous,
     lostExpected,
+    lostByConfiguration,
     recovered: recoveredWrites.length,
     unexpected: unexpectedValues.length,
     failedPresent: failedPresentWrites.length,

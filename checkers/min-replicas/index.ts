@@ -95,7 +95,8 @@ export function checkMinReplicas(history: History, opts: MinReplicasOptions = {}
   const violations: MinReplicasViolation[] = [];
   for (const f of faults) {
     const stopT = f.stop ?? Infinity;
-    const deadline = f.effective + allowedNs;
+    // A harness failover's opening op completes after the promotion; the cut took effect at its start.
+    const deadline = (f.promote !== undefined ? f.start : f.effective) + allowedNs;
     for (const node of f.nodes) {
       if (!cutOff(f, node, opts)) continue;
       const ws = perNode.get(node) ?? [];

@@ -90,8 +90,8 @@ export function elementText(v: unknown): string {
   return JSON.stringify(typeof v === 'number' ? String(v) : v);
 }
 
-/** Ops a history may carry that no data model judges (standalone WAITs). */
-export const NON_DATA_FS: ReadonlySet<string> = new Set(['wait']);
+/** Ops a history may carry that no data model judges (standalone WAITs, the harness's reads of each node's state and of replicas after a WAIT). */
+export const NON_DATA_FS: ReadonlySet<string> = new Set(['wait', 'node-state', 'wait-probe']);
 
 /** Is this completion a definite "did not happen" (failed with an error, not a semantic fail)? */
 export function failedWithError(completion: Op | null): boolean {

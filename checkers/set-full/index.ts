@@ -21,11 +21,16 @@
  * the latest-invoked read in each gap between observations is found with a suffix-max stack.
  */
 
-import { opIndex, pairOps } from '../faults.js';
-import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { faultIntervals, faultRef, opIndex, pairOps } from '../faults.js';
+import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { ValueIndex, valueId } from '../lost-writes/analysis.js';
+import { judgeLoss, markActingPrimaries } from '../lost-writes/classify.js';
+import { type WindowRef, windowRef } from '../lost-writes/index.js';
+import { type LossClass, resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
+import type { WaitPolicyOptions } from '../wait/policy.js';
 
-export interface SetFullOptions {
+/** The fault model's options (../lost-writes/windows.ts) judge each lost element as lost-writes judges a lost write. */
+export interface SetFullOptions extends WindowOptions, WaitPolicyOptions {
   /** Stale reads make the result invalid. Default false (Jepsen's default). */
   linearizable?: boolean;
   /** Fs that add one element. Default add. */
@@ -48,6 +53,12 @@ export interface ElementOutcome {
   lastAbsentIndex: number | null;
   stableLatencyMs?: number;
   lostLatencyMs?: number;
+  /** Lost elements: anomalous, expected by design or lost by configuration, as lost-writes judges them. */
+  class?: LossClass;
+  /** The fault the loss is attributed to and the window that applied (or the nearest it missed). */
+  fault?: ReturnType<typeof faultRef> | null;
+  window?: WindowRef | null;
+  reason?: string;
 }
 
 export interface SetFullResult extends CheckerResult {
@@ -55,6 +66,10 @@ export interface SetFullResult extends CheckerResult {
   attemptCount: number;
   stableCount: number;
   lostCount: number;
+  /** Lost elements by class: only anomalous ones make the result invalid. */
+  lostAnomalousCount: number;
+  lostExpectedCount: number;
+  lostByConfigurationCount: number;
   lost: ElementOutcome[];
   neverReadCount: number;
   neverRead: ElementOutcome[];
@@ -143,6 +158,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
   const elValue: unknown[] = [];
   const addInv = new Int32Array(cap);
   const known = new Int32Array(cap);
+  const addOk = new Int32Array(cap); // position of the add's ok completion, -1 if none
   const lastPresent = new Int32Array(cap);
   const maxAbsent = new Int32Array(cap);
   const lastSeen = new Int32Array(cap); // log position of the last observing read
@@ -174,12 +190,16 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
         elValue.push(op.value);
         addInv[e] = i;
         known[e] = -1;
+        addOk[e] = -1;
         lastPresent[e] = -1;
         maxAbsent[e] = -1;
         lastSeen[e] = s.reads.count - 1;
       } else if (op.type === 'ok') {
         const e = s.elements.get(op.value);
-        if (e !== undefined && known[e] === -1 && addInv[e]! < i) known[e] = i;
+        if (e !== undefined && addInv[e]! < i) {
+          if (addOk[e] === -1) addOk[e] = i;
+          if (known[e] === -1) known[e] = i;
+        }
       }
     } else if (readFs.has(op.f) && op.type === 'ok') {
       const s = keyState(op.key ?? '');
@@ -269,9 +289,33 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
       lastAbsentIndex: maxAbsent[e]! >= 0 ? opIndex(history, maxAbsent[e]!) : null,
     };
     if (withLat === 'stable') o.stableLatencyMs = stableLatency[e]!;
-    if (withLat === 'lost') o.lostLatencyMs = lostLatency[e]!;
+    if (withLat === 'lost') {
+      o.lostLatencyMs = lostLatency[e]!;
+      Object.assign(o, judged.get(e));
+    }
     return o;
   };
+  // Each lost element judged by the shared fault model: acknowledged when its add completed ok (by
+  // the node that answered), else when a read first saw it (on the node that served the read).
+  const wo = resolveWindowOptions(opts);
+  const policy: WaitPolicyOptions = { waitToleratedFaults: opts.waitToleratedFaults ?? 1 };
+  const faults = lostIdx.length > 0 ? markActingPrimaries(history, faultIntervals(history)) : [];
+  const judged = new Map<number, Pick<ElementOutcome, 'class' | 'fault' | 'window' | 'reason'>>();
+  const classCounts: Record<LossClass, number> = { anomalous: 0, expected: 0, configuration: 0 };
+  for (const e of lostIdx) {
+    const ackPos = addOk[e]! >= 0 ? addOk[e]! : known[e]!;
+    const ackOp = history[ackPos]!;
+    const node = ackOp.node ?? (addOk[e]! >= 0 ? history[addInv[e]!]!.node : undefined);
+    const ack: AckKind = addOk[e]! >= 0 ? (ackOp.ack ?? 'plain') : 'plain';
+    const j = judgeLoss({ t: ackOp.time, node, ack, replicas: ackOp.replicas }, history[maxAbsent[e]!]!.time, faults, wo, policy);
+    classCounts[j.attr.cls]++;
+    judged.set(e, {
+      class: j.attr.cls,
+      fault: j.attr.fault ? faultRef(j.attr.fault) : null,
+      window: j.attr.window && !j.waitVerdict ? windowRef(j.attr.window) : null,
+      reason: j.reason,
+    });
+  }
   lostIdx.sort(byElement);
   neverIdx.sort(byElement);
   staleIdx.sort(byElement);
@@ -284,7 +328,7 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
   duplicated.sort((a, b) => a.readIndex - b.readIndex || compareElements(a.element, b.element));
 
   let valid: Validity;
-  if (lostIdx.length > 0) valid = false;
+  if (classCounts.anomalous > 0) valid = false;
   else if (stableCount === 0) valid = 'unknown';
   else if (opts.linearizable && staleIdx.length > 0) valid = false;
   else valid = true;
@@ -295,6 +339,9 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): SetFu
     attemptCount: E,
     stableCount,
     lostCount: lostIdx.length,
+    lostAnomalousCount: classCounts.anomalous,
+    lostExpectedCount: classCounts.expected,
+    lostByConfigurationCount: classCounts.configuration,
     lost: lostIdx.map((e) => ref(e, 'lost')),
     neverReadCount: neverIdx.length,
     neverRead: neverIdx.map((e) => ref(e, null)),

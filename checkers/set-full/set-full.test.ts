@@ -40,7 +40,12 @@ describe('set-full', () => {
       lastPresentIndex: r1[0],
       lastAbsentIndex: r2[0],
       lostLatencyMs: 999, // known at 0.001 s (add ok), last seen by the read invoked at 1 s
+      class: 'anomalous',
+      fault: null,
+      window: null,
+      reason: 'lost with no fault in the run',
     });
+    expect(res.lostAnomalousCount).toBe(1);
     expect(res.lostLatencies?.['1']).toBe(999);
     expect(build(false).res.valid).toBe(true);
   });

@@ -10,9 +10,10 @@
  *   ./policy.ts (anomaly only when no more nodes faulted than WAIT's reply covers, capped at 1).
  */
 
-import { faultIntervals, fmtS, opIndex, pairOps } from '../faults.js';
+import { type FaultInterval, faultIntervals, fmtS, opIndex, pairOps } from '../faults.js';
 import type { Checker, CheckerResult, History, Op, Validity } from '../history/types.js';
 import { analyzeWrites, isLost } from '../lost-writes/analysis.js';
+import { markActingPrimaries } from '../lost-writes/classify.js';
 import { describeLoss, type LostWrite, type LostWritesOptions } from '../lost-writes/index.js';
 import { resolveWindowOptions } from '../lost-writes/windows.js';
 
@@ -33,7 +34,7 @@ export interface WaitOptions extends LostWritesOptions {
 }
 
 export interface WaitViolation {
-  kind: 'reply-out-of-range' | 'late' | 'early' | 'replica-accepted' | 'replica-wrong-error';
+  kind: 'reply-out-of-range' | 'late' | 'early' | 'replica-accepted' | 'replica-wrong-error' | 'wait-unconfirmed';
   message: string;
   ops: number[];
 }
@@ -56,6 +57,9 @@ export interface WaitResult extends CheckerResult {
   waitAckedLostExpected: number;
   waitAckedLosses: LostWrite[];
   violations: WaitViolation[];
+  /** Direct checks (`wait-probe` ops): replicas read right after WAIT returned; judged outside faults only. */
+  probes: number;
+  probesJudged: number;
 }
 
 interface WaitArgs {
@@ -196,7 +200,9 @@ export function checkWait(history: History, opts: WaitOptions = {}): WaitResult 
   // WAIT-acknowledged losses.
   const o = resolveWindowOptions(opts);
   const a = analyzeWrites(history, opts);
-  const faults = faultIntervals(history);
+  const faults = markActingPrimaries(history, faultIntervals(history));
+  const probe = judgeProbes(history, completion, faults, o.replicationLagMs);
+  violations.push(...probe.violations);
   const losses: LostWrite[] = [];
   for (const w of a.writes) {
     if (w.outcome !== 'ok' || w.ack !== 'wait' || (w.replicas ?? 0) < 1 || !isLost(a, w)) continue;
@@ -227,7 +233,56 @@ export function checkWait(history: History, opts: WaitOptions = {}): WaitResult 
     waitAckedLostExpected: losses.length - anomalous,
     waitAckedLosses: losses,
     violations,
+    probes: probe.probes,
+    probesJudged: probe.judged,
   };
+}
+
+interface ProbeValue {
+  key: string;
+  element: unknown;
+  replicas: number;
+  present: string[];
+  absent: string[];
+  unreachable: string[];
+}
+
+/**
+ * The direct WAIT check: a `wait-probe` read the write's element on every replica right after WAIT
+ * returned `replicas`; fewer replicas holding it than WAIT counted means WAIT counted a replica that
+ * had not applied the write. Probes during a fault (a resync may legitimately replace a replica's
+ * data) or with unreachable replicas that could make up the count are not judged.
+ */
+function judgeProbes(
+  history: History,
+  completion: Int32Array,
+  faults: readonly FaultInterval[],
+  lagMs: number,
+): { probes: number; judged: number; violations: WaitViolation[] } {
+  const out: WaitViolation[] = [];
+  let probes = 0;
+  let judged = 0;
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (op.f !== 'wait-probe' || op.type !== 'invoke') continue;
+    const c = completion[i]!;
+    const cop = c >= 0 ? history[c] : undefined;
+    if (cop?.type !== 'ok') continue;
+    probes++;
+    const v = cop.value as ProbeValue;
+    if (!v || !Array.isArray(v.present)) continue;
+    const from = op.time - lagMs * 1e6;
+    if (faults.some((f) => f.start <= cop.time && f.end >= from)) continue;
+    if (v.present.length < v.replicas && v.present.length + v.unreachable.length >= v.replicas) continue;
+    judged++;
+    if (v.present.length >= v.replicas) continue;
+    out.push({
+      kind: 'wait-unconfirmed',
+      message: `WAIT reported ${v.replicas} replica(s) for the write of ${JSON.stringify(v.element)} to key ${v.key}, but right after it only ${v.present.length} replica(s) held it (${v.present.join(', ') || 'none'}; missing on ${v.absent.join(', ')}) (op ${opIndex(history, c)})`,
+      ops: [opIndex(history, i), opIndex(history, c)],
+    });
+  }
+  return { probes, judged, violations: out };
 }
 
 export const waitChecker: Checker<WaitResult, WaitOptions> = {

@@ -98,3 +98,39 @@ describe('wait', () => {
     expect(checkWait(h.build()).valid).toBe('unknown');
   });
 });
+
+describe('wait: direct checks of WAIT replies', () => {
+  const probed = (present: string[], absent: string[], fault = false) => {
+    const h = new HistoryBuilder();
+    h.at(1);
+    if (fault) h.nemesis('start-partition', { nodes: ['n3'], kind: 'isolate' });
+    h.add(0, 'w', 7, { node: 'n1', ack: 'wait', replicas: 2, waitFor: 1, waitTimeoutMs: 500 });
+    h.invoke(0, 'wait-probe', { key: 'w', element: 7, replicas: 2 });
+    h.ok(0, { key: 'w', element: 7, replicas: 2, present, absent, unreachable: [] });
+    h.at(5);
+    h.finalRead(1, 'w', 'n1', [7]);
+    return h.build();
+  };
+
+  it('WAIT said 2 replicas, but right after it only one held the write: a violation naming the replica', () => {
+    const r = checkWait(probed(['n2'], ['n3']), { maxReplicas: 2 });
+    expect(r.valid).toBe(false);
+    expect(r.violations.map((v) => v.kind)).toEqual(['wait-unconfirmed']);
+    expect(r.violations[0]!.message).toContain('only 1 replica(s) held it (n2; missing on n3)');
+    expect(r).toMatchObject({ probes: 1, probesJudged: 1 });
+  });
+
+  it('both replicas held it: valid; during a fault the probe is not judged', () => {
+    expect(checkWait(probed(['n2', 'n3'], []), { maxReplicas: 2 }).valid).toBe(true);
+    const during = checkWait(probed(['n2'], ['n3'], true), { maxReplicas: 2 });
+    expect(during.violations).toEqual([]);
+    expect(during).toMatchObject({ probes: 1, probesJudged: 0 });
+  });
+
+  it('every WAIT reply is range-checked against the replicas the harness passes (maxReplicas)', () => {
+    const h = new HistoryBuilder();
+    h.add(0, 'w', 8, { node: 'n1', ack: 'wait', replicas: 3, waitFor: 1, waitTimeoutMs: 500 });
+    h.finalRead(1, 'w', 'n1', [8]);
+    expect(checkWait(h.build(), { maxReplicas: 2 }).violations.map((v) => v.kind)).toEqual(['reply-out-of-range']);
+  });
+});

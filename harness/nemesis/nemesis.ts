@@ -38,11 +38,12 @@ export function buildSchedule(rng: Prng, ctx: PickContext, o: ScheduleOptions): 
     return p;
   });
   const out: ScheduledFault[] = [];
+  const pick: PickContext = { ...ctx, faultS: o.faultS };
   let t = o.intervalS;
   let i = 0;
   // Leave the last calm interval for recovery before the final reads.
   while (t + o.faultS <= o.timeLimitS - Math.min(o.intervalS, 2)) {
-    out.push({ start: round(t), stop: round(t + o.faultS), fault: pickers[i % pickers.length]!(rng, ctx) });
+    out.push({ start: round(t), stop: round(t + o.faultS), fault: pickers[i % pickers.length]!(rng, pick) });
     t += o.faultS + o.intervalS;
     i++;
   }

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compose } from '../../checkers/compose.js';
+import { NODE_STATE_F } from '../../checkers/convergence/index.js';
 import type { CheckerResult, History, Validity } from '../../checkers/history/types.js';
 import { getChecker } from '../../checkers/registry.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { CheckerSpec, WorkloadOptions } from '../../workloads/workload.js';
 import { readHistoryFile } from '../history/read.js';
+import { faultModelOf, lastArg } from './facts.js';
 import type { Scenario } from './scenario.js';
 
 export const RESULTS_VERSION = 1;
@@ -36,6 +38,8 @@ export function readNodeLogs(dir: string): Record<string, string> {
  */
 export async function checkRun(dir: string, history: History, specs: CheckerSpec[]): Promise<RunResults> {
   const all: CheckerSpec[] = [...specs, { name: 'stats' }, { name: 'perf' }, { name: 'log-patterns', options: { logs: readNodeLogs(dir) } }];
+  // Replicas' datasets read after the final heal (harness/run/convergence.ts): every replica must equal its primary.
+  if (history.some((op) => op.f === NODE_STATE_F)) all.push({ name: 'convergence' });
   const checkers: Record<string, ReturnType<typeof getChecker>> = {};
   const options: Record<string, unknown> = {};
   for (const s of all) {
@@ -45,12 +49,6 @@ export async function checkRun(dir: string, history: History, specs: CheckerSpec
   const composed = await compose(checkers).check(history, options);
   const { valid, ...rest } = composed;
   return { version: RESULTS_VERSION, valid, checkers: rest as Record<string, CheckerResult>, opCount: history.length };
-}
-
-/** The value after the last occurrence of a server option in an argument list. */
-function lastArg(args: readonly string[], name: string): string | undefined {
-  const i = args.lastIndexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** The servers' min-replicas-to-write (0: off), from the effective server arguments. */
@@ -74,15 +72,19 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     cluster: s.topology.kind === 'cluster',
     minReplicas: toWrite > 0,
   };
-  const windows: Record<string, unknown> = {};
-  if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
-  // Sentinel: the sentinels fail an isolated primary over after down-after-milliseconds (the same
-  // scenario field), but nothing stops it acknowledging writes except min-replicas-to-write, after
-  // min-replicas-max-lag (default 10 s) + the replicas' 1 s ack period: Redis's documented loss window.
-  if (s.topology.kind === 'sentinel') windows.nodeTimeoutMs = toWrite > 0 ? Math.max(s.nodeTimeoutMs, Number(lag ?? 10) * 1000 + 1000) : s.nodeTimeoutMs;
+  // The fault model recorded with the run (older runs: derived from the scenario as it is now).
+  const windows: Record<string, unknown> = { ...(s.faultModel ?? faultModelOf(s)) };
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
   if (toWrite > 0) windows.minReplicasToWrite = toWrite;
-  return workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...windows, ...c.options } } : c));
+  const perChecker: Record<string, Record<string, unknown>> = {
+    'lost-writes': windows,
+    'set-full': windows,
+    'min-replicas': windows,
+    linearizable: { faultModel: windows },
+    // WAIT's reply can never exceed the replicas of the primary it ran on.
+    wait: { ...windows, maxReplicas: s.topology.kind === 'single' ? 0 : s.topology.replicas },
+  };
+  return workload.checkers(wopts).map((c) => (perChecker[c.name] ? { ...c, options: { ...perChecker[c.name], ...c.options } } : c));
 }
 
 /** Check a stored run directory from its files alone (history.jsonl + scenario.json + node logs). */

@@ -11,6 +11,7 @@ import {
   backoffOnFail,
   clients,
   eachThread,
+  followUps,
   type Gen,
   lazy,
   map,
@@ -25,9 +26,9 @@ import {
   timeLimit,
 } from '../../workloads/generator.js';
 import { getWorkload } from '../../workloads/index.js';
-import type { Conn, Invocation, Workload, WorkloadOptions } from '../../workloads/workload.js';
+import type { Completion, Conn, Invocation, Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { HistoryWriter } from '../history/writer.js';
-import type { FaultContext } from '../nemesis/faults/fault.js';
+import type { FaultContext, FaultSpec } from '../nemesis/faults/fault.js';
 import { familyOf } from '../nemesis/faults/index.js';
 import { buildSchedule, checkSchedule, type ScheduledFault } from '../nemesis/nemesis.js';
 import { RunStore } from '../store/store.js';
@@ -37,7 +38,10 @@ import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { keySlot } from '../util/slot.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import { recordNodeStates } from './convergence.js';
+import { faultModelOf } from './facts.js';
 import { interpret, type Thread } from './interpreter.js';
+import { PrimaryTracker } from './primary-tracker.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
 
@@ -64,7 +68,9 @@ type RunOp =
   | { type: 'fault-start' | 'fault-stop'; fault: ScheduledFault }
   | { type: 'final-heal' }
   | { type: 'settle' }
-  | { type: 'final-read'; process: number; key: string; node: string | undefined; read: () => Promise<unknown> };
+  | { type: 'final-read'; process: number; key: string; node: string | undefined; read: () => Promise<unknown> }
+  | { type: 'wait-probe'; process: number; key: string; element: unknown; replicas: number }
+  | { type: 'node-states' };
 
 /**
  * One Jepsen-style run: start the system, drive it with clients, break it on schedule, heal,
@@ -116,6 +122,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
       name,
       serverArgs,
       schedule,
+      // What a loss means in this system (failover mechanism, persistence, min-replicas): the loss checkers' windows.
+      faultModel: faultModelOf({ ...s, serverArgs }),
       versions: { splitbrain: '0.1.0', node: process.version, ...facts.versions },
       nodes: target.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, role: n.role, shard: n.shard, primary: n.primary })),
       ...(facts.iptablesChain ? { iptablesChain: facts.iptablesChain } : {}),
@@ -182,11 +190,19 @@ export function clientRng(rng: Prng, slot: number): Prng {
 /** The threads of a run (a client per worker slot and the nemesis) and what their ops do. */
 class RunThreads {
   activeFault = '';
-  /** Each worker's client and, outside a cluster, the node it is bound to (Sentinel clients: the node they talk to now). */
+  /** Each worker's client and, outside a cluster, the node it is bound to (replicated: the current primary; Sentinel clients: the node they talk to now). */
   private readonly conns: Array<{ conn: Conn; node: NodeHandle | undefined; nodeNow?: () => string | undefined }> = [];
   private finalReads: Array<Extract<RunOp, { type: 'final-read' }>> = [];
+  /** Per client thread: the harness read to do right after its last op (a WAIT probe). */
+  private readonly followUps = new Map<number, RunOp>();
+  /** The harness's clients of each node for WAIT probes (dropped after an error, made again on the next probe). */
+  private readonly probeClients = new Map<string, Redis>();
+  /** Each scheduled fault as it was applied (re-aimed at the current primary), for its stop. */
+  private readonly applied = new Map<ScheduledFault, FaultSpec>();
   private readonly closers: Array<() => void> = [];
   private readonly cluster: boolean;
+  /** Replicated topology: the failover manager's view of the primary; null elsewhere. */
+  private readonly tracker: PrimaryTracker | null;
 
   constructor(
     private readonly s: Scenario,
@@ -197,6 +213,8 @@ class RunThreads {
     private readonly rng: Prng,
   ) {
     this.cluster = s.topology.kind === 'cluster';
+    const primary = target.nodes.find((n) => n.role === 'primary');
+    this.tracker = s.topology.kind === 'replicated' && primary ? new PrimaryTracker(primary.name, target) : null;
   }
 
   /**
@@ -216,8 +234,11 @@ class RunThreads {
       const node = this.cluster ? undefined : primaries[slot % primaries.length]!;
       const conn = node ? nodeClient(node, network, this.s.opTimeoutMs) : clusterClient(nodes, network, this.s.opTimeoutMs);
       this.conns.push({ conn, node });
-      this.closers.push(() => conn.disconnect());
     }
+    this.closers.push(() => {
+      for (const c of this.conns) c.conn.disconnect();
+      for (const r of this.probeClients.values()) r.disconnect();
+    });
     await Promise.all(this.conns.map((c) => awaitReady(c.conn, 5000)));
   }
 
@@ -225,14 +246,17 @@ class RunThreads {
     for (const c of this.closers.splice(0)) c();
   }
 
-  /** Jepsen's phases: workload and faults → final heal → quiet → settle → final reads. */
+  /** Jepsen's phases: workload and faults → final heal → quiet → settle → final reads → each node's state. */
   plan(schedule: readonly ScheduledFault[]): Gen<RunOp> {
     const faults: Array<[number, RunOp]> = [];
     for (const f of schedule) {
       faults.push([f.start * 1000, { type: 'fault-start', fault: f }]);
       if (!familyOf(f.fault).instant) faults.push([f.stop * 1000, { type: 'fault-stop', fault: f }]);
     }
-    const client = map((op): RunOp => ({ type: 'client', op }), clientOps(this.s, this.workload, this.wopts));
+    const client = followUps(
+      (thread) => takeFrom(this.followUps, thread),
+      map((op): RunOp => ({ type: 'client', op }), clientOps(this.s, this.workload, this.wopts)),
+    );
     return phases<RunOp>(
       any(clients(client), nemesis(at(faults))),
       nemesis(once({ type: 'final-heal' })),
@@ -240,21 +264,25 @@ class RunThreads {
       nemesis(once({ type: 'settle' })),
       // Made once settled: the primaries to read from are known then.
       lazy(() => nemesis(at(this.finalReads.map((r) => [0, r] as const)))),
+      // Replicas read directly, for the convergence check (not in a single-node run).
+      nemesis(this.s.topology.kind === 'single' ? at([]) : once({ type: 'node-states' })),
     );
   }
 
   threads(): Thread<RunOp>[] {
-    const out: Thread<RunOp>[] = this.conns.map(({ conn, node, nodeNow }, slot) => {
+    const out: Thread<RunOp>[] = this.conns.map((_, slot) => {
       let process = slot;
       return {
         id: slot,
         rng: clientRng(this.rng, slot),
         invoke: async (op) => {
+          if (op.type === 'wait-probe') return this.waitProbe(op);
           if (op.type !== 'client') return this.invokeHarnessOp(op);
-          const outcome = await this.invokeClient(conn, process, op.op, node?.name ?? nodeNow?.());
+          const c = await this.invokeClient(slot, process, op.op);
+          this.planProbe(slot, process, op.op, c);
           // A process whose op ended `info` never invokes again: a fresh id takes its place.
-          if (outcome === 'info') process += this.s.concurrency;
-          return outcome;
+          if (c.type === 'info') process += this.s.concurrency;
+          return c.type;
         },
       };
     });
@@ -262,21 +290,35 @@ class RunThreads {
       id: NEMESIS_THREAD,
       rng: this.rng.fork('nemesis-thread'),
       invoke: (op) => {
-        if (op.type === 'client') throw new Error('a client op reached the nemesis thread');
+        if (op.type === 'client' || op.type === 'wait-probe') throw new Error(`a ${op.type} op reached the nemesis thread`);
         return this.invokeHarnessOp(op);
       },
     });
     return out;
   }
 
-  private async invokeClient(conn: Conn, process: number, op: Invocation, node: string | undefined): Promise<Outcome> {
+  /** A Sentinel-aware client: after a failover, the worker talks to the current primary. */
+  private async follow(slot: number): Promise<{ conn: Conn; node: NodeHandle | undefined; nodeNow?: () => string | undefined }> {
+    const entry = this.conns[slot]!;
+    const t = this.tracker;
+    if (!t || !entry.node || entry.node.name === t.current) return entry;
+    const node = this.target.nodes.find((n) => n.name === t.current)!;
+    entry.conn.disconnect();
+    entry.conn = nodeClient(node, this.target.network, this.s.opTimeoutMs);
+    entry.node = node;
+    await awaitReady(entry.conn, 2000);
+    return entry;
+  }
+
+  private async invokeClient(slot: number, process: number, op: Invocation): Promise<Completion> {
+    const { conn, node, nodeNow } = await this.follow(slot);
     const extra = {
       key: op.key,
-      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : node,
+      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : (node?.name ?? nodeNow?.()),
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
-    let c: Awaited<ReturnType<Workload['invoke']>>;
+    let c: Completion;
     try {
       c = await this.workload.invoke(conn, op, this.wopts);
     } catch (err) {
@@ -292,27 +334,72 @@ class RunThreads {
       ...(c.ack !== undefined ? { ack: c.ack } : {}),
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
     });
-    return c.type;
+    return c;
   }
 
-  private async invokeHarnessOp(op: Exclude<RunOp, { type: 'client' }>): Promise<Outcome> {
+  /** After an ok WAIT-acknowledged write the workload marked `probe`: the thread's next op reads it on the replicas. */
+  private planProbe(slot: number, process: number, op: Invocation, c: Completion): void {
+    if (!op.probe || !this.tracker || c.type !== 'ok' || c.ack !== 'wait' || !(c.replicas! >= 1) || op.key === undefined) return;
+    this.followUps.set(slot, { type: 'wait-probe', process, key: op.key, element: op.value, replicas: c.replicas! });
+  }
+
+  /**
+   * The direct WAIT check (checkers/wait): right after WAIT said `replicas` replicas have the write,
+   * read the element on every other node of the group; at least that many must hold it.
+   */
+  private async waitProbe(op: Extract<RunOp, { type: 'wait-probe' }>): Promise<Outcome> {
+    const { key, element, replicas } = op;
+    this.history.append({ process: op.process, type: 'invoke', f: 'wait-probe', value: { key, element, replicas } });
+    const present: string[] = [];
+    const absent: string[] = [];
+    const unreachable: string[] = [];
+    const others = this.target.nodes.filter((n) => n.name !== this.tracker?.current);
+    await Promise.all(
+      others.map(async (n) => {
+        let r = this.probeClients.get(n.name);
+        if (!r) this.probeClients.set(n.name, (r = adminClient(n, this.target.network, 1000)));
+        try {
+          ((await r.sismember(key, String(element))) === 1 ? present : absent).push(n.name);
+        } catch {
+          unreachable.push(n.name);
+          r.disconnect();
+          this.probeClients.delete(n.name);
+        }
+      }),
+    );
+    const value = { key, element, replicas, present: present.sort(), absent: absent.sort(), unreachable: unreachable.sort() };
+    this.history.append({ process: op.process, type: 'ok', f: 'wait-probe', value });
+    return 'ok';
+  }
+
+  private async invokeHarnessOp(op: Exclude<RunOp, { type: 'client' | 'wait-probe' }>): Promise<Outcome> {
     switch (op.type) {
       case 'fault-start':
       case 'fault-stop':
         return this.faultStep(op.type === 'fault-start', op.fault);
-      case 'final-heal':
-        // The final heal: network healed, paused nodes resumed, killed nodes restarted.
+      case 'final-heal': {
+        // The final heal: network healed, paused nodes resumed, killed nodes restarted (and re-pointed at the current primary).
         this.history.append({ process: 'nemesis', type: 'invoke', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
         await this.target.network.heal();
         await this.target.processes?.recover();
-        this.history.append({ process: 'nemesis', type: 'info', f: 'stop-partition', value: { nodes: [], kind: 'final-heal' } });
+        const rejoined = (await this.tracker?.rejoin(this.target.nodes)) ?? [];
+        this.history.append({
+          process: 'nemesis',
+          type: 'info',
+          f: 'stop-partition',
+          value: { nodes: [], kind: 'final-heal', ...(rejoined.length > 0 ? { rejoined } : {}) },
+        });
         return 'info';
+      }
       case 'settle':
         await this.target.settle();
         await this.planFinalReads();
         return 'ok';
       case 'final-read':
         return finalRead(this.history, op);
+      case 'node-states':
+        await recordNodeStates(this.target.nodes, this.target.network, this.history);
+        return 'ok';
     }
   }
 
@@ -321,14 +408,25 @@ class RunThreads {
     const family = familyOf(f.fault);
     // An instant event has nothing to undo (and no stop op is scheduled for it).
     if (!starting && family.instant) return 'info';
-    const ctx: FaultContext = { nodes: this.target.nodes, net: this.target.network, processes: this.target.processes };
-    const { value } = f.fault;
+    const ctx: FaultContext = {
+      nodes: this.target.nodes,
+      net: this.target.network,
+      processes: this.target.processes,
+      ...(this.tracker ? { primary: this.tracker } : {}),
+    };
+    let spec = this.applied.get(f) ?? f.fault;
+    if (starting && this.tracker && family.aimAt) {
+      // `*-primary` faults hit the primary of now (the schedule names the one at the start).
+      spec = family.aimAt(spec, await this.tracker.refresh(), this.target.nodes);
+      this.applied.set(f, spec);
+    }
+    const { value } = spec;
     const opF = starting || family.instant ? family.f : family.stopF;
     this.history.append({ process: 'nemesis', type: 'invoke', f: opF, value: starting ? value : { nodes: value.nodes } });
     if (starting) this.activeFault = `${value.kind} ${value.nodes.join(',')}`;
     let done: unknown;
     try {
-      done = starting || family.instant ? await family.start(f.fault, ctx) : await family.stop(f.fault, ctx);
+      done = starting || family.instant ? await family.start(spec, ctx) : await family.stop(spec, ctx);
     } catch (err) {
       done = { error: (err as Error).message };
     }
@@ -359,6 +457,13 @@ class RunThreads {
       for (const key of keys) this.finalReads.push({ type: 'final-read', process: process++, key, node: n.name, read: () => workload.finalRead!(r, key) });
     }
   }
+}
+
+/** Removes and returns a map's entry. */
+function takeFrom<K, V>(m: Map<K, V>, k: K): V | undefined {
+  const v = m.get(k);
+  m.delete(k);
+  return v;
 }
 
 async function finalRead(history: HistoryWriter, op: Extract<RunOp, { type: 'final-read' }>): Promise<Outcome> {

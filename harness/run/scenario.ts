@@ -1,3 +1,4 @@
+import type { WindowOptions } from '../../checkers/lost-writes/windows.js';
 import type { ScheduledFault } from '../nemesis/nemesis.js';
 import type { NetKind } from '../targets/local.js';
 import type { TargetKind, TopologySpec } from '../targets/target.js';
@@ -32,6 +33,8 @@ export interface Scenario {
   schedule?: ScheduledFault[];
   /** When this run replays another: its directory. */
   replayOf?: string;
+  /** What a loss means in this system (harness/run/facts.ts): recorded by the run for the loss checkers. */
+  faultModel?: WindowOptions;
 }
 
 export const DEFAULTS: Omit<Scenario, 'name'> = {

@@ -18,6 +18,8 @@ export interface TargetOptions {
   store: RunStore;
   /** Short id naming the run's proxies and iptables chain. */
   runId: string;
+  /** The scenario's nemeses: a `*-unsynced` kill puts the nodes' data on the lazyfs layer. */
+  nemesis?: string;
 }
 
 /** The target a scenario names (not started). */
@@ -38,6 +40,7 @@ export function createTarget(o: TargetOptions): Target {
     serverArgs: o.serverArgs,
     nodeTimeoutMs: o.nodeTimeoutMs,
     runId: o.runId,
+    lazyfs: /-unsynced\b/.test(o.nemesis ?? ''),
   };
   return o.topology.kind === 'sentinel' ? new SentinelTarget(local) : new LocalTarget(local);
 }

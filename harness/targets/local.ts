@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Redis } from 'ioredis';
 import { fnv1a } from '../../checkers/util/hash.js';
@@ -9,9 +10,10 @@ import { redisClient } from '../run/clients.js';
 import type { RunStore } from '../store/store.js';
 import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
-import { freePort, freePortPair } from '../util/ports.js';
+import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
+import { LazyMount } from './lazyfs.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
 import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
@@ -32,6 +34,8 @@ export interface LocalTargetOptions {
   nodeTimeoutMs: number;
   /** Short id, used to name proxies and the iptables chain. */
   runId: string;
+  /** Each node's data directory on the lazyfs FUSE layer (the kill-unsynced faults drop its unsynced writes). */
+  lazyfs?: boolean;
 }
 
 /**
@@ -45,7 +49,13 @@ export class LocalTarget implements Target, ProcessControl {
   readonly processes: ProcessControl = this;
   readonly canKill = true;
   readonly canPause = true;
+  get canDropUnsynced(): boolean {
+    return this.o.lazyfs === true;
+  }
   private toxiproxy: ToxiproxyServer | null = null;
+  private readonly leases: PortLease[] = [];
+  /** Each node's data directory on the lazyfs layer (option lazyfs). */
+  private readonly mounts = new Map<string, LazyMount>();
 
   constructor(private readonly o: LocalTargetOptions) {}
 
@@ -91,9 +101,15 @@ export class LocalTarget implements Target, ProcessControl {
     const b = (block >>> 8) % 256;
     const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
     const cluster = topology.kind === 'cluster';
-    // Cluster nodes need port+10000 free too (the bus).
+    // Leased below the ephemeral range for the whole run, so no other run or outgoing connection
+    // takes a node's port before it binds (or while it is killed); cluster nodes lease the bus port too.
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) ports.push(cluster ? await freePortPair(hostOf(i)) : await freePort(hostOf(i)));
+    for (let i = 0; i < count; i++) {
+      const lease = await leasePort({ host: hostOf(i), pair: cluster });
+      this.leases.push(lease);
+      ports.push(lease.port);
+    }
+    onCleanup('port leases', () => this.releasePorts());
 
     this.nodes = names.map((name, i) => {
       const isPrimary = cluster ? i < topology.masters : i === 0;
@@ -148,7 +164,7 @@ export class LocalTarget implements Target, ProcessControl {
 
   private nodeArgs(n: NodeHandle, routes: string[]): string[] {
     const { kind, topology } = this.o;
-    const dir = this.o.store.nodeDir(n.name);
+    const dir = this.dataDir(n);
     const args = [
       '--port',
       String(n.port),
@@ -178,8 +194,19 @@ export class LocalTarget implements Target, ProcessControl {
     return kind === 'redis' ? args : [SPLITBRAIN_SERVER, ...args];
   }
 
+  /** Where a node keeps its files: its store directory, or its lazyfs mount there. */
+  private dataDir(n: NodeHandle): string {
+    const dir = this.o.store.nodeDir(n.name);
+    return this.o.lazyfs ? resolve(dir, 'data') : dir;
+  }
+
   private async startNode(n: NodeHandle, routes: string[]): Promise<void> {
     const dir = this.o.store.nodeDir(n.name);
+    if (this.o.lazyfs) {
+      const m = await LazyMount.mount(resolve(dir, 'data.synced'), this.dataDir(n), this.o.store.path(`nodes/${n.name}/lazyfs.log`));
+      this.mounts.set(n.name, m);
+      onCleanup(`lazyfs ${n.name}`, () => m.unmount());
+    }
     n.process = new NodeProcess({
       name: n.name,
       file: this.o.kind === 'redis' ? REDIS_SERVER : process.execPath,
@@ -191,10 +218,10 @@ export class LocalTarget implements Target, ProcessControl {
     await n.process.start();
   }
 
-  /** Wait until every replica reports its link up, so the run starts from a synced state. */
-  private async awaitReplicas(timeoutMs = 20000): Promise<void> {
+  /** Wait until every replica (by default: by role at the start) reports its link up, so the run starts from a synced state. */
+  private async awaitReplicas(timeoutMs = 20000, replicas = this.nodes.filter((x) => x.role === 'replica')): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (const n of this.nodes.filter((x) => x.role === 'replica')) {
+    for (const n of replicas) {
       const r = await probe(n);
       try {
         for (;;) {
@@ -299,7 +326,14 @@ export class LocalTarget implements Target, ProcessControl {
   async settle(): Promise<void> {
     try {
       if (this.o.topology.kind === 'cluster') await this.awaitClusterOk(30_000);
-      else if (this.o.topology.kind === 'replicated') await this.awaitReplicas(15_000);
+      else if (this.o.topology.kind === 'replicated') {
+        // By the roles of now: failovers made other nodes replicas than at the start.
+        const roles = await this.roles();
+        await this.awaitReplicas(
+          15_000,
+          this.nodes.filter((n) => roles.get(n.name) === 'replica'),
+        );
+      }
     } catch {
       /* the final reads will show what is still broken */
     }
@@ -309,6 +343,12 @@ export class LocalTarget implements Target, ProcessControl {
 
   async kill(n: NodeHandle): Promise<void> {
     await n.process?.kill();
+  }
+  async dropUnsynced(n: NodeHandle): Promise<void> {
+    if (n.process?.running) throw new Error(`${n.name} is running: kill it before dropping its unsynced writes`);
+    const m = this.mounts.get(n.name);
+    if (!m) throw new Error(`${n.name} has no lazyfs layer (the scenario has no -unsynced fault)`);
+    m.crash();
   }
   async restart(n: NodeHandle): Promise<void> {
     if (n.process && !n.process.running) await n.process.start();
@@ -331,6 +371,13 @@ export class LocalTarget implements Target, ProcessControl {
     for (const n of this.nodes) n.process?.closeLog();
     await this.network.close();
     await this.toxiproxy?.close();
+    for (const m of this.mounts.values()) await m.unmount();
+    this.mounts.clear();
+    this.releasePorts();
+  }
+
+  private releasePorts(): void {
+    for (const l of this.leases.splice(0)) l.release();
   }
 }
 

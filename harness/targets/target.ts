@@ -48,6 +48,10 @@ export interface ProcessControl {
   restart(node: NodeHandle): Promise<void>;
   pause(node: NodeHandle): Promise<void>;
   resume(node: NodeHandle): Promise<void>;
+  /** A killed node's written-but-unsynced data can be dropped (local target on the lazyfs layer). */
+  readonly canDropUnsynced?: boolean;
+  /** Drops what the (killed) node wrote but did not fsync, as a power loss drops the page cache. */
+  dropUnsynced?(node: NodeHandle): Promise<void>;
   /** The final heal: restart every node this control killed, resume every one it paused. */
   recover(): Promise<void>;
 }

@@ -219,6 +219,16 @@ interface Window {
   })();
 
   // ------------------------------------------------------------------ anomalies
+  // A loss's class under the fault model, and the window that applied (reports/explain.ts).
+  const CLASS_LABEL: Record<string, string> = { anomalous: 'anomalous', expected: 'expected by design', configuration: 'lost by configuration' };
+  function classLabel(a: { class?: string; expected: boolean }): string {
+    if (a.class) return ' · ' + (CLASS_LABEL[a.class] ?? a.class);
+    return a.expected ? ' · expected' : '';
+  }
+  function windowLine(a: { window?: string }): HTMLElement | null {
+    return a.window ? el('span', { class: 'window muted', text: 'window ' + a.window }) : null;
+  }
+
   (() => {
     const real = D.anomalies.filter((a) => !a.expected).length;
     const exp = D.anomalies.length - real;
@@ -228,7 +238,7 @@ interface Window {
       real +
         ' anomalous, ' +
         exp +
-        ' expected by design' +
+        ' expected by design or lost by configuration' +
         (D.anomaliesTruncated ? ', ' + D.anomaliesTruncated + ' more in results.json' : '') +
         ' — click one to see it on the timeline',
     );
@@ -244,7 +254,7 @@ interface Window {
     const bar = el('div', { class: 'toolbar' });
     const showExp = el('input', { type: 'checkbox', id: 'show-expected' });
     showExp.checked = real === 0;
-    bar.appendChild(el('label', null, [showExp, ' show losses expected by design (' + exp + ')']));
+    bar.appendChild(el('label', null, [showExp, ' show losses expected by design or lost by configuration (' + exp + ')']));
     s.appendChild(bar);
     const list = el('ul', { id: 'anomaly-list' });
     s.appendChild(list);
@@ -278,8 +288,9 @@ interface Window {
           },
           [
             el('span', { class: 'chip ' + (a.expected ? 'expected' : 'invalid'), text: a.checker }),
-            el('span', { class: 'chip kind', text: a.kind + (a.expected ? ' · expected' : '') }),
+            el('span', { class: 'chip kind', text: a.kind + classLabel(a) }),
             el('span', { class: 'msg', text: a.message }),
+            windowLine(a),
             ops,
           ],
         );

@@ -213,6 +213,17 @@ export const CONFIG_DEFS = [
   i('min-replicas-max-lag', 10, 0, INT_MAX, true, ['min-slaves-max-lag']),
   // splitbrain's debug knob: weakens the min-replicas check on purpose (see reports/GATING.md).
   intOption('debug-min-replicas-extra-lag', 0, 0, INT_MAX, { hidden: true }),
+  // splitbrain's debug knob: a replica skips every Nth data command of its master's stream (a silent divergence).
+  intOption('debug-replica-drop-every', 0, 0, INT_MAX, { hidden: true }),
+  // splitbrain's debug knob: a lying WAIT — it counts every online replica at once, acked or not, while
+  // the stream to the replicas is held back this many ms (so the replicas really lack the write).
+  intOption('debug-wait-lie-ms', 0, 0, INT_MAX, { hidden: true }),
+  // splitbrain's debug knob: every Nth command sent to the replicas starts with a bad byte (the backlog
+  // keeps the good one): each replica logs a protocol error, drops the link and resumes by PSYNC.
+  intOption('debug-repl-corrupt-every', 0, 0, INT_MAX, { hidden: true }),
+  // splitbrain's debug knob: the AOF claims its appendfsync policy but never fsyncs (caught only when
+  // a crash drops the page cache: the harness's kill-unsynced fault, not kill -9).
+  intOption('debug-aof-skip-fsync', 0, 0, 1, { hidden: true }),
   // Cluster
   b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),

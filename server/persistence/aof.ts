@@ -92,7 +92,8 @@ export class Aof implements PropagationSink {
       while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
       this.currentSize += buf.length;
       const policy = this.server.config.appendfsync;
-      if (policy === 'always') fs.fdatasyncSync(this.fd);
+      // debug-aof-skip-fsync (hidden): an AOF that says `always` but leaves the data in the page cache.
+      if (policy === 'always' && this.server.config.debugAofSkipFsync === 0) fs.fdatasyncSync(this.fd);
       else this.unsynced = true;
       if (this.lastWriteStatus !== 'ok') {
         this.server.log.warning('AOF write error looks solved, Redis can write again.');
@@ -110,7 +111,15 @@ export class Aof implements PropagationSink {
 
   /** Cron: the everysec fsync (in the thread pool, like Redis's bio thread), auto rewrite. */
   cron(now: number, otherChildActive: boolean): void {
-    if (this.enabled && this.fd >= 0 && this.unsynced && !this.fsyncInFlight && now - this.lastFsync >= 1000 && this.server.config.appendfsync === 'everysec') {
+    if (
+      this.enabled &&
+      this.fd >= 0 &&
+      this.unsynced &&
+      !this.fsyncInFlight &&
+      now - this.lastFsync >= 1000 &&
+      this.server.config.appendfsync === 'everysec' &&
+      this.server.config.debugAofSkipFsync === 0
+    ) {
       this.unsynced = false;
       this.fsyncInFlight = true;
       this.lastFsync = now;

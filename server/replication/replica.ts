@@ -43,6 +43,8 @@ export class MasterLink {
   private tail: Buffer = EMPTY;
   /** Stream bytes of a transaction in progress (MULTI ... not yet EXEC), applied but not counted. */
   private pendingTx: Buffer[] = [];
+  /** Data commands received from the master, for debug-replica-drop-every. */
+  private dataCommands = 0;
 
   constructor(public readonly rs: ReplState) {
     const server = rs.server;
@@ -416,7 +418,7 @@ export class MasterLink {
       const hooks: DbHooks = server;
       hooks.applyingMasterStream = true;
       try {
-        processCommand(server, c, r.argv);
+        if (!this.debugDrops(r.argv)) processCommand(server, c, r.argv);
       } finally {
         hooks.applyingMasterStream = false;
       }
@@ -426,6 +428,17 @@ export class MasterLink {
     if (pos > seg) this.pendingTx.push(buf.subarray(seg, pos));
     this.buf = (pos >= buf.length ? EMPTY : buf.subarray(pos)) as Latin1Buffer;
     c.out = '';
+  }
+
+  /**
+   * debug-replica-drop-every N (hidden, 0 = off): skip every Nth data command of the master's stream
+   * while still counting it in the offset — a replica that silently diverges, for the harness's
+   * convergence check to catch.
+   */
+  private debugDrops(argv: string[]): boolean {
+    const every = this.rs.server.config.debugReplicaDropEvery;
+    if (every <= 0 || STREAM_CONTROL.has((argv[0] ?? '').toLowerCase())) return false;
+    return ++this.dataCommands % every === 0;
   }
 
   /** REPLCONF ACK <offset>: every second, on GETACK, and after a diskless load. */
@@ -480,6 +493,9 @@ function forward(rs: ReplState, b: Buffer): void {
 }
 
 /** Parse one `*N\r\n$len\r\n...` command at `pos`; null when incomplete. */
+/** Commands of the replication stream that carry no data (never dropped by debug-replica-drop-every). */
+const STREAM_CONTROL = new Set(['select', 'ping', 'replconf', 'multi', 'exec', 'publish']);
+
 function parseMultibulk(buf: Latin1Buffer, pos: number): { argv: string[]; end: number } | null {
   let nl = buf.indexOf(10, pos);
   if (nl < 0) return null;

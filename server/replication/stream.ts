@@ -26,14 +26,40 @@ export function feedStream(rs: ReplState, s: string): void {
     rs.backlog.appendString(s);
     rs.masterReplOffset += s.length;
   }
+  const holdMs = rs.server.config.debugWaitLieMs;
+  s = debugCorrupt(rs, s);
   for (const link of rs.replicas) {
-    if (link.state === 'online' && !link.startOnAck) link.client.addReplyRaw(s);
-    else if (link.fullResyncSent) {
+    if (link.state === 'online' && !link.startOnAck) {
+      if (holdMs > 0) holdBack(link, s, holdMs);
+      else link.client.addReplyRaw(s);
+    } else if (link.fullResyncSent) {
       link.pending.push(s);
       link.pendingBytes += s.length;
     }
   }
   checkOutputLimits(rs);
+}
+
+const fedCommands = new WeakMap<ReplState, number>();
+
+/**
+ * debug-repl-corrupt-every N (hidden, 0 = off): every Nth command chunk goes to the replicas with a
+ * bad first byte (same length, so offsets agree; the backlog already holds the good bytes) — a
+ * corrupted stream for the harness's log-pattern check to catch.
+ */
+function debugCorrupt(rs: ReplState, s: string): string {
+  const every = rs.server.config.debugReplCorruptEvery;
+  if (every <= 0 || s[0] !== '*') return s;
+  const n = (fedCommands.get(rs) ?? 0) + 1;
+  fedCommands.set(rs, n);
+  return n % every === 0 ? `?${s.slice(1)}` : s;
+}
+
+/** debug-wait-lie-ms: the stream reaches the replica late (in order: every chunk waits as long). */
+function holdBack(link: ReplicaLink, s: string, ms: number): void {
+  setTimeout(() => {
+    if (!link.client.closed) link.client.addReplyRaw(s);
+  }, ms);
 }
 
 /** Bytes queued for a replica and not yet handed to the kernel. */

@@ -10,7 +10,9 @@ export const WAIT_ON_REPLICA =
 /** Online replicas whose acknowledged offset reached `offset`. */
 export function countAcks(rs: ReplState, offset: number): number {
   let n = 0;
-  for (const l of rs.replicas) if (l.state === 'online' && l.ackOff >= offset) n++;
+  // debug-wait-lie-ms (hidden, 0 = off): a deliberately broken WAIT for the harness's direct WAIT check.
+  const lie = rs.server.config.debugWaitLieMs > 0;
+  for (const l of rs.replicas) if (l.state === 'online' && (lie || l.ackOff >= offset)) n++;
   return n;
 }
 

@@ -105,7 +105,7 @@ describe('splitbrain run lifecycle', () => {
     const bySlot = (dir: string) => {
       const m = new Map<number, string[]>();
       for (const op of readHistory(dir)) {
-        if (op.type !== 'invoke' || typeof op.process !== 'number' || op.f === 'final-read') continue;
+        if (op.type !== 'invoke' || typeof op.process !== 'number' || op.f === 'final-read' || op.f === 'node-state') continue;
         const slot = (op.process as number) % sa.concurrency;
         const list = m.get(slot) ?? [];
         list.push(JSON.stringify([op.f, op.key, op.value]));

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultIntervals } from '../../checkers/faults.js';
 import { historyToJsonl } from '../../checkers/history/format.js';
+import { HistoryBuilder } from '../../checkers/testing/builder.js';
 import { writeReport } from '../../reports/report.js';
 import { writeStoreIndex } from '../../reports/store-index.js';
 import { launchChromium } from '../../reports/testing/browser.js';
@@ -45,6 +46,31 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   store.cleanup();
+});
+
+describe('a valid run whose losses are lost by configuration (a primary restarted without persistence)', () => {
+  it('lists them as such, with the window that applied, behind the "expected" toggle', async () => {
+    const h = new HistoryBuilder();
+    h.at(1);
+    h.add(0, 's', 1, { node: 'n1' });
+    h.at(3);
+    h.nemesis('kill', { nodes: ['n1'], kind: 'kill-primary' });
+    h.at(6);
+    h.nemesis('start', { nodes: ['n1'] });
+    h.at(7);
+    h.add(0, 's', 2, { node: 'n1' });
+    h.at(9);
+    h.finalRead(1000000, 's', 'n1', [2]);
+    const specs = [{ name: 'lost-writes', options: { failover: 'harness', persistence: 'none' } }];
+    const dir = await storeRun(h.build(), specs, check, { storeRoot: store.root, ts: '20260202T000000Z' });
+    const { page, errors } = await open((await writeReport(dir)).html);
+    expect(await page.locator('#anomaly-list li').count()).toBe(1); // shown: no anomaly to hide it behind
+    const li = page.locator('#anomaly-list li.expected').first();
+    expect(await li.locator('.chip.kind').textContent()).toBe('lost-write (plain) · lost by configuration');
+    expect(await li.locator('.window').textContent()).toMatch(/^window \[start, 4\.00 s\]: no persistence/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('an invalid run with lost writes and XSS-looking values', () => {
@@ -83,6 +109,15 @@ describe('an invalid run with lost writes and XSS-looking values', () => {
       expect(await band.textContent()).toContain(f.nodes.join(','));
       expect(await band.getAttribute('class')).toContain(f.family);
     }
+    await page.close();
+  });
+
+  it("names each loss's class and the window it missed", async () => {
+    const { page, errors } = await open(html);
+    const first = page.locator('#anomaly-list li.anomaly').first();
+    expect(await first.locator('.chip.kind').textContent()).toBe('lost-write (plain) · anomalous');
+    expect(await first.locator('.window').textContent()).toMatch(/^window \[\d+\.\d\d s, \d+\.\d\d s\]: /);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

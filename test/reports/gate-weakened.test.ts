@@ -39,7 +39,7 @@ describe('splitbrain gate on a failover-related server option', () => {
     const [curDir] = runDirs(cur);
     const gate = await splitbrain(['gate', '--baseline', baseDir!, '--current', curDir!]);
     expect(gate.exitCode, gate.all).toBe(1);
-    expect(gate.all).toMatch(/checker:min-replicas.*REGRESSED/);
+    expect(gate.all).toMatch(/anomaly:min-replicas:accepted-past-window.*REGRESSED/);
     const same = await splitbrain(['gate', '--baseline', baseDir!, '--current', baseDir!]);
     expect(same.exitCode, same.all).toBe(0);
   }, 240_000);

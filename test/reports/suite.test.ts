@@ -17,6 +17,7 @@ import {
   expandMatrix,
   loadSuiteFile,
   matrices,
+  parseSeeds,
   parseShard,
   runSuiteFile,
   type SuiteFile,
@@ -103,10 +104,12 @@ describe('suite files', () => {
   it('the nightly suite is valid', () => {
     const f = loadSuiteFile('harness/suites/nightly.json');
     const all = expandMatrix(f, 'harness/suites/nightly.json');
-    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis,
-    // then issue 15's: txn-append and lock under faults on both targets (4), txn-append on one redis
+    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 + 2 + 2 × 2 for ts, 2 × 2 + 2 + 2 × 2 + 1 for
+    // redis, then issue 15's: txn-append and lock under faults on both targets (4), txn-append on one redis
     // node over 20 seeds, lock on one node of each target (2); then 2 × (4 + 1) sentinel groups.
-    expect(all).toHaveLength(59);
+    expect(all).toHaveLength(67);
+    // --seeds replaces every matrix's seeds: 5 seeds of every scenario.
+    expect(expandMatrix(f, 'harness/suites/nightly.json', parseSeeds('6-10'))).toHaveLength(33 * 5);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
@@ -201,7 +204,9 @@ describe('splitbrain suite --shard 1/2 and 2/2 with real runs', () => {
   it('gating the suite against itself passes; crashed stays crashed, not a regression', async () => {
     const dirs = shards.map((s) => s.dir);
     const r = await runGate({ baseline: dirs, current: dirs, tolerance: 0, timeTolerance: 1000, out: join(store.root, 'gate') }, quiet);
-    expect(r.result!.scenarios).toHaveLength(4);
+    // Two scenarios (external, redis), each judged over its two seeds together.
+    expect(r.result!.scenarios).toHaveLength(2);
+    expect(r.result!.scenarios.map((x) => x.current.length)).toEqual([2, 2]);
     expect(r.exitCode).toBe(0);
   });
 

@@ -2,7 +2,7 @@
  * `splitbrain check <file or run dir>`: re-check a stored history. Exit codes as Jepsen's: 0 valid,
  * 1 invalid, 2 unknown, 3 refused input (the `file:line: reason` message on stderr, no stack).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CycleAnomaly, ElleResult } from '../../../checkers/elle/checker.js';
@@ -11,6 +11,7 @@ import type { CheckerResult, Validity } from '../../../checkers/history/types.js
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
 import { ModelError, models } from '../../../checkers/models/index.js';
 import { checkers, getChecker } from '../../../checkers/registry.js';
+import { writeReport } from '../../../reports/report.js';
 import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
@@ -24,6 +25,8 @@ export interface CheckCliOptions {
   json?: boolean;
   /** Seconds. */
   timeLimit?: number;
+  /** Run directory: rewrite results.json and the report. */
+  update?: boolean;
 }
 
 export interface CheckIo {
@@ -93,6 +96,11 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
       const results = await recheckRun(target);
+      if (opts.update) {
+        // Re-judge a stored run with today's checkers: results.json and the report follow.
+        await writeFile(join(target, 'results.json'), resultsText(results));
+        await writeReport(target, { storeIndex: false });
+      }
       if (opts.json) io.out(resultsText(results).trimEnd());
       else {
         io.out(`${target}: ${verdictText(results.valid)}`);
@@ -148,6 +156,7 @@ export function checkCommand(): Command {
     .option('--consistency-models <list>', 'elle: comma-separated models the history must satisfy (default strict-serializable)')
     .option('--json', 'print the full result as JSON')
     .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
+    .option('--update', "a run directory: rewrite its results.json and report with today's checkers")
     .action(async (path: string, opts: CheckCliOptions) => {
       process.exitCode = await runCheck(path, opts);
     });

@@ -1,6 +1,6 @@
 /**
- * `splitbrain gate --baseline <…> --current <…>`: regression gating between two runs or suites
- * (reports/gate.ts). Prints a table, writes gate.json and gate-junit.xml, exits 0 when nothing
+ * `splitbrain gate --baseline <…> --current <…>`: regression gating between two suites (or runs),
+ * per scenario over all its seeds (reports/gate.ts). Prints a table, writes gate.json and gate-junit.xml, exits 0 when nothing
  * regressed, 1 otherwise, 3 when an input cannot be read.
  */
 
@@ -15,11 +15,18 @@ function nonNegative(v: string): number {
   return n;
 }
 
+function confidence(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be between 0 and 1, e.g. 0.95.');
+  return n;
+}
+
 export interface GateCliOptions {
   baseline: string[];
   current: string[];
   tolerance: number;
   timeTolerance: number;
+  confidence?: number;
   out?: string;
   json?: boolean;
 }
@@ -43,7 +50,7 @@ function defaultOut(current: string[]): string {
 export async function runGate(o: GateCliOptions, io: { out(s: string): void; err(s: string): void }): Promise<GateOutcome> {
   let result: GateResult;
   try {
-    result = await gate(o.baseline, o.current, { tolerance: o.tolerance, timeToleranceMs: o.timeTolerance });
+    result = await gate(o.baseline, o.current, { tolerance: o.tolerance, timeToleranceMs: o.timeTolerance, confidence: o.confidence ?? 0.95 });
   } catch (e) {
     io.err(`splitbrain gate: ${(e as Error).message}`);
     return { exitCode: 3, result: null, files: null };
@@ -63,8 +70,9 @@ export function gateCommand(): Command {
     .description('compare runs or suites with a baseline; exit 1 when anything regressed')
     .requiredOption('--baseline <paths...>', 'baseline: results.json, run directory or suite directory (several: shards)')
     .requiredOption('--current <paths...>', 'current: results.json, run directory or suite directory (several: shards)')
-    .option('--tolerance <n>', 'extra lost acknowledged writes per ack kind tolerated', nonNegative, 0)
-    .option('--time-tolerance <ms>', 'extra failover / unavailability time tolerated', nonNegative, 1000)
+    .option('--tolerance <n>', 'a significantly higher loss rate must exceed this (per 1000 acknowledged writes) to regress', nonNegative, 0)
+    .option('--time-tolerance <ms>', 'a significantly longer failover / unavailability must exceed this to regress', nonNegative, 1000)
+    .option('--confidence <c>', 'family-wise confidence of the statistical tests (Holm)', confidence, 0.95)
     .option('--out <dir>', 'where to write gate.json and gate-junit.xml (default: the current run or suite dir)')
     .option('--json', 'print gate.json instead of the table')
     .action(async (o: GateCliOptions) => {

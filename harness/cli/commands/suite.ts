@@ -122,13 +122,16 @@ function topologyOf(t: TopologyItem, base: string): { spec: TopologySpec; file?:
   return { spec };
 }
 
-/** Every entry of the matrix, in order: targets × topologies × workloads × nemeses × seeds × repeats. */
-export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
+/**
+ * Every entry of the matrix, in order: targets × topologies × workloads × nemeses × seeds × repeats.
+ * `seeds` replaces every matrix's seeds (gating: a baseline and a change on disjoint seed sets).
+ */
+export function expandMatrix(s: SuiteFile, suitePath = '.', seedsOverride?: number[]): MatrixEntry[] {
   const base = dirname(resolve(suitePath));
   const out: MatrixEntry[] = [];
   const ids = new Set<string>();
   for (const mx of matrices(s)) {
-    const seeds = mx.seeds ?? [DEFAULTS.seed];
+    const seeds = seedsOverride ?? mx.seeds ?? [DEFAULTS.seed];
     const repeats = mx.repeats ?? 1;
     for (const target of mx.targets)
       for (const topo of mx.topologies)
@@ -161,6 +164,20 @@ export function expandMatrix(s: SuiteFile, suitePath = '.'): MatrixEntry[] {
   return out;
 }
 
+/** "1-5", "6,7,8" or "3" → seeds. */
+export function parseSeeds(v: string): number[] {
+  const out: number[] = [];
+  for (const part of v.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (!m) throw new InvalidArgumentError('must look like 1-5 or 1,2,3.');
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b - a > 10_000) throw new InvalidArgumentError('a range must go upwards (1-5).');
+    for (let x = a; x <= b; x++) out.push(x);
+  }
+  return out;
+}
+
 export function parseShard(v: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(v.trim());
   if (!m) throw new InvalidArgumentError('must look like i/n, e.g. 1/2.');
@@ -177,6 +194,8 @@ export function shardEntries(entries: MatrixEntry[], shard: Shard | null): Matri
 export interface SuiteRunOptions {
   storeRoot: string;
   shard?: Shard | null;
+  /** Replaces the seeds of every matrix. */
+  seeds?: number[];
   log?: (line: string) => void;
   progress?: RunOptions['progress'];
   /** Injected for tests; default runScenario. */
@@ -198,7 +217,7 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
   const log = o.log ?? (() => undefined);
   const now = o.now ?? Date.now;
   const run = o.run ?? runScenario;
-  const all = expandMatrix(file, path);
+  const all = expandMatrix(file, path, o.seeds);
   const mine = shardEntries(all, o.shard ?? null);
   const startedAt = new Date(now());
   const t0 = now();
@@ -280,14 +299,21 @@ export function suiteCommand(): Command {
     .option('--shard <i/n>', 'run only shard i of n (shards together run every scenario once)', parseShard)
     .option('--store <dir>', 'where runs are stored', 'store')
     .option('--list', 'print the scenarios of the matrix (of this shard) and exit')
-    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean }) => {
+    .option('--seeds <list>', "replace every matrix's seeds, e.g. 1-5 or 6,7,8 (gate a change on other seeds than its baseline)", parseSeeds)
+    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean; seeds?: number[] }) => {
       try {
         if (opts.list) {
           const f = loadSuiteFile(path);
-          for (const e of shardEntries(expandMatrix(f, path), opts.shard ?? null)) process.stdout.write(`${e.ordinal}\t${e.id}\n`);
+          for (const e of shardEntries(expandMatrix(f, path, opts.seeds), opts.shard ?? null)) process.stdout.write(`${e.ordinal}\t${e.id}\n`);
           return;
         }
-        const r = await runSuiteFile(path, { storeRoot: opts.store, shard: opts.shard ?? null, log: (l) => process.stderr.write(l + '\n'), progress: 'none' });
+        const r = await runSuiteFile(path, {
+          storeRoot: opts.store,
+          shard: opts.shard ?? null,
+          ...(opts.seeds ? { seeds: opts.seeds } : {}),
+          log: (l) => process.stderr.write(l + '\n'),
+          progress: 'none',
+        });
         const c = r.summary.counts;
         process.stderr.write(
           `\nsuite ${r.summary.suite}: ${c.valid} valid, ${c.invalid} invalid, ${c.unknown} unknown, ${c.crashed} crashed, ${c.skipped} skipped\nsummary: ${r.files.html}\njunit: ${r.files.junit}\nindex: ${r.index}\n`,

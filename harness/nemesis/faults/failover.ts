@@ -4,7 +4,7 @@
  * FAILOVER on the primary (FORCE needs TO). An instant event.
  */
 import { nodeCommand } from '../../run/clients.js';
-import { byName, type FaultContext, type FaultValue, type InstantFamily, primaries, valueSchema } from './fault.js';
+import { aimValue, byName, type FaultContext, type FaultValue, type InstantFamily, primaries, valueSchema } from './fault.js';
 
 export interface FailoverSpec {
   f: 'failover';
@@ -32,13 +32,15 @@ export const failover: InstantFamily<FailoverSpec> = {
     }),
   },
   check() {},
+  aimAt: (spec, primary) => ({ ...spec, value: aimValue(spec.value, primary) }),
   start: ({ value }, ctx) => manualFailover(ctx, value),
 };
 
 async function manualFailover(ctx: FaultContext, value: FailoverSpec['value']): Promise<unknown> {
   const p = byName(ctx.nodes, value.nodes)[0]!;
   const mode = value.failoverMode;
-  const replicas = ctx.nodes.filter((n) => n.primary === p.name);
+  // Replicated, failovers followed: every other node replicates the current primary; else its replicas at the start.
+  const replicas = ctx.primary ? ctx.nodes.filter((n) => n !== p) : ctx.nodes.filter((n) => n.primary === p.name);
   if (p.slots !== undefined || replicas.length === 0) {
     // Cluster: ask the primary who its replicas are now.
     const nodesText = String(await nodeCommand(p, ['CLUSTER', 'NODES']));
@@ -59,5 +61,7 @@ async function manualFailover(ctx: FaultContext, value: FailoverSpec['value']): 
   const to = replicas[0]!;
   const argv = mode === 'force' ? ['FAILOVER', 'TO', to.host, String(to.port), 'FORCE', 'TIMEOUT', '2000'] : ['FAILOVER', 'TIMEOUT', '2000'];
   const reply = await nodeCommand(p, argv);
-  return { ...value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply) };
+  // FAILOVER completes asynchronously: follow whoever becomes the only primary.
+  const now = await ctx.primary?.awaitHandover(p.name);
+  return { ...value, to: mode === 'force' ? to.name : 'any replica', reply: String(reply), ...(now ? { promoted: now } : {}) };
 }

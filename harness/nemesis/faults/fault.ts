@@ -35,6 +35,23 @@ export interface FaultValue {
 export interface PickContext {
   nodes: readonly NodeHandle[];
   topology: TopologyKind;
+  /** Seconds each fault lasts (timed actions inside a fault, e.g. a late promotion). */
+  faultS?: number;
+}
+
+/**
+ * A replicated group's failover manager as faults see it (harness/run/primary-tracker.ts: the
+ * harness plays Sentinel's part): who is primary now, and how a node rejoins the group.
+ */
+export interface PrimaryView {
+  /** The current primary's name. */
+  readonly current: string;
+  /** A fault promoted `name`: clients and later faults follow it. */
+  promoted(name: string): void;
+  /** After a manual failover (asynchronous): waits until another node than `from` is the only primary, and follows it. */
+  awaitHandover(from: string): Promise<string | null>;
+  /** Nodes back with their startup configuration (a restart): the current primary stays one, the others follow it. */
+  rejoin(nodes: readonly NodeHandle[]): Promise<string[]>;
 }
 
 /** What a fault may use: the network backend and the target's process control. */
@@ -46,6 +63,8 @@ export interface FaultEnv {
 
 export interface FaultContext extends FaultEnv {
   nodes: readonly NodeHandle[];
+  /** Replicated topology: the failover manager's view (absent elsewhere: clusters fail over by themselves). */
+  primary?: PrimaryView;
 }
 
 interface FamilyBase<S extends { f: string; value: FaultValue }> {
@@ -59,6 +78,12 @@ interface FamilyBase<S extends { f: string; value: FaultValue }> {
   check(spec: S, env: FaultEnv): void;
   /** Starts the fault; the result is the start op's completion value. */
   start(spec: S, ctx: FaultContext): Promise<unknown>;
+  /**
+   * A fault the schedule aimed at the primary of the start (`*-primary`), aimed at `primary`, the
+   * current one, instead (the value keeps the plan as `planned`); other faults unchanged. Absent:
+   * the family aims at no primary.
+   */
+  aimAt?(spec: S, primary: string, nodes: readonly NodeHandle[]): S;
 }
 
 /** A fault that lasts until stopped (partition, kill → restart, pause → resume, latency …). */
@@ -97,6 +122,12 @@ export function valueSchema(kinds: readonly string[], props: Record<string, obje
 }
 
 export const STRINGS = { type: 'array', items: { type: 'string' } } as const;
+
+/** A value re-aimed at `primary` (see FamilyBase.aimAt), unless it already targets it alone. */
+export function aimValue<V extends FaultValue>(value: V, primary: string, extra: (v: V) => Partial<V> = () => ({})): V & { planned?: string[] } {
+  if (value.nodes.length === 1 && value.nodes[0] === primary) return value;
+  return { ...value, nodes: [primary], planned: value.nodes, ...extra(value) };
+}
 
 export const primaries = (ctx: PickContext): NodeHandle[] => ctx.nodes.filter((n) => n.role === 'primary');
 export const names = (ns: readonly NodeHandle[]): string[] => ns.map((n) => n.name);

@@ -10,7 +10,7 @@ import { type CutMode, type Link, requireCapability } from '../../net/network.js
 import { nodeCommand } from '../../run/clients.js';
 import type { NodeHandle } from '../../targets/target.js';
 import { sleep } from '../../util/sleep.js';
-import { byName, type FaultContext, type IntervalFamily, names, type PickContext, primaries, STRINGS, valueSchema } from './fault.js';
+import { aimValue, byName, type FaultContext, type IntervalFamily, names, type PickContext, primaries, STRINGS, valueSchema } from './fault.js';
 
 interface Shape {
   kind: string;
@@ -65,6 +65,24 @@ function sentinelsOf(ctx: PickContext, nemesis: string): NodeHandle[] {
   return s;
 }
 
+/** A primary cut from everyone, a replica promoted on the other side `failoverAfterMs` after the cut. */
+function partitionFailover(kind: string, rng: Prng, ctx: PickContext, failoverAfterMs: number): PartitionSpec {
+  const p = rng.pick(primaries(ctx));
+  const rest = ctx.nodes.filter((n) => n !== p);
+  const promote = rng.pick(rest.filter((n) => n.role === 'replica'));
+  return spec({ kind, nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs });
+}
+
+/** The shapes that isolate "the primary" (group 0 is the primary alone): aimed at the current one at start. */
+const PRIMARY_KINDS = new Set([
+  'isolate-primary',
+  'isolate-primary-with-clients',
+  'partition-failover',
+  'partition-late-failover',
+  'primary-from-replicas',
+  'one-way',
+]);
+
 export const partition: IntervalFamily<PartitionSpec> = {
   f: 'start-partition',
   instant: false,
@@ -75,6 +93,7 @@ export const partition: IntervalFamily<PartitionSpec> = {
         'isolate-primary',
         'isolate-primary-with-clients',
         'partition-failover',
+        'partition-late-failover',
         'isolate-node',
         'primary-from-replicas',
         'halves',
@@ -111,12 +130,14 @@ export const partition: IntervalFamily<PartitionSpec> = {
      * primary is cut from its replicas while clients keep writing to it, a replica is promoted
      * and the others follow it; on heal the old primary becomes a replica of the new one.
      */
-    'partition-failover': (rng, ctx) => {
-      const p = rng.pick(primaries(ctx));
-      const rest = ctx.nodes.filter((n) => n !== p);
-      const promote = rng.pick(rest.filter((n) => n.role === 'replica'));
-      return spec({ kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 });
-    },
+    'partition-failover': (rng, ctx) => partitionFailover('partition-failover', rng, ctx, 1000),
+    /**
+     * A late promotion after a long replication cut: the clients keep writing to the cut-off primary
+     * and a replica, stale by most of the cut, is promoted only at 70% of the fault. What the old
+     * primary acknowledged meanwhile is lost with it (asynchronous replication's documented window)
+     * unless min-replicas made it refuse the writes first. A partition, so its ops are start-partition's.
+     */
+    'partition-late-failover': (rng, ctx) => partitionFailover('partition-late-failover', rng, ctx, Math.round((ctx.faultS ?? 6) * 700)),
     /**
      * Sentinel's famous split brain (Jepsen, 2013): the primary, a minority of the sentinels and
      * the clients on one side; the sentinels' majority promotes a replica on the other. The clients
@@ -185,6 +206,18 @@ export const partition: IntervalFamily<PartitionSpec> = {
     requireCapability(net, 'pairPartitions', `cut links between pairs of nodes (${value.kind})`);
     if ('groups' in value && value.oneWay) requireCapability(net, 'oneWay', 'cut links one way');
   },
+  aimAt(s, primary, nodes) {
+    const v = s.value;
+    if (!('groups' in v) || !PRIMARY_KINDS.has(v.kind)) return s;
+    const rest = names(nodes.filter((n) => n.name !== primary));
+    return spec(
+      aimValue(v, primary, (x) => ({
+        groups: [[primary], rest],
+        // The planned replica is promoted unless it is the current primary (then the first other node).
+        ...(x.promote !== undefined && !rest.includes(x.promote) ? { promote: rest[0]! } : {}),
+      })),
+    );
+  },
   async start({ value }, ctx) {
     await ctx.net.cut(partitionLinks(value, ctx.nodes), value.mode);
     if ('groups' in value && value.promote !== undefined) {
@@ -231,6 +264,7 @@ export function partitionLinks(value: PartitionValue, all: readonly NodeHandle[]
 async function promote(ctx: FaultContext, name: string, side: string[]): Promise<void> {
   const np = byName(ctx.nodes, [name])[0]!;
   await nodeCommand(np, ['REPLICAOF', 'NO', 'ONE']);
+  ctx.primary?.promoted(name);
   for (const other of byName(
     ctx.nodes,
     side.filter((s) => s !== name),

@@ -20,6 +20,7 @@ export const pause = processFamily<PauseSpec>({
     pause: (rng, ctx) => ({ f: 'pause', value: { kind: 'pause', nodes: [rng.pick(ctx.nodes).name] } }),
     'pause-primary': (rng, ctx) => ({ f: 'pause', value: { kind: 'pause-primary', nodes: [rng.pick(primaries(ctx)).name] } }),
   },
+  primaryKinds: ['pause-primary'],
   start: (p, n) => p.pause(n),
   stop: (p, n) => p.resume(n),
 });

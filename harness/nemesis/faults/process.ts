@@ -5,9 +5,9 @@
 import type { Prng } from '../../../checkers/util/prng.js';
 import { UnsupportedFault } from '../../net/network.js';
 import type { NodeHandle, ProcessControl } from '../../targets/target.js';
-import { byName, type FaultEnv, type FaultValue, type IntervalFamily, type PickContext, valueSchema } from './fault.js';
+import { aimValue, byName, type FaultContext, type FaultEnv, type FaultValue, type IntervalFamily, type PickContext, valueSchema } from './fault.js';
 
-function requireProcessControl(env: FaultEnv, action: 'kill' | 'pause'): ProcessControl {
+export function requireProcessControl(env: FaultEnv, action: 'kill' | 'pause'): ProcessControl {
   const p = env.processes;
   const can = action === 'kill' ? p?.canKill : p?.canPause;
   if (!p || !can) {
@@ -21,8 +21,12 @@ export function processFamily<S extends { f: 'kill' | 'pause'; value: FaultValue
   f: S['f'];
   stopF: string;
   nemeses: Record<string, (rng: Prng, ctx: PickContext) => S>;
-  start(p: ProcessControl, node: NodeHandle): Promise<void>;
-  stop(p: ProcessControl, node: NodeHandle): Promise<void>;
+  start(p: ProcessControl, node: NodeHandle, kind: string): Promise<void>;
+  stop(p: ProcessControl, node: NodeHandle, ctx: FaultContext): Promise<void>;
+  /** Refuses a kind the target cannot do (beyond killing or pausing). */
+  checkKind?(kind: string, p: ProcessControl): void;
+  /** The kinds aimed at the primary (`kill-primary`): re-aimed at the current one at start. */
+  primaryKinds: readonly string[];
 }): IntervalFamily<S> {
   // Each nemesis of these families is named after the kind it records (kill, kill-primary …).
   const kinds = Object.keys(d.nemeses);
@@ -32,17 +36,18 @@ export function processFamily<S extends { f: 'kill' | 'pause'; value: FaultValue
     stopF: d.stopF,
     valueSchema: valueSchema(kinds),
     nemeses: d.nemeses,
-    check(_spec, env) {
-      requireProcessControl(env, d.f);
+    check(spec, env) {
+      d.checkKind?.(spec.value.kind, requireProcessControl(env, d.f));
     },
+    aimAt: (spec, primary) => (d.primaryKinds.includes(spec.value.kind) ? { ...spec, value: aimValue(spec.value, primary) } : spec),
     async start({ value }, ctx) {
       const p = requireProcessControl(ctx, d.f);
-      for (const n of byName(ctx.nodes, value.nodes)) await d.start(p, n);
+      for (const n of byName(ctx.nodes, value.nodes)) await d.start(p, n, value.kind);
       return value;
     },
     async stop({ value }, ctx) {
       const p = requireProcessControl(ctx, d.f);
-      for (const n of byName(ctx.nodes, value.nodes)) await d.stop(p, n);
+      for (const n of byName(ctx.nodes, value.nodes)) await d.stop(p, n, ctx);
       return { nodes: value.nodes };
     },
   };
