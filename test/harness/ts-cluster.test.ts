@@ -1,7 +1,58 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { type PartitionSpec, partition } from '../../harness/nemesis/faults/partition.js';
+import { RunStore } from '../../harness/store/store.js';
+import { LocalTarget } from '../../harness/targets/local.js';
+import type { NodeHandle } from '../../harness/targets/target.js';
+import { cleanupAll } from '../../harness/util/cleanup.js';
+import { sleep } from '../../harness/util/sleep.js';
 import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+
+/** One command on a node's own address (not through a proxy). */
+async function direct(n: { host: string; port: number }, ...argv: string[]): Promise<string> {
+  const r = new Redis({
+    host: n.host,
+    port: n.port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+  });
+  try {
+    await r.connect();
+    return String(await r.call(argv[0]!, ...argv.slice(1)));
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function until(what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      if (await cond()) return;
+    } catch {
+      /* a node busy or reconnecting: poll again */
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The link column of `of`'s CLUSTER NODES line for each other node, by address. */
+async function linkStates(of: NodeHandle): Promise<Map<string, string>> {
+  const text = await direct(of, 'CLUSTER', 'NODES');
+  const out = new Map<string, string>();
+  for (const l of text.trim().split('\n')) {
+    const f = l.split(' ');
+    if (f[2]?.includes('myself')) continue;
+    out.set(f[1]!.split('@')[0]!, f[7]!);
+  }
+  return out;
+}
 
 describe('--target ts --topology cluster (every directed link through its own proxy)', () => {
   it('a short run without faults: cluster created, ops through the client proxies, final reads from every master, a valid verdict', async () => {
@@ -36,4 +87,101 @@ describe('--target ts --topology cluster (every directed link through its own pr
     expect(finals.size).toBe(3);
     expect(livePids(dir!)).toEqual([]);
   }, 180_000);
+
+  it("a one-way cut of the bus alone: the links the primary opens on the bus go down, its peers' bus links to it, its replication and its clients stay", async () => {
+    const store = new RunStore(tempStore(), 'ts-cluster-bus-cut');
+    const t = new LocalTarget({
+      kind: 'ts',
+      topology: { kind: 'cluster', masters: 3, replicas: 1 },
+      net: 'toxiproxy',
+      store,
+      seed: 5,
+      serverArgs: [],
+      // Long enough that nothing fails over during the test: the cut is what we observe.
+      nodeTimeoutMs: 60_000,
+      runId: `tc${process.pid}`,
+    });
+    try {
+      await t.start();
+      const p = t.nodes.find((n) => n.role === 'primary')!;
+      const replica = t.nodes.find((n) => n.primary === p.name)!;
+      const others = t.nodes.filter((n) => n !== p);
+      const addr = (n: NodeHandle) => `${n.host}:${n.port}`;
+      const fault: PartitionSpec = {
+        f: 'start-partition',
+        value: { kind: 'bus-one-way', nodes: [p.name], groups: [[p.name], others.map((n) => n.name)], oneWay: true, channel: 'bus', mode: 'reset' },
+      };
+      const ctx = { nodes: t.nodes, net: t.network, processes: t.processes };
+      partition.check(fault, ctx);
+      await partition.start(fault, ctx);
+      // p's own bus links are refused: it shows every peer disconnected …
+      await until('the primary sees every bus link it opens down', async () => [...(await linkStates(p)).values()].every((s) => s === 'disconnected'));
+      // … while each peer's link to p (through the peer's own proxy) is up.
+      for (const o of others) expect((await linkStates(o)).get(addr(p)), o.name).toBe('connected');
+      // Replication (the replica's link to p's client port) and the client link are not the bus.
+      expect(await direct(replica, 'INFO', 'replication')).toMatch(/master_link_status:up/);
+      const c = new Redis({ ...t.network.clientAddress(p), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await c.connect();
+        expect(await c.call('CLUSTER', 'MYID')).toMatch(/^[0-9a-f]{40}$/);
+      } finally {
+        c.disconnect();
+      }
+      await partition.stop(fault, ctx);
+      await until('every bus link back', async () => [...(await linkStates(p)).values()].every((s) => s === 'connected'));
+    } finally {
+      await t.stop();
+      await cleanupAll();
+    }
+  }, 180_000);
+
+  it('partition-primary-with-clients: the minority master acknowledges writes until node-timeout, the majority fails it over, the losses are expected by design', async () => {
+    const store = tempStore();
+    const r = await splitbrain([
+      'run',
+      '--target',
+      'ts',
+      '--topology',
+      'cluster',
+      '--masters',
+      '3',
+      '--replicas',
+      '1',
+      '--workload',
+      'lost-writes',
+      '--nemesis',
+      'partition-primary-with-clients',
+      '--node-timeout',
+      '3000',
+      '--interval',
+      '3',
+      '--fault-duration',
+      '10',
+      '--time-limit',
+      '16',
+      '--store',
+      store,
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const [dir] = runDirs(store);
+    const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as {
+      lost: number;
+      lostAnomalous: number;
+      lostWrites: { node: string; expected: boolean; reason: string; fault?: { nodes: string[] } }[];
+    };
+    const start = readHistory(dir!).find((o) => o.f === 'start-partition' && o.type === 'info')!;
+    const isolated = (start.value as { nodes: string[] }).nodes[0]!;
+    // The minority master's acknowledged writes after the cut are gone once its replica took over …
+    expect(lw.lost).toBeGreaterThan(0);
+    // … and every one is the documented window's, on the isolated master.
+    expect(lw.lostAnomalous).toBe(0);
+    for (const w of lw.lostWrites) {
+      expect(w.node).toBe(isolated);
+      expect(w.expected).toBe(true);
+      expect(w.reason).toMatch(/expected by design/);
+    }
+    // The fault shows in the report's data (fault bands).
+    const metrics = JSON.parse(readFileSync(join(dir!, 'metrics.json'), 'utf8')) as { faults: { f: string; nodes: string[] }[] };
+    expect(metrics.faults).toEqual([expect.objectContaining({ f: 'start-partition', nodes: [isolated] })]);
+  }, 240_000);
 });
