@@ -12,7 +12,7 @@ import { affects, type FaultInterval, faultIntervals, faultRef, faultVerb, fmtS,
 import type { AckKind, Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { classifyWaitLoss, type WaitPolicyOptions } from '../wait/policy.js';
 import { type AnalysisOptions, analyzeWrites, checked, isLost, valueId, type WriteAnalysis, type WriteRecord } from './analysis.js';
-import { lossWindow, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
+import { lossWindow, minorityDetectionMs, type ResolvedWindowOptions, resolveWindowOptions, type WindowOptions } from './windows.js';
 
 export interface LostWritesOptions extends AnalysisOptions, WindowOptions, WaitPolicyOptions {}
 
@@ -108,8 +108,8 @@ function ruleFor(fault: FaultInterval, ack: AckKind, o: ResolvedWindowOptions): 
   switch (fault.family) {
     case 'partition':
       return ack === 'min-replicas'
-        ? `${lag} isolation to isolation + min(node-timeout ${o.nodeTimeoutMs} ms, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${o.ackPeriodMs} ms ack period) + ${o.slackMs} ms slack`
-        : `${lag} isolation to isolation + node-timeout ${o.nodeTimeoutMs} ms + ${o.slackMs} ms slack`;
+        ? `${lag} isolation to isolation + min(1.5 × node-timeout = ${minorityDetectionMs(o)} ms, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${o.ackPeriodMs} ms ack period) + ${o.slackMs} ms slack`
+        : `${lag} isolation to isolation + 1.5 × node-timeout ${o.nodeTimeoutMs} ms (ping after node-timeout / 2, PFAIL node-timeout later) + ${o.slackMs} ms slack`;
     case 'kill':
       return `${lag} the kill to the kill + ${o.slackMs} ms slack`;
     case 'pause':

@@ -3,7 +3,9 @@
  *
  * Redis replication is asynchronous, so a write acknowledged shortly before a master is cut off may
  * not have reached any replica (`replicationLagMs` before the fault). After the cut, a cluster
- * master in the minority keeps accepting writes until `cluster-node-timeout`; under
+ * master in the minority keeps accepting writes until it flags a majority of masters PFAIL: up to
+ * 1.5 × `cluster-node-timeout` (clusterCron pings a peer only once its last pong is older than
+ * node-timeout / 2, and flags it PFAIL node-timeout after that ping); under
  * `min-replicas-to-write`, until its replicas' last REPLCONF ACK (sent every second) is older than
  * `min-replicas-max-lag`. A killed master acknowledges nothing after it dies; a paused one may
  * acknowledge briefly after resuming, before it learns it was failed over.
@@ -49,8 +51,14 @@ export function resolveWindowOptions(o: WindowOptions = {}): ResolvedWindowOptio
 
 /** How long after isolation a master may still acknowledge writes of this kind (ms). */
 export function acceptingAfterIsolationMs(ack: AckKind, o: ResolvedWindowOptions): number {
-  if (ack === 'min-replicas') return Math.min(o.nodeTimeoutMs, o.minReplicasMaxLagS * 1000 + o.ackPeriodMs);
-  return o.nodeTimeoutMs;
+  const clusterMs = minorityDetectionMs(o);
+  if (ack === 'min-replicas') return Math.min(clusterMs, o.minReplicasMaxLagS * 1000 + o.ackPeriodMs);
+  return clusterMs;
+}
+
+/** Until the minority master sees the majority PFAIL: the half-timeout ping delay plus the node timeout. */
+export function minorityDetectionMs(o: ResolvedWindowOptions): number {
+  return Math.round(o.nodeTimeoutMs * 1.5);
 }
 
 /** The window [lo, hi] (ns) of ack times during which `fault` may cost a write of this kind. */
