@@ -184,4 +184,25 @@ describe('--target ts --topology cluster (every directed link through its own pr
     const metrics = JSON.parse(readFileSync(join(dir!, 'metrics.json'), 'utf8')) as { faults: { f: string; nodes: string[] }[] };
     expect(metrics.faults).toEqual([expect.objectContaining({ f: 'start-partition', nodes: [isolated] })]);
   }, 240_000);
+
+  it('`splitbrain start` (npm start): the ts cluster, 3 masters × 1 replica, under a minority-master partition and a master kill, ending with the run directory', async () => {
+    const store = tempStore();
+    // The demo's defaults, shortened: two faults of 4 s.
+    const r = await splitbrain(['start', '--time-limit', '14', '--interval', '2', '--fault-duration', '4', '--store', store]);
+    expect(r.exitCode, r.all).toBe(0);
+    const [dir] = runDirs(store);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`run directory: ${dir}`);
+    const s = JSON.parse(readFileSync(join(dir!, 'scenario.json'), 'utf8')) as { target: string; topology: unknown; workload: string; nemesis: string };
+    expect(s).toMatchObject({
+      target: 'ts',
+      topology: { kind: 'cluster', masters: 3, replicas: 1 },
+      workload: 'lost-writes',
+      nemesis: 'partition-primary-with-clients,kill-primary',
+    });
+    const fs = readHistory(dir!)
+      .filter((o) => o.process === 'nemesis' && o.type === 'info')
+      .map((o) => o.f);
+    expect(fs).toEqual(expect.arrayContaining(['start-partition', 'stop-partition', 'kill', 'start']));
+    expect(livePids(dir!)).toEqual([]);
+  }, 240_000);
 });
