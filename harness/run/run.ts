@@ -36,6 +36,7 @@ import type { NodeHandle, Target } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { keySlot } from '../util/slot.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
+import { clusterAttribution } from './cluster-attribution.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { interpret, type Thread } from './interpreter.js';
 import type { Scenario } from './scenario.js';
@@ -187,6 +188,7 @@ class RunThreads {
   private finalReads: Array<Extract<RunOp, { type: 'final-read' }>> = [];
   private readonly closers: Array<() => void> = [];
   private readonly cluster: boolean;
+  private readonly clusterNodeOf: (c: Cluster, key: string) => string | undefined;
 
   constructor(
     private readonly s: Scenario,
@@ -197,6 +199,7 @@ class RunThreads {
     private readonly rng: Prng,
   ) {
     this.cluster = s.topology.kind === 'cluster';
+    this.clusterNodeOf = clusterAttribution(target.nodes, target.network);
   }
 
   /** One client per worker, bound to the primaries round-robin (Jepsen binds workers to nodes; writes go to primaries). */
@@ -261,9 +264,11 @@ class RunThreads {
   }
 
   private async invokeClient(conn: Conn, process: number, op: Invocation, node: NodeHandle | undefined): Promise<Outcome> {
+    // Cluster: the node the client routes the key to now (asked again at the completion: MOVED moves it).
+    const nodeNow = () => (this.cluster ? (op.key !== undefined ? this.clusterNodeOf(conn as Cluster, op.key) : undefined) : node?.name);
     const extra = {
       key: op.key,
-      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : node?.name,
+      node: nodeNow(),
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
@@ -279,6 +284,7 @@ class RunThreads {
       f: op.f,
       value: c.value,
       ...extra,
+      node: nodeNow(),
       ...(c.error !== undefined ? { error: c.error } : {}),
       ...(c.ack !== undefined ? { ack: c.ack } : {}),
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
@@ -393,12 +399,6 @@ function startProgress(o: RunOptions, h: HistoryWriter, s: Scenario, active: () 
       if (o.progress === 'tty') process.stderr.write('\n');
     },
   };
-}
-
-/** The primary that served a key's slot at the start of the run (the node a cluster client writes to). */
-function slotOwner(nodes: readonly NodeHandle[], key: string): string | undefined {
-  const slot = keySlot(key);
-  return nodes.find((n) => n.slots?.some(([a, b]) => slot >= a && slot <= b))?.name;
 }
 
 /** Who serves each slot now (after failovers), from CLUSTER SLOTS; names the node of each final read. */

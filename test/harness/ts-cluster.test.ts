@@ -205,4 +205,55 @@ describe('--target ts --topology cluster (every directed link through its own pr
     expect(fs).toEqual(expect.arrayContaining(['start-partition', 'stop-partition', 'kill', 'start']));
     expect(livePids(dir!)).toEqual([]);
   }, 240_000);
+
+  it("op → node attribution follows the slot map: after a CLUSTER FAILOVER the shard's ops are the new master's; no acknowledged write lost", async () => {
+    const store = tempStore();
+    const r = await splitbrain([
+      'run',
+      '--target',
+      'ts',
+      '--topology',
+      'cluster',
+      '--masters',
+      '3',
+      '--replicas',
+      '1',
+      '--workload',
+      'lost-writes',
+      '--nemesis',
+      'failover',
+      '--keys',
+      '24',
+      '--seed',
+      '3',
+      '--interval',
+      '3',
+      '--fault-duration',
+      '1',
+      '--time-limit',
+      '12',
+      '--store',
+      store,
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const [dir] = runDirs(store);
+    const h = readHistory(dir!);
+    const fo = h
+      .filter((o) => o.f === 'failover' && o.type === 'info')
+      .map((o) => o.value as { nodes: string[]; to?: string; failoverMode: string; reply?: string });
+    expect(fo.length).toBeGreaterThan(0);
+    const last = h.filter((o) => o.f === 'failover' && o.type === 'info').at(-1)!;
+    // Who serves each key at the end (the final reads ask the slot map after the failovers).
+    const owner = new Map(h.filter((o) => o.f === 'final-read' && o.type === 'ok').map((o) => [o.key as string, o.node as string]));
+    const promoted = new Set(fo.filter((f) => f.reply === 'OK').map((f) => f.to!));
+    expect(promoted.size).toBeGreaterThan(0);
+    // Writes acknowledged well after the last failover are attributed to the master that owns the key now.
+    const late = h.filter((o) => o.f === 'add' && o.type === 'ok' && (o.time as number) > (last.time as number) + 3e9);
+    expect(late.length).toBeGreaterThan(0);
+    for (const o of late) expect(o.node, `op ${o.index} on ${o.key}`).toBe(owner.get(o.key as string));
+    expect(late.some((o) => promoted.has(o.node as string))).toBe(true);
+    // A default CLUSTER FAILOVER waits for the replica to catch up: nothing acknowledged is lost.
+    const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as { lost: number };
+    if (fo.every((f) => f.failoverMode === 'default')) expect(lw.lost).toBe(0);
+  }, 240_000);
 });
