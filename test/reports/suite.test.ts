@@ -104,13 +104,14 @@ describe('suite files', () => {
     const f = loadSuiteFile('harness/suites/nightly.json');
     const all = expandMatrix(f, 'harness/suites/nightly.json');
     // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis,
-    // the redis cluster ones again on ts (2 × 2 + 1) and the ts-only bus faults (2).
-    expect(all).toHaveLength(30);
+    // issue 15's txn/lock runs (2 × 2 + 20 + 2), the redis cluster ones again on ts (2 × 2 + 1) and
+    // the ts-only bus faults (2).
+    expect(all).toHaveLength(56);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
     expect(all.filter((e) => e.scenario.topology.kind === 'cluster').every((e) => e.scenario.keys === 24 && e.scenario.nodeTimeoutMs === 2000)).toBe(true);
-    expect(all.filter((e) => e.scenario.target === 'ts').every((e) => e.scenario.net === 'toxiproxy')).toBe(true);
+    expect(all.filter((e) => e.scenario.target === 'ts' && e.scenario.topology.kind === 'cluster').every((e) => e.scenario.net === 'toxiproxy')).toBe(true);
     // Every redis cluster scenario has its ts twin (same workload, nemeses, seed and options but the network backend).
     const twin = (e: (typeof all)[number]) => JSON.stringify({ ...e.scenario, target: undefined, net: undefined, name: undefined });
     const tsCluster = new Set(all.filter((e) => e.scenario.target === 'ts' && e.scenario.topology.kind === 'cluster').map(twin));
