@@ -127,3 +127,28 @@ export async function writeComparePage(dirA: string, dirB: string, out?: string)
   writeFileSync(path, comparePage(a, b));
   return path;
 }
+
+/** What the suite knows of a finished scenario (a SuiteEntry's fields). */
+interface RanScenario {
+  scenario: string;
+  target: string;
+  seed: number;
+  repeat: number;
+  dir: string | null;
+}
+
+/**
+ * The suite's side-by-side pages: for every scenario that ran on both `ts` and `redis` (same name
+ * after the target, same seed and repeat), compare-<scenario>-seed<n>.html in `outDir`.
+ */
+export async function writeSuiteComparisons(outDir: string, ran: readonly RanScenario[]): Promise<string[]> {
+  const key = (e: RanScenario) => `${e.scenario.slice(e.target.length + 1)}-seed${e.seed}${e.repeat ? `-r${e.repeat}` : ''}`;
+  const redis = new Map(ran.filter((e) => e.target === 'redis' && e.dir).map((e) => [key(e), e.dir!]));
+  const out: string[] = [];
+  for (const e of ran) {
+    const other = e.target === 'ts' && e.dir ? redis.get(key(e)) : undefined;
+    if (!other) continue;
+    out.push(await writeComparePage(e.dir!, other, join(outDir, `compare-${key(e).replace(/[^A-Za-z0-9._+-]/g, '_')}.html`)));
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeComparePage } from '../../reports/compare.js';
+import { writeComparePage, writeSuiteComparisons } from '../../reports/compare.js';
 import { launchChromium } from '../../reports/testing/browser.js';
 import { SET_SPECS, setHistory, storeRun } from '../../reports/testing/fixtures.js';
 import { check, tempStore } from './helpers.js';
@@ -65,5 +65,22 @@ describe('splitbrain compare: the same scenario on two targets, side by side', (
     expect(await page.locator('script').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('a suite writes one page per scenario it ran on both ts and redis (same seed), none for the others', async () => {
+    const ours = await run('ts', 'toxiproxy', 0, '20260301T000200Z');
+    const theirs = await run('redis', 'iptables', 0, '20260301T000300Z');
+    const lone = await run('ts', 'toxiproxy', 0, '20260301T000400Z');
+    const entry = (target: string, dir: string, seed = 7) => ({ scenario: `${target}-cluster-set-kill`, target, seed, repeat: 0, dir });
+    const pages = await writeSuiteComparisons(store.root, [
+      entry('ts', ours),
+      entry('redis', theirs),
+      entry('ts', lone, 8),
+      { ...entry('redis', theirs, 9), dir: null },
+    ]);
+    expect(pages).toEqual([join(store.root, 'compare-cluster-set-kill-seed7.html')]);
+    const html = readFileSync(pages[0]!, 'utf8');
+    expect(html).toContain('ts (toxiproxy)');
+    expect(html).toContain('redis (iptables)');
   });
 });
