@@ -104,17 +104,21 @@ describe('suite files', () => {
     const f = loadSuiteFile('harness/suites/nightly.json');
     const all = expandMatrix(f, 'harness/suites/nightly.json');
     // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis,
-    // issue 15's txn/lock runs (2 × 2 + 20 + 2), the redis cluster ones again on ts (2 × 2 + 1) and
-    // the ts-only bus faults (2).
+    // then issue 15's: txn-append and lock under faults on both targets (4), txn-append on one redis
+    // node over 20 seeds, lock on one node of each target (2); then the redis cluster ones again on ts
+    // (2 × 2 + 1) and the ts-only bus faults (2).
     expect(all).toHaveLength(56);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
     expect(all.filter((e) => e.scenario.topology.kind === 'cluster').every((e) => e.scenario.keys === 24 && e.scenario.nodeTimeoutMs === 2000)).toBe(true);
-    expect(all.filter((e) => e.scenario.target === 'ts' && e.scenario.topology.kind === 'cluster').every((e) => e.scenario.net === 'toxiproxy')).toBe(true);
+    const issue15 = new Set(['txn-append', 'lock']);
+    const ts = all.filter((e) => e.scenario.target === 'ts');
+    expect(ts.filter((e) => !issue15.has(e.scenario.workload)).every((e) => e.scenario.net === 'toxiproxy')).toBe(true);
+    expect(ts.filter((e) => issue15.has(e.scenario.workload) && e.scenario.nemesis !== 'none').every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Every redis cluster scenario has its ts twin (same workload, nemeses, seed and options but the network backend).
     const twin = (e: (typeof all)[number]) => JSON.stringify({ ...e.scenario, target: undefined, net: undefined, name: undefined });
-    const tsCluster = new Set(all.filter((e) => e.scenario.target === 'ts' && e.scenario.topology.kind === 'cluster').map(twin));
+    const tsCluster = new Set(ts.filter((e) => e.scenario.topology.kind === 'cluster').map(twin));
     const redisCluster = all.filter((e) => e.scenario.target === 'redis' && e.scenario.topology.kind === 'cluster');
     expect(redisCluster.length).toBeGreaterThan(0);
     for (const e of redisCluster) expect(tsCluster.has(twin(e)), e.scenario.name).toBe(true);
