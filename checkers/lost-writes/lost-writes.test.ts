@@ -61,15 +61,30 @@ describe('lost-writes', () => {
     expect(lw.message).toContain('at 12.40 s, 0.80 s after n3 was isolated (op 0)');
   });
 
-  it('flags a loss acknowledged after the node-timeout window as an anomaly', () => {
+  it('allows a minority master 1.5 × node-timeout (Redis pings a silent peer after node-timeout / 2, PFAIL node-timeout later)', () => {
     const h = new HistoryBuilder();
     h.at(1);
     h.isolate(['n3']);
-    h.at(8); // 7 s > 5 s node timeout + 0.5 s slack
-    const w = h.add(0, 'k7', 5, { node: 'n3' });
-    h.at(9);
+    h.at(7.5); // 6.5 s: past the 5 s node timeout, inside 7.5 s + 0.5 s slack
+    h.add(0, 'k7', 5, { node: 'n3' });
+    h.at(10);
     h.heal();
-    h.at(12);
+    h.at(13);
+    h.finalRead(1, 'k7', 'n5', []);
+    const res = checkLostWrites(h.build(), opts);
+    expect(res.lostExpected).toBe(1);
+    expect(res.lostWrites[0]!.window?.rule).toMatch(/1\.5 × node-timeout/);
+  });
+
+  it("flags a loss acknowledged after the minority master's window as an anomaly", () => {
+    const h = new HistoryBuilder();
+    h.at(1);
+    h.isolate(['n3']);
+    h.at(9.5); // 8.5 s > 1.5 × 5 s node timeout + 0.5 s slack
+    const w = h.add(0, 'k7', 5, { node: 'n3' });
+    h.at(10);
+    h.heal();
+    h.at(13);
     const r = h.finalRead(1, 'k7', 'n5', []);
     const res = checkLostWrites(h.build(), opts);
     expect(res.valid).toBe(false);

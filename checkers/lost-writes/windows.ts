@@ -7,7 +7,7 @@
  * - `expected` (by design): asynchronous replication lets a failover drop what the promoted
  *   replica had not received: writes acknowledged shortly before a cut or kill
  *   (`replicationLagMs`), and writes an isolated primary keeps acknowledging until it stops
- *   (cluster: `cluster-node-timeout`; min-replicas: max-lag + the ACK period; a primary demoted
+ *   (cluster: up to 1.5 × `cluster-node-timeout`; min-replicas: max-lag + the ACK period; a primary demoted
  *   only at the heal, as after the harness's or Sentinel's promotion: the whole cut);
  * - `configuration`: the node was killed without persistence (or with RDB snapshots only) and no
  *   failover took its place, so it restarted empty and its replicas resynced to the empty
@@ -133,15 +133,19 @@ export function lossWindows(fault: FaultInterval, ack: AckKind, o: ResolvedWindo
         const who = fault.promote !== undefined ? `${fault.promote} was promoted` : "Sentinel's failover";
         out.push({ lo, hi, cls: 'expected', rule: `${lagText} the cut to its heal (${who}; the old primary is demoted only then)${acceptText}` });
       } else if (o.failover === 'cluster') {
-        const hi = fault.effective + Math.min(o.nodeTimeoutMs, accept) * NS_PER_MS + slack;
+        // A minority master stops once it flags a majority of masters PFAIL: clusterCron pings a
+        // silent peer only when its last pong is older than node-timeout / 2, and flags it PFAIL
+        // node-timeout after that ping — up to 1.5 × node-timeout after the cut.
+        const minority = Math.round(o.nodeTimeoutMs * 1.5);
+        const hi = fault.effective + Math.min(minority, accept) * NS_PER_MS + slack;
         out.push({
           lo,
           hi,
           cls: 'expected',
           rule:
             accept === Infinity
-              ? `${lagText} isolation to isolation + node-timeout ${msText(o.nodeTimeoutMs)} + ${msText(o.slackMs)} slack`
-              : `${lagText} isolation to isolation + min(node-timeout ${msText(o.nodeTimeoutMs)}, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${msText(o.ackPeriodMs)} ack period) + ${msText(o.slackMs)} slack`,
+              ? `${lagText} isolation to isolation + 1.5 × node-timeout ${msText(o.nodeTimeoutMs)} (ping after node-timeout / 2, PFAIL node-timeout later) + ${msText(o.slackMs)} slack`
+              : `${lagText} isolation to isolation + min(1.5 × node-timeout ${msText(o.nodeTimeoutMs)}, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${msText(o.ackPeriodMs)} ack period) + ${msText(o.slackMs)} slack`,
         });
       }
       return out;

@@ -21,6 +21,7 @@ export class IptablesNetwork implements Network {
     packetLoss: true,
     bandwidth: false,
     resetPeer: false,
+    linkChannels: false,
   };
   private created = false;
   private unregister: (() => void) | null = null;
@@ -137,6 +138,7 @@ export class NoNetwork implements Network {
     packetLoss: false,
     bandwidth: false,
     resetPeer: false,
+    linkChannels: false,
   };
   clientAddress(node: NodeHandle) {
     return { host: node.host, port: node.port };

@@ -3,11 +3,18 @@ import type { NodeHandle } from '../targets/target.js';
 /** How a cut behaves: packets vanish (black hole) or connections are refused/reset. */
 export type CutMode = 'drop' | 'reset';
 
-/** A directed link from → to, or a client link (from = "client"). */
+/**
+ * A directed link from → to, or a client link (from = "client"). Between cluster nodes a pair has
+ * two channels: `data` (replication, MIGRATE: the peer's client port) and `bus` (the cluster bus
+ * port); a link without `channel` means both.
+ */
 export interface Link {
   from: string;
   to: string;
+  channel?: LinkChannel;
 }
+
+export type LinkChannel = 'data' | 'bus';
 
 export interface NetworkCapabilities {
   /** Can cut node→node links per pair (not just per destination). */
@@ -19,6 +26,8 @@ export interface NetworkCapabilities {
   packetLoss: boolean;
   bandwidth: boolean;
   resetPeer: boolean;
+  /** Can cut or degrade one channel (bus or data) of a node→node link on its own. */
+  linkChannels: boolean;
 }
 
 /** How degraded links behave: latency (ms ± jitter), loss probability, bandwidth KB/s, resets. */

@@ -32,11 +32,22 @@ export class ToxiproxyNetwork implements Network {
       packetLoss: false,
       bandwidth: true,
       resetPeer: true,
+      linkChannels: routedLinks,
     };
   }
 
+  /** The proxy's name for a link: `from-to` (data), `from-to-bus` (cluster bus). */
   static linkName(l: Link): string {
-    return `${l.from}-${l.to}`;
+    return l.channel === 'bus' ? `${l.from}-${l.to}-bus` : `${l.from}-${l.to}`;
+  }
+
+  /** The proxied links a requested link stands for: a node→node link without a channel is both its data and its bus link (where a bus proxy exists). */
+  private expand(links: Link[]): Link[] {
+    return links.flatMap((l) => {
+      if (l.channel !== undefined || l.from === 'client') return [l];
+      const bus = { ...l, channel: 'bus' as const };
+      return this.proxies.has(ToxiproxyNetwork.linkName(bus)) ? [l, bus] : [l];
+    });
   }
 
   /** Create the proxy for a link; returns the address it listens on. */
@@ -60,14 +71,14 @@ export class ToxiproxyNetwork implements Network {
 
   private proxy(link: Link): Proxy {
     const p = this.proxies.get(ToxiproxyNetwork.linkName(link));
-    if (!p) throw new Error(`no proxy for link ${link.from}→${link.to}: this target does not route that link through a proxy`);
+    if (!p) throw new Error(`no proxy for link ${ToxiproxyNetwork.linkName(link)}: this target does not route that link through a proxy`);
     return p;
   }
 
   async cut(links: Link[], mode: CutMode): Promise<void> {
     await this.heal();
     await Promise.all(
-      links.map(async (l) => {
+      this.expand(links).map(async (l) => {
         const p = this.proxy(l);
         if (mode === 'reset') {
           await p.update({ enabled: false, listen: p.listen, upstream: p.upstream });
@@ -95,7 +106,7 @@ export class ToxiproxyNetwork implements Network {
       throw new Error('the toxiproxy network backend cannot drop a fraction of packets (Toxiproxy has no packet loss); use --net iptables');
     await this.heal();
     await Promise.all(
-      links.map(async (l) => {
+      this.expand(links).map(async (l) => {
         const p = this.proxy(l);
         if (how.latencyMs !== undefined) await this.addToxic(l, p, 'latency', { latency: how.latencyMs, jitter: how.jitterMs ?? 0 });
         if (how.rateKBs !== undefined) await this.addToxic(l, p, 'bandwidth', { rate: how.rateKBs });

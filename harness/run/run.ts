@@ -38,6 +38,7 @@ import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
 import { keySlot } from '../util/slot.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import { clusterAttribution } from './cluster-attribution.js';
 import { recordNodeStates } from './convergence.js';
 import { faultModelOf } from './facts.js';
 import { interpret, type Thread } from './interpreter.js';
@@ -203,6 +204,7 @@ class RunThreads {
   private readonly cluster: boolean;
   /** Replicated topology: the failover manager's view of the primary; null elsewhere. */
   private readonly tracker: PrimaryTracker | null;
+  private readonly clusterNodeOf: (c: Cluster, key: string) => string | undefined;
 
   constructor(
     private readonly s: Scenario,
@@ -215,6 +217,7 @@ class RunThreads {
     this.cluster = s.topology.kind === 'cluster';
     const primary = target.nodes.find((n) => n.role === 'primary');
     this.tracker = s.topology.kind === 'replicated' && primary ? new PrimaryTracker(primary.name, target) : null;
+    this.clusterNodeOf = clusterAttribution(target.nodes, target.network);
   }
 
   /**
@@ -311,10 +314,13 @@ class RunThreads {
   }
 
   private async invokeClient(slot: number, process: number, op: Invocation): Promise<Completion> {
-    const { conn, node, nodeNow } = await this.follow(slot);
+    const { conn, node, nodeNow: sentinelNode } = await this.follow(slot);
+    // Cluster: the node the client routes the key to now (asked again at the completion: MOVED moves
+    // it); Sentinel clients: the node they talk to now; otherwise the node the worker is bound to.
+    const nodeNow = () => (this.cluster ? (op.key !== undefined ? this.clusterNodeOf(conn as Cluster, op.key) : undefined) : (node?.name ?? sentinelNode?.()));
     const extra = {
       key: op.key,
-      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : (node?.name ?? nodeNow?.()),
+      node: nodeNow(),
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
@@ -330,6 +336,7 @@ class RunThreads {
       f: op.f,
       value: c.value,
       ...extra,
+      node: nodeNow(),
       ...(c.error !== undefined ? { error: c.error } : {}),
       ...(c.ack !== undefined ? { ack: c.ack } : {}),
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
@@ -507,12 +514,6 @@ function startProgress(o: RunOptions, h: HistoryWriter, s: Scenario, active: () 
       if (o.progress === 'tty') process.stderr.write('\n');
     },
   };
-}
-
-/** The primary that served a key's slot at the start of the run (the node a cluster client writes to). */
-function slotOwner(nodes: readonly NodeHandle[], key: string): string | undefined {
-  const slot = keySlot(key);
-  return nodes.find((n) => n.slots?.some(([a, b]) => slot >= a && slot <= b))?.name;
 }
 
 /** Who serves each slot now (after failovers), from CLUSTER SLOTS; names the node of each final read. */

@@ -15,6 +15,7 @@ import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import { LazyMount } from './lazyfs.js';
 import { NodeProcess } from './node-process.js';
+import { routeNodeLinks } from './node-routes.js';
 import { queryRoles } from './roles.js';
 import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
 
@@ -74,9 +75,6 @@ export class LocalTarget implements Target, ProcessControl {
     if (kind === 'ts' && !existsSync(SPLITBRAIN_SERVER)) throw new Error(`${SPLITBRAIN_SERVER} is missing: run npm run build`);
     if (topology.kind === 'cluster' && !existsSync(REDIS_CLI))
       throw new Error(`the cluster topology is created with ${REDIS_CLI}: apt-get install -y redis-tools`);
-    if (topology.kind === 'cluster' && kind === 'ts') {
-      throw new Error('the ts cluster topology is not available yet (the TypeScript cluster has not landed); use --target redis --topology cluster');
-    }
   }
 
   facts(): TargetFacts {
@@ -139,17 +137,7 @@ export class LocalTarget implements Target, ProcessControl {
       this.network = tn;
       onCleanup('toxiproxy proxies', () => tn.close());
       for (const n of this.nodes) await tn.addLink({ from: 'client', to: n.name }, n);
-      if (routed) {
-        for (const a of this.nodes) {
-          const r: string[] = [];
-          for (const b of this.nodes) {
-            if (a === b) continue;
-            const addr = await tn.addLink({ from: a.name, to: b.name }, b);
-            r.push(`${b.host}:${b.port}=${addr.host}:${addr.port}`);
-          }
-          routes.set(a.name, r);
-        }
-      }
+      if (routed) for (const [n, r] of await routeNodeLinks(tn, this.nodes, cluster)) routes.set(n, r);
     } else if (net === 'iptables') {
       const byName = new Map(this.nodes.map((n) => [n.name, n.host]));
       const ipn = new IptablesNetwork(`SB-${this.o.runId}`.slice(0, 28), (n) => byName.get(n)!);
@@ -254,8 +242,10 @@ export class LocalTarget implements Target, ProcessControl {
       try {
         for (;;) {
           const info = String(await r.call('CLUSTER', 'INFO'));
-          if (/cluster_state:ok/.test(info)) break;
-          if (Date.now() > deadline) throw new Error(`cluster did not reach cluster_state:ok on ${n.name} within ${timeoutMs} ms:\n${info}`);
+          // ok, and every node known (a node still being met is not in the failure reports yet).
+          if (/cluster_state:ok/.test(info) && Number(/cluster_known_nodes:(\d+)/.exec(info)?.[1]) >= this.nodes.length) break;
+          if (Date.now() > deadline)
+            throw new Error(`cluster did not reach cluster_state:ok with every node known on ${n.name} within ${timeoutMs} ms:\n${info}`);
           await sleep(200);
         }
       } finally {

@@ -106,10 +106,11 @@ describe('suite files', () => {
     const all = expandMatrix(f, 'harness/suites/nightly.json');
     // A list of matrices expands one after the other: 3 × 2 × 2 + 2 + 2 + 2 × 2 for ts, 2 × 2 + 2 + 2 × 2 + 1 for
     // redis, then issue 15's: txn-append and lock under faults on both targets (4), txn-append on one redis
-    // node over 20 seeds, lock on one node of each target (2); then 2 × (4 + 1) sentinel groups.
-    expect(all).toHaveLength(67);
+    // node over 20 seeds, lock on one node of each target (2); then 2 × (4 + 1) sentinel groups; then the
+    // redis cluster ones again on ts (2 × 2 + 1) and the ts-only bus faults (2).
+    expect(all).toHaveLength(74);
     // --seeds replaces every matrix's seeds: 5 seeds of every scenario.
-    expect(expandMatrix(f, 'harness/suites/nightly.json', parseSeeds('6-10'))).toHaveLength(33 * 5);
+    expect(expandMatrix(f, 'harness/suites/nightly.json', parseSeeds('6-10'))).toHaveLength(37 * 5);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
@@ -119,10 +120,10 @@ describe('suite files', () => {
     expect(
       ts
         .filter((e) => !issue15.has(e.scenario.workload))
-        .every((e) => e.scenario.net === 'toxiproxy' && ['replicated', 'sentinel'].includes(e.scenario.topology.kind)),
+        .every((e) => e.scenario.net === 'toxiproxy' && ['replicated', 'sentinel', 'cluster'].includes(e.scenario.topology.kind)),
     ).toBe(true);
     expect(ts.filter((e) => issue15.has(e.scenario.workload) && e.scenario.nemesis !== 'none').every((e) => e.scenario.net === 'iptables')).toBe(true);
-    expect(all.filter((e) => e.scenario.serverArgs.includes('--min-replicas-to-write'))).toHaveLength(3);
+    expect(all.filter((e) => e.scenario.serverArgs.includes('--min-replicas-to-write'))).toHaveLength(4);
     // Sentinel scenarios: the same nemeses and seeds on both targets.
     const sentinel = (t: string) =>
       all
@@ -130,6 +131,12 @@ describe('suite files', () => {
         .map((e) => `${e.scenario.nemesis}/${e.scenario.seed}/${e.scenario.serverArgs.join(' ')}`);
     expect(sentinel('ts')).toHaveLength(5);
     expect(sentinel('redis')).toEqual(sentinel('ts'));
+    // Every redis cluster scenario has its ts twin (same workload, nemeses, seed and options but the network backend).
+    const twin = (e: (typeof all)[number]) => JSON.stringify({ ...e.scenario, target: undefined, net: undefined, name: undefined });
+    const tsCluster = new Set(ts.filter((e) => e.scenario.topology.kind === 'cluster').map(twin));
+    const redisCluster = all.filter((e) => e.scenario.target === 'redis' && e.scenario.topology.kind === 'cluster');
+    expect(redisCluster.length).toBeGreaterThan(0);
+    for (const e of redisCluster) expect(tsCluster.has(twin(e)), e.scenario.name).toBe(true);
   });
 });
 

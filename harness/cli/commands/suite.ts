@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { writeSuiteComparisons } from '../../../reports/compare.js';
 import { writeReport } from '../../../reports/report.js';
 import { validate } from '../../../reports/schema.js';
 import { SUITES_DIR, writeStoreIndex } from '../../../reports/store-index.js';
@@ -288,6 +289,12 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
     entries,
   };
   const files = writeSuiteSummary(dir, summary);
+  // Scenarios run on both our server and redis-server: one side-by-side page each.
+  const pages = await writeSuiteComparisons(dir, entries).catch((e: Error) => {
+    log(`compare pages failed: ${e.message}`);
+    return [];
+  });
+  for (const page of pages) log(`compare: ${page}`);
   const index = await writeStoreIndex(o.storeRoot);
   return { summary, dir, files, index };
 }

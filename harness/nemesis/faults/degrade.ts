@@ -6,7 +6,7 @@
 
 import type { Prng } from '../../../checkers/util/prng.js';
 import { type Degradation, type Link, type NetworkCapabilities, requireCapability } from '../../net/network.js';
-import type { FaultContext, FaultValue, IntervalFamily, PickContext } from './fault.js';
+import type { FaultContext, FaultEnv, FaultValue, IntervalFamily, PickContext } from './fault.js';
 
 export function everyLink(ctx: FaultContext): Link[] {
   const links: Link[] = [];
@@ -25,6 +25,10 @@ export function degradeFamily<S extends { f: `start-${string}`; value: FaultValu
   nemeses: Record<string, (rng: Prng, ctx: PickContext) => S>;
   valueSchema: object;
   how(value: S['value']): Degradation;
+  /** The links a value degrades when it names its own (chosen bus links); absent: every link. */
+  links?(value: S['value']): Link[] | undefined;
+  /** Refusals beyond the capability (a value naming links needs per-pair, per-channel proxies). */
+  check?(value: S['value'], net: FaultEnv['net']): void;
 }): IntervalFamily<S> {
   return {
     f: d.f,
@@ -32,11 +36,12 @@ export function degradeFamily<S extends { f: `start-${string}`; value: FaultValu
     stopF: `stop-${d.f.slice('start-'.length)}`,
     nemeses: d.nemeses,
     valueSchema: d.valueSchema,
-    check(_spec, env) {
+    check({ value }, env) {
       requireCapability(env.net, d.capability, d.what);
+      d.check?.(value, env.net);
     },
     async start({ value }, ctx) {
-      await ctx.net.degrade(everyLink(ctx), d.how(value));
+      await ctx.net.degrade(d.links?.(value) ?? everyLink(ctx), d.how(value));
       return value;
     },
     async stop({ value }, ctx) {

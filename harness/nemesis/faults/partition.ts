@@ -6,7 +6,7 @@
  */
 
 import type { Prng } from '../../../checkers/util/prng.js';
-import { type CutMode, type Link, requireCapability } from '../../net/network.js';
+import { type CutMode, type Link, type LinkChannel, requireCapability } from '../../net/network.js';
 import { nodeCommand } from '../../run/clients.js';
 import type { NodeHandle } from '../../targets/target.js';
 import { sleep } from '../../util/sleep.js';
@@ -16,6 +16,8 @@ interface Shape {
   kind: string;
   nodes: string[];
   mode: CutMode;
+  /** Cut only this channel of the node→node links (the cluster bus, or replication/MIGRATE); absent: both. */
+  channel?: LinkChannel;
 }
 
 /** Components: every link across groups is cut (one way: only group 0's outgoing links). */
@@ -102,9 +104,12 @@ export const partition: IntervalFamily<PartitionSpec> = {
         'majorities-ring',
         'sentinel-split-brain',
         'sentinels-apart',
+        'bus-one-way',
+        'data-one-way',
       ],
       {
         mode: { enum: ['drop', 'reset'] },
+        channel: { enum: ['bus', 'data'] },
         groups: { type: 'array', items: STRINGS },
         clientSide: { type: 'integer', minimum: 0 },
         oneWay: { const: true },
@@ -178,6 +183,21 @@ export const partition: IntervalFamily<PartitionSpec> = {
       const s = isolatePrimary(rng, ctx);
       return spec({ ...s.value, kind: 'one-way', oneWay: true });
     },
+    /**
+     * Cluster: the links a primary opens on the bus are cut, nothing else (its replication stream,
+     * its peers' bus links to it and every client link stay): the others stop hearing its pings
+     * and fail it over although it still serves its clients.
+     */
+    'partition-bus-one-way': (rng, ctx) => {
+      const s = isolatePrimary(rng, ctx);
+      return spec({ kind: 'bus-one-way', nodes: s.value.nodes, groups: (s.value as Groups).groups, oneWay: true, channel: 'bus', mode: 'drop' });
+    },
+    /** The links a replica opens to its primary's client port (replication) are cut; the bus and the clients are not. */
+    'partition-replication-one-way': (rng, ctx) => {
+      const replica = rng.pick(ctx.nodes.filter((n) => n.role === 'replica'));
+      const rest = ctx.nodes.filter((n) => n !== replica);
+      return spec({ kind: 'data-one-way', nodes: [replica.name], groups: [[replica.name], names(rest)], oneWay: true, channel: 'data', mode: 'drop' });
+    },
     /** Jepsen's bridge: two halves that only talk through one node. */
     'partition-bridge': (rng, ctx) => {
       const shuffled = rng.shuffle(ctx.nodes);
@@ -205,6 +225,7 @@ export const partition: IntervalFamily<PartitionSpec> = {
   check({ value }, { net }) {
     requireCapability(net, 'pairPartitions', `cut links between pairs of nodes (${value.kind})`);
     if ('groups' in value && value.oneWay) requireCapability(net, 'oneWay', 'cut links one way');
+    if (value.channel !== undefined) requireCapability(net, 'linkChannels', `cut the ${value.channel} links alone (${value.kind})`);
   },
   aimAt(s, primary, nodes) {
     const v = s.value;
@@ -240,8 +261,9 @@ export const partition: IntervalFamily<PartitionSpec> = {
 /** The links a partition cuts: every pair across groups (one way when asked), explicit pairs, client links. */
 export function partitionLinks(value: PartitionValue, all: readonly NodeHandle[]): Link[] {
   const links: Link[] = [];
+  const ch = value.channel === undefined ? {} : { channel: value.channel };
   if ('cut' in value) {
-    for (const [a, b] of value.cut) links.push({ from: a, to: b }, { from: b, to: a });
+    for (const [a, b] of value.cut) links.push({ from: a, to: b, ...ch }, { from: b, to: a, ...ch });
     return links;
   }
   const { groups } = value;
@@ -250,7 +272,7 @@ export function partitionLinks(value: PartitionValue, all: readonly NodeHandle[]
       if (i === j) continue;
       // One-way: only the isolated side (group 0) loses its outgoing links.
       if (value.oneWay && i !== 0) continue;
-      for (const a of groups[i]!) for (const b of groups[j]!) links.push({ from: a, to: b });
+      for (const a of groups[i]!) for (const b of groups[j]!) links.push({ from: a, to: b, ...ch });
     }
   }
   if (value.clientSide !== undefined) {
