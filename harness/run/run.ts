@@ -38,6 +38,7 @@ import { keySlot } from '../util/slot.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { interpret, type Thread } from './interpreter.js';
+import { preflight } from './preflight.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
 
@@ -72,6 +73,8 @@ type RunOp =
  */
 export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcome> {
   const name = s.name || scenarioName(s);
+  // Refuses (ScenarioRefused) before any directory or process exists.
+  await preflight(s);
   const store = new RunStore(o.storeRoot, name);
   const workload = getWorkload(s.workload);
   const wopts: WorkloadOptions = {
@@ -100,6 +103,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   try {
     target = createTarget({ ...s, serverArgs, store, runId: ((fnv1a(store.dir) >>> 0) % 1_000_000).toString(36) });
     await target.start();
+    store.pointLatest();
     history = new HistoryWriter(store.path('history.jsonl'));
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =

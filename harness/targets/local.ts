@@ -12,6 +12,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { freePort, freePortPair } from '../util/ports.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
+import { plannedNodes } from './layout.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
 import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
@@ -81,8 +82,7 @@ export class LocalTarget implements Target, ProcessControl {
   async start(): Promise<void> {
     const { topology, kind, net } = this.o;
     LocalTarget.check(kind, topology);
-    const count = topology.kind === 'single' ? 1 : topology.masters * (topology.replicas + 1);
-    const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
+    const planned = plannedNodes(topology);
     const perNodeAddr = net === 'iptables';
     // Each run gets its own 127.a.b.0/24 block: iptables rules match addresses, not ports, so two
     // runs sharing addresses would cut each other's links.
@@ -93,19 +93,8 @@ export class LocalTarget implements Target, ProcessControl {
     const cluster = topology.kind === 'cluster';
     // Cluster nodes need port+10000 free too (the bus).
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) ports.push(cluster ? await freePortPair(hostOf(i)) : await freePort(hostOf(i)));
-
-    this.nodes = names.map((name, i) => {
-      const isPrimary = cluster ? i < topology.masters : i === 0;
-      return {
-        name,
-        host: hostOf(i),
-        port: ports[i]!,
-        role: isPrimary ? 'primary' : 'replica',
-        shard: cluster ? (i < topology.masters ? i : (i - topology.masters) % topology.masters) : 0,
-        primary: !isPrimary && !cluster ? 'n1' : undefined,
-      } satisfies NodeHandle;
-    });
+    for (let i = 0; i < planned.length; i++) ports.push(cluster ? await freePortPair(hostOf(i)) : await freePort(hostOf(i)));
+    this.nodes = planned.map((n, i) => ({ ...n, host: hostOf(i), port: ports[i]! }));
 
     // Network backend first: for our server the node→node proxies must exist before the nodes
     // start, because their route tables point at them.

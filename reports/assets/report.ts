@@ -181,21 +181,28 @@ interface Window {
       dl.appendChild(el('dd', { text: kv[1] }));
     });
     left.appendChild(dl);
-    const code = el('code', { id: 'replay-cmd', text: D.replay });
-    const copy = el('button', {
-      text: 'copy',
-      title: 'copy the command',
-      onclick: () => {
-        if (navigator.clipboard)
-          navigator.clipboard.writeText(D.replay).then(
-            () => {
-              copy.textContent = 'copied';
-            },
-            () => {},
-          );
-      },
-    });
-    left.appendChild(el('div', { class: 'replay' }, [el('span', { class: 'muted', text: 'reproduce:' }), code, copy]));
+    const replay = D.replay;
+    if (replay === null) {
+      left.appendChild(
+        el('div', { class: 'replay muted', text: 'reproduce: not possible, the run stopped before it recorded its fault schedule (see the error).' }),
+      );
+    } else {
+      const code = el('code', { id: 'replay-cmd', text: replay });
+      const copy = el('button', {
+        text: 'copy',
+        title: 'copy the command',
+        onclick: () => {
+          if (navigator.clipboard)
+            navigator.clipboard.writeText(replay).then(
+              () => {
+                copy.textContent = 'copied';
+              },
+              () => {},
+            );
+        },
+      });
+      left.appendChild(el('div', { class: 'replay' }, [el('span', { class: 'muted', text: 'reproduce:' }), code, copy]));
+    }
     const right = el('div');
     right.appendChild(el('h2', { text: 'Checkers' }));
     const t = el('table', { id: 'checkers' });

@@ -137,7 +137,7 @@ describe('splitbrain run lifecycle', () => {
     expect(r.exitCode).not.toBe(0);
     expect(r.all).toMatch(/--time-limit <s>.*argument 'abc' is invalid\. must be a positive integer/);
     const w = await splitbrain(['run', '--workload', 'nope', '--store', tempStore()]);
-    expect(w.exitCode).toBe(3);
+    expect(w.exitCode).toBe(64);
     expect(w.all).toMatch(/unknown workload 'nope'/);
     const p = await splitbrain([
       'run',

@@ -223,6 +223,9 @@ describe('a crashed run', () => {
     expect(errors).toEqual([]);
     expect(await page.locator('header.verdict .badge').textContent()).toBe('CRASHED');
     expect(await page.locator('#error pre').textContent()).toContain('redis-server exited');
+    // No schedule was recorded: no reproduce command that --replay would refuse.
+    expect(await page.locator('#replay-cmd').count()).toBe(0);
+    expect(await page.locator('.replay').textContent()).toMatch(/reproduce: not possible/);
     await page.close();
   });
 });

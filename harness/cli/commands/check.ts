@@ -14,6 +14,7 @@ import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
 import { recheckRun, resultsText } from '../../run/check.js';
+import { MAX_SECONDS } from '../options.js';
 
 export interface CheckCliOptions {
   checker?: string;
@@ -119,7 +120,8 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number of seconds');
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_SECONDS)
+    throw new InvalidArgumentError(`expected a non-negative number of seconds no larger than ${MAX_SECONDS}`);
   return n;
 }
 
