@@ -157,7 +157,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
 
   // Check the history as stored (read back), so `splitbrain check <run dir>` reproduces results.json exactly.
-  const results = await recheckRun(store.dir);
+  const results = await recheckRun(store.dir, (w) => o.log(`splitbrain: warning: ${w}`));
   store.writeJson('results.json', results);
   await writeReport(store.dir).catch((e: Error) => o.log(`splitbrain: report generation failed: ${e.message}`));
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };

@@ -79,7 +79,7 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
   try {
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
-      const results = await recheckRun(target);
+      const results = await recheckRun(target, (w) => io.err(`warning: ${w}`));
       if (opts.json) io.out(resultsText(results).trimEnd());
       else {
         io.out(`${target}: ${verdictText(results.valid)}`);
