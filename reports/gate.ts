@@ -142,7 +142,8 @@ function compare(id: string, b: GateEntry, c: GateEntry, tol: number, ttol: numb
   // Failover and unavailability
   const timeRow = (check: string, what: string, bv: number | null, cv: number | null): void => {
     if (bv === null || cv === null) {
-      if (bv !== null || cv !== null) row(check, bv, cv, 'ok', `${what}: ${bv ?? 'n/a'} → ${cv ?? 'n/a'} (not comparable)`);
+      const ms = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v)} ms`);
+      if (bv !== null || cv !== null) row(check, bv, cv, 'ok', `${what}: ${ms(bv)} → ${ms(cv)} (not comparable)`);
       return;
     }
     const msg = `${what} ${Math.round(bv)} ms → ${Math.round(cv)} ms`;
@@ -206,12 +207,19 @@ export async function gate(baseline: string[], current: string[], o: GateOptions
   };
 }
 
-const cell = (v: GateRow['baseline']): string => (v === null ? '—' : typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v));
+/** Checks whose values are milliseconds (gate.json keeps the bare numbers; people read them with the unit). */
+const TIME_CHECKS = new Set(['failover-p50', 'failover-p95', 'unavailability']);
+
+function cell(v: GateRow['baseline'], check = ''): string {
+  if (v === null) return '—';
+  if (typeof v !== 'number') return String(v);
+  return TIME_CHECKS.has(check) ? `${Math.round(v)} ms` : String(Math.round(v * 1000) / 1000);
+}
 
 /** Plain-text table for the terminal, regressions marked. */
 export function gateTable(g: GateResult): string {
   const head = ['scenario', 'check', 'baseline', 'current', 'status'];
-  const body = g.rows.map((r) => [r.scenario, r.check, cell(r.baseline), cell(r.current), r.status === 'regressed' ? 'REGRESSED' : r.status]);
+  const body = g.rows.map((r) => [r.scenario, r.check, cell(r.baseline, r.check), cell(r.current, r.check), r.status === 'regressed' ? 'REGRESSED' : r.status]);
   const w = head.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((b) => b[i]!.length))));
   const line = (cols: string[]): string => cols.map((c, i) => (c.length > w[i]! ? c.slice(0, w[i]! - 1) + '…' : c.padEnd(w[i]!))).join('  ');
   const out = [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)];
@@ -228,7 +236,11 @@ export function gateJUnit(g: GateResult): string {
     cases: rows.map((r): JUnitCase => {
       const c: JUnitCase = { name: r.check, classname: `splitbrain.gate.${scenario}` };
       if (r.status === 'regressed')
-        c.failure = { type: 'regression', message: r.message, text: `baseline: ${cell(r.baseline)}\ncurrent: ${cell(r.current)}\n${r.message}` };
+        c.failure = {
+          type: 'regression',
+          message: r.message,
+          text: `baseline: ${cell(r.baseline, r.check)}\ncurrent: ${cell(r.current, r.check)}\n${r.message}`,
+        };
       else if (r.status === 'missing') c.skipped = r.message;
       else c.systemOut = r.message;
       return c;
