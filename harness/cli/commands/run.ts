@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeReport } from '../../../reports/report.js';
-import { validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { NEMESIS_NAMES, nemesisNames } from '../../nemesis/nemesis.js';
 import { ScenarioRefused } from '../../run/preflight.js';
@@ -12,6 +11,7 @@ import { readScenarioFile, ScenarioFileError } from '../../run/scenario-file.js'
 import type { TopologyKind } from '../../targets/target.js';
 import { integer, MAX_SECONDS, MAX_TIMEOUT_MS, oneOf, positiveNumberUpTo } from '../options.js';
 import { EXIT_USAGE, UsageError } from '../usage.js';
+import { runSummaryLines } from './run-summary.js';
 
 export interface RunFlags {
   target: 'ts' | 'redis' | 'external';
@@ -186,10 +186,7 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
     log: (l) => process.stderr.write(l + '\n'),
   });
   if (outcome.results) {
-    const v = outcome.results.valid;
-    const word = `${validWord(v).toUpperCase()}${v === false ? ': anomalies found' : ''}`;
-    process.stderr.write(`\nsplitbrain: ${word}\n`);
-    for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
+    process.stderr.write(`\n${runSummaryLines(outcome.results).join('\n')}\n`);
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
     if (existsSync(join(outcome.dir, 'report.html'))) process.stderr.write(`report: ${join(outcome.dir, 'report.html')}\n`);
     if (f.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
