@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { DEFAULTS } from '../run/scenario.js';
 import { toxiproxyCommand } from '../toxiproxy/command.js';
 import { checkCommand } from './commands/check.js';
+import { cleanCommand } from './commands/clean.js';
 import { gateCommand } from './commands/gate.js';
 import { reportCommand } from './commands/report.js';
 import { addRunOptions, type RunFlags, runCommand, runFromFlags } from './commands/run.js';
@@ -32,6 +33,7 @@ program.addCommand(reportCommand());
 program.addCommand(gateCommand());
 program.addCommand(suiteCommand());
 program.addCommand(serveCommand());
+program.addCommand(cleanCommand());
 usageErrorsExit64(program);
 
 await program.parseAsync(process.argv);

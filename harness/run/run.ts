@@ -34,7 +34,9 @@ import { RunStore } from '../store/store.js';
 import { createTarget } from '../targets/index.js';
 import type { NodeHandle, Target } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
+import { OwnerRecord, reapLeftovers } from '../util/leftovers.js';
 import { keySlot } from '../util/slot.js';
+import { startWatchdog } from '../util/watchdog.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { interpret, type Thread } from './interpreter.js';
@@ -75,7 +77,15 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   const name = s.name || scenarioName(s);
   // Refuses (ScenarioRefused) before any directory or process exists.
   await preflight(s);
+  for (const l of await reapLeftovers(o.storeRoot)) o.log(`splitbrain: ${l}`);
   const store = new RunStore(o.storeRoot, name);
+  // What this run starts is recorded in the store until it is stopped; the watchdog reaps it if we die.
+  const owner = new OwnerRecord(o.storeRoot, store.dir);
+  const watchdog = startWatchdog(owner.file);
+  const released = (): void => {
+    owner.close();
+    watchdog.stop();
+  };
   const workload = getWorkload(s.workload);
   const wopts: WorkloadOptions = {
     keys: s.keys,
@@ -142,6 +152,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     history?.close();
     if (target) await target.stop().catch(() => undefined);
     await cleanupAll();
+    released();
     setInterruptHandler(null);
     if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
     const msg = (err as Error).message;
@@ -153,6 +164,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   history.close();
   await target.stop().catch(() => undefined);
   await cleanupAll();
+  released();
   setInterruptHandler(null);
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
 
