@@ -4,8 +4,10 @@
  */
 
 import { counterChecker } from './counter/index.js';
+import { elleChecker } from './elle/checker.js';
 import type { Checker } from './history/types.js';
 import { linearizableChecker } from './linearizable/checker.js';
+import { lockChecker } from './lock/index.js';
 import { logPatternsChecker } from './log-patterns/index.js';
 import { lostWritesChecker } from './lost-writes/index.js';
 import { minReplicasChecker } from './min-replicas/index.js';
@@ -38,6 +40,8 @@ for (const c of [
   statsChecker,
   perfChecker,
   logPatternsChecker,
+  elleChecker,
+  lockChecker,
 ] as Checker[]) {
   registerChecker(c);
 }

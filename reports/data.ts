@@ -5,6 +5,7 @@
  * thousands of elements).
  */
 
+import type { CycleAnomaly, ElleResult } from '../checkers/elle/checker.js';
 import { faultIntervals, pairOps } from '../checkers/faults.js';
 import type { History, Validity } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
@@ -80,6 +81,17 @@ export interface LinView {
   timedOut: boolean;
 }
 
+/** A dependency cycle of the transactional checker, for the cycle drawing (reports/assets/cycles.ts). */
+export interface CycleView {
+  type: string;
+  txns: Array<{ name: string; index: number; pos: number; process: number; txn: string }>;
+  steps: Array<{ from: string; to: string; rel: string; text: string }>;
+  explanation: string;
+}
+
+/** Cycles drawn per report (the rest are listed as anomalies and kept in results.json). */
+const MAX_CYCLES = 8;
+
 export interface PreviousRun {
   ts: string;
   verdict: Verdict;
@@ -109,6 +121,7 @@ export interface ReportData {
   ops: OpColumns;
   dict: { f: string[]; k: string[]; nd: string[]; e: string[] };
   lin: LinView[];
+  cycles: CycleView[];
   latencyBucketMs: number;
   previous: PreviousRun | null;
   warnings: string[];
@@ -296,6 +309,25 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
       timedOut: p.timedOut === true,
     });
   }
+  const cycles: CycleView[] = [];
+  const er = run.results?.checkers['elle'] as ElleResult | undefined;
+  for (const list of Object.values(er?.anomalies ?? {})) {
+    for (const a of list as CycleAnomaly[]) {
+      if (!Array.isArray(a.cycle) || cycles.length >= MAX_CYCLES) continue;
+      cycles.push({
+        type: a.type,
+        txns: a.cycle.map((t, i) => ({
+          name: `T${i + 1}`,
+          index: t.index,
+          pos: toPos(t.index),
+          process: t.process,
+          txn: t.txn.length > MAX_VALUE_CHARS ? `${t.txn.slice(0, MAX_VALUE_CHARS)}…` : t.txn,
+        })),
+        steps: a.steps.map((st) => ({ from: st.from, to: st.to, rel: st.rel, text: st.text })),
+        explanation: a.explanation,
+      });
+    }
+  }
   const lastMs = n > 0 ? ops.t[n - 1]! : 0;
   const s = run.scenario;
   return {
@@ -320,6 +352,7 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
     ops,
     dict: { f: dict.f.list, k: dict.k.list, nd: dict.nd.list, e: dict.e.list },
     lin,
+    cycles,
     // ~200 buckets over the run, at least 100 ms.
     latencyBucketMs: Math.max(100, niceStep(lastMs / 200)),
     previous,

@@ -42,7 +42,7 @@ export function asset(name: string): string {
  * dist/reports/assets/<name>.js, next to this module in the build, or under dist/ when running from
  * the sources (vitest after `npm run build`). A build older than its source is refused, not served.
  */
-export function pageScript(name: 'report' | 'index'): string {
+export function pageScript(name: 'report' | 'index' | 'cycles'): string {
   const key = `\u0000script:${name}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;

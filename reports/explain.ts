@@ -6,8 +6,10 @@
  */
 
 import type { CounterResult } from '../checkers/counter/index.js';
+import type { ElleResult } from '../checkers/elle/checker.js';
 import type { CheckerResult } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
+import type { LockResult } from '../checkers/lock/index.js';
 import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
 import type { LostWrite, LostWritesResult } from '../checkers/lost-writes/index.js';
 import type { MinReplicasResult } from '../checkers/min-replicas/index.js';
@@ -27,7 +29,7 @@ export interface ExplainedAnomaly {
   ops: number[];
 }
 
-const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 'set-full', 'counter'];
+const CHECKER_ORDER = ['lost-writes', 'wait', 'min-replicas', 'linearizable', 'elle', 'lock', 'set-full', 'counter'];
 
 /** Anomalies kept per checker in reports (the counts stay exact; the rest is in results.json). */
 export const MAX_ANOMALIES_PER_CHECKER = 500;
@@ -152,6 +154,19 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
         }
         break;
       }
+      case 'elle': {
+        const e = r as ElleResult;
+        // Anomalies that rule out none of the chosen models are reported, not failures.
+        const failing = new Set(Object.values(e.ruledOutBy ?? {}).flat());
+        for (const [type, cases] of Object.entries(e.anomalies ?? {}))
+          for (const a of cases) push({ checker: name, kind: type, expected: !failing.has(type), message: a.message, ops: a.ops }, list);
+        break;
+      }
+      case 'lock': {
+        const l = r as LockResult;
+        for (const v of l.violations ?? []) push({ checker: name, kind: v.type, expected: false, message: v.message, ops: v.ops }, list);
+        break;
+      }
       case 'log-patterns': {
         const lp = r as LogPatternsResult;
         for (const m of lp.matches ?? [])
@@ -212,6 +227,16 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     case 'counter': {
       const c = r as CounterResult;
       return `${c.reads?.length ?? 0} reads checked against their bounds; ${plural(c.errors?.length ?? 0, 'read')} out of bounds`;
+    }
+    case 'elle': {
+      const e = r as ElleResult;
+      const counts = Object.entries(e.anomalyCounts ?? {}).map(([t, n]) => `${t} ×${n}`);
+      return `${e.workload}: ${e.txnCount} transactions, ${e.graph.edges} dependencies (${e.graph.relations.join(', ')})${counts.length ? `; ${counts.join(', ')}` : '; no anomaly'}${e.not?.length ? `; not ${e.not.join(', ')}` : ''}${e.error ? `; ${e.error}` : ''}`;
+    }
+    case 'lock': {
+      const l = r as LockResult;
+      const counts = Object.entries(l.counts ?? {}).filter(([, n]) => n > 0);
+      return `${l.attempts} lock attempts, ${l.acquired} acquired${l.unknownAcquisitions ? `, ${l.unknownAcquisitions} unknown` : ''}; ${counts.length ? counts.map(([t, n]) => `${t} ×${n}`).join(', ') : 'mutual exclusion held'}${l.lostLogWrites ? `; ${l.lostLogWrites} acknowledged log writes lost` : ''}`;
     }
     case 'stats': {
       const s = r as StatsResult;

@@ -35,7 +35,7 @@ export function renderReportHtml(d: ReportData): string {
 <div id="tooltip"></div>
 <script type="application/json" id="report-data">${jsonForScript(d)}</script>
 <script>${inlineScript(up.js)}</script>
-<script>${inlineScript(pageScript('report'))}</script>
+<script>${inlineScript(`${pageScript('cycles')}\n${pageScript('report')}`)}</script>
 </body>
 </html>
 `;

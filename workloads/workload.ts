@@ -61,6 +61,11 @@ export interface Workload {
   finalRead?(conn: Conn, key: string): Promise<unknown>;
   /** Extra server options this workload needs (e.g. min-replicas-to-write). */
   serverArgs?(opts: WorkloadOptions): string[];
+  /**
+   * Which nodes workers connect to outside cluster mode: the primaries (default), or every node
+   * round-robin as Jepsen does (writes to a replica are refused until a failover promotes it).
+   */
+  clientNodes?: 'primaries' | 'all';
 }
 
 /** A set of unique integer elements, sorted: the read of the set-based workloads. */

@@ -6,9 +6,10 @@
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { getModel, inferModel, type Model, models } from '../models/index.js';
 import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
-import { describePartition, type PartitionResult } from './partition.js';
+import { describePartition, type PartitionResult, unsearchedPartition } from './partition.js';
 import { type PreparedPartition, prepare } from './prepare.js';
-import { Search, type SearchOutcome } from './search.js';
+import { type ReductionReport, reducePartitions } from './reduce.js';
+import { type SearchOutcome, searchFor, viewOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
 // biome-ignore lint/suspicious/noExplicitAny: type-erased model
@@ -49,6 +50,8 @@ export interface LinearizableResult extends CheckerResult {
   cancelled: number;
   /** Worker threads used; 0 when checked in-process. */
   workers: number;
+  /** What was done instead of (or before) a plain search: reductions and the partitions they applied to. */
+  reductions: ReductionReport;
   partitions: PartitionResult[];
 }
 
@@ -74,7 +77,13 @@ function combine(parts: readonly PartitionResult[]): Validity {
   return v;
 }
 
-function assemble(model: AnyModel, prepared: ReturnType<typeof prepare>, partitions: PartitionResult[], workers: number): LinearizableResult {
+function assemble(
+  model: AnyModel,
+  prepared: ReturnType<typeof prepare>,
+  partitions: PartitionResult[],
+  workers: number,
+  reductions: ReductionReport,
+): LinearizableResult {
   const valid = combine(partitions);
   return {
     valid,
@@ -88,6 +97,7 @@ function assemble(model: AnyModel, prepared: ReturnType<typeof prepare>, partiti
     timedOut: partitions.some((p) => p.timedOut === true),
     cancelled: partitions.filter((p) => p.cancelled === true).length,
     workers,
+    reductions,
     partitions,
   };
 }
@@ -107,7 +117,7 @@ const QUANTUM = 1 << 16;
  */
 function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadline: number | undefined, stopOnIllegal: boolean): PartitionResult[] {
   const outcomes: (SearchOutcome | undefined)[] = new Array(partitions.length);
-  const searches = partitions.map((p) => new Search(model, p));
+  const searches = partitions.map((p) => searchFor(model, p));
   let active = searches.map((_, i) => i);
   let illegal = false;
   while (active.length > 0 && !(illegal && stopOnIllegal)) {
@@ -128,7 +138,7 @@ function checkInProcess(model: AnyModel, partitions: PreparedPartition[], deadli
   }
   return partitions.map((p, i) => {
     const o = outcomes[i];
-    return o !== undefined ? describePartition(model, p, o) : describePartition(model, p, searches[i]!.abandon(), true);
+    return o !== undefined ? describePartition(model, p, viewOutcome(model, p, o, deadline)) : describePartition(model, p, searches[i]!.abandon(), true);
   });
 }
 
@@ -138,7 +148,24 @@ export function checkLinearizableSync(history: History, opts: LinearizableOption
   const model = resolveModel(history, opts.model);
   const prepared = prepare(history, model);
   const deadline = deadlineOf(start, opts);
-  return assemble(model, prepared, checkInProcess(model, prepared.partitions, deadline, opts.stopOnIllegal ?? true), 0);
+  const red = reducePartitions(model, prepared.partitions);
+  const parts = red.search.map((s) => s.partition);
+  const stopOnIllegal = opts.stopOnIllegal ?? true;
+  const searched =
+    stopOnIllegal && [...red.decided.values()].some((r) => r.valid === false)
+      ? parts.map((p) => unsearchedPartition(p, true))
+      : checkInProcess(model, parts, deadline, stopOnIllegal);
+  return assemble(model, prepared, merge(prepared.partitions.length, red, searched), 0, red.report);
+}
+
+/** Decided and searched partition results back in partition order. */
+function merge(n: number, red: ReturnType<typeof reducePartitions>, searched: PartitionResult[]): PartitionResult[] {
+  const out: PartitionResult[] = new Array(n);
+  for (const [at, r] of red.decided) out[at] = r;
+  red.search.forEach((s, i) => {
+    out[s.at] = searched[i]!;
+  });
+  return out;
 }
 
 export async function checkLinearizable(history: History, opts: LinearizableOptions = {}): Promise<LinearizableResult> {
@@ -146,7 +173,8 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
   const model = resolveModel(history, opts.model);
   const prepared = prepare(history, model);
   const deadline = deadlineOf(start, opts);
-  const parts = prepared.partitions;
+  const red = reducePartitions(model, prepared.partitions);
+  const parts = red.search.map((s) => s.partition);
   const parallel = opts.parallel ?? 'auto';
   const workers = Math.max(1, opts.workers ?? defaultWorkerCount());
   // Workers rebuild the model from its registry name: only registered models can go there.
@@ -159,11 +187,20 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
         : `parallel check needs a registered model, "${model.name}" is not`,
     );
   }
-  const useWorkers = workerUrl !== undefined && parts.length >= 2 && (parallel === true || (workers >= 2 && prepared.opCount >= PARALLEL_MIN_OPS));
   const stopOnIllegal = opts.stopOnIllegal ?? true;
-  if (!useWorkers) return assemble(model, prepared, checkInProcess(model, parts, deadline, stopOnIllegal), 0);
+  const done = (searched: PartitionResult[], used: number): LinearizableResult =>
+    assemble(model, prepared, merge(prepared.partitions.length, red, searched), used, red.report);
+  // A partition decided without search is already not linearizable: the rest need not be searched.
+  if (stopOnIllegal && [...red.decided.values()].some((r) => r.valid === false))
+    return done(
+      parts.map((p) => unsearchedPartition(p, true)),
+      0,
+    );
+  const searchedOps = parts.reduce((a, p) => a + p.inputs.length, 0);
+  const useWorkers = workerUrl !== undefined && parts.length >= 2 && (parallel === true || (workers >= 2 && searchedOps >= PARALLEL_MIN_OPS));
+  if (!useWorkers) return done(checkInProcess(model, parts, deadline, stopOnIllegal), 0);
   const results = await checkInWorkers(model.name, parts, { workerUrl, workers, deadline, stopOnIllegal });
-  return assemble(model, prepared, results, Math.min(workers, parts.length));
+  return done(results, Math.min(workers, parts.length));
 }
 
 export const linearizableChecker: Checker<LinearizableResult, LinearizableOptions> = {

@@ -28,6 +28,8 @@ export interface GenOptions {
   failRate?: number;
   /** Leave the ops still pending at the end without completion. Default true. */
   leavePending?: boolean;
+  /** Register: every write a fresh value, no cas (read-mapping histories). */
+  uniqueWrites?: boolean;
 }
 
 interface InFlight {
@@ -73,9 +75,9 @@ export function generateHistory(o: GenOptions): Op[] {
         if (r < 0.4) {
           f = 'read';
           effect = (k) => get(k);
-        } else if (r < 0.8) {
+        } else if (r < 0.8 || o.uniqueWrites) {
           f = 'write';
-          const v = int(values);
+          const v = o.uniqueWrites ? unique++ : int(values);
           value = v;
           effect = (k) => {
             state.set(k, v);

@@ -2,7 +2,7 @@
 import type { Validity } from '../history/types.js';
 import type { Model } from '../models/model.js';
 import type { PreparedPartition } from './prepare.js';
-import { type SearchOutcome, search } from './search.js';
+import { type SearchOutcome, search, viewOutcome } from './search.js';
 
 /** State descriptions longer than this are cut (an append-only list would otherwise be O(n²)). */
 const MAX_STATE_CHARS = 2000;
@@ -50,7 +50,7 @@ function cut(s: string): string {
 }
 
 export function checkPartition<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, deadline?: number): PartitionResult {
-  return describePartition(model, p, search(model, p, deadline === undefined ? {} : { deadline }));
+  return describePartition(model, p, viewOutcome(model, p, search(model, p, deadline === undefined ? {} : { deadline }), deadline));
 }
 
 /** The visualization data for a search outcome: the linearization, states along it, what is left. */

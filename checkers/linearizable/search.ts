@@ -38,10 +38,14 @@ export interface SearchOutcome {
 export interface SearchOptions {
   /** Absolute wall-clock deadline (Date.now() ms); past it the result is 'unknown'. */
   deadline?: number;
+  /** Prune with the model's `monotone` hook (default true when it has one). */
+  prune?: boolean;
 }
 
 /** Up to this many ops the cache stores plain bitsets (cheapest for small partitions). */
 const SMALL_OPS = 256;
+/** Events the monotone-state pruning looks ahead. */
+const PRUNE_WINDOW = 64;
 /** How often (loop iterations) the deadline is checked; Date.now() is not free. */
 const DEADLINE_EVERY = 1023;
 
@@ -105,10 +109,14 @@ export class Search<S, I, O> {
   private entry: number;
   private outcome: SearchOutcome | undefined;
 
+  private readonly prune: boolean;
+
   constructor(
     private readonly model: Model<S, I, O>,
     p: PreparedPartition,
+    opts: { prune?: boolean; init?: S } = {},
   ) {
+    this.prune = (opts.prune ?? true) && model.monotone !== undefined;
     const n = p.inputs.length;
     this.inputs = p.inputs as I[];
     this.outputs = p.outputs as O[];
@@ -154,7 +162,7 @@ export class Search<S, I, O> {
     this.callsState = new Array<S>(n);
     this.callsHi = new Int32Array(n + 1); // max linearized id + 1, per stack depth
     this.best = new Int32Array(n);
-    this.state = model.init();
+    this.state = opts.init === undefined ? model.init() : opts.init;
     this.entry = next[0]!;
     if (n === 0) this.outcome = { valid: true, best: new Int32Array(0), stuck: -1, steps: 0, cacheSize: 0 };
   }
@@ -180,6 +188,7 @@ export class Search<S, I, O> {
     const { next, prev, nodeOp, match, small, bits, scratch, zobrist, cache, callsNode, callsState, callsHi, best, inputs, outputs } = this;
     const step = this.model.step;
     const hash = this.model.hash ?? defaultHash;
+    const mono = this.prune ? this.model.monotone : undefined;
     let { zh, depth, state, bestLen, agree, stuck, steps, entry } = this;
     const stopAt = steps + budget;
     let result: SearchOutcome | undefined;
@@ -201,6 +210,27 @@ export class Search<S, I, O> {
           continue;
         }
         const ns = r[1];
+        if (mono !== undefined) {
+          // Prune: an upcoming observation (an unlinearized op whose return comes before any
+          // pending reset's call) that the new state can no longer grow into.
+          let viable = true;
+          let scanned = 0;
+          for (let k = next[0]!; k !== -1 && scanned < PRUNE_WINDOW; k = next[k]!) {
+            if (k === entry || k === ret) continue;
+            scanned++;
+            const o = nodeOp[k]!;
+            if (match[k] !== -1) {
+              if (mono.reset(inputs[o]!)) break;
+            } else if (!mono.reachable(ns, inputs[o]!, outputs[o]!)) {
+              viable = false;
+              break;
+            }
+          }
+          if (!viable) {
+            entry = next[entry]!;
+            continue;
+          }
+        }
         const nzh = zh ^ zobrist[id]!;
         const key = (nzh ^ Math.imul(hash(ns), 0x85ebca6b)) | 0;
         const hi = callsHi[depth]! > id ? callsHi[depth]! : id + 1;
@@ -280,7 +310,148 @@ export class Search<S, I, O> {
   }
 }
 
-/** Searches one partition to the end (or the deadline). */
+/** Searches one partition to the end (or the deadline), segment by segment where it can. */
 export function search<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, opts: SearchOptions = {}): SearchOutcome {
-  return new Search(model, p).run(Infinity, opts.deadline)!;
+  return searchFor(model, p, opts.prune ?? true).run(Infinity, opts.deadline)!;
+}
+
+/** What a resumable search offers (Search, SegmentedSearch). */
+export interface Resumable {
+  run(budget: number, deadline?: number): SearchOutcome | undefined;
+  abandon(): SearchOutcome;
+}
+
+/** Partitions at least this long are split at quiescent points (their caches would be large; shorter ones gain nothing, and a wrong end-state guess costs a second search). */
+export const SEGMENT_MIN_OPS = 2048;
+
+/** Op ids where a segment starts: every op invoked after all earlier ops returned (ids follow invocation). */
+export function quiescentCuts(p: PreparedPartition): number[] {
+  const cuts: number[] = [];
+  let maxRet = -Infinity;
+  for (let i = 0; i < p.call.length; i++) {
+    if (i > 0 && p.call[i]! > maxRet) cuts.push(i);
+    maxRet = Math.max(maxRet, p.ret[i]!);
+  }
+  return cuts;
+}
+
+export function searchFor<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, prune = true): Resumable {
+  if (p.inputs.length >= SEGMENT_MIN_OPS) {
+    const cuts = quiescentCuts(p);
+    if (cuts.length > 0) return new SegmentedSearch(model, p, cuts, prune);
+  }
+  return new Search(model, p, { prune });
+}
+
+function slice(p: PreparedPartition, lo: number, hi: number): PreparedPartition {
+  return {
+    key: p.key,
+    opIndex: p.opIndex.slice(lo, hi),
+    retIndex: p.retIndex.slice(lo, hi),
+    process: p.process.slice(lo, hi),
+    call: p.call.slice(lo, hi),
+    ret: p.ret.slice(lo, hi),
+    inputs: p.inputs.slice(lo, hi),
+    outputs: p.outputs.slice(lo, hi),
+  };
+}
+
+/**
+ * A partition split at quiescent points (no op in flight): every op of a segment precedes every op
+ * of the next, so a linearization is one of each segment in turn, each starting from the state the
+ * previous one ended in. Segments are searched one after the other from the end state of the
+ * linearization found for the previous one, with a cache per segment (memory stays that of the
+ * largest segment). When a segment has none from that state, an earlier segment may have had
+ * another end state: the whole partition is then searched as one, so the verdict is always the
+ * plain search's.
+ */
+class SegmentedSearch<S, I, O> implements Resumable {
+  private readonly bounds: number[];
+  private seg = 0;
+  private current: Search<S, I, O>;
+  private state: S;
+  private readonly best: number[] = [];
+  private steps = 0;
+  private cacheSize = 0;
+  private whole: Search<S, I, O> | undefined;
+  private outcome: SearchOutcome | undefined;
+
+  constructor(
+    private readonly model: Model<S, I, O>,
+    private readonly p: PreparedPartition,
+    cuts: number[],
+    private readonly prune: boolean,
+  ) {
+    this.bounds = [0, ...cuts, p.inputs.length];
+    this.state = model.init();
+    this.current = this.open(0);
+  }
+
+  private open(i: number): Search<S, I, O> {
+    return new Search(this.model, slice(this.p, this.bounds[i]!, this.bounds[i + 1]!), { prune: this.prune, init: this.state });
+  }
+
+  abandon(): SearchOutcome {
+    if (this.outcome !== undefined) return this.outcome;
+    if (this.whole !== undefined) return (this.outcome = this.whole.abandon());
+    const o = this.current.abandon();
+    const lo = this.bounds[this.seg]!;
+    return (this.outcome = {
+      valid: 'unknown',
+      best: Int32Array.from([...this.best, ...Array.from(o.best, (id) => id + lo)]),
+      stuck: o.stuck < 0 ? -1 : o.stuck + lo,
+      steps: this.steps + o.steps,
+      cacheSize: Math.max(this.cacheSize, o.cacheSize),
+    });
+  }
+
+  run(budget: number, deadline?: number): SearchOutcome | undefined {
+    if (this.outcome !== undefined) return this.outcome;
+    if (this.whole !== undefined) {
+      const o = this.whole.run(budget, deadline);
+      if (o !== undefined) this.outcome = { ...o, steps: o.steps + this.steps };
+      return this.outcome;
+    }
+    for (;;) {
+      const o = this.current.run(budget, deadline);
+      if (o === undefined) return undefined;
+      if (o.valid === 'unknown') return this.abandon();
+      this.steps += o.steps;
+      this.cacheSize = Math.max(this.cacheSize, o.cacheSize);
+      if (o.valid === false) {
+        if (this.seg === 0) {
+          // Nothing before it to choose differently: the partition is not linearizable.
+          return (this.outcome = { ...o, steps: this.steps, cacheSize: this.cacheSize });
+        }
+        this.whole = new Search(this.model, this.p, { prune: this.prune });
+        return this.run(budget, deadline);
+      }
+      const lo = this.bounds[this.seg]!;
+      const inputs = this.p.inputs as I[];
+      const outputs = this.p.outputs as O[];
+      for (const id of o.best) {
+        this.best.push(id + lo);
+        this.state = this.model.step(this.state, inputs[id + lo]!, outputs[id + lo]!)[1];
+      }
+      if (++this.seg === this.bounds.length - 1) {
+        return (this.outcome = { valid: true, best: Int32Array.from(this.best), stuck: -1, steps: this.steps, cacheSize: this.cacheSize });
+      }
+      this.current = this.open(this.seg);
+    }
+  }
+}
+
+/** Time the unpruned search gets to rebuild the view of a partition found not linearizable. */
+export const VIEW_BUDGET_MS = 2000;
+
+/**
+ * Pruning cuts the search short before the longest linearizable prefix is found, so for a partition
+ * found not linearizable the view comes from an unpruned search when that finishes in a short
+ * budget; otherwise the pruned prefix (shorter, still genuine) stays.
+ */
+export function viewOutcome<S, I, O>(model: Model<S, I, O>, p: PreparedPartition, out: SearchOutcome, deadline?: number): SearchOutcome {
+  if (out.valid !== false || model.monotone === undefined) return out;
+  const budget = Date.now() + VIEW_BUDGET_MS;
+  const full = searchFor(model, p, false).run(Infinity, deadline === undefined ? budget : Math.min(deadline, budget))!;
+  return full.valid === false ? { ...full, steps: full.steps + out.steps } : out;
 }

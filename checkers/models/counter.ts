@@ -22,6 +22,11 @@ export const counterModel: Model<number, CounterInput, CounterOutput> = {
   },
   hash: hashScalar,
   partition: (input) => input.key,
+  // Non-negative increments only grow the count; a negative one is treated as a reset.
+  monotone: {
+    reset: (input) => input.f === 0 && input.delta < 0,
+    reachable: (state, input, output) => input.f !== 1 || output.value === null || output.value >= state,
+  },
   describeOperation(input, output) {
     if (input.f === 0) return `incr(${input.delta})`;
     return `read() -> ${output.value === null ? 'unknown' : output.value}`;

@@ -33,6 +33,11 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
   },
   hash: (s) => fnv1a(s),
   partition: (input) => input.key,
+  // Appends only grow the value; a put replaces it.
+  monotone: {
+    reset: (input) => input.f === 1,
+    reachable: (state, input, output) => input.f !== 0 || output.value === null || output.value.startsWith(state),
+  },
   describeOperation(input, output) {
     switch (input.f) {
       case 0:

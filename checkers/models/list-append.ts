@@ -35,6 +35,12 @@ export const listAppendModel: Model<string, ListInput, ListOutput> = {
   },
   hash: (s) => fnv1a(s),
   partition: (input) => input.key,
+  // Lists only grow: a read must show the current list as a prefix.
+  monotone: {
+    reset: () => false,
+    reachable: (state, input, output) =>
+      input.f !== 1 || output.value === null || state === '' || output.value === state || output.value.startsWith(state + SEP),
+  },
   describeOperation(input, output) {
     if (input.f === 0) return `append(${input.value})`;
     return `read() -> ${output.value === null ? 'unknown' : show(output.value)}`;

@@ -24,6 +24,13 @@ export interface Model<S = unknown, I = unknown, O = unknown> {
   hash?(state: S): number;
   /** Independent partition (e.g. the key) of an input; absent: one partition. */
   partition?(input: I): string;
+  /**
+   * For models whose state only grows between resets (appends, adds): lets the search drop a
+   * configuration as soon as its state can no longer become one that an upcoming observation
+   * saw. `reachable(state, input, output)`: starting from `state`, can ops other than resets lead
+   * to a state where (input, output) is legal? `reset(input)`: may this op shrink or replace the state?
+   */
+  monotone?: { reset(input: I): boolean; reachable(state: S, input: I, output: O): boolean };
   describeOperation(input: I, output: O): string;
   describeState(state: S): string;
   /**

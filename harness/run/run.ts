@@ -215,10 +215,13 @@ class RunThreads {
     this.cluster = s.topology.kind === 'cluster';
   }
 
-  /** One client per worker, bound to the primaries round-robin (Jepsen binds workers to nodes; writes go to primaries). */
+  /**
+   * One client per worker, bound to the primaries round-robin (Jepsen binds workers to nodes; writes
+   * go to primaries), or to every node when the workload asks (`clientNodes: 'all'`).
+   */
   async connect(): Promise<void> {
     const { nodes, network } = this.target;
-    const primaries = nodes.filter((n) => n.role === 'primary');
+    const primaries = this.workload.clientNodes === 'all' ? nodes : nodes.filter((n) => n.role === 'primary');
     for (let slot = 0; slot < this.s.concurrency; slot++) {
       const node = this.cluster ? undefined : primaries[slot % primaries.length]!;
       const conn = node ? nodeClient(node, network, this.s.opTimeoutMs) : clusterClient(nodes, network, this.s.opTimeoutMs);

@@ -297,6 +297,14 @@ interface Window {
     render();
   })();
 
+  // ------------------------------------------------------------------ dependency cycles (drawn by cycles.ts)
+  if (D.cycles?.length && window.splitbrainCycles)
+    window.splitbrainCycles(
+      section('cycles', 'Dependency cycles', 'each anomaly as its cycle of transactions; click a transaction to see it on the timeline'),
+      D.cycles,
+      jumpTo,
+    );
+
   // ------------------------------------------------------------------ timeline
   // Bars: one per client invoke, from invoke to completion (or the end of the history).
   interface Bars {

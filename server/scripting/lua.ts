@@ -14,13 +14,26 @@ import type { LuaState, LuaString } from 'fengari';
  * operators parse, `#` on tables with holes may pick another border).
  */
 
-// fengari reads its configuration from the environment when first loaded.
-process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
-const fengari = createRequire(import.meta.url)('fengari') as typeof Fengari;
+// fengari is loaded on first use (newState): loading it costs about half a CPU-second, which
+// every server start paid before, scripts or not (six cluster nodes starting at once on two
+// cores). The bindings below are ES module live bindings, set when it loads.
+let fengari: typeof Fengari | null = null;
+export let lua: typeof Fengari.lua;
+export let lauxlib: typeof Fengari.lauxlib;
+export let lualib: typeof Fengari.lualib;
 
-export const lua = fengari.lua;
-export const lauxlib = fengari.lauxlib;
-export const lualib = fengari.lualib;
+function loadFengari(): typeof Fengari {
+  if (fengari !== null) return fengari;
+  // fengari reads its configuration from the environment when first loaded.
+  process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
+  const f = createRequire(import.meta.url)('fengari') as typeof Fengari;
+  lua = f.lua;
+  lauxlib = f.lauxlib;
+  lualib = f.lualib;
+  fengari = f;
+  return f;
+}
+
 export type { LuaState, LuaString };
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
@@ -36,7 +49,7 @@ const literals = new Map<string, LuaString>();
 export function lit(s: string): LuaString {
   let b = literals.get(s);
   if (b === undefined) {
-    b = fengari.to_luastring(s);
+    b = loadFengari().to_luastring(s);
     if (literals.size < 10000) literals.set(s, b);
   }
   return b;
@@ -92,6 +105,7 @@ _VERSION = 'Lua 5.1'
 
 /** A fresh state with the libraries Redis loads (base, table, string, math, debug) and the 5.1 names. */
 export function newState(): LuaState {
+  loadFengari();
   const L = lauxlib.luaL_newstate();
   for (const [name, open] of [
     ['_G', lualib.luaopen_base],

@@ -135,8 +135,8 @@ describe('sentinel config files', () => {
     writeFileSync(conf, lines.join('\n') + '\n');
     const r =
       exe === 'redis'
-        ? spawnSync(REDIS_SENTINEL, [conf], { cwd: dir, encoding: 'utf8', timeout: 10000 })
-        : spawnSync(process.execPath, [SPLITBRAIN_SENTINEL, conf], { cwd: dir, encoding: 'utf8', timeout: 10000 });
+        ? spawnSync(REDIS_SENTINEL, [conf], { cwd: dir, encoding: 'utf8', timeout: 60000 })
+        : spawnSync(process.execPath, [SPLITBRAIN_SENTINEL, conf], { cwd: dir, encoding: 'utf8', timeout: 60000 });
     return { code: r.status, stderr: r.stderr };
   }
 

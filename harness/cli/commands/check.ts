@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { CycleAnomaly, ElleResult } from '../../../checkers/elle/checker.js';
 import { HistoryError } from '../../../checkers/history/errors.js';
 import type { CheckerResult, Validity } from '../../../checkers/history/types.js';
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
@@ -19,6 +20,8 @@ import { MAX_SECONDS } from '../options.js';
 export interface CheckCliOptions {
   checker?: string;
   model?: string;
+  /** Elle-style checker: models the history must satisfy (comma-separated). */
+  consistencyModels?: string;
   json?: boolean;
   /** Seconds. */
   timeLimit?: number;
@@ -75,6 +78,17 @@ function summarizeLinearizable(r: LinearizableResult, io: CheckIo): void {
   }
 }
 
+function summarizeElle(r: ElleResult, io: CheckIo): void {
+  io.out(`elle (${r.workload}, models ${r.consistencyModels.join(', ') || 'none'}): ${verdictText(r.valid)}${r.error ? ` — ${r.error}` : ''}`);
+  io.out(`  ${r.txnCount} transactions, ${r.graph.edges} dependencies (${r.graph.relations.join(', ')}), ${r.graph.cyclicComponents} cyclic component(s)`);
+  for (const t of r.anomalyTypes) io.out(`  ${t} ×${r.anomalyCounts[t]}: ${r.anomalies[t]![0]!.message}`);
+  if (r.not.length) io.out(`  not ${r.not.join(', ')}${r.alsoNot.length ? ` (nor ${r.alsoNot.join(', ')})` : ''}`);
+  const cycle = Object.values(r.anomalies)
+    .flat()
+    .find((a): a is CycleAnomaly => 'explanation' in a);
+  if (cycle) io.out(`\n${cycle.type}:\n${cycle.explanation}`);
+}
+
 export async function runCheck(target: string, opts: CheckCliOptions, io: CheckIo = stdio): Promise<number> {
   try {
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
@@ -95,6 +109,7 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     const checkerOpts: Record<string, unknown> = {};
     if (model !== undefined) checkerOpts.model = model;
     if (opts.timeLimit !== undefined) checkerOpts.timeLimitMs = opts.timeLimit * 1000;
+    if (opts.consistencyModels !== undefined) checkerOpts.consistencyModels = opts.consistencyModels.split(',').filter((m) => m !== '');
     if (input.scenario !== undefined) checkerOpts.scenario = input.scenario;
     const result: CheckerResult = await checker.check(parsed.ops, checkerOpts);
     if (opts.json) {
@@ -104,6 +119,7 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     } else {
       io.out(`${input.historyPath}: ${parsed.format}, ${parsed.ops.length} ops`);
       if (checker.name === 'linearizable') summarizeLinearizable(result as LinearizableResult, io);
+      else if (checker.name === 'elle') summarizeElle(result as ElleResult, io);
       else io.out(`${checker.name}: ${verdictText(result.valid)}`);
     }
     return exitCodeOf(result.valid);
@@ -131,6 +147,7 @@ export function checkCommand(): Command {
     .argument('<path>', 'history file, or run directory holding history.jsonl (and scenario.json)')
     .option('--checker <name>', `checker to run (${[...checkers.keys()].join(', ')}); default: a run directory's own checkers, else linearizable`)
     .option('--model <name>', `model for the linearizable checker (${[...models.keys()].join(', ')}); default: from the format, scenario.json or the ops`)
+    .option('--consistency-models <list>', 'elle: comma-separated models the history must satisfy (default strict-serializable)')
     .option('--json', 'print the full result as JSON')
     .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
     .action(async (path: string, opts: CheckCliOptions) => {
