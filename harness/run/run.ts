@@ -202,6 +202,8 @@ class RunThreads {
   private readonly conns: Array<{ conn: Conn; node: NodeHandle | undefined }> = [];
   private finalReads: Array<Extract<RunOp, { type: 'final-read' }>> = [];
   private readonly closers: Array<() => void> = [];
+  /** Keys the client ops wrote (final reads cover them: the set workload's keys rotate). */
+  private readonly written = new Set<string>();
   private readonly cluster: boolean;
 
   constructor(
@@ -286,6 +288,7 @@ class RunThreads {
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
+    if (op.key !== undefined && op.f !== 'read') this.written.add(op.key);
     let c: Awaited<ReturnType<Workload['invoke']>>;
     try {
       c = await this.workload.invoke(conn, op, this.wopts);
@@ -351,7 +354,7 @@ class RunThreads {
   private async planFinalReads(): Promise<void> {
     const { workload } = this;
     if (!workload.finalRead) return;
-    const keys = workload.finalKeys(this.wopts);
+    const keys = workload.finalKeys(this.wopts, this.written);
     let process = FINAL_READ_PROCESS;
     const { nodes, network } = this.target;
     if (this.cluster) {
