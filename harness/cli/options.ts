@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 
-/** Commander argument parsers with precise errors ("must be a positive integer"). */
+/** Commander argument parsers with precise errors ("must be an integer in [1, 604800]"). */
 
 /** An integer in [min, max], written in decimal digits (no sign unless min < 0, no exponent). */
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
