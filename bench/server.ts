@@ -3,12 +3,14 @@
  * alternating servers over several rounds. Prints a table and writes bench/results/server.json
  * with the median ops/s and the ratio ours/redis. (Not a test: speed lives here.)
  * ONLY=scripts-streams measures just the scripting/stream rows and keeps the SET/GET rows of
- * the existing results file (each row's two figures always come from one run).
+ * the existing results file (each row's two figures always come from one run); ONLY=tls measures
+ * just the TLS set/get rows (`tls` in the file, see server-tls.ts) and keeps the rest.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { measureTls } from './server-tls.js';
 import { median, RESULTS, redisBenchmark, startBenchServer, writeResult } from './util.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -37,6 +39,12 @@ const EXTRA: { name: string; setup?: string[][]; args: string[] }[] = [
 ];
 
 async function main(): Promise<void> {
+  if (process.env.ONLY === 'tls') {
+    const prev = JSON.parse(readFileSync(join(RESULTS, 'server.json'), 'utf8')) as Record<string, unknown>;
+    prev.tls = await measureTls({ rounds: ROUNDS, requests: N, warmup: WARMUP });
+    console.log(`written ${writeResult('server.json', prev)}`);
+    return;
+  }
   const ours = await startBenchServer('splitbrain');
   const redis = await startBenchServer('redis');
   const samples: Record<string, number[]> = {};
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     loadavg: { before: loadBefore, after: loadavg() },
     rows,
     samples,
+    tls: await measureTls({ rounds: ROUNDS, requests: N, warmup: WARMUP }),
   });
   console.log(
     `load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg()

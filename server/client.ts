@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { User } from './acl/user.js';
 import type { CommandSpec } from './commands/table.js';
 import { RespParser } from './resp/parser.js';
 import type { Server } from './server.js';
@@ -48,8 +49,10 @@ export class Client {
   libName = '';
   libVer = '';
   resp: 2 | 3 = 2;
+  /** Authenticated (AUTH/HELLO, or the default user needs no password); see AclState.authRequired. */
   authenticated: boolean;
-  user = 'default';
+  /** The ACL user; null for the server's own clients (our master's link, AOF loading), which may do anything. */
+  user: User | null;
   multi: MultiState | null = null;
   /** WATCHed keys as "dbid\0key", and whether one of them was touched. */
   watched = new Set<string>();
@@ -100,7 +103,8 @@ export class Client {
     public readonly socket: Socket | null,
   ) {
     this.db = server.dbs[0]!;
-    this.authenticated = server.config.requirepass === '';
+    this.user = server.acl.defaultUser;
+    this.authenticated = server.acl.defaultOpen;
     this.parser = new RespParser({ config: server.config, authenticated: this.authenticated });
     this.createdAt = this.lastInteraction = Date.now();
     this.addr = socket ? `${fmtAddr(socket.remoteAddress)}:${socket.remotePort}` : '';

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { redactSecrets } from './acl/redact.js';
 import { handleClientsBlockedOnKeys } from './blocking.js';
 import type { Client } from './client.js';
 import { CF, type CommandSpec, specFlags } from './commands/table.js';
@@ -27,7 +28,7 @@ export class Hooks {
   readonly replication: CommandGate[] = [];
   /** After every top-level command (WAIT's reference offset ...). */
   readonly afterCommand: ((c: Client, spec: CommandSpec, argv: string[]) => void)[] = [];
-  /** After every call(), nested ones included (slowlog, latency). */
+  /** After every call(), nested ones included (slowlog, latency); argv with secrets redacted (AUTH ...). */
   readonly afterCall: ((c: Client, spec: CommandSpec, argv: string[], usec: number) => void)[] = [];
   /** Cluster: PUBLISH / SPUBLISH executed here go to the other nodes over the bus. */
   readonly publish: ((channel: string, message: string, sharded: boolean) => void)[] = [];
@@ -82,7 +83,7 @@ function argsPreview(argv: string[]): string {
   return args;
 }
 
-/** Redis's processCommand: lookup, arity, auth, routing, memory, replication checks, MULTI queue, call. */
+/** Redis's processCommand: lookup, arity, auth, ACL, routing, memory, replication checks, MULTI queue, call. */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
   const asking = c.asking;
   dispatchCommand(server, c, argv);
@@ -130,13 +131,21 @@ function dispatchCommand(server: Server, c: Client, argv: string[]): void {
     );
     return;
   }
-  if (!c.authenticated && !(flags & CF.NO_AUTH)) {
+  if (!c.authenticated && !(flags & CF.NO_AUTH) && !server.acl.defaultOpen) {
     reject(c, '-NOAUTH Authentication required.');
     return;
   }
   if (c.multi !== null && flags & CF.NO_MULTI) {
     reject(c, 'Command not allowed inside a transaction');
     return;
+  }
+  const user = c.user;
+  if (user !== null && !user.unrestricted) {
+    const denied = server.acl.checkCommand(c, spec, fullname, argv);
+    if (denied !== null) {
+      reject(c, denied);
+      return;
+    }
   }
   const h = server.hooks;
   if (!c.isMaster) {
@@ -176,8 +185,12 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   const dirtyBefore = server.dirty;
   const overrideBefore = server.propagateOverride;
   server.propagateOverride = false;
+  // Redis sets lastcmd at lookup: a script's caller shows EVAL/FCALL while the script runs.
+  if (server.callDepth === 0) c.lastCmd = fullname;
   server.callDepth++;
-  if (server.monitors.size > 0 && !(flags & (CF.SKIP_MONITOR | CF.ADMIN))) feedMonitors(server, c, argv);
+  // What MONITOR and SLOWLOG may show: passwords and secret values redacted.
+  const shown = redactSecrets(fullname, argv) as string[];
+  if (server.monitors.size > 0 && !(flags & (CF.SKIP_MONITOR | CF.ADMIN))) feedMonitors(server, c, shown);
   // One clock read per call: inside processInput's loop a call starts timing where the previous
   // one ended (parsing the next command is charged to it: well under a microsecond). The
   // imported performance.now, not the global (a lazy getter): monotonic, no BigInts.
@@ -205,7 +218,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, fullname: str
   server.propagateOverride = overrideBefore;
   if (server.callDepth === 0) server.flushPropagation(!TOUCHES_ARBITRARY_KEYS.has(spec.name));
   const after = server.hooks.afterCall;
-  for (let i = 0; i < after.length; i++) after[i]!(c, spec, argv, usec);
+  for (let i = 0; i < after.length; i++) after[i]!(c, spec, shown, usec);
 }
 
 function feedMonitors(server: Server, c: Client, argv: string[]): void {

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import path from 'node:path';
+import { AclStartupError } from './acl/acl.js';
+import { UserDirectives } from './acl/directives.js';
+import { buildCommandTable } from './commands/index.js';
 import { FatalConfigError, loadConfig } from './config/load.js';
 import { isSentinelMode, startSentinelFromArgs } from './sentinel/start.js';
 import { startServer } from './start.js';
@@ -35,10 +38,14 @@ try {
   if (isSentinelMode(path.basename(process.argv[1] ?? ''), args)) {
     await startSentinelFromArgs(args);
   } else {
-    const config = loadConfig(args);
-    await startServer(config, { handleSignals: true });
+    const users = new UserDirectives(buildCommandTable());
+    const config = loadConfig(args, undefined, {
+      directives: { user: (a) => (a.length === 0 ? 'Bad directive or wrong number of arguments' : users.add(['user', ...a])) },
+    });
+    await startServer(config, { handleSignals: true, users: users.staged });
   }
 } catch (err) {
+  if (err instanceof AclStartupError) process.exit(1); // already logged as Redis does
   if (err instanceof FatalConfigError) {
     process.stderr.write(err.message + '\n');
     process.exit(1);

@@ -5,10 +5,11 @@ import { installScripting } from './scripting/install.js';
 import type { Server } from './server.js';
 import { installSlowlog } from './slowlog.js';
 import { installEviction } from './store/evict.js';
+import { installTls } from './tls/index.js';
 import { installTracking } from './tracking.js';
 
 /**
- * Layers that attach to a server at start (eviction, slow log, persistence, replication,
+ * Layers that attach to a server at start (eviction, slow log, persistence, replication, TLS,
  * cluster ...). Each adds to the lists of `server.hooks` and to `server.sinks`; none wraps
  * another, so the order here only orders independent listeners.
  */
@@ -22,4 +23,5 @@ export const installers: Installer[] = [
   installCluster,
   installTracking,
   installScripting,
+  installTls,
 ];

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { AclState } from './acl/acl.js';
 import { unblock } from './blocking.js';
 import { Client } from './client.js';
 import { type CommandSpec, CommandTable } from './commands/table.js';
@@ -25,6 +26,7 @@ import { activeExpireCycle } from './store/expire.js';
 import { MemoryTracker } from './store/memory.js';
 import { MemoryReclaimer } from './store/reclaim.js';
 import { CursorTable } from './store/scan.js';
+import { TlsState } from './tls/state.js';
 import { TrackingTable } from './tracking.js';
 import { isLoopback } from './util/address.js';
 import { randomHex } from './util/random.js';
@@ -143,6 +145,10 @@ export class Server implements DbHooks {
   readonly repl: ReplState;
   /** RDB and AOF (persistence/). */
   readonly persistence: PersistenceState;
+  /** ACL users, permissions and log (acl/). */
+  readonly acl: AclState;
+  /** TLS contexts and listeners (tls/). */
+  readonly tls: TlsState;
 
   constructor(store: Config, commands: CommandSpec[]) {
     this.configStore = store;
@@ -153,6 +159,8 @@ export class Server implements DbHooks {
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
     this.commands = new CommandTable();
     this.commands.add(commands);
+    this.acl = new AclState(this);
+    this.tls = new TlsState(this);
     this.pause = new ClientPause(this);
     this.memory = new MemoryTracker(this);
     this.evictor = new Evictor(this);
@@ -288,7 +296,8 @@ export class Server implements DbHooks {
     this.startCron();
   }
 
-  private accept(sock: net.Socket): void {
+  /** A new connection (a TCP socket, or a TLS socket after its handshake, see tls/). */
+  accept(sock: net.Socket): void {
     if (this.shuttingDown) {
       sock.destroy();
       return;
@@ -301,7 +310,7 @@ export class Server implements DbHooks {
       sock.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.config.protectedMode && this.config.requirepass === '' && !isLoopback(sock.remoteAddress)) {
+    if (this.config.protectedMode && this.acl.defaultUser.nopass && !isLoopback(sock.remoteAddress)) {
       sock.end(
         '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
           'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +

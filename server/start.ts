@@ -1,5 +1,7 @@
+import { AclStartupError } from './acl/acl.js';
 import { buildCommandTable } from './commands/index.js';
 import type { Config } from './config/config.js';
+import { SHUTDOWN_FLAG } from './config/special.js';
 import { installers } from './modules.js';
 import { Server } from './server.js';
 import { shutdown } from './shutdown.js';
@@ -8,6 +10,8 @@ import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers that shut down like Redis (the executable does; embedded use doesn't). */
   handleSignals?: boolean;
+  /** The config file's `user` lines ([name, ...rules], see acl/directives.ts). */
+  users?: string[][];
 }
 
 /** Create, wire up and start a server: the single entry point for the executable and tests. */
@@ -23,14 +27,29 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ? 'Configuration loaded'
       : 'Warning: no config file specified, using the default config. In order to specify a config file use splitbrain-server /path/to/redis.conf',
   );
+  try {
+    server.acl.loadAtStartup(opts.users ?? []);
+  } catch (err) {
+    if (!(err instanceof AclStartupError)) throw err;
+    log.warning(err.message);
+    if (err.critical) log.warning('Critical error while loading ACLs. Exiting.');
+    throw err;
+  }
   for (const install of installers) await install(server);
   await server.listen();
   log.notice(`Running mode=${server.config.clusterEnabled ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
   log.notice('Server initialized');
   log.notice('Ready to accept connections tcp');
   if (opts.handleSignals) {
-    const onSignal = (sig: string) => {
+    const onSignal = (sig: 'SIGTERM' | 'SIGINT') => {
       log.warning(`Received ${sig} scheduling shutdown...`);
+      // shutdown-on-sigterm / -sigint: the SHUTDOWN flags the signal stands for.
+      const f = sig === 'SIGTERM' ? server.config.shutdownOnSigterm : server.config.shutdownOnSigint;
+      server.shutdownRequest ??= {
+        save: f & SHUTDOWN_FLAG.save ? true : f & SHUTDOWN_FLAG.nosave ? false : null,
+        now: (f & SHUTDOWN_FLAG.now) !== 0,
+        force: (f & SHUTDOWN_FLAG.force) !== 0,
+      };
       void shutdown(server, 0);
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));

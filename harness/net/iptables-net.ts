@@ -67,14 +67,17 @@ export class IptablesNetwork implements Network {
 
   async cut(links: Link[], mode: CutMode): Promise<void> {
     await this.heal();
+    const jump = mode === 'drop' ? '-j DROP' : '-p tcp -j REJECT --reject-with tcp-reset';
+    const rules: string[] = [];
     for (const l of links) {
-      const jump = mode === 'drop' ? ['-j', 'DROP'] : ['-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
-      await ipt('-A', this.chain, '-s', this.addr(l.from), '-d', this.addr(l.to), ...jump);
-      // A cut link is cut for replies too: drop what the destination sends back on that link.
-      if (mode === 'drop') await ipt('-A', this.chain, '-s', this.addr(l.to), '-d', this.addr(l.from), '-j', 'DROP');
-      if (mode === 'reset')
-        await ipt('-A', this.chain, '-s', this.addr(l.to), '-d', this.addr(l.from), '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset');
+      rules.push(`-A ${this.chain} -s ${this.addr(l.from)} -d ${this.addr(l.to)} ${jump}`);
+      // A cut link is cut for replies too: drop (or reset) what the destination sends back on that link.
+      rules.push(`-A ${this.chain} -s ${this.addr(l.to)} -d ${this.addr(l.from)} ${jump}`);
     }
+    // One transaction: every link of the partition is cut at the same instant (rule by rule, a
+    // partition of a few dozen links took seconds on a loaded machine, half applied meanwhile).
+    const r = await execa('iptables-restore', ['--noflush'], { input: `*filter\n${rules.join('\n')}\nCOMMIT\n`, reject: false });
+    if (r.exitCode !== 0) throw new Error(`iptables-restore of ${rules.length} rules in ${this.chain} failed: ${String(r.stderr).trim()}`);
   }
 
   async degrade(links: Link[], how: Degradation): Promise<void> {

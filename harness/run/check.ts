@@ -76,6 +76,10 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
   };
   const windows: Record<string, unknown> = {};
   if (s.topology.kind === 'cluster') windows.nodeTimeoutMs = s.nodeTimeoutMs;
+  // Sentinel: the sentinels fail an isolated primary over after down-after-milliseconds (the same
+  // scenario field), but nothing stops it acknowledging writes except min-replicas-to-write, after
+  // min-replicas-max-lag (default 10 s) + the replicas' 1 s ack period: Redis's documented loss window.
+  if (s.topology.kind === 'sentinel') windows.nodeTimeoutMs = toWrite > 0 ? Math.max(s.nodeTimeoutMs, Number(lag ?? 10) * 1000 + 1000) : s.nodeTimeoutMs;
   if (lag !== undefined) windows.minReplicasMaxLagS = Number(lag);
   if (toWrite > 0) windows.minReplicasToWrite = toWrite;
   return workload.checkers(wopts).map((c) => (['lost-writes', 'min-replicas', 'wait'].includes(c.name) ? { ...c, options: { ...windows, ...c.options } } : c));

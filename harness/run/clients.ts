@@ -99,6 +99,27 @@ export function clusterClient(nodes: readonly NodeHandle[], net: Network, opTime
   return c;
 }
 
+/**
+ * A worker's client in Sentinel mode: it asks the sentinels (their client links) for the master
+ * `name` and connects to it through its client link (natMap); it re-asks on every reconnection and
+ * follows +switch-master (failoverDetector). The worker settings hold: no offline queue, nothing re-sent.
+ * The sentinels it discovers are not added (their real addresses would bypass the client links).
+ */
+export function sentinelWorkerClient(sentinels: Address[], name: string, natMap: Record<string, Address>, opTimeoutMs: number): Redis {
+  const r = new Redis({
+    ...options('worker', opTimeoutMs),
+    sentinels,
+    name,
+    natMap,
+    updateSentinels: false,
+    failoverDetector: true,
+    sentinelCommandTimeout: Math.max(500, opTimeoutMs),
+    sentinelRetryStrategy: (times) => Math.min(100 * times, 1000),
+  });
+  r.on('error', () => undefined);
+  return r;
+}
+
 /** One command on a node over a fresh direct connection (not through the client links), then closed. */
 export async function nodeCommand(node: Address, argv: readonly string[], timeoutMs = 5000): Promise<unknown> {
   const r = redisClient(node, 'probe', timeoutMs);

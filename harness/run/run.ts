@@ -198,8 +198,8 @@ export function clientRng(rng: Prng, slot: number): Prng {
 /** The threads of a run (a client per worker slot and the nemesis) and what their ops do. */
 class RunThreads {
   activeFault = '';
-  /** Each worker's client and, outside a cluster, the node it is bound to. */
-  private readonly conns: Array<{ conn: Conn; node: NodeHandle | undefined }> = [];
+  /** Each worker's client and, outside a cluster, the node it is bound to (Sentinel clients: the node they talk to now). */
+  private readonly conns: Array<{ conn: Conn; node: NodeHandle | undefined; nodeNow?: () => string | undefined }> = [];
   private finalReads: Array<Extract<RunOp, { type: 'final-read' }>> = [];
   private readonly closers: Array<() => void> = [];
   /** Keys the client ops wrote (final reads cover them: the set workload's keys rotate). */
@@ -225,6 +225,12 @@ class RunThreads {
     const { nodes, network } = this.target;
     const primaries = this.workload.clientNodes === 'all' ? nodes : nodes.filter((n) => n.role === 'primary');
     for (let slot = 0; slot < this.s.concurrency; slot++) {
+      const own = this.target.workerClient?.(this.s.opTimeoutMs);
+      if (own) {
+        this.conns.push({ conn: own.conn, node: undefined, nodeNow: own.node });
+        this.closers.push(() => own.conn.disconnect());
+        continue;
+      }
       const node = this.cluster ? undefined : primaries[slot % primaries.length]!;
       const conn = node ? nodeClient(node, network, this.s.opTimeoutMs) : clusterClient(nodes, network, this.s.opTimeoutMs);
       this.conns.push({ conn, node });
@@ -256,14 +262,14 @@ class RunThreads {
   }
 
   threads(): Thread<RunOp>[] {
-    const out: Thread<RunOp>[] = this.conns.map(({ conn, node }, slot) => {
+    const out: Thread<RunOp>[] = this.conns.map(({ conn, node, nodeNow }, slot) => {
       let process = slot;
       return {
         id: slot,
         rng: clientRng(this.rng, slot),
         invoke: async (op) => {
           if (op.type !== 'client') return this.invokeHarnessOp(op);
-          const outcome = await this.invokeClient(conn, process, op.op, node);
+          const outcome = await this.invokeClient(conn, process, op.op, node?.name ?? nodeNow?.());
           // A process whose op ended `info` never invokes again: a fresh id takes its place.
           if (outcome === 'info') process += this.s.concurrency;
           return outcome;
@@ -281,10 +287,10 @@ class RunThreads {
     return out;
   }
 
-  private async invokeClient(conn: Conn, process: number, op: Invocation, node: NodeHandle | undefined): Promise<Outcome> {
+  private async invokeClient(conn: Conn, process: number, op: Invocation, node: string | undefined): Promise<Outcome> {
     const extra = {
       key: op.key,
-      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : node?.name,
+      node: this.cluster ? (op.key !== undefined ? slotOwner(this.target.nodes, op.key) : undefined) : node,
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });

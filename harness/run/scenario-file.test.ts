@@ -33,12 +33,12 @@ describe('scenario and replay files', () => {
   });
 
   it('names the file and the field of every error', () => {
-    const p = file('bad.json', { seed: 'x', timeLimit: 5, topology: { kind: 'sentinel', masters: 1, replicas: 0 }, workload: 'nope' });
+    const p = file('bad.json', { seed: 'x', timeLimit: 5, topology: { kind: 'mesh', masters: 1, replicas: 0 }, workload: 'nope' });
     const msg = errorOf(() => readScenarioFile(p));
     expect(msg).toContain(`${p}: not a valid scenario`);
     expect(msg).toMatch(/\/seed: must be integer/);
     expect(msg).toMatch(/must NOT have additional properties \('timeLimit'\)/);
-    expect(msg).toMatch(/\/topology\/kind: must be equal to one of the allowed values \(\["single","replicated","cluster"\]\)/);
+    expect(msg).toMatch(/\/topology\/kind: must be equal to one of the allowed values \(\["single","replicated","cluster","sentinel"\]\)/);
     const w = errorOf(() => readScenarioFile(file('workload.json', { workload: 'nope' })));
     expect(w).toMatch(/\/workload: unknown workload 'nope'/);
     expect(errorOf(() => readScenarioFile(file('broken.json', '{"seed": ')))).toMatch(/broken\.json: not valid JSON/);

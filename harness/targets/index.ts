@@ -1,6 +1,7 @@
 import type { RunStore } from '../store/store.js';
 import { ExternalTarget } from './external.js';
-import { LocalTarget, type NetKind } from './local.js';
+import { LocalTarget, type LocalTargetOptions, type NetKind } from './local.js';
+import { SentinelTarget } from './sentinel.js';
 import type { Target, TargetKind, TopologySpec } from './target.js';
 
 export interface TargetOptions {
@@ -23,9 +24,11 @@ export interface TargetOptions {
 export function createTarget(o: TargetOptions): Target {
   if (o.target === 'external') {
     if (!o.topologyFile) throw new Error('--target external needs --topology-file <file>');
+    if (o.topology.kind === 'sentinel')
+      throw new Error('--topology sentinel runs local processes (--target ts or redis); an external target has no sentinel clients yet');
     return new ExternalTarget(o.topologyFile, o.topology);
   }
-  return new LocalTarget({
+  const local: LocalTargetOptions = {
     kind: o.target,
     topology: o.topology,
     net: o.net,
@@ -35,5 +38,6 @@ export function createTarget(o: TargetOptions): Target {
     serverArgs: o.serverArgs,
     nodeTimeoutMs: o.nodeTimeoutMs,
     runId: o.runId,
-  });
+  };
+  return o.topology.kind === 'sentinel' ? new SentinelTarget(local) : new LocalTarget(local);
 }

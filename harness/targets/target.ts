@@ -1,8 +1,9 @@
+import type { Redis } from 'ioredis';
 import type { Network } from '../net/network.js';
 import type { NodeProcess } from './node-process.js';
 
 export type TargetKind = 'ts' | 'redis' | 'external';
-export type TopologyKind = 'single' | 'replicated' | 'cluster';
+export type TopologyKind = 'single' | 'replicated' | 'cluster' | 'sentinel';
 
 export interface TopologySpec {
   kind: TopologyKind;
@@ -10,9 +11,12 @@ export interface TopologySpec {
   masters: number;
   /** Replicas per primary. */
   replicas: number;
+  /** Sentinel topology: how many sentinels watch the primary (default 3, quorum a majority). */
+  sentinels?: number;
 }
 
-export type NodeRole = 'primary' | 'replica';
+/** `sentinel`: a Sentinel process of the sentinel topology (no data; partitions and kills may hit it). */
+export type NodeRole = 'primary' | 'replica' | 'sentinel';
 
 /** One node of the system under test, as the harness sees it. */
 export interface NodeHandle {
@@ -48,6 +52,13 @@ export interface ProcessControl {
   recover(): Promise<void>;
 }
 
+/** A worker's client that finds the primary itself (Sentinel mode), and the node it talks to now. */
+export interface WorkerClient {
+  conn: Redis;
+  /** The node the client is connected to now (recorded with each op), undefined while it is not. */
+  node(): string | undefined;
+}
+
 /** What scenario.json records about the system. */
 export interface TargetFacts {
   versions: Record<string, string>;
@@ -72,6 +83,8 @@ export interface Target {
   start(): Promise<void>;
   /** Each node's role now, asked over its client link (ROLE); null when it does not answer. Roles change with failovers. */
   roles(): Promise<Map<string, NodeRole | null>>;
+  /** Sentinel topology: workers' clients discover the primary through the sentinels (absent: bound to a node). */
+  workerClient?(opTimeoutMs: number): WorkerClient;
   /** After the final heal: wait (bounded) until the system looks whole again; never throws. */
   settle(): Promise<void>;
   facts(): TargetFacts;

@@ -1,3 +1,4 @@
+import type { User } from '../acl/user.js';
 import { unblockWith } from '../blocking.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
@@ -62,7 +63,7 @@ export function clientInfoString(c: Client, current?: string): string {
     `idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ` +
     `ssub=${c.shardChannels.size} multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qbuf} qbuf-free=${qbuf ? Math.max(0, 32768 - qbuf) : 0} ` +
     `argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${2048 + qbuf + omem + multiMem} ` +
-    `events=r cmd=${current ?? c.lastCmd} user=${c.user} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
+    `events=r cmd=${current ?? c.lastCmd} user=${c.user === null ? '(superuser)' : c.user.name} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
   );
 }
 
@@ -120,7 +121,7 @@ function clientKill(c: Client, argv: string[]): void {
   let type: ClientType | null = null;
   let addr: string | null = null;
   let laddr: string | null = null;
-  let user: string | null = null;
+  let user: User | null = null;
   let skipme = true;
   for (let i = 2; i < argv.length; i += 2) {
     const opt = argv[i]!.toLowerCase();
@@ -141,11 +142,12 @@ function clientKill(c: Client, argv: string[]): void {
     } else if (opt === 'addr') addr = v;
     else if (opt === 'laddr') laddr = v;
     else if (opt === 'user') {
-      if (v !== 'default') {
+      const u = c.server.acl.getUser(v);
+      if (u === undefined) {
         c.addReplyError(`No such user '${v}'`);
         return;
       }
-      user = v;
+      user = u;
     } else if (opt === 'skipme') {
       const l = v.toLowerCase();
       if (l === 'yes') skipme = true;
@@ -488,6 +490,7 @@ const sub = (
 export const clientCommands: CommandSpec[] = [
   cmd('client', -2, ['sentinel'], [0, 0, 0], 'connection', 'A container for client connection commands', undefined, {
     since: '2.4.0',
+    acl: ['slow'],
     subcommands: [
       sub('id', 2, FF, 'Returns the client ID for the current connection', (c) => c.addReplyInt(c.id), '5.0.0'),
       sub('getname', 2, FF, 'Get the current connection name', (c) => (c.name ? c.addReplyBulk(c.name) : c.addReplyNull()), '2.6.9'),

@@ -28,8 +28,9 @@ export function aclCategories(spec: CommandSpec): string[] {
   const f = spec.flags;
   const out: string[] = [];
   if (f.includes('write')) out.push('write');
-  if (f.includes('readonly')) out.push('read');
   const g = GROUP_ACL[spec.group];
+  // Redis's setImplicitACLCategories: read-only scripts (EVAL_RO, FCALL_RO) are not @read.
+  if (f.includes('readonly') && g !== 'scripting') out.push('read');
   if (g && !out.includes(g)) out.push(g);
   if (f.includes('admin')) out.push('admin', 'dangerous');
   if (f.includes('pubsub') && !out.includes('pubsub')) out.push('pubsub');
@@ -245,30 +246,39 @@ const COMMAND_HELP = [
 ];
 
 const F: ['loading', 'stale', 'sentinel'] = ['loading', 'stale', 'sentinel'];
+const CONN = ['connection', 'slow'];
 
 export const commandCommands: CommandSpec[] = [
   {
-    ...cmd('command', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get array of Redis command details', command, { since: '2.8.13' }),
+    ...cmd('command', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get array of Redis command details', command, { since: '2.8.13', acl: CONN }),
     subcommands: [
-      cmd('count', 2, F, [0, 0, 0], 'server', 'Get total number of Redis commands', (c) => c.addReplyInt(c.server.commands.size), { since: '2.8.13' }),
+      cmd('count', 2, F, [0, 0, 0], 'server', 'Get total number of Redis commands', (c) => c.addReplyInt(c.server.commands.size), {
+        since: '2.8.13',
+        acl: CONN,
+      }),
       cmd('info', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command details, or all when no argument is given.', commandInfo, {
         since: '2.8.13',
+        acl: CONN,
         hint: '[command-name [command-name ...]]',
       }),
       cmd('docs', -2, F, [0, 0, 0], 'server', 'Get array of specific Redis command documentation', commandDocs, {
         since: '7.0.0',
+        acl: CONN,
         hint: '[command-name [command-name ...]]',
       }),
       cmd('getkeys', -3, F, [0, 0, 0], 'server', 'Extract keys given a full Redis command', (c, a) => commandGetKeys(c, a, false), {
         since: '2.8.13',
+        acl: CONN,
         hint: 'command [arg [arg ...]]',
       }),
       cmd('getkeysandflags', -3, F, [0, 0, 0], 'server', 'Extract keys and access flags given a full Redis command', (c, a) => commandGetKeys(c, a, true), {
         since: '7.0.0',
+        acl: CONN,
         hint: 'command [arg [arg ...]]',
       }),
       cmd('list', -2, F, [0, 0, 0], 'server', 'Get an array of Redis command names', commandList, {
         since: '7.0.0',
+        acl: CONN,
         hint: '[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]',
       }),
       cmd(
@@ -279,7 +289,7 @@ export const commandCommands: CommandSpec[] = [
         'server',
         'Show helpful text about the different subcommands',
         (c) => c.addReplyHelp('command', COMMAND_HELP),
-        { since: '5.0.0' },
+        { since: '5.0.0', acl: CONN },
       ),
     ],
   },

@@ -38,31 +38,22 @@ function select(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-/** Check a password for a user; only the default user exists (no ACL users). */
-function checkAuth(c: Client, user: string, pass: string): boolean {
-  const required = c.server.config.requirepass;
-  if (user !== 'default') return false;
-  return required === '' || pass === required;
-}
-
+/** AUTH [username] password (Redis's authCommand): the default user when the name is omitted. */
 function auth(c: Client, argv: string[]): void {
   if (argv.length > 3) {
     c.addReplyError(ERR.SYNTAX);
     return;
   }
-  const user = argv.length === 3 ? argv[1]! : 'default';
-  const pass = argv[argv.length - 1]!;
-  if (argv.length === 2 && c.server.config.requirepass === '') {
+  const acl = c.server.acl;
+  if (argv.length === 2 && acl.defaultUser.nopass) {
     c.addReplyError('AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
     return;
   }
-  if (!checkAuth(c, user, pass)) {
+  const user = argv.length === 3 ? argv[1]! : 'default';
+  if (!acl.authenticate(c, user, argv[argv.length - 1]!, argv[0]!)) {
     c.addReplyError('-WRONGPASS invalid username-password pair or user is disabled.');
     return;
   }
-  c.authenticated = true;
-  c.parser.limits.authenticated = true;
-  c.user = user;
   c.addReplyOk();
 }
 
@@ -87,13 +78,10 @@ function hello(c: Client, argv: string[]): void {
     const opt = argv[i]!.toLowerCase();
     const more = argv.length - i - 1;
     if (opt === 'auth' && more >= 2) {
-      if (!checkAuth(c, argv[i + 1]!, argv[i + 2]!)) {
+      if (!c.server.acl.authenticate(c, argv[i + 1]!, argv[i + 2]!, argv[0]!)) {
         c.addReplyError('-WRONGPASS invalid username-password pair or user is disabled.');
         return;
       }
-      c.authenticated = true;
-      c.parser.limits.authenticated = true;
-      c.user = argv[i + 1]!;
       i += 2;
     } else if (opt === 'setname' && more >= 1) {
       setname = argv[i + 1]!;
@@ -162,8 +150,7 @@ function reset(c: Client): void {
   c.noEvict = false;
   c.asking = 0;
   c.readonlyReads = false;
-  c.authenticated = s.config.requirepass === '';
-  c.parser.limits.authenticated = c.authenticated;
+  s.acl.setDefaultAuth(c);
   c.addReplyStatus('RESET');
 }
 

@@ -1,5 +1,6 @@
 import { clusterClientCommands } from '../cluster/data/client-commands.js';
 import { clusterCommand } from '../cluster/data/cluster-command.js';
+import { aclCommands } from './acl.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
@@ -33,6 +34,7 @@ export function buildCommandTable(): CommandSpec[] {
     ...pubsubCommands,
     ...replicationCommands,
     ...persistenceCommands,
+    ...aclCommands,
     ...clusterClientCommands,
     clusterCommand,
   ];

@@ -389,6 +389,7 @@ function info(c: Client, argv: string[]): void {
 
 export const infoCommands: CommandSpec[] = [
   cmd('info', -1, ['loading', 'stale', 'sentinel'], [0, 0, 0], 'server', 'Get information and statistics about the server', info, {
+    acl: ['slow', 'dangerous'],
     hint: '[section [section ...]]',
   }),
 ];

@@ -200,6 +200,7 @@ export const pubsubCommands: CommandSpec[] = [
   }),
   cmd('pubsub', -2, [], [0, 0, 0], 'pubsub', 'A container for Pub/Sub commands', undefined, {
     since: '2.8.0',
+    acl: ['slow'],
     subcommands: [
       cmd('channels', -2, PS, [0, 0, 0], 'pubsub', 'List active channels', (c, a) => listChannels(c, c.server.pubsub.channels, a[2]), {
         since: '2.8.0',
@@ -234,7 +235,7 @@ export const pubsubCommands: CommandSpec[] = [
         'pubsub',
         'Show helpful text about the different subcommands',
         (c) => c.addReplyHelp('pubsub', PUBSUB_HELP),
-        { since: '6.2.0' },
+        { since: '6.2.0', acl: ['slow'] },
       ),
     ],
   }),

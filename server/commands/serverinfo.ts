@@ -291,10 +291,22 @@ export const serverCommands: CommandSpec[] = [
   ...clientCommands,
   ...debugCommands,
   ...commandCommands,
-  cmd('dbsize', 1, ['readonly', 'fast'], [0, 0, 0], 'server', 'Return the number of keys in the selected database', (c) => c.addReplyInt(c.db.size)),
-  cmd('flushdb', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from the current database', flushdb, { hint: '[ASYNC|SYNC]' }),
-  cmd('flushall', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from all databases', flushall, { hint: '[ASYNC|SYNC]' }),
-  cmd('swapdb', 3, ['write', 'fast'], [0, 0, 0], 'server', 'Swaps two Redis databases', swapdb, { since: '4.0.0', hint: 'index1 index2' }),
+  cmd('dbsize', 1, ['readonly', 'fast'], [0, 0, 0], 'server', 'Return the number of keys in the selected database', (c) => c.addReplyInt(c.db.size), {
+    acl: ['keyspace', 'read', 'fast'],
+  }),
+  cmd('flushdb', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from the current database', flushdb, {
+    hint: '[ASYNC|SYNC]',
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+  }),
+  cmd('flushall', -1, ['write'], [0, 0, 0], 'server', 'Remove all keys from all databases', flushall, {
+    hint: '[ASYNC|SYNC]',
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+  }),
+  cmd('swapdb', 3, ['write', 'fast'], [0, 0, 0], 'server', 'Swaps two Redis databases', swapdb, {
+    since: '4.0.0',
+    hint: 'index1 index2',
+    acl: ['keyspace', 'write', 'fast', 'dangerous'],
+  }),
   cmd(
     'time',
     1,
@@ -308,8 +320,15 @@ export const serverCommands: CommandSpec[] = [
     },
     { since: '2.6.0' },
   ),
-  cmd('lastsave', 1, ['loading', 'stale', 'fast'], [0, 0, 0], 'server', 'Get the UNIX time stamp of the last successful save to disk', (c) =>
-    c.addReplyInt(c.server.lastSave),
+  cmd(
+    'lastsave',
+    1,
+    ['loading', 'stale', 'fast'],
+    [0, 0, 0],
+    'server',
+    'Get the UNIX time stamp of the last successful save to disk',
+    (c) => c.addReplyInt(c.server.lastSave),
+    { acl: ['admin', 'fast', 'dangerous'] },
   ),
   cmd(
     'shutdown',

@@ -86,6 +86,13 @@ interface SortOptions {
 function parseSortOptions(c: Client, argv: string[], readonly: boolean): SortOptions | null {
   const o: SortOptions = { desc: false, alpha: false, limitStart: 0, limitCount: -1, dontsort: false, sortby: null, storekey: null, gets: [] };
   const cluster = c.server.config.clusterEnabled;
+  // BY and GET read keys the ACL key patterns cannot see: they need read access to every key.
+  let fullKeyAccess: boolean | null = null;
+  const canReadAnyKey = (): boolean => {
+    const spec = c.server.commands.get(argv[0]!.toLowerCase());
+    fullKeyAccess ??= spec === undefined || c.server.acl.canReadAnyKey(c.user, spec, argv);
+    return fullKeyAccess;
+  };
   for (let j = 2; j < argv.length; j++) {
     const opt = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;
@@ -110,10 +117,17 @@ function parseSortOptions(c: Client, argv: string[], readonly: boolean): SortOpt
       else if (cluster) {
         c.addReplyError('BY option of SORT denied in Cluster mode.');
         return null;
+      } else if (!canReadAnyKey()) {
+        c.addReplyError('BY option of SORT denied due to insufficient ACL permissions.');
+        return null;
       }
     } else if (opt === 'get' && left >= 1) {
       if (cluster) {
         c.addReplyError('GET option of SORT denied in Cluster mode.');
+        return null;
+      }
+      if (!canReadAnyKey()) {
+        c.addReplyError('GET option of SORT denied due to insufficient ACL permissions.');
         return null;
       }
       o.gets.push(argv[++j]!);

@@ -147,8 +147,11 @@ export class CommandTable {
   private byName = new Map<string, CommandSpec>();
   /** Name as the client spelled it ("SET", "set") → resolved command: skips toLowerCase per call. */
   private exact = new Map<string, CommandRef>();
+  /** Bumped by every add/remove (ACL re-indexes the table when it changed). */
+  version = 0;
 
   add(specs: CommandSpec[]): void {
+    this.version++;
     for (const s of specs) {
       if (this.byName.has(s.name)) throw new Error(`duplicate command ${s.name}`);
       this.byName.set(s.name, s);
@@ -160,6 +163,7 @@ export class CommandTable {
 
   /** Drop a command (sentinel mode keeps only the commands Redis allows there). */
   remove(lowerName: string): void {
+    this.version++;
     this.byName.delete(lowerName);
     this.exact.clear();
   }

@@ -69,7 +69,10 @@ function exec(c: Client): void {
   // c.multi stays set while the queued commands run: blocking commands see it and don't block.
   for (const q of m.queue) {
     const fullname = q.spec === s.commands.get(q.spec.name) ? q.spec.name : `${q.argv[0]!.toLowerCase()}|${q.spec.name}`;
-    call(s, c, q.spec, fullname, q.argv);
+    // The ACL rules may have changed since the command was queued.
+    const denied = s.acl.checkQueued(c, q.spec, fullname, q.argv);
+    if (denied !== null) c.addReplyError(denied);
+    else call(s, c, q.spec, fullname, q.argv);
   }
   // The queued commands' ops are propagated together when EXEC's call ends: bare when there is
   // one, in MULTI ... EXEC when there are several (server.flushPropagation).

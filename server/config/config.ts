@@ -106,8 +106,13 @@ export class Config {
 
   /** The apply functions of some options, each once, in registration order per option. */
   appliesOf(defs: readonly AnyOptionDef[]): ConfigApply[] {
-    const out: ConfigApply[] = [];
-    for (const d of defs) for (const fn of this.applies.get(d.name) ?? []) if (!out.includes(fn)) out.push(fn);
+    return this.namedAppliesOf(defs).map((a) => a.fn);
+  }
+
+  /** appliesOf with the option each function was first found for (CONFIG SET's error names it). */
+  namedAppliesOf(defs: readonly AnyOptionDef[]): { name: string; fn: ConfigApply }[] {
+    const out: { name: string; fn: ConfigApply }[] = [];
+    for (const d of defs) for (const fn of this.applies.get(d.name) ?? []) if (!out.some((a) => a.fn === fn)) out.push({ name: d.name, fn });
     return out;
   }
 

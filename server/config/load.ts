@@ -19,9 +19,10 @@ export interface LoadOptions {
   defaults?: Record<string, string>;
   /**
    * Directives that are not config options, by name: `sentinel ...` lines in sentinel mode
-   * (without a handler they are an error, as in Redis), `user` lines a sentinel's rewrite writes.
+   * (without a handler they are an error, as in Redis), `user` lines (ACL users). A handler may
+   * return an error text, reported against the line.
    */
-  directives?: Record<string, (argv: string[], lineNo: number, line: string) => void>;
+  directives?: Record<string, (argv: string[], lineNo: number, line: string) => unknown>;
 }
 
 /**
@@ -76,7 +77,9 @@ export function loadConfig(args: string[], stdin?: () => string, opts: LoadOptio
       if (!handler) return fail('sentinel directive while not in sentinel mode');
     }
     if (handler) {
-      handler(argv.slice(1), n + 1, line);
+      // A handler returns an error to report against the line (Redis's "Error in user declaration ...").
+      const err = handler(argv.slice(1), n + 1, line);
+      if (typeof err === 'string') return fail(err);
       continue;
     }
     const def = findDef(argv[0]!);

@@ -214,3 +214,96 @@ export function validHostname(v: string): string | null {
   if (!/^[A-Za-z0-9.-]*$/.test(v)) return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
   return null;
 }
+
+/** SHUTDOWN flags of shutdown-on-sigint/-sigterm (Redis's SHUTDOWN_SAVE/NOSAVE/NOW/FORCE bits). */
+export const SHUTDOWN_FLAG = { save: 1, nosave: 2, now: 4, force: 8 } as const;
+const SHUTDOWN_WORDS = ['default', 'save', 'nosave', 'now', 'force'] as const;
+
+/** `shutdown-on-sigterm default|[save|nosave] [now] [force]`: a multi-word enum of bit flags. */
+export const shutdownOnSignalCodec: SpecialCodec<number> = {
+  parse(args) {
+    const words = args.map((a) => a.toLowerCase());
+    if (words.length === 0 || words.some((w) => !(SHUTDOWN_WORDS as readonly string[]).includes(w)))
+      throw new ConfigError(`argument(s) must be one of the following: ${SHUTDOWN_WORDS.join(', ')}`);
+    let v = 0;
+    for (const w of words) if (w !== 'default') v |= SHUTDOWN_FLAG[w as keyof typeof SHUTDOWN_FLAG];
+    if (v & SHUTDOWN_FLAG.save && v & SHUTDOWN_FLAG.nosave) throw new ConfigError("shutdown options SAVE and NOSAVE can't be used simultaneously");
+    return v;
+  },
+  show: (v) => (v === 0 ? 'default' : SHUTDOWN_WORDS.filter((w) => w !== 'default' && v & SHUTDOWN_FLAG[w]).join(' ')),
+};
+
+/** unixsocketperm: an octal number within [0, 0777] (Redis's OCTAL_CONFIG). */
+export const octalPermCodec: SpecialCodec<number> = {
+  parse(args) {
+    if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+    // strtoll(..., 8) with an end-pointer check: an empty string is 0, as in C.
+    const m = /^\s*([+-]?)([0-7]*)$/.exec(args[0]!);
+    if (!m) throw new ConfigError("argument couldn't be parsed as an octal number");
+    const v = (m[1] === '-' ? -1 : 1) * Number.parseInt(m[2] || '0', 8);
+    if (v < 0 || v > 0o777) throw new ConfigError('argument must be between 0 and 777 inclusive');
+    return v;
+  },
+  show: (v) => v.toString(8),
+};
+
+const SSIZE_MAX = (1n << 63n) - 1n;
+
+/**
+ * maxmemory-clients: bytes, or a percentage of maxmemory (`10%`, kept negative as Redis keeps it);
+ * a memory value beyond SSIZE_MAX wraps to a negative one, hence a percentage, as in C.
+ */
+export const memoryOrPercentCodec: SpecialCodec<number> = {
+  parse(args) {
+    if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+    const s = args[0]!;
+    let v: bigint;
+    const raw = memtoull(s);
+    const pct = /^[+-]?\d+$/.exec(s.slice(0, -1)) && s.length > 1 && s.endsWith('%') ? BigInt(s.slice(0, -1)) : null;
+    if (raw !== null) v = BigInt.asIntN(64, raw);
+    else if (pct !== null && pct >= 0n && pct <= SSIZE_MAX) v = -pct;
+    else throw new ConfigError('argument must be a memory or percent value');
+    if (v < 0n && v < -100n) throw new ConfigError('percentage argument must be less or equal to 100');
+    return Number(v);
+  },
+  show: (v) => (v < 0 ? `${-v}%` : String(v)),
+  rewrite: (v) => [v < 0 ? `${-v}%` : formatMemory(v)],
+};
+
+/** proc-title-template: Redis's sdstemplate with its variables; the expansion must not be empty. */
+export function validProcTitleTemplate(v: string): string | null {
+  const bad = 'template format is invalid or contains unknown variables';
+  // Expanded as for a standalone server with a TCP port (only emptiness matters here).
+  const vars = new Map([
+    ['title', ''],
+    ['listen-addr', '*:6379'],
+    ['server-mode', ''],
+    ['config-file', '-'],
+    ['port', '6379'],
+    ['tls-port', '0'],
+    ['unixsocket', ''],
+  ]);
+  let out = '';
+  let p = 0;
+  while (p < v.length) {
+    const sv = v.indexOf('{', p);
+    if (sv < 0) {
+      out += v.slice(p);
+      break;
+    }
+    out += v.slice(p, sv);
+    if (sv + 1 >= v.length) return bad;
+    if (v[sv + 1] === '{') {
+      out += '{';
+      p = sv + 2;
+      continue;
+    }
+    const ev = v.indexOf('}', sv + 1);
+    if (ev < 0) return bad;
+    const value = vars.get(v.slice(sv + 1, ev));
+    if (value === undefined) return bad;
+    out += value;
+    p = ev + 1;
+  }
+  return out.replace(/^ +| +$/g, '') === '' ? bad : null;
+}

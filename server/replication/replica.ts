@@ -47,7 +47,7 @@ export class MasterLink {
   constructor(public readonly rs: ReplState) {
     const server = rs.server;
     this.lastio = Date.now();
-    this.sock = connectOut(server, rs.masterHost!, rs.masterPort);
+    this.sock = connectOut(server, rs.masterHost!, rs.masterPort, server.config.tlsReplication);
     this.sock.setKeepAlive(true, 1000 * Math.max(1, server.config.tcpKeepalive));
     this.sock.on('connect', () => this.onConnect());
     this.sock.on('data', (d: Buffer) => this.onData(d));
@@ -354,6 +354,7 @@ export class MasterLink {
     const server = rs.server;
     const c = new Client(server, this.sock);
     c.isMaster = true;
+    c.user = null; // our master's stream is never refused by ACL
     c.authenticated = true;
     c.parser.limits.authenticated = true;
     c.db = server.dbs[db] ?? server.dbs[0]!;

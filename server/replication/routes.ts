@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Server } from '../server.js';
 
 /**
@@ -20,10 +21,14 @@ export function resolveRoute(server: Server, host: string, port: number): { host
   return { host, port };
 }
 
-/** Open an outgoing TCP link to host:port through its route, bound to bind-source-addr when set. */
-export function connectOut(server: Server, host: string, port: number): net.Socket {
+/**
+ * Open an outgoing link to host:port through its route, bound to bind-source-addr when set; over
+ * TLS when `secure` (tls-replication for replication links, tls-cluster for the cluster bus).
+ */
+export function connectOut(server: Server, host: string, port: number, secure = false): net.Socket {
   const target = resolveRoute(server, host, port);
   const localAddress = server.config.bindSourceAddr || undefined;
   const sock = net.connect({ host: target.host, port: target.port, localAddress, noDelay: true });
-  return sock;
+  // The TLS socket wraps the TCP one (so it keeps the source address) and emits its 'connect'.
+  return secure ? tls.connect({ ...server.tls.clientOptions(), socket: sock }) : sock;
 }

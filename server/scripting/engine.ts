@@ -275,9 +275,14 @@ loadfile = nil
       acl_check_cmd: (L) => {
         if (this.run === null) return pushError(L, 'redis.acl_check_cmd can only be called inside a script invocation', true);
         if (lua.lua_gettop(L) === 0) return pushError(L, 'Please specify at least one argument for this redis lib call', true);
-        const name = toStr(L, 1) ?? '';
-        if (this.server.commands.resolve(name) === undefined) return pushError(L, 'Invalid command passed to redis.acl_check_cmd()', true);
-        lua.lua_pushboolean(L, true);
+        const argv = luaArgv(L);
+        if (argv === null) return pushError(L, 'Lua redis lib command arguments must be strings or integers', true);
+        // Redis's lookupCommand: the command, or its subcommand when it has them.
+        const ref = this.server.commands.resolve(argv[0]!);
+        let spec: CommandSpec | undefined = ref?.spec;
+        if (spec?.subcommands !== undefined && argv.length >= 2) spec = spec.subcommands.find((x) => x.name === argv[1]!.toLowerCase());
+        if (spec === undefined) return pushError(L, 'Invalid command passed to redis.acl_check_cmd()', true);
+        lua.lua_pushboolean(L, this.server.acl.check(this.run.caller.user, spec, argv) === null);
         return 1;
       },
     };
@@ -308,19 +313,9 @@ loadfile = nil
   private redisCall(L: LuaState, raiseError: boolean): number {
     const ctx = this.run;
     if (ctx === null) return pushError(L, 'redis.call/pcall can only be called inside a script invocation', true);
-    const argc = lua.lua_gettop(L);
-    if (argc === 0) return pushError(L, 'Please specify at least one argument for this redis lib call', raiseError);
-    const argv: string[] = new Array<string>(argc);
-    for (let j = 0; j < argc; j++) {
-      const t = lua.lua_type(L, j + 1);
-      if (t === lua.LUA_TNUMBER) argv[j] = fmt17g(lua.lua_tonumber(L, j + 1));
-      else if (t === lua.LUA_TSTRING) argv[j] = toStr(L, j + 1)!;
-      else {
-        lua.lua_settop(L, 0);
-        return pushError(L, 'Lua redis lib command arguments must be strings or integers', raiseError);
-      }
-    }
-    lua.lua_settop(L, 0);
+    if (lua.lua_gettop(L) === 0) return pushError(L, 'Please specify at least one argument for this redis lib call', raiseError);
+    const argv = luaArgv(L);
+    if (argv === null) return pushError(L, 'Lua redis lib command arguments must be strings or integers', raiseError);
     const err = this.execute(ctx, argv);
     if (err !== null) {
       pushError(L, err, false);
@@ -357,6 +352,9 @@ loadfile = nil
     if (s.role === 'slave' && s.repl.linkState !== 'connected' && !s.config.replicaServeStaleData && !spec.flags.includes('stale')) {
       return 'Can not execute the command on a stale replica';
     }
+    // scriptVerifyACL: the command runs under the caller's user.
+    const denied = s.acl.checkScriptCommand(ctx.caller, spec, fullname, argv);
+    if (denied !== null) return denied;
     if (ctx.readOnly && flags & (CF.WRITE | CF.MAY_REPLICATE)) return 'Write commands are not allowed from read-only scripts.';
     if (flags & CF.WRITE && !ctx.writeDirty) {
       if (s.role === 'slave' && s.config.replicaReadOnly && !ctx.caller.isMaster) return "-READONLY You can't write against a read only replica.";
@@ -380,6 +378,7 @@ loadfile = nil
     const L = this.state;
     this.run = ctx;
     this.client.db = ctx.caller.db;
+    this.client.user = ctx.caller.user; // SORT BY/GET and other per-user checks inside commands
     this.client.resp = 2;
     const T = lua.lua_newthread(L);
     ctx.thread = T;
@@ -494,6 +493,23 @@ function lauxlibLoad(L: LuaState, code: string, chunkname: string): number {
 }
 
 /** luaPushErrorBuff: an error table {err = "CODE message"}; raised when `raiseIt`. */
+/** The arguments on the stack as command arguments (Redis's luaArgsToRedisArgv), popped; null when one is not a string or number. */
+function luaArgv(L: LuaState): string[] | null {
+  const argc = lua.lua_gettop(L);
+  const argv: string[] = new Array<string>(argc);
+  for (let j = 0; j < argc; j++) {
+    const t = lua.lua_type(L, j + 1);
+    if (t === lua.LUA_TNUMBER) argv[j] = fmt17g(lua.lua_tonumber(L, j + 1));
+    else if (t === lua.LUA_TSTRING) argv[j] = toStr(L, j + 1)!;
+    else {
+      lua.lua_settop(L, 0);
+      return null;
+    }
+  }
+  lua.lua_settop(L, 0);
+  return argv;
+}
+
 export function pushError(L: LuaState, msg0: string, raiseIt: boolean): number {
   let msg = msg0;
   let code = 'ERR';

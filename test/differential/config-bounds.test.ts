@@ -24,6 +24,8 @@ const UNSAFE = new Set([
   'maxclients',
   'oom-score-adj',
   'oom-score-adj-values',
+  'maxmemory-clients', // a probe of 1 byte evicts the probing client (config-directives.test.ts has its own)
+  'tls-port', // a probe would open a TLS listener without certificates (tls.test.ts)
 ]);
 /** Options whose value depends on how or where the server was started. */
 const RUNTIME = new Set(['dir', 'port', 'bind', 'save', 'appendonly', 'logfile', 'pidfile', 'daemonize', 'supervised', 'dbfilename']);

@@ -42,7 +42,7 @@ process.on('exit', () => {
 export async function startServer(
   kind: ServerKind,
   extra: string[] = [],
-  opts: { port?: number; dir?: string; readyTimeoutMs?: number } = {},
+  opts: { port?: number; dir?: string; readyTimeoutMs?: number /** A config file, given first as redis-server takes it. */; conf?: string } = {},
 ): Promise<RunningServer> {
   if (kind === 'redis' && !existsSync(REDIS_SERVER)) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server redis-tools');
@@ -52,7 +52,7 @@ export async function startServer(
   }
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `sb-${kind}-`));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
+  const args = [...(opts.conf ? [opts.conf] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   const proc =
     kind === 'redis'
       ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -19,6 +19,7 @@ export interface RunFlags {
   topologyFile?: string;
   masters: number;
   replicas: number;
+  sentinels: number;
   net: 'toxiproxy' | 'iptables' | 'none';
   toxiproxy?: string;
   workload: string;
@@ -66,13 +67,14 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
         .default(defaults.target),
     )
     .addOption(
-      new Option('--topology <kind>', 'single, replicated, cluster')
-        .argParser(oneOf(['single', 'replicated', 'cluster'] as const))
+      new Option('--topology <kind>', 'single, replicated, cluster, sentinel (a primary, replicas and sentinels)')
+        .argParser(oneOf(['single', 'replicated', 'cluster', 'sentinel'] as const))
         .default(defaults.topology.kind),
     )
     .option('--topology-file <file>', 'external target: JSON file with the nodes (and kill/pause/restart commands)')
     .option('--masters <n>', 'cluster masters', integer(1, 100), defaults.topology.masters)
     .option('--replicas <n>', 'replicas per master', integer(0, 20), defaults.topology.replicas)
+    .option('--sentinels <n>', 'sentinel topology: sentinels (quorum: a majority)', integer(1, 15), 3)
     .addOption(
       new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none')
         .argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const))
@@ -134,13 +136,15 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   // A cluster defaults to 3 masters × 1 replica (Redis's minimum), other topologies to the defaults.
   const clusterDefault = (flag: 'masters' | 'replicas', v: number, d: number) => (given(flag) ? v : d);
   const topology =
-    given('topology') || given('masters') || given('replicas') || !base.topology
+    given('topology') || given('masters') || given('replicas') || given('sentinels') || !base.topology
       ? {
           kind: f.topology,
           masters: f.topology === 'cluster' ? clusterDefault('masters', f.masters, 3) : 1,
           replicas: f.topology === 'single' ? 0 : f.topology === 'cluster' ? clusterDefault('replicas', f.replicas, 1) : f.replicas,
+          ...(f.topology === 'sentinel' ? { sentinels: f.sentinels } : {}),
         }
       : base.topology;
+  if (topology.kind === 'sentinel' && topology.replicas < 1) throw new UsageError('--replicas: the sentinel topology needs at least 1 replica to fail over to');
   if (f.target === 'external' && !f.topologyFile && !base.topologyFile) throw new UsageError('--target external needs --topology-file <file>');
   if (f.topology === 'cluster' && f.masters < 3 && given('masters')) throw new UsageError('--masters: a Redis cluster needs at least 3 masters');
   const s: Scenario = {

@@ -33,7 +33,7 @@ import { scenarioErrors } from '../../run/scenario-file.js';
 import { RunStore, sanitize } from '../../store/store.js';
 import type { TopologyKind, TopologySpec } from '../../targets/target.js';
 
-type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; topologyFile?: string };
+type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; sentinels?: number; topologyFile?: string };
 
 export interface SuiteMatrix {
   targets: Array<Scenario['target']>;
@@ -117,6 +117,7 @@ function topologyOf(t: TopologyItem, base: string): { spec: TopologySpec; file?:
   if (typeof t !== 'string') {
     if (t.masters !== undefined) spec.masters = t.masters;
     if (t.replicas !== undefined) spec.replicas = t.replicas;
+    if (t.sentinels !== undefined) spec.sentinels = t.sentinels;
     if (t.topologyFile) return { spec, file: resolve(base, t.topologyFile) };
   }
   return { spec };

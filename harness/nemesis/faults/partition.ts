@@ -58,6 +58,13 @@ function alone(kind: string, node: NodeHandle, ctx: PickContext, clientSide: 0 |
 
 const isolatePrimary = (rng: Prng, ctx: PickContext): PartitionSpec => alone('isolate-primary', rng.pick(primaries(ctx)), ctx, 1);
 
+/** The sentinels of a sentinel topology; other topologies have none to partition. */
+function sentinelsOf(ctx: PickContext, nemesis: string): NodeHandle[] {
+  const s = ctx.nodes.filter((n) => n.role === 'sentinel');
+  if (ctx.topology !== 'sentinel' || s.length === 0) throw new Error(`the ${nemesis} nemesis needs --topology sentinel`);
+  return s;
+}
+
 export const partition: IntervalFamily<PartitionSpec> = {
   f: 'start-partition',
   instant: false,
@@ -74,6 +81,8 @@ export const partition: IntervalFamily<PartitionSpec> = {
         'one-way',
         'bridge',
         'majorities-ring',
+        'sentinel-split-brain',
+        'sentinels-apart',
       ],
       {
         mode: { enum: ['drop', 'reset'] },
@@ -107,6 +116,25 @@ export const partition: IntervalFamily<PartitionSpec> = {
       const rest = ctx.nodes.filter((n) => n !== p);
       const promote = rng.pick(rest.filter((n) => n.role === 'replica'));
       return spec({ kind: 'partition-failover', nodes: [p.name], groups: [[p.name], names(rest)], mode: 'drop', promote: promote.name, failoverAfterMs: 1000 });
+    },
+    /**
+     * Sentinel's famous split brain (Jepsen, 2013): the primary, a minority of the sentinels and
+     * the clients on one side; the sentinels' majority promotes a replica on the other. The clients
+     * keep writing to the old primary, and what it acknowledges is lost when it rejoins as a replica.
+     */
+    'sentinel-split-brain': (rng, ctx) => {
+      const p = rng.pick(primaries(ctx));
+      const sentinels = rng.shuffle(sentinelsOf(ctx, 'sentinel-split-brain'));
+      const minority = [p, ...sentinels.slice(0, Math.floor((sentinels.length - 1) / 2))];
+      const rest = ctx.nodes.filter((n) => !minority.includes(n));
+      return spec({ kind: 'sentinel-split-brain', nodes: names(minority), groups: [names(minority), names(rest)], clientSide: 0, mode: 'drop' });
+    },
+    /** Every sentinel cut from every other one (data links and clients untouched): no failover can be agreed. */
+    'partition-sentinels': (rng, ctx) => {
+      const s = names(rng.shuffle(sentinelsOf(ctx, 'partition-sentinels')));
+      const cut: [string, string][] = [];
+      for (let i = 0; i < s.length; i++) for (let j = i + 1; j < s.length; j++) cut.push([s[i]!, s[j]!]);
+      return spec({ kind: 'sentinels-apart', nodes: [], cut, mode: 'drop' });
     },
     /** A random node alone. */
     'partition-node': (rng, ctx) => alone('isolate-node', rng.pick(ctx.nodes), ctx, 1),

@@ -53,7 +53,10 @@ export class BusLinks {
       const optional = b.startsWith('-');
       const raw = optional ? b.slice(1) : b;
       const host = raw === '*' ? '0.0.0.0' : raw === '::*' ? '::' : raw;
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      // tls-cluster: the bus listener speaks TLS, client certificates checked as on tls-port.
+      const srv = this.server.config.tlsCluster
+        ? this.server.tls.createSecureServer((sock) => this.accept(sock))
+        : net.createServer({ noDelay: true }, (sock) => this.accept(sock));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -89,7 +92,7 @@ export class BusLinks {
   connect(id: LinkId, ip: string, cport: number): void {
     const old = this.links.get(id);
     if (old) this.drop(old);
-    const sock = connectOut(this.server, ip, cport);
+    const sock = connectOut(this.server, ip, cport, this.server.config.tlsCluster);
     const link = this.track(id, sock, false);
     sock.once('connect', () => {
       if (link.dropped) return;

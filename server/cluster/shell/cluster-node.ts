@@ -36,7 +36,10 @@ const VERBOSITY: Record<string, LogLevel> = { debug: 'debug', verbose: 'verbose'
 /** The brain's configuration from the server's (Redis's deriveAnnouncedPorts for the ports). */
 function brainConfig(server: Server): ClusterConfig {
   const cfg = server.config;
-  const cport = cfg.clusterPort || cfg.port + 10000;
+  // With tls-cluster the node is known by its TLS port (the plain one as pport).
+  const port = cfg.tlsCluster ? cfg.tlsPort : cfg.port;
+  const cport = cfg.clusterPort || port + 10000;
+  const tlsAnnounce = cfg.tlsCluster && cfg.clusterAnnounceTlsPort !== 0;
   return {
     nodeTimeout: cfg.clusterNodeTimeout,
     replicaValidityFactor: cfg.clusterReplicaValidityFactor,
@@ -45,8 +48,8 @@ function brainConfig(server: Server): ClusterConfig {
     allowReplicaMigration: cfg.clusterAllowReplicaMigration,
     requireFullCoverage: cfg.clusterRequireFullCoverage,
     replicaNoFailover: cfg.clusterReplicaNoFailover,
-    port: cfg.clusterAnnouncePort || cfg.port,
-    pport: 0,
+    port: tlsAnnounce ? cfg.clusterAnnounceTlsPort : cfg.clusterAnnouncePort || port,
+    pport: tlsAnnounce ? cfg.clusterAnnouncePort : cfg.tlsCluster ? cfg.port : 0,
     cport: cfg.clusterAnnounceBusPort || cport,
     announceIp: cfg.clusterAnnounceIp,
     announceHostname: cfg.clusterAnnounceHostname,
@@ -112,7 +115,7 @@ export class ClusterNode {
     this.releaseLock = lockClusterConfig(this.configFile);
     const content = readNodesConf(this.configFile);
     this.step({ type: 'load', content });
-    const port = server.config.port;
+    const port = server.config.tlsCluster ? server.config.tlsPort : server.config.port;
     const cport = server.config.clusterPort || port + 10000;
     if (!server.config.clusterPort && port > 65535 - 10000) {
       throw new Error(
