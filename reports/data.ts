@@ -108,7 +108,8 @@ export interface ReportData {
   /** Unix ms of history time 0, when the run recorded it: the timeline labels clock times too. */
   t0Ms: number | null;
   headline: string[];
-  replay: string;
+  /** The command that re-runs this scenario; null when the run stopped before recording its schedule (nothing to replay). */
+  replay: string | null;
   generatedAt: string;
   scenario: Array<[string, string]>;
   error: string | null;
@@ -337,7 +338,9 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
     verdict: run.verdict,
     t0Ms: s?.historyStartedAt ? Date.parse(s.historyStartedAt) : null,
     headline: headline(run.verdict, run.results, run.error),
-    replay: `splitbrain run --replay ${shellQuote(run.dir)}${s?.target === 'external' && s.topologyFile ? ` --topology-file ${shellQuote(s.topologyFile)}` : ''}`,
+    replay: Array.isArray(s?.schedule)
+      ? `splitbrain run --replay ${shellQuote(run.dir)}${s.target === 'external' && s.topologyFile ? ` --topology-file ${shellQuote(s.topologyFile)}` : ''}`
+      : null,
     generatedAt: new Date().toISOString(),
     scenario: fmtScenario(run),
     error: run.error,

@@ -310,16 +310,28 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
 }
 
 /** The sentences at the top of a report: the verdict's reasons, data loss first. */
+/** The first violation's own words, for checkers that list violations with messages (min-replicas, wait…). */
+function firstViolation(r: CheckerResult): string | undefined {
+  const v = (r as { violations?: unknown }).violations;
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const m = (v[0] as { message?: unknown }).message;
+  if (typeof m !== 'string') return undefined;
+  return v.length > 1 ? `${m.replace(/\.$/, '')} (and ${plural(v.length - 1, 'more violation')})` : m.replace(/\.$/, '');
+}
+
 export function headline(verdict: Verdict, results: ResultsFile | null, error: string | null): string[] {
   if (verdict === 'crashed') {
     const first = (error ?? 'the run did not finish').split('\n').find((l) => l.trim() !== '') ?? '';
     return [`The run itself failed before its history could be checked: ${first.trim()}`, 'Nothing was verified: a crashed run never counts as passed.'];
   }
-  const lines: string[] = [];
+  // Lines of invalid checkers come first: the headline opens with the anomaly that made the run invalid.
+  const anomalies: string[] = [];
+  const others: string[] = [];
+  const say = (bad: boolean, line: string): void => void (bad ? anomalies : others).push(line);
   const c = results?.checkers ?? {};
   const lw = c['lost-writes'] as LostWritesResult | undefined;
   if (lw?.byAck) {
-    if (lw.lost === 0) lines.push(`No acknowledged write was lost (${lw.acknowledged} acknowledged${lw.unchecked ? `, ${lw.unchecked} unchecked` : ''}).`);
+    if (lw.lost === 0) say(false, `No acknowledged write was lost (${lw.acknowledged} acknowledged${lw.unchecked ? `, ${lw.unchecked} unchecked` : ''}).`);
     else {
       const kinds = (['plain', 'wait', 'min-replicas'] as const)
         .filter((k) => lw.byAck[k].lost > 0)
@@ -330,23 +342,27 @@ export function headline(verdict: Verdict, results: ResultsFile | null, error: s
       const when = first
         ? ` First ${first.expected ? 'expected ' : ''}loss acknowledged at ${first.ackTimeS.toFixed(2)} s${first.fault ? (rel === null ? `, during ${near}` : rel >= 0 ? `, ${rel.toFixed(2)} s into ${near}` : `, ${(-rel).toFixed(2)} s before ${near}`) : ', with no fault nearby'}.`
         : '';
-      lines.push(
+      say(
+        lw.valid === false,
         `Lost ${plural(lw.lost, 'acknowledged write')} (${kinds.join(', ')}): ${lw.lostAnomalous} anomalous, ${lw.lostExpected} inside an allowed fault window, ${lw.lostByConfiguration ?? 0} lost by configuration.${when}`,
       );
     }
   }
   const sf = c['set-full'] as SetFullResult | undefined;
   if (sf && (sf.lostCount > 0 || sf.staleCount > 0))
-    lines.push(
+    say(
+      sf.valid === false,
       `set-full: ${plural(sf.lostCount, 'element')} lost (${sf.lostAnomalousCount ?? sf.lostCount} anomalous), ${sf.staleCount} stale out of ${sf.attemptCount} added.`,
     );
   const lin = c['linearizable'] as LinearizableResult | undefined;
   if (lin?.invalidKeys?.length)
-    lines.push(`Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);
+    say(true, `Not linearizable on ${plural(lin.invalidKeys.length, 'key')}: ${lin.invalidKeys.slice(0, 8).map(keyName).join(', ')}.`);
   for (const [name, r] of Object.entries(c)) {
-    if (r.valid === false && !['lost-writes', 'set-full', 'linearizable'].includes(name)) lines.push(`${name}: ${summarizeChecker(name, r)}.`);
-    if (r.valid === 'unknown' && name !== 'perf') lines.push(`${name} could not decide: ${summarizeChecker(name, r)}.`);
+    if (r.valid === false && !['lost-writes', 'set-full', 'linearizable'].includes(name))
+      say(true, `${name} INVALID: ${firstViolation(r) ?? summarizeChecker(name, r)}.`);
+    if (r.valid === 'unknown' && name !== 'perf') say(false, `${name} could not decide: ${summarizeChecker(name, r)}.`);
   }
+  const lines = [...anomalies, ...others];
   if (lines.length === 0) lines.push(verdict === 'valid' ? 'Every checker passed.' : 'See the checkers below.');
   return lines;
 }

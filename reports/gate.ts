@@ -433,7 +433,12 @@ function fmt(x: number | null, unit: string): string {
   return x === null ? 'n/a' : `${Math.round(x * 100) / 100} ${unit}`;
 }
 
-const cell = (v: GateRow['baseline']): string => (v === null ? '—' : typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v));
+/** A value as people read it: times (checks named `…-ms`) with their unit; gate.json keeps the bare numbers. */
+function cell(v: GateRow['baseline'], check = ''): string {
+  if (v === null) return '—';
+  if (typeof v !== 'number') return String(v);
+  return check.endsWith('-ms') ? `${Math.round(v)} ms` : String(Math.round(v * 1000) / 1000);
+}
 
 /** Plain-text table for the terminal, regressions marked. */
 export function gateTable(g: GateResult): string {
@@ -441,8 +446,8 @@ export function gateTable(g: GateResult): string {
   const body = g.rows.map((r) => [
     r.scenario,
     r.check,
-    cell(r.baseline),
-    cell(r.current),
+    cell(r.baseline, r.check),
+    cell(r.current, r.check),
     r.test ? fmtP(r.test.p) : '',
     r.status === 'regressed' ? 'REGRESSED' : r.status,
   ]);
@@ -466,7 +471,11 @@ export function gateJUnit(g: GateResult): string {
     cases: rows.map((r): JUnitCase => {
       const c: JUnitCase = { name: r.check, classname: `splitbrain.gate.${scenario}` };
       if (r.status === 'regressed')
-        c.failure = { type: 'regression', message: r.message, text: `baseline: ${cell(r.baseline)}\ncurrent: ${cell(r.current)}\n${r.message}` };
+        c.failure = {
+          type: 'regression',
+          message: r.message,
+          text: `baseline: ${cell(r.baseline, r.check)}\ncurrent: ${cell(r.current, r.check)}\n${r.message}`,
+        };
       else if (r.status === 'missing') c.skipped = r.message;
       else c.systemOut = r.message;
       return c;

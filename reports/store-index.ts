@@ -69,17 +69,29 @@ function isDir(p: string): boolean {
   }
 }
 
-/** Run directories of a store, oldest first. */
-export function listRunDirs(root: string): string[] {
+/** A real directory, not a symlink to one (`latest` links point at runs listed where they live). */
+function isRealDir(p: string): boolean {
+  return lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/**
+ * Run directories of a store, oldest first: `<scenario>/<ts>/`, and those of nested stores
+ * (`store/baseline/<scenario>/<ts>/`, what `--store store/baseline` makes), never through a symlink.
+ */
+function listRunDirs(root: string): string[] {
   const out: string[] = [];
   if (!isDir(root)) return out;
   for (const scen of readdirSync(root).sort()) {
     if (scen === 'latest' || scen === SUITES_DIR || scen.startsWith('.')) continue;
     const sd = join(root, scen);
-    if (!isDir(sd)) continue;
+    if (!isRealDir(sd)) continue;
+    if (isStoreRoot(sd)) {
+      out.push(...listRunDirs(sd));
+      continue;
+    }
     for (const ts of readdirSync(sd).sort()) {
       const rd = join(sd, ts);
-      if (isDir(rd) && RUN_FILES.some((f) => existsSync(join(rd, f)))) out.push(rd);
+      if (isRealDir(rd) && RUN_FILES.some((f) => existsSync(join(rd, f)))) out.push(rd);
     }
   }
   return out;
@@ -119,8 +131,12 @@ export async function collectIndex(root: string): Promise<{ runs: IndexRun[]; su
     const m = run.metrics;
     const s = run.scenario;
     const lost = m.lostByAck ? { plain: m.lostByAck.plain.lost, wait: m.lostByAck.wait.lost, 'min-replicas': m.lostByAck['min-replicas'].lost } : null;
+    // A nested store's runs are named after it (baseline/…), so its trends stay apart from the top store's.
+    const nested = relative(root, dirname(dirname(dir)))
+      .split(sep)
+      .join('/');
     runs.push({
-      scenario: run.name,
+      scenario: nested ? `${nested}/${run.name}` : run.name,
       ts: run.ts,
       href: existsSync(join(dir, 'report.html')) ? href(root, join(dir, 'report.html')) : `${href(root, dir)}/`,
       verdict: run.verdict,

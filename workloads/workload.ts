@@ -57,8 +57,11 @@ export interface Workload {
   /** Every client thread's op stream (ctx.thread is the worker slot, ctx.n its op count). */
   generator(opts: WorkloadOptions): Gen<Invocation>;
   invoke(conn: Conn, op: Invocation, opts: WorkloadOptions): Promise<Completion>;
-  /** Keys the final reads cover (every key the workload may have written). */
-  finalKeys(opts: WorkloadOptions): string[];
+  /**
+   * Keys the final reads cover (every key the workload may have written). `written`: the keys the
+   * run's ops touched other than by reads, for workloads whose keys are not known up front.
+   */
+  finalKeys(opts: WorkloadOptions, written?: ReadonlySet<string>): string[];
   /** Read one key's final state from one node (after heal); value for the final-read op. */
   finalRead?(conn: Conn, key: string): Promise<unknown>;
   /** Extra server options this workload needs (e.g. min-replicas-to-write). */

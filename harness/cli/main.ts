@@ -3,21 +3,16 @@ import { Command } from 'commander';
 import { DEFAULTS } from '../run/scenario.js';
 import { toxiproxyCommand } from '../toxiproxy/command.js';
 import { checkCommand } from './commands/check.js';
+import { cleanCommand } from './commands/clean.js';
 import { compareCommand } from './commands/compare.js';
 import { gateCommand } from './commands/gate.js';
 import { reportCommand } from './commands/report.js';
 import { addRunOptions, type RunFlags, runCommand, runFromFlags } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { suiteCommand } from './commands/suite.js';
+import { usageErrorsExit64 } from './usage.js';
 
-const program = new Command('splitbrain')
-  .description('Jepsen-style consistency tests for Redis-style clusters')
-  .version('0.1.0')
-  .showHelpAfterError()
-  .exitOverride((err) => {
-    // Usage errors exit 3+ (the run could not happen), never 0/1/2 which are verdicts.
-    process.exit(err.exitCode === 0 ? 0 : 64);
-  });
+const program = new Command('splitbrain').description('Jepsen-style consistency tests for Redis-style clusters').version('0.1.0');
 
 program.addCommand(runCommand());
 
@@ -51,5 +46,7 @@ program.addCommand(gateCommand());
 program.addCommand(suiteCommand());
 program.addCommand(serveCommand());
 program.addCommand(compareCommand());
+program.addCommand(cleanCommand());
+usageErrorsExit64(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 
-/** Commander argument parsers with precise errors ("must be a positive integer"). */
+/** Commander argument parsers with precise errors ("must be an integer in [1, 604800]"). */
 
 /** An integer in [min, max], written in decimal digits (no sign unless min < 0, no exponent). */
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
@@ -18,14 +18,25 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (v: string)
   };
 }
 
-export const positiveInt = integer(1);
-export const nonNegativeInt = integer(0);
-
 export function positiveNumber(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number.');
   return n;
 }
+
+/** A positive number no larger than max (seconds, ms: a limit keeps timers and schedules sane). */
+export function positiveNumberUpTo(max: number): (v: string) => number {
+  return (v: string) => {
+    const n = positiveNumber(v);
+    if (n > max) throw new InvalidArgumentError(`must be a positive number no larger than ${max}.`);
+    return n;
+  };
+}
+
+/** A week, in seconds: the longest run, interval or fault a flag accepts. */
+export const MAX_SECONDS = 7 * 24 * 3600;
+/** An hour, in ms: the longest per-operation, WAIT or cluster node timeout a flag accepts. */
+export const MAX_TIMEOUT_MS = 3600 * 1000;
 
 export function oneOf<T extends string>(values: readonly T[]): (v: string) => T {
   return (v: string) => {

@@ -28,15 +28,25 @@ export interface ScheduleOptions {
 /** The --nemesis names, for help texts and errors. */
 export const NEMESIS_NAMES: readonly string[] = [...NEMESES.keys()];
 
+/**
+ * The nemeses a --nemesis value names (none: []). Refuses an unknown name and an empty one
+ * (`a,,b`, a trailing comma): both are typos that would otherwise silently change the schedule.
+ */
+export function nemesisNames(spec: string): string[] {
+  if (spec.trim() === 'none') return [];
+  return spec.split(',').map((s) => {
+    const k = s.trim();
+    if (k === '') throw new Error(`--nemesis '${spec}': empty nemesis name (known: none, ${NEMESIS_NAMES.join(', ')})`);
+    if (!NEMESES.has(k)) throw new Error(`--nemesis: unknown nemesis '${k}' (known: none, ${NEMESIS_NAMES.join(', ')})`);
+    return k;
+  });
+}
+
 /** Alternate calm and fault intervals over the run, cycling through the requested nemeses. */
 export function buildSchedule(rng: Prng, ctx: PickContext, o: ScheduleOptions): ScheduledFault[] {
-  if (o.nemesis === 'none' || o.nemesis === '') return [];
-  const pickers = o.nemesis.split(',').map((s) => {
-    const k = s.trim();
-    const p = NEMESES.get(k);
-    if (!p) throw new Error(`unknown nemesis '${k}' (known: none, ${NEMESIS_NAMES.join(', ')})`);
-    return p;
-  });
+  if (o.nemesis === '') return [];
+  const pickers = nemesisNames(o.nemesis).map((k) => NEMESES.get(k)!);
+  if (pickers.length === 0) return [];
   const out: ScheduledFault[] = [];
   const pick: PickContext = { ...ctx, faultS: o.faultS };
   let t = o.intervalS;

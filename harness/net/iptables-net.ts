@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import type { NodeHandle } from '../targets/target.js';
 import { onCleanup } from '../util/cleanup.js';
+import { OwnerRecord } from '../util/leftovers.js';
 import type { CutMode, Degradation, Link, Network, NetworkCapabilities } from './network.js';
 
 /** Where the harness's own clients come from. Nodes get 127.0.0.10 and up. */
@@ -50,6 +51,7 @@ export class IptablesNetwork implements Network {
     const why = await IptablesNetwork.available();
     if (why) throw new Error(why);
     await this.teardown(); // a leftover chain from a crashed run of the same name
+    OwnerRecord.addChain(this.chain); // recorded before it exists: a leftover chain is always found
     await ipt('-N', this.chain);
     await ipt('-I', 'INPUT', '-j', this.chain);
     this.created = true;

@@ -87,10 +87,14 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
   return workload.checkers(wopts).map((c) => (perChecker[c.name] ? { ...c, options: { ...perChecker[c.name], ...c.options } } : c));
 }
 
-/** Check a stored run directory from its files alone (history.jsonl + scenario.json + node logs). */
-export async function recheckRun(dir: string): Promise<RunResults> {
+/**
+ * Check a stored run directory from its files alone (history.jsonl + scenario.json + node logs).
+ * The reader's warnings (a truncated last line…) go to `warn`: they are not part of results.json.
+ */
+export async function recheckRun(dir: string, warn: (w: string) => void = () => {}): Promise<RunResults> {
   const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Scenario;
   const parsed = await readHistoryFile(join(dir, 'history.jsonl'));
+  for (const w of parsed.warnings) warn(w);
   return checkRun(dir, parsed.ops, checkerSpecsFor(scenario));
 }
 

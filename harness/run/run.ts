@@ -35,13 +35,16 @@ import { RunStore } from '../store/store.js';
 import { createTarget } from '../targets/index.js';
 import type { NodeHandle, Target } from '../targets/target.js';
 import { cleanupAll, setInterruptHandler } from '../util/cleanup.js';
+import { OwnerRecord, reapLeftovers } from '../util/leftovers.js';
 import { keySlot } from '../util/slot.js';
+import { startWatchdog } from '../util/watchdog.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
 import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { clusterAttribution } from './cluster-attribution.js';
 import { recordNodeStates } from './convergence.js';
 import { faultModelOf } from './facts.js';
 import { interpret, type Thread } from './interpreter.js';
+import { preflight } from './preflight.js';
 import { PrimaryTracker } from './primary-tracker.js';
 import type { Scenario } from './scenario.js';
 import { scenarioName } from './scenario.js';
@@ -79,7 +82,17 @@ type RunOp =
  */
 export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcome> {
   const name = s.name || scenarioName(s);
+  // Refuses (ScenarioRefused) before any directory or process exists.
+  await preflight(s);
+  for (const l of await reapLeftovers(o.storeRoot)) o.log(`splitbrain: ${l}`);
   const store = new RunStore(o.storeRoot, name);
+  // What this run starts is recorded in the store until it is stopped; the watchdog reaps it if we die.
+  const owner = new OwnerRecord(o.storeRoot, store.dir);
+  const watchdog = startWatchdog(owner.file);
+  const released = (): void => {
+    owner.close();
+    watchdog.stop();
+  };
   const workload = getWorkload(s.workload);
   const wopts: WorkloadOptions = {
     keys: s.keys,
@@ -107,6 +120,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   try {
     target = createTarget({ ...s, serverArgs, store, runId: ((fnv1a(store.dir) >>> 0) % 1_000_000).toString(36) });
     await target.start();
+    store.pointLatest();
     history = new HistoryWriter(store.path('history.jsonl'));
     const rng = new Prng(s.seed);
     const schedule: ScheduledFault[] =
@@ -147,6 +161,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
     history?.close();
     if (target) await target.stop().catch(() => undefined);
     await cleanupAll();
+    released();
     setInterruptHandler(null);
     if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
     const msg = (err as Error).message;
@@ -158,11 +173,12 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunOutcom
   history.close();
   await target.stop().catch(() => undefined);
   await cleanupAll();
+  released();
   setInterruptHandler(null);
   if (interrupted) return { dir: store.dir, exitCode: 130, results: null, interrupted };
 
   // Check the history as stored (read back), so `splitbrain check <run dir>` reproduces results.json exactly.
-  const results = await recheckRun(store.dir);
+  const results = await recheckRun(store.dir, (w) => o.log(`splitbrain: warning: ${w}`));
   store.writeJson('results.json', results);
   await writeReport(store.dir).catch((e: Error) => o.log(`splitbrain: report generation failed: ${e.message}`));
   return { dir: store.dir, exitCode: exitCodeOf(results.valid), results, interrupted };
@@ -201,6 +217,8 @@ class RunThreads {
   /** Each scheduled fault as it was applied (re-aimed at the current primary), for its stop. */
   private readonly applied = new Map<ScheduledFault, FaultSpec>();
   private readonly closers: Array<() => void> = [];
+  /** Keys the client ops wrote (final reads cover them: the set workload's keys rotate). */
+  private readonly written = new Set<string>();
   private readonly cluster: boolean;
   /** Replicated topology: the failover manager's view of the primary; null elsewhere. */
   private readonly tracker: PrimaryTracker | null;
@@ -324,6 +342,7 @@ class RunThreads {
       ...(op.waitFor !== undefined ? { waitFor: op.waitFor, waitTimeoutMs: op.waitTimeoutMs } : {}),
     };
     this.history.append({ process, type: 'invoke', f: op.f, value: op.value, ...extra });
+    if (op.key !== undefined && op.f !== 'read') this.written.add(op.key);
     let c: Completion;
     try {
       c = await this.workload.invoke(conn, op, this.wopts);
@@ -446,7 +465,7 @@ class RunThreads {
   private async planFinalReads(): Promise<void> {
     const { workload } = this;
     if (!workload.finalRead) return;
-    const keys = workload.finalKeys(this.wopts);
+    const keys = workload.finalKeys(this.wopts, this.written);
     let process = FINAL_READ_PROCESS;
     const { nodes, network } = this.target;
     if (this.cluster) {

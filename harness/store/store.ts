@@ -3,7 +3,7 @@ import { join, resolve, relative, dirname } from 'node:path';
 
 /**
  * The run store: `store/<scenario>/<timestamp>/` with history.jsonl, scenario.json,
- * results.json, report.html, junit.xml and node logs; `store/latest` points to the newest run.
+ * results.json, report.html, junit.xml and node logs; `store/latest` points to the newest run that started.
  */
 export class RunStore {
   readonly dir: string;
@@ -18,7 +18,6 @@ export class RunStore {
     for (let i = 1; existsSync(dir); i++) dir = join(root, sanitize(scenarioName), `${ts}-${i}`);
     this.dir = resolve(dir);
     mkdirSync(join(this.dir, 'nodes'), { recursive: true });
-    this.pointLatest();
   }
 
   path(name: string): string {
@@ -35,7 +34,8 @@ export class RunStore {
     writeFileSync(this.path(name), JSON.stringify(data, null, 2) + '\n');
   }
 
-  private pointLatest(): void {
+  /** `latest` moves only to a run whose system started: a run that failed before never hides the last good one. */
+  pointLatest(): void {
     const link = join(this.root, 'latest');
     try {
       rmSync(link, { force: true });

@@ -13,6 +13,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
+import { plannedNodes } from './layout.js';
 import { LazyMount } from './lazyfs.js';
 import { NodeProcess } from './node-process.js';
 import { routeNodeLinks } from './node-routes.js';
@@ -89,8 +90,7 @@ export class LocalTarget implements Target, ProcessControl {
   async start(): Promise<void> {
     const { topology, kind, net } = this.o;
     LocalTarget.check(kind, topology);
-    const count = topology.kind === 'single' ? 1 : topology.masters * (topology.replicas + 1);
-    const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
+    const planned = plannedNodes(topology);
     const perNodeAddr = net === 'iptables';
     // Each run gets its own 127.a.b.0/24 block: iptables rules match addresses, not ports, so two
     // runs sharing addresses would cut each other's links.
@@ -102,24 +102,13 @@ export class LocalTarget implements Target, ProcessControl {
     // Leased below the ephemeral range for the whole run, so no other run or outgoing connection
     // takes a node's port before it binds (or while it is killed); cluster nodes lease the bus port too.
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < planned.length; i++) {
       const lease = await leasePort({ host: hostOf(i), pair: cluster });
       this.leases.push(lease);
       ports.push(lease.port);
     }
     onCleanup('port leases', () => this.releasePorts());
-
-    this.nodes = names.map((name, i) => {
-      const isPrimary = cluster ? i < topology.masters : i === 0;
-      return {
-        name,
-        host: hostOf(i),
-        port: ports[i]!,
-        role: isPrimary ? 'primary' : 'replica',
-        shard: cluster ? (i < topology.masters ? i : (i - topology.masters) % topology.masters) : 0,
-        primary: !isPrimary && !cluster ? 'n1' : undefined,
-      } satisfies NodeHandle;
-    });
+    this.nodes = planned.map((n, i) => ({ ...n, host: hostOf(i), port: ports[i]! }));
 
     // Network backend first: for our server the node→node proxies must exist before the nodes
     // start, because their route tables point at them.

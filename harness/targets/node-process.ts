@@ -1,6 +1,7 @@
 import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { onCleanup } from '../util/cleanup.js';
+import { OwnerRecord } from '../util/leftovers.js';
 
 export interface NodeProcessSpec {
   name: string;
@@ -47,6 +48,7 @@ export class NodeProcess {
     this.proc = proc;
     this.paused = false;
     if (this.spec.pidFile && proc.pid) appendFileSync(this.spec.pidFile, `${proc.pid}\n`);
+    if (proc.pid) OwnerRecord.addPid(proc.pid);
     const onData = (d: Buffer) => {
       this.log.write(d);
       if (this.out.length < 1 << 20) this.out += d.toString();

@@ -11,6 +11,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { freeFixedPort } from '../util/ports.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_SENTINEL, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
+import { DEFAULT_SENTINELS } from './layout.js';
 import type { LocalTargetOptions } from './local.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
@@ -18,7 +19,6 @@ import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, Topolog
 
 /** The name the sentinels monitor the primary under (what Sentinel clients ask for). */
 export const SENTINEL_MASTER_NAME = 'splitbrain';
-export const DEFAULT_SENTINELS = 3;
 
 /**
  * The sentinel topology on local processes: a primary, R replicas and S sentinels (quorum: a

@@ -181,21 +181,28 @@ interface Window {
       dl.appendChild(el('dd', { text: kv[1] }));
     });
     left.appendChild(dl);
-    const code = el('code', { id: 'replay-cmd', text: D.replay });
-    const copy = el('button', {
-      text: 'copy',
-      title: 'copy the command',
-      onclick: () => {
-        if (navigator.clipboard)
-          navigator.clipboard.writeText(D.replay).then(
-            () => {
-              copy.textContent = 'copied';
-            },
-            () => {},
-          );
-      },
-    });
-    left.appendChild(el('div', { class: 'replay' }, [el('span', { class: 'muted', text: 'reproduce:' }), code, copy]));
+    const replay = D.replay;
+    if (replay === null) {
+      left.appendChild(
+        el('div', { class: 'replay muted', text: 'reproduce: not possible, the run stopped before it recorded its fault schedule (see the error).' }),
+      );
+    } else {
+      const code = el('code', { id: 'replay-cmd', text: replay });
+      const copy = el('button', {
+        text: 'copy',
+        title: 'copy the command',
+        onclick: () => {
+          if (navigator.clipboard)
+            navigator.clipboard.writeText(replay).then(
+              () => {
+                copy.textContent = 'copied';
+              },
+              () => {},
+            );
+        },
+      });
+      left.appendChild(el('div', { class: 'replay' }, [el('span', { class: 'muted', text: 'reproduce:' }), code, copy]));
+    }
     const right = el('div');
     right.appendChild(el('h2', { text: 'Checkers' }));
     const t = el('table', { id: 'checkers' });
@@ -832,17 +839,31 @@ interface Window {
     function q(a: number[], p: number): number | null {
       return a.length ? a[Math.min(a.length - 1, Math.max(0, Math.ceil(p * a.length) - 1))] : null;
     }
-    const rows: Array<Array<number | null>> = [];
+    // uPlot breaks a line at null and draws across undefined: a bucket without ok ops is a null
+    // row (the ok lines break there), the fail/info points' rows leave the ok columns undefined.
+    const rows: Array<Array<number | null | undefined>> = [];
+    let okGaps = 0,
+      seenOk = false,
+      inGap = false;
     for (let k = 0; k < nb; k++) {
       const a = okLat[k];
-      if (!a.length) continue;
+      if (!a.length) {
+        rows.push([((k + 0.5) * B) / 1000, null, null, null, undefined, undefined]);
+        if (seenOk && !inGap) okGaps++;
+        inGap = true;
+        continue;
+      }
+      seenOk = true;
+      inGap = false;
       a.sort((x, y) => x - y);
-      rows.push([((k + 0.5) * B) / 1000, q(a, 0.5), q(a, 0.95), a[a.length - 1], null, null]);
+      rows.push([((k + 0.5) * B) / 1000, q(a, 0.5), q(a, 0.95), a[a.length - 1], undefined, undefined]);
     }
+    if (inGap && okGaps > 0) okGaps--; // trailing empty buckets end the line, they do not break it
+    latBox.dataset.okGaps = String(okGaps);
     // Points beyond 20k are sampled evenly: the plot shows the shape, the explorer every op.
     const stride = Math.max(1, Math.ceil(pts.length / 20000));
     for (let j = 0; j < pts.length; j += stride)
-      rows.push([pts[j][0], null, null, null, pts[j][1] === 2 ? pts[j][2] : null, pts[j][1] === 3 ? pts[j][2] : null]);
+      rows.push([pts[j][0], undefined, undefined, undefined, pts[j][1] === 2 ? pts[j][2] : null, pts[j][1] === 3 ? pts[j][2] : null]);
     rows.sort((x, y) => (x[0] as number) - (y[0] as number));
     const cols = [0, 1, 2, 3, 4, 5].map((c) => rows.map((r) => r[c]));
     const tx: number[] = [],
@@ -917,9 +938,9 @@ interface Window {
           return v == null ? '—' : v.toFixed(2);
         },
       },
-      { label: 'ok p50', stroke: '#2e9e4f', width: 1.5, spanGaps: true, points: { show: false } },
-      { label: 'ok p95', stroke: '#1a7f37', width: 1, dash: [4, 3], spanGaps: true, points: { show: false } },
-      { label: 'ok max', stroke: '#8fd19e', width: 1, spanGaps: true, points: { show: false } },
+      { label: 'ok p50', stroke: '#2e9e4f', width: 1.5, spanGaps: false, points: { show: false } },
+      { label: 'ok p95', stroke: '#1a7f37', width: 1, dash: [4, 3], spanGaps: false, points: { show: false } },
+      { label: 'ok max', stroke: '#8fd19e', width: 1, spanGaps: false, points: { show: false } },
       {
         label: 'fail',
         stroke: '#d64545',

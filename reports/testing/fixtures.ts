@@ -188,6 +188,8 @@ export async function storeRun(history: History, specs: Parameters<CheckFn>[2], 
     rate: 0,
     nodeTimeoutMs: 3000,
     serverArgs: [],
+    // A real run always records its schedule (the report's reproduce command needs one).
+    schedule: [],
     versions: { splitbrain: '0.1.0', node: process.version },
     nodes: [
       { name: 'n1', host: '127.0.0.1', port: 7001, role: 'primary' },

@@ -134,10 +134,10 @@ describe('splitbrain run lifecycle', () => {
 
   it('refuses bad flags with a clear message', async () => {
     const r = await splitbrain(['run', '--time-limit', 'abc']);
-    expect(r.exitCode).not.toBe(0);
-    expect(r.all).toMatch(/--time-limit <s>.*argument 'abc' is invalid\. must be a positive integer/);
+    expect(r.exitCode).toBe(64);
+    expect(r.all).toMatch(/--time-limit <s>.*argument 'abc' is invalid\. must be an integer in \[1, 604800\]/);
     const w = await splitbrain(['run', '--workload', 'nope', '--store', tempStore()]);
-    expect(w.exitCode).toBe(3);
+    expect(w.exitCode).toBe(64);
     expect(w.all).toMatch(/unknown workload 'nope'/);
     const p = await splitbrain([
       'run',

@@ -207,6 +207,8 @@ describe('an invalid run with lost writes and XSS-looking values', () => {
     const { page } = await open(html);
     expect(await page.locator('#latency-plot .uplot canvas').count()).toBe(1);
     expect(await page.locator('#throughput-plot .uplot canvas').count()).toBe(1);
+    // The kills leave 1.5 s without an ok write: the ok latency lines break there, not bridged.
+    expect(Number(await page.locator('#latency-plot').getAttribute('data-ok-gaps'))).toBeGreaterThanOrEqual(2);
     // Drag-zooming a chart zooms the timeline to the same range.
     const canvas = page.locator('#timeline');
     const before = Number(await canvas.getAttribute('data-view-end')) - Number(await canvas.getAttribute('data-view-start'));
@@ -258,6 +260,9 @@ describe('a crashed run', () => {
     expect(errors).toEqual([]);
     expect(await page.locator('header.verdict .badge').textContent()).toBe('CRASHED');
     expect(await page.locator('#error pre').textContent()).toContain('redis-server exited');
+    // No schedule was recorded: no reproduce command that --replay would refuse.
+    expect(await page.locator('#replay-cmd').count()).toBe(0);
+    expect(await page.locator('.replay').textContent()).toMatch(/reproduce: not possible/);
     await page.close();
   });
 });

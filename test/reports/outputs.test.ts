@@ -97,6 +97,9 @@ describe('crashed runs', () => {
     expect(suites[0]!.testcase[0]!.error?.['@_message']).toContain('port 7001 in use');
     const html = readFileSync(r.html, 'utf8');
     expect(html).toContain('data-verdict="crashed"');
+    // scenario.json without a schedule: --replay would refuse it, so the report offers no command.
+    const data = JSON.parse(html.match(/<script type="application\/json" id="report-data">([^<]*)<\/script>/)![1]!) as { replay: string | null };
+    expect(data.replay).toBeNull();
     expect(validate('metrics', JSON.parse(readFileSync(r.metrics, 'utf8')))).toEqual([]);
   });
 });

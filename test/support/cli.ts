@@ -21,7 +21,7 @@ export function tempStore(): string {
 export function runDirs(store: string): string[] {
   const out: string[] = [];
   for (const s of readdirSync(store)) {
-    if (s === 'latest' || s.endsWith('.html') || s.endsWith('.json')) continue;
+    if (s === 'latest' || s.startsWith('.') || s.endsWith('.html') || s.endsWith('.json')) continue;
     const d = join(store, s);
     for (const t of readdirSync(d)) out.push(join(d, t));
   }

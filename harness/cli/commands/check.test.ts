@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { historyToJsonl } from '../../../checkers/history/format.js';
 import { corruptOneRead, generateHistory } from '../../../checkers/linearizable/generate.js';
+import { setHistory } from '../../../reports/testing/fixtures.js';
+import { DEFAULTS } from '../../run/scenario.js';
 import { checkCommand, runCheck } from './check.js';
 
 const testdata = fileURLToPath(new URL('../../../../shared/testdata/porcupine/', import.meta.url));
@@ -43,6 +45,23 @@ describe('splitbrain check', () => {
     expect(parsed.result.partitions).toHaveLength(2);
     writeFileSync(join(runDir, 'history.jsonl'), historyToJsonl(corruptOneRead(ops, 'list-append', 1)!));
     expect((await run(runDir, { model: 'list-append' })).code).toBe(1);
+  });
+
+  it('warns about a truncated history.jsonl inside a run directory, as for the file alone', async () => {
+    const runDir = join(dir, 'truncated-run');
+    mkdirSync(runDir);
+    const { history } = setHistory({ ops: 200, faults: false });
+    // The run was killed mid-write: half a line at the end.
+    writeFileSync(join(runDir, 'history.jsonl'), historyToJsonl(history) + '{"index":99999,"ti');
+    writeFileSync(
+      join(runDir, 'scenario.json'),
+      JSON.stringify({ ...DEFAULTS, name: 'ts-replicated-set-none', topology: { kind: 'single', masters: 1, replicas: 0 }, nemesis: 'none' }),
+    );
+    const asRun = await run(runDir);
+    const asFile = await run(join(runDir, 'history.jsonl'), { checker: 'set-full' });
+    expect(asFile.err).toMatch(/^warning: history\.jsonl:\d+: truncated last line ignored/);
+    expect(asRun.err).toBe(asFile.err);
+    expect([0, 1, 2]).toContain(asRun.code); // a verdict, not a refusal
   });
 
   it('exits 2 when the time limit is reached', async () => {

@@ -16,6 +16,7 @@ import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
 import { recheckRun, resultsText } from '../../run/check.js';
+import { MAX_SECONDS } from '../options.js';
 
 export interface CheckCliOptions {
   checker?: string;
@@ -95,7 +96,7 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
   try {
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
-      const results = await recheckRun(target);
+      const results = await recheckRun(target, (w) => io.err(`warning: ${w}`));
       if (opts.update) {
         // Re-judge a stored run with today's checkers: results.json and the report follow.
         await writeFile(join(target, 'results.json'), resultsText(results));
@@ -143,7 +144,8 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number of seconds');
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_SECONDS)
+    throw new InvalidArgumentError(`expected a non-negative number of seconds no larger than ${MAX_SECONDS}`);
   return n;
 }
 

@@ -9,9 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type GateResult, gate, gateJUnit, gateTable } from '../../../reports/gate.js';
 
+/** Tolerances: lost writes or milliseconds, non-negative and below a bound that still means something. */
 function nonNegative(v: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number.');
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1e9) throw new InvalidArgumentError('must be a non-negative number no larger than 1e9.');
   return n;
 }
 

@@ -1,15 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeReport } from '../../../reports/report.js';
-import { validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
-import { NEMESIS_NAMES } from '../../nemesis/nemesis.js';
+import { NEMESIS_NAMES, nemesisNames } from '../../nemesis/nemesis.js';
+import { ScenarioRefused } from '../../run/preflight.js';
 import { type RunOutcome, runScenario } from '../../run/run.js';
 import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
-import { readScenarioFile } from '../../run/scenario-file.js';
+import { readScenarioFile, ScenarioFileError } from '../../run/scenario-file.js';
 import type { TopologyKind } from '../../targets/target.js';
-import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
+import { integer, MAX_SECONDS, MAX_TIMEOUT_MS, oneOf, positiveNumberUpTo } from '../options.js';
+import { EXIT_USAGE, UsageError } from '../usage.js';
+import { runSummaryLines } from './run-summary.js';
 
 export interface RunFlags {
   target: 'ts' | 'redis' | 'external';
@@ -70,9 +72,9 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
         .default(defaults.topology.kind),
     )
     .option('--topology-file <file>', 'external target: JSON file with the nodes (and kill/pause/restart commands)')
-    .option('--masters <n>', 'cluster masters', positiveInt, defaults.topology.masters)
-    .option('--replicas <n>', 'replicas per master', nonNegativeInt, defaults.topology.replicas)
-    .option('--sentinels <n>', 'sentinel topology: sentinels (quorum: a majority)', positiveInt, 3)
+    .option('--masters <n>', 'cluster masters', integer(1, 100), defaults.topology.masters)
+    .option('--replicas <n>', 'replicas per master', integer(0, 20), defaults.topology.replicas)
+    .option('--sentinels <n>', 'sentinel topology: sentinels (quorum: a majority)', integer(1, 15), 3)
     .addOption(
       new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none')
         .argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const))
@@ -81,17 +83,17 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--toxiproxy <url>', 'use an installed toxiproxy-server (e.g. http://127.0.0.1:8474) instead of ours')
     .option('--workload <name>', `one of: ${[...workloads.keys()].join(', ')}`, defaults.workload)
     .option('--nemesis <names>', `comma-separated: none, ${NEMESIS_NAMES.join(', ')}`, defaults.nemesis)
-    .option('--time-limit <s>', 'seconds of workload', positiveInt, defaults.timeLimitS)
-    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, defaults.seed)
-    .option('--concurrency <n>', 'client workers', positiveInt, defaults.concurrency)
-    .option('--rate <ops/s>', 'total rate limit (0 = unlimited)', nonNegativeInt, defaults.rate)
-    .option('--op-timeout <ms>', 'per-operation timeout (a timed-out op is info)', positiveInt, defaults.opTimeoutMs)
-    .option('--interval <s>', 'calm seconds between faults', positiveNumber, defaults.intervalS)
-    .option('--fault-duration <s>', 'seconds each fault lasts', positiveNumber, defaults.faultS)
-    .option('--keys <n>', 'keys the workload spreads over', positiveInt, defaults.keys)
-    .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', nonNegativeInt, defaults.waitFor)
-    .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', nonNegativeInt, defaults.waitTimeoutMs)
-    .option('--node-timeout <ms>', 'cluster-node-timeout', positiveInt, defaults.nodeTimeoutMs)
+    .option('--time-limit <s>', 'seconds of workload', integer(1, MAX_SECONDS), defaults.timeLimitS)
+    .option('--seed <n>', 'seed of every random choice (32 bits)', integer(0, 0xffffffff), defaults.seed)
+    .option('--concurrency <n>', 'client workers', integer(1, 1000), defaults.concurrency)
+    .option('--rate <ops/s>', 'total rate limit (0 = unlimited)', integer(0, 1_000_000), defaults.rate)
+    .option('--op-timeout <ms>', 'per-operation timeout (a timed-out op is info)', integer(1, MAX_TIMEOUT_MS), defaults.opTimeoutMs)
+    .option('--interval <s>', 'calm seconds between faults', positiveNumberUpTo(MAX_SECONDS), defaults.intervalS)
+    .option('--fault-duration <s>', 'seconds each fault lasts', positiveNumberUpTo(MAX_SECONDS), defaults.faultS)
+    .option('--keys <n>', 'keys the workload spreads over', integer(1, 1_000_000), defaults.keys)
+    .option('--wait-for <n>', 'WAIT numreplicas (wait workload)', integer(0, 1000), defaults.waitFor)
+    .option('--wait-timeout <ms>', 'WAIT timeout (wait workload)', integer(0, MAX_TIMEOUT_MS), defaults.waitTimeoutMs)
+    .option('--node-timeout <ms>', 'cluster-node-timeout', integer(1, MAX_TIMEOUT_MS), defaults.nodeTimeoutMs)
     .option(
       '--server-arg <options>',
       'extra server options for every node, repeatable: --server-arg "--min-replicas-to-write 1"',
@@ -104,12 +106,24 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--json', 'print results.json to stdout at the end');
 }
 
+/** The scenario.json a --replay value names: a run directory's, or the file itself. */
+function replayFile(path: string): string {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`--replay: ${path} does not exist (give a run directory, e.g. store/latest, or its scenario.json)`);
+  if (st.isDirectory()) {
+    const file = join(path, 'scenario.json');
+    if (!existsSync(file)) throw new UsageError(`--replay: ${path} is not a run directory (it has no scenario.json)`);
+    return file;
+  }
+  if (st.size === 0) throw new UsageError(`--replay: ${path} is empty (give a run directory, e.g. store/latest, or its scenario.json)`);
+  return path;
+}
+
 /** Build the scenario from flags, a scenario file, or a replayed run. */
 export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   let base: Partial<Scenario> = {};
   if (f.replay) {
-    const file = existsSync(join(f.replay, 'scenario.json')) ? join(f.replay, 'scenario.json') : f.replay;
-    if (!existsSync(file)) throw new Error(`--replay: ${file} does not exist`);
+    const file = replayFile(f.replay);
     base = readScenarioFile(file, { replay: true });
     base.replayOf = resolve(f.replay);
   } else if (f.scenario) {
@@ -130,9 +144,9 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
           ...(f.topology === 'sentinel' ? { sentinels: f.sentinels } : {}),
         }
       : base.topology;
-  if (topology.kind === 'sentinel' && topology.replicas < 1) throw new Error('--replicas: the sentinel topology needs at least 1 replica to fail over to');
-  if (f.target === 'external' && !f.topologyFile && !base.topologyFile) throw new Error('--target external needs --topology-file <file>');
-  if (f.topology === 'cluster' && f.masters < 3 && given('masters')) throw new Error('--masters: a Redis cluster needs at least 3 masters');
+  if (topology.kind === 'sentinel' && topology.replicas < 1) throw new UsageError('--replicas: the sentinel topology needs at least 1 replica to fail over to');
+  if (f.target === 'external' && !f.topologyFile && !base.topologyFile) throw new UsageError('--target external needs --topology-file <file>');
+  if (f.topology === 'cluster' && f.masters < 3 && given('masters')) throw new UsageError('--masters: a Redis cluster needs at least 3 masters');
   const s: Scenario = {
     name: '',
     target: pick('target', 'target', f.target),
@@ -159,7 +173,12 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
     schedule: f.replay ? base.schedule : undefined,
     replayOf: base.replayOf,
   };
-  if (!workloads.has(s.workload)) throw new Error(`--workload: unknown workload '${s.workload}' (known: ${[...workloads.keys()].join(', ')})`);
+  try {
+    nemesisNames(s.nemesis);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (!workloads.has(s.workload)) throw new UsageError(`--workload: unknown workload '${s.workload}' (known: ${[...workloads.keys()].join(', ')})`);
   s.name = scenarioName(s);
   return s;
 }
@@ -171,10 +190,7 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
     log: (l) => process.stderr.write(l + '\n'),
   });
   if (outcome.results) {
-    const v = outcome.results.valid;
-    const word = `${validWord(v).toUpperCase()}${v === false ? ': anomalies found' : ''}`;
-    process.stderr.write(`\nsplitbrain: ${word}\n`);
-    for (const [name, r] of Object.entries(outcome.results.checkers)) process.stderr.write(`  ${name.padEnd(14)} ${String(r.valid)}\n`);
+    process.stderr.write(`\n${runSummaryLines(outcome.results).join('\n')}\n`);
     process.stderr.write(`results: ${join(outcome.dir, 'results.json')}\n`);
     if (existsSync(join(outcome.dir, 'report.html'))) process.stderr.write(`report: ${join(outcome.dir, 'report.html')}\n`);
     if (f.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
@@ -186,17 +202,16 @@ export async function executeRun(s: Scenario, f: RunFlags): Promise<RunOutcome> 
   return outcome;
 }
 
-/** The action of `run` and `start`: a scenario from the flags (refused with exit 3), run; null when refused. */
+/** The action of `run` and `start`: a scenario from the flags (refused: 64 for the command line, 3 for a bad file), run; null when refused. */
 export async function runFromFlags(f: RunFlags, cmd: Command): Promise<RunOutcome | null> {
-  let s: Scenario;
   try {
-    s = scenarioFromFlags(f, cmd);
+    return await executeRun(scenarioFromFlags(f, cmd), f);
   } catch (err) {
-    process.stderr.write(`splitbrain ${cmd.name()}: ${(err as Error).message}\n`);
-    process.exitCode = 3;
+    if (!(err instanceof UsageError || err instanceof ScenarioFileError || err instanceof ScenarioRefused)) throw err;
+    process.stderr.write(`splitbrain ${cmd.name()}: ${err.message}\n`);
+    process.exitCode = err instanceof UsageError ? EXIT_USAGE : 3;
     return null;
   }
-  return executeRun(s, f);
 }
 
 export function runCommand(): Command {

@@ -10,7 +10,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import { escapeHtml } from '../../../reports/embed.js';
 import { writeStoreIndex } from '../../../reports/store-index.js';
-import { positiveInt } from '../options.js';
+import { integer } from '../options.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -93,7 +93,7 @@ export async function startServer(o: { port: number; host?: string; store: strin
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve the run store over HTTP (index of all runs, reports, histories)')
-    .option('--port <p>', 'port', positiveInt, 8080)
+    .option('--port <p>', 'port', integer(1, 65535), 8080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--store <dir>', 'the store directory', 'store')
     .action(async (o: { port: number; host: string; store: string }) => {

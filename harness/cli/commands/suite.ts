@@ -8,7 +8,7 @@
  * shards 1/n … n/n together run every entry exactly once, whatever machine runs which shard.
  */
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -27,10 +27,11 @@ import {
 } from '../../../reports/suite-summary.js';
 import { verdictOf } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
+import { ScenarioRefused } from '../../run/preflight.js';
 import { type RunOptions, type RunOutcome, runScenario } from '../../run/run.js';
 import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
 import { scenarioErrors } from '../../run/scenario-file.js';
-import { sanitize } from '../../store/store.js';
+import { RunStore, sanitize } from '../../store/store.js';
 import type { TopologyKind, TopologySpec } from '../../targets/target.js';
 
 type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; sentinels?: number; topologyFile?: string };
@@ -270,6 +271,25 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
       if (status === 'crashed') await writeReport(out.dir, { storeIndex: false }).catch((e: Error) => log(`report of ${out.dir} failed: ${e.message}`));
       entry = { ...base, status, exitCode: out.exitCode, dir: out.dir, report: reportHref(dir, out.dir), durationS: (now() - started) / 1000 };
     } catch (e) {
+      if (e instanceof ScenarioRefused) {
+        // A refused scenario started nothing; in a suite it is still a crashed entry with its own
+        // directory (error.txt, report), so the summary, the index and the gate show it.
+        const refused = new RunStore(o.storeRoot, s.name || scenarioName(s));
+        writeFileSync(refused.path('error.txt'), `the scenario was refused before anything started: ${e.message}\n`);
+        await writeReport(refused.dir, { storeIndex: false }).catch((err: Error) => log(`report of ${refused.dir} failed: ${err.message}`));
+        entry = {
+          ...base,
+          status: 'crashed',
+          exitCode: 3,
+          dir: refused.dir,
+          report: reportHref(dir, refused.dir),
+          durationS: (now() - started) / 1000,
+          error: e.message,
+        };
+        log(`  → crashed (refused: ${e.message})`);
+        entries.push(entry);
+        continue;
+      }
       // runScenario catches run failures itself; anything escaping it is a harness crash.
       entry = { ...base, status: 'crashed', exitCode: 3, dir: null, report: null, durationS: (now() - started) / 1000, error: (e as Error).stack ?? String(e) };
     }
