@@ -4,8 +4,8 @@ import { datasetDigest, keyValueDigest } from '../store/digest.js';
 import { objectEncoding } from '../store/encoding.js';
 import { entrySize } from '../store/memory.js';
 import { parseDouble, parseLL } from '../util/numbers.js';
-import { type CommandSpec, cmd } from './table.js';
 import { getPositiveLong } from './coll.js';
+import { type CommandSpec, cmd } from './table.js';
 import { ERR } from './util.js';
 
 /** DEBUG (the subset tests and tooling use) and MEMORY. */
