@@ -103,13 +103,20 @@ describe('suite files', () => {
   it('the nightly suite is valid', () => {
     const f = loadSuiteFile('harness/suites/nightly.json');
     const all = expandMatrix(f, 'harness/suites/nightly.json');
-    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis.
-    expect(all).toHaveLength(23);
+    // A list of matrices expands one after the other: 3 × 2 × 2 + 2 for ts, 2 × 2 + 2 × 2 + 1 for redis,
+    // then issue 15's: txn-append and lock under faults on both targets (4), txn-append on one redis
+    // node over 20 seeds, lock on one node of each target (2).
+    expect(all).toHaveLength(49);
     // Real redis-server's node links can only be partitioned by address pair (iptables).
     expect(all.filter((e) => e.scenario.target === 'redis' && e.scenario.nemesis.includes('partition')).every((e) => e.scenario.net === 'iptables')).toBe(true);
     // Per-matrix scenario fields apply to their matrix only.
     expect(all.filter((e) => e.scenario.topology.kind === 'cluster').every((e) => e.scenario.keys === 24 && e.scenario.nodeTimeoutMs === 2000)).toBe(true);
-    expect(all.filter((e) => e.scenario.target === 'ts').every((e) => e.scenario.net === 'toxiproxy' && e.scenario.topology.kind === 'replicated')).toBe(true);
+    const issue15 = new Set(['txn-append', 'lock']);
+    const ts = all.filter((e) => e.scenario.target === 'ts');
+    expect(ts.filter((e) => !issue15.has(e.scenario.workload)).every((e) => e.scenario.net === 'toxiproxy' && e.scenario.topology.kind === 'replicated')).toBe(
+      true,
+    );
+    expect(ts.filter((e) => issue15.has(e.scenario.workload) && e.scenario.nemesis !== 'none').every((e) => e.scenario.net === 'iptables')).toBe(true);
     expect(all.filter((e) => e.scenario.serverArgs.includes('--min-replicas-to-write'))).toHaveLength(1);
   });
 });

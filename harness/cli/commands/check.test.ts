@@ -75,6 +75,6 @@ describe('splitbrain check', () => {
   it('is a commander command with the documented options', () => {
     const cmd = checkCommand();
     expect(cmd.name()).toBe('check');
-    expect(cmd.options.map((o) => o.long)).toEqual(['--checker', '--model', '--json', '--time-limit']);
+    expect(cmd.options.map((o) => o.long)).toEqual(['--checker', '--model', '--consistency-models', '--json', '--time-limit']);
   });
 });
