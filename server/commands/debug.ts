@@ -4,6 +4,7 @@ import { datasetDigest, keyValueDigest } from '../store/digest.js';
 import { objectEncoding } from '../store/encoding.js';
 import { entrySize } from '../store/memory.js';
 import { parseDouble, parseLL } from '../util/numbers.js';
+import { getPositiveLong } from './coll.js';
 import { type CommandSpec, cmd } from './table.js';
 import { ERR } from './util.js';
 
@@ -66,10 +67,95 @@ function debug(c: Client, argv: string[]): void {
     c.addReplyStatus(
       `Value at:0x${(0x7f0000000000 + e.pos * 64).toString(16)} refcount:${enc === 'int' && Number(e.value) < 10000 && Number(e.value) >= 0 ? 2147483647 : 1} encoding:${enc} serializedlength:${Math.max(1, entrySize(e) - 56)} lru:${Math.floor(e.lru / 1000) & 0xffffff} lru_seconds_idle:${idle}${extra}`,
     );
-  } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id' || sub === 'stringmatch-len') {
+  } else if (sub === 'populate' && argv.length >= 3 && argv.length <= 5) {
+    populate(c, argv);
+  } else if (sub === 'protocol' && argv.length === 3) {
+    protocol(c, argv[2]!.toLowerCase());
+  } else if (sub === 'change-repl-id' && argv.length === 2) {
+    s.log.warning('Changing replication IDs after receiving DEBUG change-repl-id');
+    s.repl.changeReplicationId();
+    s.repl.clearReplicationId2();
+    c.addReplyOk();
+  } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'stringmatch-len' || sub.startsWith('mallctl')) {
     c.addReplyError(`DEBUG ${sub.toUpperCase()} is not supported by this server`);
   } else {
     syntaxError(c, argv);
+  }
+}
+
+/** DEBUG POPULATE <count> [<prefix>] [<size>]: string keys prefix:N = value:N (padded or cut to size); existing keys kept. */
+function populate(c: Client, argv: string[]): void {
+  const keys = getPositiveLong(c, argv[2]!);
+  if (keys === null) return;
+  let size = 0;
+  if (argv.length === 5) {
+    const v = getPositiveLong(c, argv[4]!);
+    if (v === null) return;
+    size = v;
+  }
+  const prefix = argv.length >= 4 ? argv[3]! : 'key';
+  const db = c.db;
+  for (let j = 0; j < keys; j++) {
+    const key = `${prefix}:${j}`;
+    if (db.lookup(key, true) !== undefined) continue;
+    const base = `value:${j}`;
+    db.set(key, 'string', size === 0 ? base : base.slice(0, size).padEnd(size, '\0'));
+    c.server.signalModifiedKey(db, key);
+  }
+  c.addReplyOk();
+}
+
+/** DEBUG PROTOCOL <type>: one reply of each RESP type, as Redis's (clients' protocol tests use it). */
+function protocol(c: Client, name: string): void {
+  const resp3 = c.resp >= 3;
+  switch (name) {
+    case 'string':
+      return c.addReplyBulk('Hello World');
+    case 'integer':
+      return c.addReplyInt(12345);
+    case 'double':
+      return c.addReplyDouble(3.141);
+    case 'bignum':
+      return resp3 ? c.addReplyRaw('(1234567999999999999999999999999999999\r\n') : c.addReplyBulk('1234567999999999999999999999999999999');
+    case 'null':
+      return c.addReplyNull();
+    case 'array':
+    case 'set':
+      if (name === 'array') c.addReplyArrayLen(3);
+      else c.addReplySetLen(3);
+      for (let j = 0; j < 3; j++) c.addReplyInt(j);
+      return;
+    case 'map':
+      c.addReplyMapLen(3);
+      for (let j = 0; j < 3; j++) {
+        c.addReplyInt(j);
+        c.addReplyBool(j === 1);
+      }
+      return;
+    case 'attrib':
+      if (resp3) {
+        c.addReplyRaw('|1\r\n');
+        c.addReplyBulk('key-popularity');
+        c.addReplyArrayLen(2);
+        c.addReplyBulk('key:123');
+        c.addReplyInt(90);
+      }
+      return c.addReplyBulk('Some real reply following the attribute');
+    case 'push':
+      if (!resp3) return c.addReplyError('RESP2 is not supported by this command');
+      c.addReplyPushLen(2);
+      c.addReplyBulk('server-cpu-usage');
+      c.addReplyInt(42);
+      return c.addReplyBulk('Some real reply following the push reply');
+    case 'true':
+    case 'false':
+      return c.addReplyBool(name === 'true');
+    case 'verbatim':
+      return c.addReplyVerbatim('This is a verbatim\nstring', 'txt');
+    default:
+      c.addReplyError(
+        'Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+      );
   }
 }
 
