@@ -81,7 +81,9 @@ async function keysOf(r: Redis): Promise<string[]> {
 }
 
 /** Waits (bounded) until every linked replica's offset equals its primary's, then records each node's state. */
-export async function recordNodeStates(nodes: readonly NodeHandle[], net: Network, history: HistoryWriter, timeoutMs = 10_000): Promise<void> {
+export async function recordNodeStates(all: readonly NodeHandle[], net: Network, history: HistoryWriter, timeoutMs = 10_000): Promise<void> {
+  // Sentinels hold no data: only the data nodes are compared.
+  const nodes = all.filter((n) => n.role !== 'sentinel');
   const byAddr = new Map(nodes.map((n) => [`${n.host}:${n.port}`, n.name]));
   const clients = new Map(nodes.map((n) => [n.name, adminClient(n, net, 5000)]));
   try {
