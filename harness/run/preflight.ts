@@ -10,6 +10,7 @@ import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
 import { ExternalTarget } from '../targets/external.js';
+import { usesLazyfs } from '../targets/index.js';
 import { plannedNodes } from '../targets/layout.js';
 import { LocalTarget } from '../targets/local.js';
 import type { NodeHandle, ProcessControl } from '../targets/target.js';
@@ -49,7 +50,7 @@ export async function preflight(s: Scenario): Promise<void> {
         if (why) throw new Error(why);
       }
       nodes = plannedNodes(s.topology);
-      processes = LOCAL_PROCESSES;
+      processes = { ...LOCAL_PROCESSES, canDropUnsynced: usesLazyfs(s.nemesis) };
     }
     const schedule =
       s.schedule ??

@@ -40,7 +40,12 @@ export function createTarget(o: TargetOptions): Target {
     serverArgs: o.serverArgs,
     nodeTimeoutMs: o.nodeTimeoutMs,
     runId: o.runId,
-    lazyfs: /-unsynced\b/.test(o.nemesis ?? ''),
+    lazyfs: usesLazyfs(o.nemesis),
   };
   return o.topology.kind === 'sentinel' ? new SentinelTarget(local) : new LocalTarget(local);
+}
+
+/** A scenario with a `*-unsynced` kill puts the nodes' data directories on the lazyfs layer. */
+export function usesLazyfs(nemesis: string | undefined): boolean {
+  return /-unsynced\b/.test(nemesis ?? '');
 }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../support/redis.js';
@@ -7,11 +9,11 @@ import { type RunningServer, SERVER_KINDS, startServer } from '../support/server
 
 /**
  * Every config directive of Redis 7.0: the names CONFIG GET * returns, Redis's own redis.conf, and
- * the directives that change what a signal does. Debian's /etc/redis/redis.conf is Redis
- * 7.0.15's redis.conf with five path/daemon lines changed (daemonize, pidfile, logfile, dir, the
- * commented unixsocket); the command line sets those back for a test, as one would run it.
+ * the directives that change what a signal does. testdata/redis-7.0.15.conf is redis.conf of the
+ * redis/redis repository at tag 7.0.15, byte for byte (BSD licence beside it); only its pidfile
+ * (/var/run/redis_6379.pid, shared by both servers) is moved by the command line.
  */
-const REDIS_CONF = '/etc/redis/redis.conf';
+const REDIS_CONF = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'redis-7.0.15.conf');
 /** Options of ours that redis-server does not have (the harness's fault-proxy routes). */
 const OURS_ONLY = new Set(['route']);
 /** Values that differ by how each server was started. */
@@ -41,9 +43,9 @@ describe('every Redis 7.0 config directive', () => {
 
   it("CONFIG GET * names the same 192 parameters as redis-server's; Redis's own redis.conf loads with the same values", async () => {
     expect(existsSync(REDIS_CONF)).toBe(true);
-    const overrides = (dir: string): string[] => ['--daemonize', 'no', '--pidfile', join(dir, 'redis.pid'), '--logfile', ''];
-    const ours = await start('splitbrain', overrides('/tmp'), REDIS_CONF);
-    const redis = await start('redis', overrides('/tmp'), REDIS_CONF);
+    const pidfile = (name: string): string[] => ['--pidfile', join(tmpdir(), `sb-conf-test-${process.pid}-${name}.pid`)];
+    const ours = await start('splitbrain', pidfile('ours'), REDIS_CONF);
+    const redis = await start('redis', pidfile('redis'), REDIS_CONF);
     const [a, b] = [await configAll(ours), await configAll(redis)];
     expect(b.size).toBe(192);
     expect([...a.keys()].filter((n) => !OURS_ONLY.has(n)).sort()).toEqual([...b.keys()].sort());

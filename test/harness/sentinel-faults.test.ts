@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { NIGHTLY } from '../support/nightly.js';
 
 interface LostWrite {
   node: string | null;
   relativeToFaultS: number | null;
   expected: boolean;
+  window: { rule: string } | null;
 }
 interface LostWritesResult {
   valid: unknown;
   acknowledged: number;
   lost: number;
   lostAnomalous: number;
+  lostExpected: number;
   lostWrites: LostWrite[];
 }
 
@@ -84,27 +87,37 @@ describe('sentinel faults (ts target)', () => {
     expect(r.lw.lostAnomalous).toBe(0);
   }, 240_000);
 
-  it('the 2013 split brain: the isolated primary acknowledges writes that are lost when it rejoins', async () => {
-    const r = await sentinelRun('sentinel-split-brain');
-    expect(r.exitCode, r.out).toBe(1);
-    expect(r.sentinelLogs).toMatch(/\+switch-master/);
-    expect(r.sentinelLogs).toMatch(/\+convert-to-slave/);
-    expect(r.lw.valid).toBe(false);
-    expect(r.lw.lostAnomalous).toBeGreaterThan(0);
-    // Every lost write was acknowledged by the old primary, while it was cut off.
-    expect(new Set(r.lw.lostWrites.map((w) => w.node))).toEqual(new Set(['n1']));
-    // Acknowledged for the whole partition (8 s), far past down-after-milliseconds.
-    expect(Math.max(...r.lw.lostWrites.map((w) => w.relativeToFaultS ?? 0))).toBeGreaterThan(5);
-  }, 240_000);
+  it.skipIf(!NIGHTLY)(
+    'the 2013 split brain: the isolated primary acknowledges writes that are lost when it rejoins',
+    async () => {
+      const r = await sentinelRun('sentinel-split-brain');
+      expect(r.sentinelLogs).toMatch(/\+switch-master/);
+      expect(r.sentinelLogs).toMatch(/\+convert-to-slave/);
+      // Redis documents this loss (asynchronous replication, no min-replicas): the writes are lost,
+      // classified "expected by design" with the rule that applied, so the gate does not cry wolf.
+      expect(r.lw.lostExpected).toBeGreaterThan(0);
+      expect(r.lw.lostAnomalous).toBe(0);
+      expect(r.lw.lostWrites.every((w) => /Sentinel's failover/.test(w.window?.rule ?? ''))).toBe(true);
+      // Every lost write was acknowledged by the old primary, while it was cut off.
+      expect(new Set(r.lw.lostWrites.map((w) => w.node))).toEqual(new Set(['n1']));
+      // Acknowledged for the whole partition (8 s), far past down-after-milliseconds.
+      expect(Math.max(...r.lw.lostWrites.map((w) => w.relativeToFaultS ?? 0))).toBeGreaterThan(5);
+    },
+    240_000,
+  );
 
-  it('with min-replicas-to-write 1 (max-lag 2 s) the isolated primary stops acknowledging: losses bounded to the window', async () => {
-    const r = await sentinelRun('sentinel-split-brain', '--min-replicas-to-write 1 --min-replicas-max-lag 2');
-    expect(r.sentinelLogs).toMatch(/\+switch-master/);
-    expect(r.lw.lostAnomalous).toBe(0);
-    expect(r.lw.valid).toBe(true);
-    // Bounded: max-lag 2 s + the replicas' 1 s ack period + 1 s slack after the isolation.
-    for (const w of r.lw.lostWrites) expect(w.relativeToFaultS ?? 0).toBeLessThanOrEqual(4);
-    // The old primary refused writes once its replicas were gone (NOREPLICAS: fail, never acknowledged).
-    expect(r.history.some((o) => isClientWrite(o) && o.type === 'fail' && String(o.error).includes('NOREPLICAS'))).toBe(true);
-  }, 240_000);
+  it.skipIf(!NIGHTLY)(
+    'with min-replicas-to-write 1 (max-lag 2 s) the isolated primary stops acknowledging: losses bounded to the window',
+    async () => {
+      const r = await sentinelRun('sentinel-split-brain', '--min-replicas-to-write 1 --min-replicas-max-lag 2');
+      expect(r.sentinelLogs).toMatch(/\+switch-master/);
+      expect(r.lw.lostAnomalous).toBe(0);
+      expect(r.lw.valid).toBe(true);
+      // Bounded: max-lag 2 s + the replicas' 1 s ack period + 1 s slack after the isolation.
+      for (const w of r.lw.lostWrites) expect(w.relativeToFaultS ?? 0).toBeLessThanOrEqual(4);
+      // The old primary refused writes once its replicas were gone (NOREPLICAS: fail, never acknowledged).
+      expect(r.history.some((o) => isClientWrite(o) && o.type === 'fail' && String(o.error).includes('NOREPLICAS'))).toBe(true);
+    },
+    240_000,
+  );
 });

@@ -9,6 +9,7 @@ import type { NodeHandle } from '../../harness/targets/target.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
 import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { NIGHTLY } from '../support/nightly.js';
 
 /** One command on a node's own address (not through a proxy). */
 async function direct(n: { host: string; port: number }, ...argv: string[]): Promise<string> {
@@ -55,38 +56,42 @@ async function linkStates(of: NodeHandle): Promise<Map<string, string>> {
 }
 
 describe('--target ts --topology cluster (every directed link through its own proxy)', () => {
-  it('a short run without faults: cluster created, ops through the client proxies, final reads from every master, a valid verdict', async () => {
-    const store = tempStore();
-    const r = await splitbrain([
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'cluster',
-      '--masters',
-      '3',
-      '--replicas',
-      '1',
-      '--workload',
-      'set',
-      '--nemesis',
-      'none',
-      '--time-limit',
-      '3',
-      '--store',
-      store,
-    ]);
-    expect(r.exitCode, r.all).toBe(0);
-    const [dir] = runDirs(store);
-    const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as { valid: unknown };
-    expect(results.valid).toBe(true);
-    const history = readHistory(dir!);
-    expect(history.filter((o) => o.f === 'add' && o.type === 'ok').length).toBeGreaterThan(0);
-    // Final reads come from every node that is a primary now: the three masters.
-    const finals = new Set(history.filter((o) => o.f === 'final-read' && o.type === 'ok').map((o) => o.node));
-    expect(finals.size).toBe(3);
-    expect(livePids(dir!)).toEqual([]);
-  }, 180_000);
+  it.skipIf(!NIGHTLY)(
+    'a short run without faults: cluster created, ops through the client proxies, final reads from every master, a valid verdict',
+    async () => {
+      const store = tempStore();
+      const r = await splitbrain([
+        'run',
+        '--target',
+        'ts',
+        '--topology',
+        'cluster',
+        '--masters',
+        '3',
+        '--replicas',
+        '1',
+        '--workload',
+        'set',
+        '--nemesis',
+        'none',
+        '--time-limit',
+        '3',
+        '--store',
+        store,
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const [dir] = runDirs(store);
+      const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as { valid: unknown };
+      expect(results.valid).toBe(true);
+      const history = readHistory(dir!);
+      expect(history.filter((o) => o.f === 'add' && o.type === 'ok').length).toBeGreaterThan(0);
+      // Final reads come from every node that is a primary now: the three masters.
+      const finals = new Set(history.filter((o) => o.f === 'final-read' && o.type === 'ok').map((o) => o.node));
+      expect(finals.size).toBe(3);
+      expect(livePids(dir!)).toEqual([]);
+    },
+    180_000,
+  );
 
   it("a one-way cut of the bus alone: the links the primary opens on the bus go down, its peers' bus links to it, its replication and its clients stay", async () => {
     const store = new RunStore(tempStore(), 'ts-cluster-bus-cut');
@@ -135,55 +140,59 @@ describe('--target ts --topology cluster (every directed link through its own pr
     }
   }, 180_000);
 
-  it('partition-primary-with-clients: the minority master acknowledges writes until node-timeout, the majority fails it over, the losses are expected by design', async () => {
-    const store = tempStore();
-    const r = await splitbrain([
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'cluster',
-      '--masters',
-      '3',
-      '--replicas',
-      '1',
-      '--workload',
-      'lost-writes',
-      '--nemesis',
-      'partition-primary-with-clients',
-      '--node-timeout',
-      '3000',
-      '--interval',
-      '3',
-      '--fault-duration',
-      '10',
-      '--time-limit',
-      '16',
-      '--store',
-      store,
-    ]);
-    expect(r.exitCode, r.all).toBe(0);
-    const [dir] = runDirs(store);
-    const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as {
-      lost: number;
-      lostAnomalous: number;
-      lostWrites: { node: string; expected: boolean; reason: string; fault?: { nodes: string[] } }[];
-    };
-    const start = readHistory(dir!).find((o) => o.f === 'start-partition' && o.type === 'info')!;
-    const isolated = (start.value as { nodes: string[] }).nodes[0]!;
-    // The minority master's acknowledged writes after the cut are gone once its replica took over …
-    expect(lw.lost).toBeGreaterThan(0);
-    // … and every one is the documented window's, on the isolated master.
-    expect(lw.lostAnomalous).toBe(0);
-    for (const w of lw.lostWrites) {
-      expect(w.node).toBe(isolated);
-      expect(w.expected).toBe(true);
-      expect(w.reason).toMatch(/expected by design/);
-    }
-    // The fault shows in the report's data (fault bands).
-    const metrics = JSON.parse(readFileSync(join(dir!, 'metrics.json'), 'utf8')) as { faults: { f: string; nodes: string[] }[] };
-    expect(metrics.faults).toEqual([expect.objectContaining({ f: 'start-partition', nodes: [isolated] })]);
-  }, 240_000);
+  it.skipIf(!NIGHTLY)(
+    'partition-primary-with-clients: the minority master acknowledges writes until node-timeout, the majority fails it over, the losses are expected by design',
+    async () => {
+      const store = tempStore();
+      const r = await splitbrain([
+        'run',
+        '--target',
+        'ts',
+        '--topology',
+        'cluster',
+        '--masters',
+        '3',
+        '--replicas',
+        '1',
+        '--workload',
+        'lost-writes',
+        '--nemesis',
+        'partition-primary-with-clients',
+        '--node-timeout',
+        '3000',
+        '--interval',
+        '3',
+        '--fault-duration',
+        '10',
+        '--time-limit',
+        '16',
+        '--store',
+        store,
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const [dir] = runDirs(store);
+      const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as {
+        lost: number;
+        lostAnomalous: number;
+        lostWrites: { node: string; expected: boolean; reason: string; fault?: { nodes: string[] } }[];
+      };
+      const start = readHistory(dir!).find((o) => o.f === 'start-partition' && o.type === 'info')!;
+      const isolated = (start.value as { nodes: string[] }).nodes[0]!;
+      // The minority master's acknowledged writes after the cut are gone once its replica took over …
+      expect(lw.lost).toBeGreaterThan(0);
+      // … and every one is the documented window's, on the isolated master.
+      expect(lw.lostAnomalous).toBe(0);
+      for (const w of lw.lostWrites) {
+        expect(w.node).toBe(isolated);
+        expect(w.expected).toBe(true);
+        expect(w.reason).toMatch(/expected by design/);
+      }
+      // The fault shows in the report's data (fault bands).
+      const metrics = JSON.parse(readFileSync(join(dir!, 'metrics.json'), 'utf8')) as { faults: { f: string; nodes: string[] }[] };
+      expect(metrics.faults).toEqual([expect.objectContaining({ f: 'start-partition', nodes: [isolated] })]);
+    },
+    240_000,
+  );
 
   it('`splitbrain start` (npm start): the ts cluster, 3 masters × 1 replica, under a minority-master partition and a master kill, ending with the run directory', async () => {
     const store = tempStore();
@@ -206,54 +215,58 @@ describe('--target ts --topology cluster (every directed link through its own pr
     expect(livePids(dir!)).toEqual([]);
   }, 240_000);
 
-  it("op → node attribution follows the slot map: after a CLUSTER FAILOVER the shard's ops are the new master's; no acknowledged write lost", async () => {
-    const store = tempStore();
-    const r = await splitbrain([
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'cluster',
-      '--masters',
-      '3',
-      '--replicas',
-      '1',
-      '--workload',
-      'lost-writes',
-      '--nemesis',
-      'failover',
-      '--keys',
-      '24',
-      '--seed',
-      '3',
-      '--interval',
-      '3',
-      '--fault-duration',
-      '1',
-      '--time-limit',
-      '12',
-      '--store',
-      store,
-    ]);
-    expect(r.exitCode, r.all).toBe(0);
-    const [dir] = runDirs(store);
-    const h = readHistory(dir!);
-    const fo = h
-      .filter((o) => o.f === 'failover' && o.type === 'info')
-      .map((o) => o.value as { nodes: string[]; to?: string; failoverMode: string; reply?: string });
-    expect(fo.length).toBeGreaterThan(0);
-    const last = h.filter((o) => o.f === 'failover' && o.type === 'info').at(-1)!;
-    // Who serves each key at the end (the final reads ask the slot map after the failovers).
-    const owner = new Map(h.filter((o) => o.f === 'final-read' && o.type === 'ok').map((o) => [o.key as string, o.node as string]));
-    const promoted = new Set(fo.filter((f) => f.reply === 'OK').map((f) => f.to!));
-    expect(promoted.size).toBeGreaterThan(0);
-    // Writes acknowledged well after the last failover are attributed to the master that owns the key now.
-    const late = h.filter((o) => o.f === 'add' && o.type === 'ok' && (o.time as number) > (last.time as number) + 3e9);
-    expect(late.length).toBeGreaterThan(0);
-    for (const o of late) expect(o.node, `op ${o.index} on ${o.key}`).toBe(owner.get(o.key as string));
-    expect(late.some((o) => promoted.has(o.node as string))).toBe(true);
-    // A default CLUSTER FAILOVER waits for the replica to catch up: nothing acknowledged is lost.
-    const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as { lost: number };
-    if (fo.every((f) => f.failoverMode === 'default')) expect(lw.lost).toBe(0);
-  }, 240_000);
+  it.skipIf(!NIGHTLY)(
+    "op → node attribution follows the slot map: after a CLUSTER FAILOVER the shard's ops are the new master's; no acknowledged write lost",
+    async () => {
+      const store = tempStore();
+      const r = await splitbrain([
+        'run',
+        '--target',
+        'ts',
+        '--topology',
+        'cluster',
+        '--masters',
+        '3',
+        '--replicas',
+        '1',
+        '--workload',
+        'lost-writes',
+        '--nemesis',
+        'failover',
+        '--keys',
+        '24',
+        '--seed',
+        '3',
+        '--interval',
+        '3',
+        '--fault-duration',
+        '1',
+        '--time-limit',
+        '12',
+        '--store',
+        store,
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const [dir] = runDirs(store);
+      const h = readHistory(dir!);
+      const fo = h
+        .filter((o) => o.f === 'failover' && o.type === 'info')
+        .map((o) => o.value as { nodes: string[]; to?: string; failoverMode: string; reply?: string });
+      expect(fo.length).toBeGreaterThan(0);
+      const last = h.filter((o) => o.f === 'failover' && o.type === 'info').at(-1)!;
+      // Who serves each key at the end (the final reads ask the slot map after the failovers).
+      const owner = new Map(h.filter((o) => o.f === 'final-read' && o.type === 'ok').map((o) => [o.key as string, o.node as string]));
+      const promoted = new Set(fo.filter((f) => f.reply === 'OK').map((f) => f.to!));
+      expect(promoted.size).toBeGreaterThan(0);
+      // Writes acknowledged well after the last failover are attributed to the master that owns the key now.
+      const late = h.filter((o) => o.f === 'add' && o.type === 'ok' && (o.time as number) > (last.time as number) + 3e9);
+      expect(late.length).toBeGreaterThan(0);
+      for (const o of late) expect(o.node, `op ${o.index} on ${o.key}`).toBe(owner.get(o.key as string));
+      expect(late.some((o) => promoted.has(o.node as string))).toBe(true);
+      // A default CLUSTER FAILOVER waits for the replica to catch up: nothing acknowledged is lost.
+      const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as { lost: number };
+      if (fo.every((f) => f.failoverMode === 'default')) expect(lw.lost).toBe(0);
+    },
+    240_000,
+  );
 });

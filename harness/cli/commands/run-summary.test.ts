@@ -32,8 +32,8 @@ describe('the summary `run` prints', () => {
     } as unknown as RunResults;
     const text = runSummaryLines(results).join('\n');
     expect(text).toMatch(/^splitbrain: VALID/);
-    expect(text).toContain('Lost 44 acknowledged writes (44 plain): 0 anomalous, 44 inside an allowed fault window.');
-    expect(text).toMatch(/lost-writes\s+valid\s+300 acknowledged writes, 44 lost \(0 anomalous, 44 expected by design\)/);
+    expect(text).toContain('Lost 44 acknowledged writes (44 plain): 0 anomalous, 44 inside an allowed fault window, 0 lost by configuration.');
+    expect(text).toMatch(/lost-writes\s+valid\s+300 acknowledged writes, 44 lost \(0 anomalous, 44 expected by design, 0 lost by configuration\)/);
     expect(text).not.toMatch(/lost-writes\s+true/);
   });
 });
