@@ -49,13 +49,20 @@ async function run(
   return { exitCode: r.exitCode, all: r.all, lost: results.checkers['lost-writes'] };
 }
 
+function valueOf<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
 describe.skipIf(why !== null)(`lost unsynced writes on the lazyfs layer${why ? ` (skipped: ${why})` : ''}`, () => {
   it('appendfsync always that does not fsync: caught by kill-unsynced, not by kill -9; the honest server loses nothing', async () => {
-    const [lying, honest, plainKill] = await Promise.all([
+    // allSettled: a failing run must not leave its siblings running after the test has ended.
+    const [a, b, c] = await Promise.allSettled([
       run('kill-unsynced', '--debug-aof-skip-fsync 1'),
       run('kill-unsynced', ''),
       run('kill', '--debug-aof-skip-fsync 1'),
     ]);
+    const [lying, honest, plainKill] = [valueOf(a), valueOf(b), valueOf(c)];
     expect(lying.exitCode, lying.all).toBe(1);
     expect(lying.lost.valid).toBe(false);
     expect(lying.lost.lostAnomalous).toBeGreaterThan(0);
