@@ -1,3 +1,4 @@
+import { fnv1a } from '../../checkers/util/hash.js';
 import type { NodeHandle, TopologySpec } from './target.js';
 
 /**
@@ -38,4 +39,17 @@ export function plannedNodes(topology: TopologySpec): NodeHandle[] {
       primary: !isPrimary && !cluster ? 'n1' : undefined,
     } satisfies NodeHandle;
   });
+}
+
+/**
+ * The address of the i-th node of a run: with per-node addresses (iptables) each run gets its own
+ * 127.a.b.0/24 block, because rules match addresses, not ports — two runs sharing addresses would
+ * cut each other's links; otherwise every node is on 127.0.0.1.
+ */
+export function runHosts(runId: string, perNodeAddr: boolean): (i: number) => string {
+  if (!perNodeAddr) return () => '127.0.0.1';
+  const block = fnv1a(`${runId}/${process.pid}`) >>> 0;
+  const a = 1 + (block % 254);
+  const b = (block >>> 8) % 256;
+  return (i) => `127.${a}.${b}.${10 + i}`;
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Redis } from 'ioredis';
-import { fnv1a } from '../../checkers/util/hash.js';
 import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
@@ -13,7 +12,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
-import { plannedNodes } from './layout.js';
+import { plannedNodes, runHosts } from './layout.js';
 import { LazyMount } from './lazyfs.js';
 import { NodeProcess } from './node-process.js';
 import { routeNodeLinks } from './node-routes.js';
@@ -91,13 +90,8 @@ export class LocalTarget implements Target, ProcessControl {
     const { topology, kind, net } = this.o;
     LocalTarget.check(kind, topology);
     const planned = plannedNodes(topology);
-    const perNodeAddr = net === 'iptables';
-    // Each run gets its own 127.a.b.0/24 block: iptables rules match addresses, not ports, so two
-    // runs sharing addresses would cut each other's links.
-    const block = fnv1a(`${this.o.runId}/${process.pid}`) >>> 0;
-    const a = 1 + (block % 254);
-    const b = (block >>> 8) % 256;
-    const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
+    // Each run gets its own 127.a.b.0/24 block under iptables (layout.ts: runHosts).
+    const hostOf = runHosts(this.o.runId, net === 'iptables');
     const cluster = topology.kind === 'cluster';
     // Leased below the ephemeral range for the whole run, so no other run or outgoing connection
     // takes a node's port before it binds (or while it is killed); cluster nodes lease the bus port too.

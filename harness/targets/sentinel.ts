@@ -1,7 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { fnv1a } from '../../checkers/util/hash.js';
 import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
 import type { Network } from '../net/network.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
@@ -11,7 +10,7 @@ import { onCleanup } from '../util/cleanup.js';
 import { freeFixedPort } from '../util/ports.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_SENTINEL, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
-import { DEFAULT_SENTINELS } from './layout.js';
+import { DEFAULT_SENTINELS, plannedNodes, runHosts } from './layout.js';
 import type { LocalTargetOptions } from './local.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
@@ -85,25 +84,10 @@ export class SentinelTarget implements Target, ProcessControl {
   async start(): Promise<void> {
     const { kind, net, topology } = this.o;
     SentinelTarget.check(kind);
-    const dataCount = 1 + topology.replicas;
-    const perNodeAddr = net === 'iptables';
-    // A 127.a.b.0/24 block of the run's own (iptables rules match addresses), as the local target does.
-    const block = fnv1a(`${this.o.runId}/${process.pid}`) >>> 0;
-    const a = 1 + (block % 254);
-    const b = (block >>> 8) % 256;
-    const hostOf = (i: number) => (perNodeAddr ? `127.${a}.${b}.${10 + i}` : '127.0.0.1');
-    const total = dataCount + this.sentinelCount;
-    for (let i = 0; i < total; i++) {
+    const hostOf = runHosts(this.o.runId, net === 'iptables');
+    for (const [i, n] of plannedNodes(topology).entries()) {
       const host = hostOf(i);
-      const sentinel = i >= dataCount;
-      this.nodes.push({
-        name: sentinel ? `s${i - dataCount + 1}` : `n${i + 1}`,
-        host,
-        port: await freeFixedPort(host),
-        role: sentinel ? 'sentinel' : i === 0 ? 'primary' : 'replica',
-        shard: 0,
-        primary: !sentinel && i > 0 ? 'n1' : undefined,
-      });
+      this.nodes.push({ ...n, host, port: await freeFixedPort(host) });
     }
 
     // Proxies before processes: our processes' route tables point at them.
