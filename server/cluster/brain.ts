@@ -804,8 +804,8 @@ export class ClusterBrain implements ClusterView {
   renderConfig(): string {
     return renderNodesConf(this.table(), this.currentEpoch, this.lastVoteEpoch);
   }
-  renderNodes(): string {
-    return renderNodes(this.table());
+  renderNodes(usePport = false): string {
+    return renderNodes({ ...this.table(), usePport });
   }
   private table(): NodesTable {
     return {

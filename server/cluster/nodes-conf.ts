@@ -44,6 +44,8 @@ export interface NodesTable {
   readonly openSlots?: boolean;
   /** The " 0-5460 7000" part of a node's line, when the caller keeps it cached. */
   rangesOf?(node: NodeView): string;
+  /** Show each node's plain-text port (pport) where it has one: a plain-text client of a TLS cluster. */
+  readonly usePport?: boolean;
 }
 
 /** The slot ranges of a bitmap as nodes.conf writes them (" start-end" or " slot" each). */
@@ -79,7 +81,8 @@ function slotRangesByOwner(t: NodesTable): Map<NodeView, string> {
 
 /** clusterGenNodeDescription for one node; `ranges` from the slot table. */
 function describeNode(t: NodesTable, node: NodeView, ranges: string | undefined): string {
-  const addr = node.hostname !== '' ? `${node.ip}:${node.port}@${node.cport},${node.hostname}` : `${node.ip}:${node.port}@${node.cport}`;
+  const port = t.usePport && node.pport ? node.pport : node.port;
+  const addr = node.hostname !== '' ? `${node.ip}:${port}@${node.cport},${node.hostname}` : `${node.ip}:${port}@${node.cport}`;
   const master = node.master !== null ? node.master.name : '-';
   const epoch = (node.flags & NodeFlag.SLAVE) !== 0 && node.master !== null ? node.master.configEpoch : node.configEpoch;
   const link = node.link !== null || (node.flags & NodeFlag.MYSELF) !== 0 ? 'connected' : 'disconnected';

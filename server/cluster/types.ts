@@ -287,6 +287,6 @@ export interface ClusterView {
   readonly replOffset: number;
   /** Nodes.conf content of the current state (clusterGenNodesDescription + vars line), e.g. for CLUSTER SAVECONFIG. */
   renderConfig(): string;
-  /** CLUSTER NODES output (every node, handshake ones included). */
-  renderNodes(): string;
+  /** CLUSTER NODES output (every node, handshake ones included); `usePport`: plain-text ports where known. */
+  renderNodes(usePport?: boolean): string;
 }

@@ -1,4 +1,5 @@
 import tls from 'node:tls';
+import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterNodeProc, clusterInfo, clusterNodes, nodeCall, startClusterNode, waitFor } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
@@ -39,10 +40,45 @@ describe('tls-cluster: a mixed pair with its bus over TLS', () => {
     const seenByRedis = (await clusterNodes(redis.port)).find((l) => !l.flags.includes('myself'))!;
     expect(seenByOurs.link).toBe('connected');
     expect(seenByRedis.link).toBe('connected');
-    // A plain-text client sees the other node's plain port (pport), as Redis shows it.
-    expect(seenByRedis.port).toBe(ours.port);
-    // Ours shows the TLS port there (it renders node addresses without the client's transport).
-    expect([redis.port, ports[1]!.tls]).toContain(seenByOurs.port);
+    // What a client is shown of the peer: the plain port (pport) over plain text, the TLS port over
+    // TLS (NODES, SLOTS, REPLICAS' lines, MOVED); SHARDS names both whatever the client.
+    const sides = [
+      { self: ours, peer: { plain: redis.port, tls: ports[1]!.tls }, tlsPort: ports[0]!.tls, peerKey: 'foo', peerSlot: 12182 },
+      { self: redis, peer: { plain: ours.port, tls: ports[0]!.tls }, tlsPort: ports[1]!.tls, peerKey: 'bar', peerSlot: 5061 },
+    ];
+    for (const side of sides) {
+      for (const transport of ['plain', 'tls'] as const) {
+        const r =
+          transport === 'plain'
+            ? new Redis({ port: side.self.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+            : new Redis({
+                port: side.tlsPort,
+                host: '127.0.0.1',
+                lazyConnect: true,
+                maxRetriesPerRequest: 0,
+                retryStrategy: () => null,
+                tls: tlsClientOptions(pki),
+              });
+        try {
+          await r.connect();
+          const what = `${side.self.kind} to a ${transport} client`;
+          const expected = side.peer[transport];
+          const nodesText = String(await r.call('CLUSTER', 'NODES'));
+          const peerLine = nodesText.split('\n').find((l) => l !== '' && !l.includes('myself'))!;
+          expect(peerLine.split(' ')[1]!.split('@')[0], `NODES, ${what}`).toBe(`127.0.0.1:${expected}`);
+          const slots = (await r.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
+          const peerRange = slots.find((e) => e[0] <= side.peerSlot && side.peerSlot <= e[1])!;
+          expect(peerRange[2][1], `SLOTS, ${what}`).toBe(expected);
+          const shards = (await r.call('CLUSTER', 'SHARDS')) as unknown[][];
+          const shardNodes = shards.map((sh) => sh[3] as unknown[][]).flat();
+          const peerShard = shardNodes.find((n) => n[3] !== undefined && n.includes(side.peer.plain))!;
+          expect(peerShard.slice(0, 6), `SHARDS, ${what}`).toEqual(['id', peerShard[1], 'port', side.peer.plain, 'tls-port', side.peer.tls]);
+          await expect(r.get(side.peerKey), `MOVED, ${what}`).rejects.toThrow(`MOVED ${side.peerSlot} 127.0.0.1:${expected}`);
+        } finally {
+          r.disconnect();
+        }
+      }
+    }
     // The bus listener: a TLS handshake with a trusted certificate succeeds; one without fails.
     const handshake = (port: number, who: 'client' | 'rogue'): Promise<boolean> =>
       new Promise((resolve) => {

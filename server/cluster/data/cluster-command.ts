@@ -6,7 +6,7 @@ import { CLUSTER_SLOTS, NodeFlag } from '../constants.js';
 import type { ClusterNode } from '../shell/cluster-node.js';
 import { clusterOf } from '../shell/registry.js';
 import type { AdminCommand, AdminReply, NodeView } from '../types.js';
-import { replyInfo, replyLinks, replyShards, replySlots } from './render.js';
+import { replyInfo, replyLinks, replyShards, replySlots, usePport } from './render.js';
 import { keyHashSlot } from './slot.js';
 
 /**
@@ -183,7 +183,7 @@ const replicas: Handler = (c, argv, node) => {
   if (n === null) return c.addReplyError(`Unknown node ${argv[2]}`);
   if (isReplica(n)) return c.addReplyError('The specified node is not a master');
   const lines = new Map<string, string>();
-  for (const l of node.view.renderNodes().split('\n')) if (l.length > 40) lines.set(l.slice(0, 40), l);
+  for (const l of node.view.renderNodes(usePport(node, c)).split('\n')) if (l.length > 40) lines.set(l.slice(0, 40), l);
   c.addReplyArrayLen(n.replicas.length);
   for (const r of n.replicas) c.addReplyBulk(lines.get(r.name) ?? '');
 };
@@ -259,7 +259,7 @@ export const clusterCommand: CommandSpec = cmd('cluster', -2, [], [0, 0, 0], 'cl
     sub('links', 2, S, 'Returns a list of all TCP links to and from peer nodes in cluster', (c, _a, n) => replyLinks(c, n), undefined, '7.0.0'),
     sub('meet', -4, AS, 'Force a node cluster to handshake with another node', meet, 'ip port [cluster_bus_port]'),
     sub('myid', 2, S, 'Return the node id', (c, _a, n) => c.addReplyBulk(n.view.myself.name)),
-    sub('nodes', 2, S, 'Get Cluster config for the node', (c, _a, n) => c.addReplyVerbatim(n.view.renderNodes())),
+    sub('nodes', 2, S, 'Get Cluster config for the node', (c, _a, n) => c.addReplyVerbatim(n.view.renderNodes(usePport(n, c)))),
     sub('replicas', 3, AS, 'List replica nodes of the specified master node', replicas, 'node-id', '5.0.0'),
     sub(
       'replicate',

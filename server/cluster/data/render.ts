@@ -9,6 +9,19 @@ const failed = (n: NodeView): boolean => (n.flags & NodeFlag.FAIL) !== 0;
 const isReplica = (n: NodeView): boolean => (n.flags & NodeFlag.SLAVE) !== 0;
 const isMyself = (n: NodeView): boolean => (n.flags & NodeFlag.MYSELF) !== 0;
 
+/**
+ * Redis reports plain-text ports to a plain-text client of a TLS cluster (tls-cluster: nodes are
+ * known by their TLS ports, pport is the plain one). Internal clients (no socket) see the TLS port.
+ */
+export function usePport(node: ClusterNode, c: Client): boolean {
+  return node.server.config.tlsCluster && c.socket !== null && !(c.socket as { encrypted?: boolean }).encrypted;
+}
+
+/** The port a client is shown for a node (NODES, SLOTS, REPLICAS, MOVED/ASK). */
+export function clientPort(node: ClusterNode, c: Client, n: NodeView): number {
+  return usePport(node, c) && n.pport ? n.pport : n.port;
+}
+
 /** getPreferredEndpoint (cluster-preferred-endpoint-type). */
 export function preferredEndpoint(node: ClusterNode, n: NodeView): string {
   const type = node.server.config.clusterPreferredEndpointType;
@@ -96,7 +109,7 @@ function nodeEntry(c: Client, node: ClusterNode, n: NodeView): void {
   if (type === 'ip') c.addReplyBulk(n.ip);
   else if (type === 'hostname') c.addReplyBulk(n.hostname !== '' ? n.hostname : '?');
   else c.addReplyNull();
-  c.addReplyInt(n.port);
+  c.addReplyInt(clientPort(node, c, n));
   c.addReplyBulk(n.name);
   const extra: [string, string][] = [];
   if (type !== 'ip') extra.push(['ip', n.ip]);
@@ -126,7 +139,11 @@ export function replySlots(c: Client, node: ClusterNode): void {
 function shardNode(c: Client, node: ClusterNode, n: NodeView): void {
   const v = node.view;
   const fields: [string, string | number][] = [['id', n.name]];
-  if (n.port) fields.push(['port', n.port]);
+  // With tls-cluster a node's port is its TLS port and pport the plain one (whatever the client).
+  const tlsCluster = node.server.config.tlsCluster;
+  const plainPort = tlsCluster ? n.pport : n.port;
+  if (plainPort) fields.push(['port', plainPort]);
+  if (tlsCluster && n.port) fields.push(['tls-port', n.port]);
   fields.push(['ip', n.ip], ['endpoint', preferredEndpoint(node, n)]);
   if (n.hostname !== '') fields.push(['hostname', n.hostname]);
   const offset = isMyself(n) ? v.replOffset : n.replOffset;

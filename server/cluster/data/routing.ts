@@ -7,8 +7,8 @@ import { keyHashSlot } from './slot.js';
 export interface RoutingOptions {
   readonly allowReadsWhenDown: boolean;
   readonly allowPubsubshardWhenDown: boolean;
-  /** `endpoint:port` of a node for -MOVED / -ASK (cluster-preferred-endpoint-type). */
-  redirectAddress(n: NodeView): string;
+  /** `endpoint:port` of a node for -MOVED / -ASK (cluster-preferred-endpoint-type; the port as that client is shown it). */
+  redirectAddress(n: NodeView, c: Client): string;
 }
 
 /** Redirection and refusal texts, as Redis's clusterRedirectClient. */
@@ -90,7 +90,7 @@ export function routeCommand(view: ClusterView, opts: RoutingOptions, c: Client,
   if ((migrating || importing) && spec.name === 'migrate') return null;
   if (migrating && missing > 0) {
     if (existing > 0) return REDIRECT.TRYAGAIN;
-    return `-ASK ${slot} ${opts.redirectAddress(view.migratingTo(slot)!)}`;
+    return `-ASK ${slot} ${opts.redirectAddress(view.migratingTo(slot)!, c)}`;
   }
   if (importing && (c.asking !== 0 || spec.flags.includes('asking'))) {
     if (multipleKeys && missing > 0) return REDIRECT.TRYAGAIN;
@@ -99,7 +99,7 @@ export function routeCommand(view: ClusterView, opts: RoutingOptions, c: Client,
   let isWrite = cmdWrite;
   if (isExec) for (const q of cmds) if (specFlags(q.spec) & CF.WRITE) isWrite = true;
   if ((c.readonlyReads || isShard) && !isWrite && view.myself.flags & NodeFlag.SLAVE && view.myself.master === owner) return null;
-  if (owner !== view.myself) return `-MOVED ${slot} ${opts.redirectAddress(owner)}`;
+  if (owner !== view.myself) return `-MOVED ${slot} ${opts.redirectAddress(owner, c)}`;
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { unblockWith } from '../../blocking.js';
 import { discardTransaction } from '../../multi.js';
 import type { Server } from '../../server.js';
-import { preferredEndpoint } from '../data/render.js';
+import { clientPort, preferredEndpoint } from '../data/render.js';
 import { REDIRECT, type RoutingOptions, routable, routeCommand } from '../data/routing.js';
 import { keyHashSlot } from '../data/slot.js';
 import type { NodeView } from '../types.js';
@@ -27,7 +27,7 @@ export async function installCluster(server: Server): Promise<void> {
     get allowPubsubshardWhenDown() {
       return cfg.clusterAllowPubsubshardWhenDown;
     },
-    redirectAddress: (n: NodeView) => `${preferredEndpoint(node, n)}:${n.port}`,
+    redirectAddress: (n: NodeView, c) => `${preferredEndpoint(node, n)}:${clientPort(node, c, n)}`,
   };
   const exists = (key: string): boolean => {
     const e = db0.dict.get(key);
@@ -62,7 +62,7 @@ export async function installCluster(server: Server): Promise<void> {
       const slot = keyHashSlot(first);
       const owner = view.slotOwner(slot);
       if (owner === view.myself || view.importingFrom(slot) !== null) continue;
-      unblockWith(c, 'error', owner === null ? REDIRECT.UNBOUND : `-MOVED ${slot} ${opts.redirectAddress(owner)}`);
+      unblockWith(c, 'error', owner === null ? REDIRECT.UNBOUND : `-MOVED ${slot} ${opts.redirectAddress(owner, c)}`);
     }
   });
   h.beforeShutdown.push(() => node.stop());
