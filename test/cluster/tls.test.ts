@@ -1,5 +1,5 @@
 import tls from 'node:tls';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterNodeProc, clusterInfo, clusterNodes, nodeCall, startClusterNode, waitFor } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
