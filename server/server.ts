@@ -116,6 +116,12 @@ export class Server implements DbHooks {
   readonly infoSections = new Map<string, () => string[]>();
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
+  /**
+   * DEBUG QUICKLIST-PACKED-THRESHOLD: from which element size Redis keeps a list element in a node
+   * of its own (plain node). Kept and validated as Redis does; our lists are one array each, so it
+   * changes no reply.
+   */
+  quicklistPackedThreshold = 1 << 30;
   /** Extra access bookkeeping on key lookup (LFU counters under an LFU policy, see store/evict.ts). */
   touchEntry?: (e: Entry) => void;
 

@@ -3,7 +3,7 @@ import { ex, useServer } from '../support/differential.js';
 import { rawExchange } from '../support/redis.js';
 import { SERVER_KINDS, type ServerKind } from '../support/servers.js';
 
-/** DEBUG POPULATE, PROTOCOL and CHANGE-REPL-ID: the bytes and effects Redis 7.0's tooling relies on, on both servers. */
+/** DEBUG POPULATE, PROTOCOL, CHANGE-REPL-ID, QUICKLIST-PACKED-THRESHOLD and STRINGMATCH-TEST: the bytes and effects Redis 7.0's tooling relies on, on both servers. */
 const TYPES = ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false', 'nosuch'];
 
 const seen: Partial<Record<ServerKind, string[]>> = {};
@@ -49,5 +49,32 @@ describe.each(SERVER_KINDS)('DEBUG subcommands on %s', (kind) => {
     const after = await id();
     expect(after[0]).not.toBe(before[0]);
     expect(after[1]).toBe('0'.repeat(40));
+  });
+
+  it("QUICKLIST-PACKED-THRESHOLD takes a memory value up to 4 GB less 1 MB (list.tcl's '1b' and '0'), lists still work", async () => {
+    const bad = 'ERR:ERR argument must be a memory value bigger than 1 and smaller than 4gb';
+    for (const v of ['1b', '0', '1kb', '10M', '4095mb', '4293918720', '']) expect(await ex(t.r, 'DEBUG', 'QUICKLIST-PACKED-THRESHOLD', v), v).toBe('OK');
+    for (const v of ['4gb', '4293918721', '-1', 'abc', '1 kb', '1.5']) expect(await ex(t.r, 'DEBUG', 'QUICKLIST-PACKED-THRESHOLD', v), v).toBe(bad);
+    expect(await ex(t.r, 'DEBUG', 'QUICKLIST-PACKED-THRESHOLD')).toMatch(
+      /^ERR:ERR unknown subcommand or wrong number of arguments for 'QUICKLIST-PACKED-THRESHOLD'/,
+    );
+    // As list.tcl does: every element a plain node, then the usual list commands.
+    expect(await ex(t.r, 'DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1b')).toBe('OK');
+    await t.r.del('lst');
+    await t.r.rpush('lst', 'aa', 'bb', 'cc');
+    await t.r.linsert('lst', 'BEFORE', 'bb', 'xx');
+    await t.r.lset('lst', 0, 'yy');
+    expect(await t.r.lrange('lst', 0, -1)).toEqual(['yy', 'xx', 'bb', 'cc']);
+    expect(await ex(t.r, 'DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0')).toBe('OK');
+  });
+
+  it('STRINGMATCH-TEST fuzzes the glob matcher and says so; STRINGMATCH-LEN is not a 7.0 subcommand', async () => {
+    // redis-server's run (10M rounds) takes ~15 s on a loaded machine: its reply (debug.c) is checked on ours only.
+    if (kind === 'splitbrain') expect(await ex(t.r, 'DEBUG', 'STRINGMATCH-TEST')).toBe('Apparently Redis did not crash: test passed');
+    expect(await ex(t.r, 'DEBUG', 'STRINGMATCH-TEST', 'x')).toMatch(/^ERR:ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-TEST'/);
+    expect(await ex(t.r, 'DEBUG', 'STRINGMATCH-LEN', 'a*', '10')).toBe(
+      "ERR:ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-LEN'. Try DEBUG HELP.",
+    );
+    expect(await t.r.ping()).toBe('PONG');
   });
 });
