@@ -16,7 +16,7 @@ export interface MultiState {
 
 /** A client blocked on keys (BLPOP & co.) or on replication (WAIT), see blocking.ts. */
 export interface BlockedState {
-  kind: 'keys' | 'wait' | 'pause' | 'sleep';
+  kind: 'keys' | 'wait' | 'pause' | 'sleep' | 'shutdown';
   keys: string[];
   db: Db;
   /** Absolute ms deadline, or 0 for forever. */

@@ -42,7 +42,9 @@ export class Hooks {
   readonly cron: ((now: number, tick: number) => void)[] = [];
   /** Databases were emptied (FLUSHALL/FLUSHDB, a full resync): tracking invalidates everything. */
   readonly flushed: ((dbId: number | null) => void)[] = [];
-  /** Before the server closes (final save, AOF fsync); run one after the other. */
+  /** The final save of a shutdown (AOF fsync, RDB); false: it failed and the shutdown must not go on (`force`: go on anyway). */
+  readonly finalSave: ((force: boolean) => boolean)[] = [];
+  /** Before the server closes (AOF close, cluster, sentinel); run one after the other. */
   readonly beforeShutdown: (() => Promise<void> | void)[] = [];
 }
 

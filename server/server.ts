@@ -109,6 +109,12 @@ export class Server implements DbHooks {
   boundPort = 0;
   /** The SHUTDOWN in progress (its SAVE/NOSAVE flags), if any. */
   shutdownRequest: ShutdownRequest | null = null;
+  /** Unix ms until which a shutdown waits for lagging replicas; 0: none waiting (shutdown.ts). */
+  shutdownMstime = 0;
+  /** The cron check of that wait, while there is one. */
+  shutdownTick: ((now: number) => void) | null = null;
+  /** A SIGTERM/SIGINT asked for the shutdown (a second SIGINT then exits at once). */
+  shutdownAsap = false;
   /**
    * INFO sections contributed by layers (replication, persistence, cluster): section name →
    * lines of `field:value`. The INFO command renders built-in sections and these.

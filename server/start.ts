@@ -4,7 +4,7 @@ import type { Config } from './config/config.js';
 import { SHUTDOWN_FLAG } from './config/special.js';
 import { installers } from './modules.js';
 import { Server } from './server.js';
-import { shutdown } from './shutdown.js';
+import { prepareForShutdown, shutdownInitiated } from './shutdown.js';
 import { REDIS_VERSION, SPLITBRAIN_VERSION } from './version.js';
 
 export interface StartOptions {
@@ -42,15 +42,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   log.notice('Ready to accept connections tcp');
   if (opts.handleSignals) {
     const onSignal = (sig: 'SIGTERM' | 'SIGINT') => {
+      // A second SIGINT (Ctrl+C again): exit at once, neither saving nor waiting for replicas.
+      if (server.shutdownAsap && sig === 'SIGINT') {
+        log.warning('You insist... exiting now.');
+        process.exit(1);
+      }
       log.warning(`Received ${sig} scheduling shutdown...`);
+      server.shutdownAsap = true;
+      // A shutdown already waiting for replicas (SHUTDOWN) goes on as it is.
+      if (shutdownInitiated(server)) return;
       // shutdown-on-sigterm / -sigint: the SHUTDOWN flags the signal stands for.
       const f = sig === 'SIGTERM' ? server.config.shutdownOnSigterm : server.config.shutdownOnSigint;
-      server.shutdownRequest ??= {
+      prepareForShutdown(server, {
         save: f & SHUTDOWN_FLAG.save ? true : f & SHUTDOWN_FLAG.nosave ? false : null,
         now: (f & SHUTDOWN_FLAG.now) !== 0,
         force: (f & SHUTDOWN_FLAG.force) !== 0,
-      };
-      void shutdown(server, 0);
+      });
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));
     process.on('SIGINT', () => onSignal('SIGINT'));

@@ -74,6 +74,7 @@ function serverSection(s: Server): string[] {
     `executable:${process.argv[1] ?? ''}`,
     `config_file:${s.configStore.file ?? ''}`,
     'io_threads_active:0',
+    ...(s.shutdownMstime !== 0 ? [`shutdown_in_milliseconds:${s.shutdownMstime - now}`] : []),
   ];
 }
 

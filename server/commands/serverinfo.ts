@@ -1,7 +1,7 @@
 import type { Client } from '../client.js';
 import { BUSY_EVAL, BUSY_FUNCTION } from '../scripting/engine.js';
 import type { Server } from '../server.js';
-import { type ShutdownRequest, shutdown } from '../shutdown.js';
+import { abortShutdown, prepareForShutdown, type ShutdownRequest } from '../shutdown.js';
 import { parseLL } from '../util/numbers.js';
 import { clientCommands } from './clientcmd.js';
 import { commandCommands } from './commandcmd.js';
@@ -112,10 +112,12 @@ function shutdownCmd(c: Client, argv: string[]): void {
   const s = c.server;
   const req: ShutdownRequest = { save: null, now: false, force: false };
   let abort = false;
+  let save = false;
+  let nosave = false;
   for (let i = 1; i < argv.length; i++) {
     const o = argv[i]!.toLowerCase();
-    if (o === 'nosave') req.save = req.save === true ? null : false;
-    else if (o === 'save') req.save = req.save === false ? null : true;
+    if (o === 'nosave') nosave = true;
+    else if (o === 'save') save = true;
     else if (o === 'now') req.now = true;
     else if (o === 'force') req.force = true;
     else if (o === 'abort') abort = true;
@@ -123,23 +125,25 @@ function shutdownCmd(c: Client, argv: string[]): void {
       c.addReplyError(ERR.SYNTAX);
       return;
     }
-    if ((o === 'nosave' || o === 'save') && req.save === null) {
-      c.addReplyError(ERR.SYNTAX);
-      return;
-    }
+  }
+  // ABORT takes no other flag; SAVE and NOSAVE exclude each other.
+  if ((abort && (save || nosave || req.now || req.force)) || (save && nosave)) {
+    c.addReplyError(ERR.SYNTAX);
+    return;
   }
   if (abort) {
-    if (argv.length !== 2) c.addReplyError(ERR.SYNTAX);
+    if (abortShutdown(s)) c.addReplyOk();
     else c.addReplyError('No shutdown in progress.');
     return;
   }
+  req.save = save ? true : nosave ? false : null;
   if (req.save !== false && (s.scripting.busy || s.functions.eng.busy)) {
     c.addReplyError(s.scripting.busy ? BUSY_EVAL : BUSY_FUNCTION);
     return;
   }
-  s.shutdownRequest = req;
   c.flush();
-  void shutdown(s, 0);
+  // The client stays blocked while the shutdown waits for replicas; the process exits when it ends.
+  prepareForShutdown(s, req, c);
 }
 
 // ---- MONITOR ----

@@ -138,7 +138,8 @@ function cron(server: Server, now: number): void {
 }
 
 /** prepareForShutdown's persistence part: flush the AOF, final RDB save when configured. */
-function beforeShutdown(server: Server): void {
+/** finishShutdown's persistence part: AOF fsync, then the final RDB save (its failure stops the shutdown unless FORCE). */
+function finalSave(server: Server, force: boolean): boolean {
   const st = server.persistence;
   const req = server.shutdownRequest;
   if (st.bgsaveInProgress) server.log.warning('There is a child saving an .rdb. Killing it!');
@@ -149,9 +150,15 @@ function beforeShutdown(server: Server): void {
   const wantSave = req?.save ?? server.config.save.length > 0;
   if (wantSave) {
     server.log.notice('Saving the final RDB snapshot before exiting.');
-    if (!saveSync(server)) server.log.warning("Error trying to save the DB, can't exit.");
+    if (!saveSync(server)) {
+      if (!force) {
+        server.log.warning("Error trying to save the DB, can't exit.");
+        return false;
+      }
+      server.log.warning('Error trying to save the DB. Exit anyway.');
+    }
   }
-  st.aof.close();
+  return true;
 }
 
 function infoLines(server: Server): string[] {
@@ -265,7 +272,8 @@ export function installPersistence(server: Server): void {
   server.sinks.push(aof);
 
   server.hooks.cron.push((now) => cron(server, now));
-  server.hooks.beforeShutdown.push(() => beforeShutdown(server));
+  server.hooks.finalSave.push((force) => finalSave(server, force));
+  server.hooks.beforeShutdown.push(() => st.aof.close());
   server.infoSections.set('persistence', () => infoLines(server));
   server.configStore.onApply('appendonly', () => {
     const on = server.config.appendonly;
