@@ -14,6 +14,8 @@ export class Stats {
   evictedKeys = 0;
   evictedClients = 0;
   totalErrorReplies = 0;
+  /** Encoded blobs RESTORE validated deeply (sanitize-dump-payload). */
+  dumpPayloadSanitizations = 0;
   errors = new Map<string, number>();
   /** Per command (full name, e.g. "config|get"): calls, usec, rejected, failed. */
   commands = new Map<string, { calls: number; usec: number; rejected: number; failed: number }>();

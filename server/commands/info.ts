@@ -250,7 +250,7 @@ function statsSection(s: Server): string[] {
     `tracking_total_prefixes:${s.tracking.prefixes.size}`,
     'unexpected_error_replies:0',
     `total_error_replies:${st.totalErrorReplies}`,
-    'dump_payload_sanitizations:0',
+    `dump_payload_sanitizations:${st.dumpPayloadSanitizations}`,
     `total_reads_processed:${st.totalReadsProcessed}`,
     `total_writes_processed:${st.totalWritesProcessed}`,
     'io_threaded_reads_processed:0',

@@ -73,6 +73,20 @@ function dumpCmd(c: Client, argv: string[]): void {
 }
 
 /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
+/**
+ * Whether RESTORE's payload is deep-sanitized (Redis's rdbLoadObject): always with
+ * sanitize-dump-payload yes; with `clients` unless loading, from our master, or for a user with
+ * skip-sanitize-payload. Our decoding validates every entry whatever the mode (it cannot hold a
+ * malformed encoding), so the mode decides what INFO's dump_payload_sanitizations counts.
+ */
+function sanitizesPayload(c: Client): boolean {
+  const mode = c.server.config.sanitizeDumpPayload;
+  if (mode !== 'clients') return mode === 'yes';
+  // A null user is one of the server's own clients: our master's link or the AOF being loaded.
+  if (c.isMaster || c.user === null) return false;
+  return c.user.sanitize !== 'skip';
+}
+
 export function restoreCmd(c: Client, argv: string[]): void {
   const s = c.server;
   let replace = false;
@@ -118,7 +132,9 @@ export function restoreCmd(c: Client, argv: string[]): void {
     c.addReplyError('Invalid TTL value, must be >= 0');
     return;
   }
-  const v = restoreValue(Buffer.from(argv[3]!, 'latin1'), encodeParams(s));
+  const read = { encodedBlobs: 0 };
+  const v = restoreValue(Buffer.from(argv[3]!, 'latin1'), encodeParams(s), read);
+  if (sanitizesPayload(c)) s.stats.dumpPayloadSanitizations += read.encodedBlobs;
   if ('error' in v) {
     c.addReplyError(v.error);
     return;

@@ -25,6 +25,8 @@ class ShortRead extends Error {}
 /** Cursor over an RDB image: the rdbLoad* primitives of rdb.c. */
 export class RdbReader {
   pos = 0;
+  /** Encoded blobs (listpacks, intsets) read so far: what Redis deep-sanitizes and counts (dump_payload_sanitizations). */
+  encodedBlobs = 0;
   private readonly fb: FastBuffer;
   constructor(public readonly buf: Buffer) {
     this.fb = buf as FastBuffer;
@@ -222,6 +224,7 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
           }
         }
         const b = r.blob();
+        if (t === T.LIST_QUICKLIST_2 && container === QUICKLIST_NODE_CONTAINER_PACKED) r.encodedBlobs++;
         if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {
           items.push(b.toString('latin1', 0, b.length));
           continue;
@@ -243,6 +246,7 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
       break;
     }
     case T.SET_INTSET:
+      r.encodedBlobs++;
       type = 'set';
       value = toSet(intsetDecode(r.blob()));
       break;
@@ -272,6 +276,7 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
       value = pairsToZset(zlDecode(r.blob()));
       break;
     case T.ZSET_LISTPACK:
+      r.encodedBlobs++;
       type = 'zset';
       value = pairsToZset(lpDecode(r.blob()));
       break;
@@ -297,6 +302,7 @@ export function readObject(r: RdbReader, t: number, p: EncodeParams): LoadedValu
       value = pairsToHash(zlDecode(r.blob()));
       break;
     case T.HASH_LISTPACK:
+      r.encodedBlobs++;
       type = 'hash';
       value = pairsToHash(lpDecode(r.blob()));
       break;
@@ -609,9 +615,15 @@ function installKeys(
 
 /**
  * RESTORE's side of DUMP: check the footer (RDB version ≤ ours, CRC-64) and decode the value.
- * Returns Redis's error texts on failure.
+ * Returns Redis's error texts on failure. The decoding always validates every entry, as Redis's
+ * deep sanitization does (a decoded value cannot hold a malformed encoding); `read.encodedBlobs`
+ * tells how many encoded blobs it went through, what Redis counts when it sanitizes.
  */
-export function restoreValue(payload: Buffer, params: EncodeParams = DEFAULT_PARAMS): LoadedValue | { error: string } {
+export function restoreValue(
+  payload: Buffer,
+  params: EncodeParams = DEFAULT_PARAMS,
+  read: { encodedBlobs: number } = { encodedBlobs: 0 },
+): LoadedValue | { error: string } {
   if (payload.length < 10) return { error: 'DUMP payload version or checksum are wrong' };
   const footer = payload.length - 10;
   const ver = payload.readUInt16LE(footer);
@@ -627,5 +639,7 @@ export function restoreValue(payload: Buffer, params: EncodeParams = DEFAULT_PAR
     return v;
   } catch {
     return { error: 'Bad data format' };
+  } finally {
+    read.encodedBlobs = r.encodedBlobs;
   }
 }

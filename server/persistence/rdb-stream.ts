@@ -187,6 +187,7 @@ export function decodeStream(r: RdbReader, version: 1 | 2 | 3): Stream {
     const key = r.blob();
     if (key.length !== 16) throw new FormatError('Stream node key entry is not the size of a stream ID');
     const master = decodeID(key);
+    r.encodedBlobs++;
     const node = decodeNode(master, r.blob());
     const prev = s.nodes[s.nodes.length - 1];
     if (prev !== undefined && u64Big(prev.master.ms) * 2n ** 64n + u64Big(prev.master.seq) >= u64Big(master.ms) * 2n ** 64n + u64Big(master.seq)) {
