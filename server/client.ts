@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { User } from './acl/user.js';
 import type { CommandSpec } from './commands/table.js';
+import { afterPeerErrorReply } from './error-replies.js';
 import { RespParser } from './resp/parser.js';
 import type { Server } from './server.js';
 import type { Db } from './store/db.js';
@@ -70,6 +71,8 @@ export class Client {
   isMaster = false;
   /** Set when this connection is a replica of ours (master side). */
   isReplica = false;
+  /** The fake client replaying the AOF at startup (Redis's CLIENT_ID_AOF). */
+  aofLoader = false;
   monitor = false;
   noEvict = false;
   /**
@@ -166,6 +169,7 @@ export class Client {
     const full = clean.startsWith('-') ? clean : '-ERR ' + clean;
     this.server.stats.countError(full.slice(1, full.indexOf(' ') > 0 ? full.indexOf(' ') : undefined));
     this.addReplyRaw(full + '\r\n');
+    if (this.isMaster || this.isReplica || this.aofLoader) afterPeerErrorReply(this, clean);
   }
 
   addReplyInt(n: number | bigint): void {

@@ -102,6 +102,7 @@ function dispatchCommand(server: Server, c: Client, argv: string[]): void {
       c.closeAfterReply = true;
       return;
     }
+    c.lastCmd = 'NULL'; // Redis's lastcmd is the looked-up command: none
     reject(c, `unknown command '${name.slice(0, 128)}', with args beginning with: ${argsPreview(argv)}`);
     return;
   }
@@ -113,6 +114,7 @@ function dispatchCommand(server: Server, c: Client, argv: string[]): void {
     const sub = argv[1]!.toLowerCase();
     const s = spec.subcommands.find((x) => x.name === sub);
     if (s === undefined) {
+      c.lastCmd = 'NULL';
       reject(c, `unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`);
       return;
     }

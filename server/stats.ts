@@ -14,6 +14,8 @@ export class Stats {
   evictedKeys = 0;
   evictedClients = 0;
   totalErrorReplies = 0;
+  /** Errors sent to our master, a replica or the AOF loader (Redis's stat_unexpected_error_replies). */
+  unexpectedErrorReplies = 0;
   /** Encoded blobs RESTORE validated deeply (sanitize-dump-payload). */
   dumpPayloadSanitizations = 0;
   errors = new Map<string, number>();

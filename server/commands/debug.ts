@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import { memtoull } from '../config/option.js';
 import { debugReload } from '../persistence/index.js';
+import { feedCommand } from '../replication/stream.js';
 import { datasetDigest, keyValueDigest } from '../store/digest.js';
 import { objectEncoding } from '../store/encoding.js';
 import { entrySize } from '../store/memory.js';
@@ -113,6 +114,10 @@ function debug(c: Client, argv: string[]): void {
     s.log.warning('Changing replication IDs after receiving DEBUG change-repl-id');
     s.repl.changeReplicationId();
     s.repl.clearReplicationId2();
+    c.addReplyOk();
+  } else if (sub === 'replicate' && argv.length >= 3) {
+    // A command straight into the replication stream (Redis's tests make replicas fail with it).
+    feedCommand(s.repl, s.repl.seldb, argv.slice(2));
     c.addReplyOk();
   } else if (sub === 'quicklist-packed-threshold' && argv.length === 3) {
     quicklistPackedThreshold(c, argv[2]!);

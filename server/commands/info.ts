@@ -248,7 +248,7 @@ function statsSection(s: Server): string[] {
     `tracking_total_keys:${s.tracking.keys.size}`,
     `tracking_total_items:${s.tracking.totalItems()}`,
     `tracking_total_prefixes:${s.tracking.prefixes.size}`,
-    'unexpected_error_replies:0',
+    `unexpected_error_replies:${st.unexpectedErrorReplies}`,
     `total_error_replies:${st.totalErrorReplies}`,
     `dump_payload_sanitizations:${st.dumpPayloadSanitizations}`,
     `total_reads_processed:${st.totalReadsProcessed}`,

@@ -514,6 +514,7 @@ type ReplayResult =
 export function replayCommands(server: Server, buf: Buffer, start: number, _name: string): ReplayResult {
   const c = new Client(server, null);
   c.user = null;
+  c.aofLoader = true;
   c.authenticated = true;
   const n = buf.length;
   let pos = start;
