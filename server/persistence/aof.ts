@@ -34,6 +34,8 @@ export class Aof implements PropagationSink {
   private selectedDb = -1;
   manifest: AofManifest = emptyManifest();
   lastWriteStatus: 'ok' | 'err' = 'ok';
+  /** The error of the last failed write (MISCONF names it). */
+  lastWriteError: unknown = null;
   private lastFsync = Date.now();
   private unsynced = false;
   private fsyncInFlight = false;
@@ -101,6 +103,7 @@ export class Aof implements PropagationSink {
       }
     } catch (err) {
       this.lastWriteStatus = 'err';
+      this.lastWriteError = err;
       this.server.log.warning(`Error writing to the AOF file: ${(err as Error).message}`);
       if (this.server.config.appendfsync === 'always') {
         this.server.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");

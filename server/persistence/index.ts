@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import { AofFatalError } from './aof.js';
+import { diskErrorGate } from './disk-error.js';
 import { replaceFileDurably, writeFully } from './files.js';
 import { RdbError, type RdbLoadResult, rdbLoad } from './rdb-reader.js';
 import { rdbSave } from './rdb-writer.js';
@@ -273,6 +274,7 @@ export function installPersistence(server: Server): void {
 
   server.hooks.cron.push((now) => cron(server, now));
   server.hooks.finalSave.push((force) => finalSave(server, force));
+  server.hooks.replication.push(diskErrorGate(server));
   server.hooks.beforeShutdown.push(() => st.aof.close());
   server.infoSections.set('persistence', () => infoLines(server));
   server.configStore.onApply('appendonly', () => {
