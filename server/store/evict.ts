@@ -3,6 +3,7 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../commands/table.js';
 import type { Entry } from './entry.js';
 import type { Db } from './db.js';
+import { evictClients } from '../client-eviction.js';
 import { execAbort } from '../multi.js';
 import { NOTIFY } from '../notify.js';
 
@@ -221,12 +222,16 @@ export function checkMemory(server: Server, c: Client, spec: CommandSpec): strin
 export function installEviction(server: Server): void {
   const ev = server.evictor;
   const mem = server.memory;
+  // Client eviction first (Redis: after the cluster redirection, before key eviction); a client
+  // evicted while sending its command gets no reply (it is closed).
+  server.hooks.memory.push((c) => (evictClients(server, c) ? 'client evicted (maxmemory-clients)' : null));
   server.hooks.memory.push((c, spec) => checkMemory(server, c, spec));
   server.hooks.keyModified.push((db, key) => mem.keyChanged(db, key));
   server.touchEntry = (e) => {
     if (ev.lfu) updateLFU(server, e);
   };
   server.hooks.cron.push((_now, tick) => {
+    evictClients(server);
     const hz = Math.max(1, server.config.hz);
     if (mem.tracking && tick % hz === 0) mem.rescan();
   });

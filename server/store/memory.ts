@@ -1,4 +1,5 @@
 import type { Stream } from './stream.js';
+import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { Db } from './db.js';
 import type { Entry } from './entry.js';
@@ -28,6 +29,15 @@ import type { Entry } from './entry.js';
  */
 export const BASELINE = 860_000;
 export const CLIENT_OVERHEAD = 20_496;
+
+/**
+ * One client's memory as we approximate it (INFO mem_clients_*, maxmemory-clients): the fixed
+ * overhead plus its query buffer (a big argument being received included) and the output not yet
+ * written (ours and the socket's).
+ */
+export function clientMemory(c: Client): number {
+  return CLIENT_OVERHEAD + c.out.length + c.parser.buffered + (c.socket?.writableLength ?? 0);
+}
 const DICT_ENTRY = 24 /* dictEntry */ + 16 /* robj */ + 3 /* sds hdr */ + 1 /* nul */ + 8 /* bucket share */;
 const EXPIRE_ENTRY = 24 + 8;
 const ELEM_OVERHEAD: Record<string, number> = { list: 11, set: 40, hash: 56, zset: 72 };
@@ -167,7 +177,7 @@ export class MemoryTracker {
     let n = 0;
     for (const c of this.server.clients.values()) {
       if (replicas !== undefined && c.isReplica !== replicas) continue;
-      n += CLIENT_OVERHEAD + c.out.length + c.parser.buffered + (c.socket?.writableLength ?? 0);
+      n += clientMemory(c);
     }
     return n;
   }
