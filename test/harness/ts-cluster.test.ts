@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../../checkers/util/prng.js';
+import { type BandwidthSpec, bandwidth } from '../../harness/nemesis/faults/bandwidth.js';
+import { NEMESES } from '../../harness/nemesis/faults/index.js';
 import { type PartitionSpec, partition } from '../../harness/nemesis/faults/partition.js';
+import { type ResetPeerSpec, resetPeer } from '../../harness/nemesis/faults/reset-peer.js';
 import { RunStore } from '../../harness/store/store.js';
 import { LocalTarget } from '../../harness/targets/local.js';
 import type { NodeHandle } from '../../harness/targets/target.js';
+import { startToxiproxyServer } from '../../harness/toxiproxy/server.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
 import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
@@ -136,6 +141,79 @@ describe('--target ts --topology cluster (every directed link through its own pr
       await until('every bus link back', async () => [...(await linkStates(p)).values()].every((s) => s === 'connected'));
     } finally {
       await t.stop();
+      await cleanupAll();
+    }
+  }, 180_000);
+
+  it("bus-bandwidth and bus-reset-peer: toxics on the primary's bus links alone, both ways; reset bus links fail it over while its clients still reach it", async () => {
+    const proxy = await startToxiproxyServer({ host: '127.0.0.1', port: 0, seed: 9 });
+    const store = new RunStore(tempStore(), 'ts-cluster-bus-degrade');
+    const t = new LocalTarget({
+      kind: 'ts',
+      topology: { kind: 'cluster', masters: 3, replicas: 1 },
+      net: 'toxiproxy',
+      toxiproxyUrl: proxy.url,
+      store,
+      seed: 6,
+      serverArgs: [],
+      nodeTimeoutMs: 3000,
+      runId: `tb${process.pid}`,
+    });
+    /** Proxy name (without the run's prefix) → the toxic types on it. */
+    const toxics = async (): Promise<Map<string, string[]>> => {
+      const all = (await (await fetch(`${proxy.url}/proxies`)).json()) as Record<string, { toxics: { type: string }[] }>;
+      return new Map(Object.entries(all).map(([name, p]) => [name.replace(`sbtb${process.pid}-`, ''), p.toxics.map((x) => x.type)]));
+    };
+    try {
+      await t.start();
+      const ctx = { nodes: t.nodes, net: t.network, processes: t.processes };
+      const pick = { nodes: t.nodes, topology: 'cluster' as const };
+      const bw = NEMESES.get('bus-bandwidth')!(new Prng(1), pick) as BandwidthSpec;
+      const p = bw.value.nodes[0]!;
+      const busOfP = (name: string) => name.endsWith('-bus') && name.split('-').slice(0, 2).includes(p);
+      bandwidth.check(bw, ctx);
+      await bandwidth.start(bw, ctx);
+      const withBw = await toxics();
+      // Every bus link of p, both ways (two toxics each: upstream, downstream) — and nothing else: not its replication, not a client link.
+      expect(
+        [...withBw]
+          .filter(([, ts]) => ts.length > 0)
+          .map(([n]) => n)
+          .sort(),
+      ).toEqual([...withBw.keys()].filter(busOfP).sort());
+      expect([...withBw].filter(([n]) => busOfP(n)).every(([, ts]) => ts.join() === 'bandwidth,bandwidth')).toBe(true);
+      expect([...withBw.keys()].filter(busOfP)).toHaveLength(2 * (t.nodes.length - 1));
+      await bandwidth.stop(bw, ctx);
+      expect([...(await toxics()).values()].flat()).toEqual([]);
+
+      const rp = NEMESES.get('bus-reset-peer')!(new Prng(1), pick) as ResetPeerSpec;
+      expect(rp.value.nodes).toEqual([p]);
+      resetPeer.check(rp, ctx);
+      await resetPeer.start(rp, ctx);
+      expect([...(await toxics())].filter(([, ts]) => ts.length > 0).every(([n, ts]) => busOfP(n) && ts.join() === 'reset_peer,reset_peer')).toBe(true);
+      // Every bus message to or from p is answered with a reset: the others stop hearing it and mark it failed …
+      const victim = t.nodes.find((n) => n.name === p)!;
+      const addr = `${victim.host}:${victim.port}`;
+      await until('the others flag the primary fail', async () => {
+        for (const o of t.nodes.filter((n) => n !== victim)) {
+          const line = (await direct(o, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes(addr)) ?? '';
+          if (!/\bfail\b/.test(line.split(' ')[2] ?? '')) return false;
+        }
+        return true;
+      });
+      // … while its clients still reach it (their proxy carries no toxic).
+      const c = new Redis({ ...t.network.clientAddress(victim), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await c.connect();
+        expect(await c.call('CLUSTER', 'MYID')).toMatch(/^[0-9a-f]{40}$/);
+      } finally {
+        c.disconnect();
+      }
+      await resetPeer.stop(rp, ctx);
+      expect([...(await toxics()).values()].flat()).toEqual([]);
+    } finally {
+      await t.stop();
+      await proxy.close();
       await cleanupAll();
     }
   }, 180_000);
