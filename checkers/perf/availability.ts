@@ -9,8 +9,8 @@
  * hold one connection per node and reach a key's node; after a failover they follow the key to its
  * new primary). The node it wrote through last before the fault (or first, for a client that starts
  * during it) places it: `cutOff` when that node is one the fault hit (isolated, killed, paused: the
- * fault's `nodes`), or when the fault confined the clients to a side without a majority, or when the
- * fault names no nodes; `others` otherwise.
+ * fault's `nodes`; or unknown), or when the fault confined the clients to a side without a
+ * majority, or when the fault names no nodes; `others` otherwise.
  *
  * Pure: a function of the history and its fault intervals (checkers/faults.ts).
  */
@@ -241,10 +241,11 @@ export function availabilityOverTime(
     const cut = new Uint8Array(clients.length);
     clients.forEach((cl, id) => {
       if (!everyone) {
-        // The node the client wrote through last before the fault; one that starts during it, its first.
+        // The node the client wrote through last before the fault; one that starts during it, its
+        // first. Unknown: assume the fault hit it (as checkers/faults.ts affects()).
         const k = lowerBound(cl.times, f.start);
         const node = cl.nodes[k > 0 ? k - 1 : 0] ?? null;
-        if (node === null || !f.nodes.includes(node)) return;
+        if (node !== null && !f.nodes.includes(node)) return;
       }
       cut[id] = 1;
     });
