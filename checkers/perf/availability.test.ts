@@ -156,6 +156,20 @@ describe('availability over time', () => {
     expect(replica.faults[0]!.others.clients).toBe(2);
   });
 
+  it("a gap still open when the clients stop writing ends with their last write, not with the harness's reads after the run", () => {
+    const ops: Spec[] = [
+      ...steady(0, 'k0', 'n1', 0, 2),
+      { p: 0, key: 'k0', node: 'n1', at: 2.5, ms: 1000, type: 'info' },
+      { p: 1, key: 'k0', node: 'n1', at: 3.6, ms: 1000, type: 'info' },
+      // The harness reads every node's state a minute later.
+      { p: 2000000, key: 'k0', node: 'n2', at: 60, ms: 5, f: 'node-state' },
+    ];
+    const f = availabilityOverTime(history(ops, [{ at: 2, f: 'kill', value: { nodes: ['n1'] } }])).faults[0]!;
+    expect(f.cutOff.recoveredMs).toBeNull();
+    expect(f.cutOff.longestGapMs).toBeGreaterThan(2590);
+    expect(f.cutOff.longestGapMs).toBeLessThan(2610);
+  });
+
   it('does not count idle buckets: a slow steady writer is fully available', () => {
     const h = history(steady(0, 'k', 'n1', 0, 5, 350, 2), []);
     const a = availabilityOverTime(h);

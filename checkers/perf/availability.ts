@@ -42,7 +42,7 @@ export interface GroupGap extends GroupAvailability {
   firstOkWriteMs: number | null;
   /**
    * Longest stretch without an ok write of the group that overlaps the fault window, starting no
-   * earlier than the fault (it may run past the heal), ms; null when the group wrote nothing.
+   * earlier than the fault (it may run past the heal, up to the last write of the run), ms; null when the group wrote nothing.
    */
   longestGapMs: number | null;
   /** ms from the fault's start to the ok write that ended that stretch: writes succeed again; null: never did. */
@@ -64,7 +64,7 @@ export interface FaultAvailability {
 
 export interface AvailabilityOverTime {
   bucketMs: number;
-  /** Every client over the whole workload (first client invoke to last client op). */
+  /** Every client over the whole workload (from the first write to the last write activity). */
   overall: GroupAvailability;
   /** Per group, summed over the fault windows (non-instant faults). */
   duringFaults: { cutOff: GroupAvailability; others: GroupAvailability; all: GroupAvailability };
@@ -208,12 +208,14 @@ export function availabilityOverTime(
   const clientIds = new Map<string, number>();
   const clients: Client[] = [];
   const writes: Write[] = [];
+  // The clients' writing time: from their first write to their last write activity (the harness's
+  // own reads after the workload, final reads and node states, are not the clients' demand).
   let firstT: number | null = null;
   let lastT = 0;
   for (const op of history) {
-    if (op.process === 'nemesis' || op.f === 'final-read') continue;
+    if (op.process === 'nemesis' || !WRITE_FS.has(op.f)) continue;
     lastT = op.time;
-    if (op.type === 'invoke' && firstT === null) firstT = op.time;
+    if (firstT === null) firstT = op.time;
   }
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
