@@ -292,26 +292,24 @@ function infoField(info: string, name: string): string | undefined {
 }
 
 /**
- * The replica to promote, as a failover manager would pick it (Sentinel and Redis Cluster rank
- * replicas by replication offset and skip those whose link is down): the planned one unless
- * another replica on the majority side is in sync and further ahead. Without this, a replica that
- * was still in its initial full resync (repl-diskless-sync-delay alone is 5 s) got promoted with
- * a dataset from before an earlier fault and every write since was "lost".
+ * The replica to promote, as a failover manager would not get it wrong: never one whose link is down
+ * (e.g. still in its initial full resync — repl-diskless-sync-delay alone is 5 s) when one in sync
+ * is on the majority side. The planned replica when it is in sync (so replays keep their plan:
+ * in-sync replicas differ only by bytes in flight), else the in-sync one furthest ahead (Sentinel
+ * and Redis Cluster rank by replication offset). Before this, a replica mid-resync was promoted
+ * with a dataset from before an earlier fault, and every write since was "lost".
  */
 export async function chooseReplica(nodes: readonly NodeHandle[], planned: string, side: readonly string[]): Promise<{ name: string; inSync: boolean }> {
-  const candidates: { name: string; up: boolean; offset: number }[] = [];
+  let best: { name: string; offset: number } | undefined;
   for (const n of byName(nodes, [planned, ...side.filter((x) => x !== planned)])) {
     const info = await nodeCommand(n, ['INFO', 'replication'], 2000).then(String, () => '');
     if (infoField(info, 'role') !== 'slave') continue;
+    if (infoField(info, 'master_link_status') !== 'up' || infoField(info, 'master_sync_in_progress') === '1') continue;
+    if (n.name === planned) return { name: planned, inSync: true };
     const offset = Number(infoField(info, 'slave_repl_offset') ?? NaN);
-    const up = infoField(info, 'master_link_status') === 'up' && infoField(info, 'master_sync_in_progress') !== '1';
-    candidates.push({ name: n.name, up, offset: Number.isFinite(offset) ? offset : -1 });
+    if (best === undefined || offset > best.offset) best = { name: n.name, offset: Number.isFinite(offset) ? offset : -1 };
   }
-  const inSync = candidates.filter((c) => c.up);
-  if (inSync.length === 0) return { name: planned, inSync: false };
-  // Stable: the planned replica wins ties (it comes first).
-  const best = inSync.reduce((a, b) => (b.offset > a.offset ? b : a));
-  return { name: best.name, inSync: true };
+  return best === undefined ? { name: planned, inSync: false } : { name: best.name, inSync: true };
 }
 
 /** Promote `name` (REPLICAOF NO ONE) and point the other members of its side at it. */
