@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
@@ -181,6 +181,8 @@ async function round(kind: Kind): Promise<Round> {
 async function main(): Promise<void> {
   const kinds: Kind[] = ['splitbrain', 'redis'];
   const runs: Record<Kind, Round[]> = { splitbrain: [], redis: [] };
+  // The machine's load (other work shares its cores), before and after: it moves every figure here.
+  const loadBefore = loadavg().map((l) => Math.round(l * 10) / 10);
   for (let i = 0; i < ROUNDS; i++) {
     for (const k of i % 2 === 0 ? kinds : [...kinds].reverse()) {
       const r = await round(k);
@@ -192,16 +194,36 @@ async function main(): Promise<void> {
   }
   const med = (k: Kind, f: Exclude<keyof Round, 'phases'>): number => Math.round(median(runs[k].map((r) => r[f])));
   const summary = Object.fromEntries(
-    kinds.map((k) => [k, { createToOkMs: med(k, 'createToOkMs'), launchToOkMs: med(k, 'launchToOkMs'), failoverMs: med(k, 'failoverMs') }]),
+    kinds.map((k) => [
+      k,
+      {
+        createToOkMs: med(k, 'createToOkMs'),
+        launchToOkMs: med(k, 'launchToOkMs'),
+        failoverMs: med(k, 'failoverMs'),
+        // Each phase's own median (they do not add up to the bootstrap's median).
+        phases: Object.fromEntries(Object.keys(runs[k][0]?.phases ?? {}).map((p) => [p, Math.round(median(runs[k].map((r) => r.phases[p] ?? 0)))])),
+      },
+    ]),
   );
   const ratios = {
     createToOk: Math.round((med('splitbrain', 'createToOkMs') / med('redis', 'createToOkMs')) * 100) / 100,
     failover: Math.round((med('splitbrain', 'failoverMs') / med('redis', 'failoverMs')) * 100) / 100,
   };
   console.log(`six-node cluster, cluster-node-timeout ${NODE_TIMEOUT}, medians of ${ROUNDS} rounds (ms):`);
-  console.table(summary);
+  console.table(
+    Object.fromEntries(kinds.map((k) => [k, { createToOkMs: med(k, 'createToOkMs'), launchToOkMs: med(k, 'launchToOkMs'), failoverMs: med(k, 'failoverMs') }])),
+  );
+  for (const k of kinds) console.log(`${k} phase medians: ${JSON.stringify(summary[k]?.phases)}`);
   console.log(`ours / redis-server: bootstrap ${ratios.createToOk}, failover ${ratios.failover}`);
-  const p = writeResult('cluster.json', { date: new Date().toISOString(), rounds: ROUNDS, nodeTimeoutMs: NODE_TIMEOUT, summary, ratios, runs });
+  const p = writeResult('cluster.json', {
+    date: new Date().toISOString(),
+    rounds: ROUNDS,
+    nodeTimeoutMs: NODE_TIMEOUT,
+    loadavg: { before: loadBefore, after: loadavg().map((l) => Math.round(l * 10) / 10) },
+    summary,
+    ratios,
+    runs,
+  });
   console.log(`written ${p}`);
 }
 
