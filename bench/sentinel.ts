@@ -95,7 +95,7 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60000, every = 5):
   }
 }
 
-/** Events of the failover timeline, in order; `last` ones are timed when the last sentinel logs them. */
+/** Events of the failover timeline, in order; `last` ones are timed when the last follower (not the leader) logs them. */
 const PHASES: { name: string; match: string; last?: boolean }[] = [
   { name: 'sdown', match: '+sdown master' },
   { name: 'odown', match: '+odown master' },
@@ -105,14 +105,17 @@ const PHASES: { name: string; match: string; last?: boolean }[] = [
   { name: 'promotedSlave', match: '+promoted-slave' },
   { name: 'failoverEnd', match: '+failover-end master' },
   { name: 'switchMasterFirst', match: '+switch-master' },
-  { name: 'switchMasterAll', match: '+switch-master', last: true },
+  // The other sentinels learn the new config from the leader's hello (the leader's own +switch-master comes at +failover-end).
+  { name: 'switchMasterFollowers', match: '+switch-master', last: true },
 ];
 
 /** ms after the kill of each phase (each sentinel's first occurrence; earliest, or latest for `last`), and election retries. */
 function timeline(sentinels: Sentinel[], killedAt: number): Record<string, number | null> {
   const t: Record<string, number | null> = {};
+  const leaders = sentinels.filter((s) => s.log.some(([at, l]) => at >= killedAt && l.includes('+elected-leader')));
   for (const ph of PHASES) {
-    const firsts = sentinels.map((s) => s.log.find(([at, l]) => at >= killedAt && l.includes(ph.match))?.[0] ?? null);
+    const of = ph.last ? sentinels.filter((s) => !leaders.includes(s)) : sentinels;
+    const firsts = of.map((s) => s.log.find(([at, l]) => at >= killedAt && l.includes(ph.match))?.[0] ?? null);
     const seen = firsts.filter((x): x is number => x !== null);
     t[ph.name] = seen.length === 0 || (ph.last && seen.length < firsts.length) ? null : (ph.last ? Math.max(...seen) : Math.min(...seen)) - killedAt;
   }
@@ -179,8 +182,8 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
       return app.stream?.remotePort !== master.port ? Date.now() - killedAt : undefined;
     });
     const [agreeMs, writeMs] = await Promise.all([agree, write, killed]);
-    // The last sentinel's +switch-master can trail the agreement on GET-MASTER-ADDR-BY-NAME a little.
-    await until(async () => (timeline(sentinels, killedAt).switchMasterAll !== null ? true : undefined), 15000, 50).catch(() => {});
+    // A follower's +switch-master line can reach us after the agreement on GET-MASTER-ADDR-BY-NAME.
+    await until(async () => (timeline(sentinels, killedAt).switchMasterFollowers !== null ? true : undefined), 15000, 50).catch(() => {});
     return { agreeMs, writeMs, timeline: timeline(sentinels, killedAt) };
   } finally {
     for (const c of conns) c.disconnect();
