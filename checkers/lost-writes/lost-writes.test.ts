@@ -93,12 +93,12 @@ describe('lost-writes', () => {
     expect(res.lostWrites[0]!.reason).toMatch(/outside every allowed window/);
   });
 
-  it('holds min-replicas writes to max-lag + ack period, tighter than node-timeout', () => {
+  it('holds min-replicas writes to max-lag + 2 s (whole seconds, once-a-second recount), tighter than node-timeout', () => {
     const build = (ack: 'plain' | 'min-replicas'): ReturnType<typeof checkLostWrites> => {
       const h = new HistoryBuilder();
       h.at(1);
       h.isolate(['n3']);
-      h.at(5); // 4 s after: inside 5 s + 0.5 node timeout, outside 2 + 1 + 0.5 min-replicas window
+      h.at(6); // 5 s after: inside 1.5 × 5 s + 0.5 node timeout, outside 2 + 1 + 1 + 0.5 min-replicas window
       h.add(0, 'k', 5, { node: 'n3', ack });
       h.at(9);
       h.heal();
@@ -108,7 +108,7 @@ describe('lost-writes', () => {
     const mr = build('min-replicas');
     expect(mr.valid).toBe(false);
     expect(mr.byAck['min-replicas'].lostAnomalous).toBe(1);
-    expect(mr.lostWrites[0]!.window?.rule).toMatch(/min-replicas-max-lag 2 s/);
+    expect(mr.lostWrites[0]!.window?.rule).toMatch(/max-lag 2 s \+ 1 s whole-second lag arithmetic \+ 1 s recount period/);
     const pl = build('plain');
     expect(pl.valid).toBe(true);
     expect(pl.byAck.plain.lostExpected).toBe(1);

@@ -92,7 +92,7 @@ describe('fault model: one verdict per configuration', () => {
     expect(classes(noPromotion, { failover: 'harness' })).toEqual(['3:anomalous']);
     const promoted = run(cut(true), [1]);
     expect(classes(promoted, { failover: 'harness' })).toEqual(['2:expected', '3:expected']);
-    // Under min-replicas (max-lag 1 s + 1 s ACK period), 1.5 s into the cut is still allowed, 4 s would not be.
+    // Under min-replicas (max-lag 1 s + 2 s: whole seconds, once-a-second recount), 1.5 s into the cut is still allowed, 4 s would not be.
     const mr = checkLostWrites(promoted, { ...base, failover: 'harness', minReplicasMaxLagS: 1, ackPeriodMs: 1000 });
     expect(mr.lostAnomalous).toBe(0);
   });

@@ -7,7 +7,7 @@
  * - `expected` (by design): asynchronous replication lets a failover drop what the promoted
  *   replica had not received: writes acknowledged shortly before a cut or kill
  *   (`replicationLagMs`), and writes an isolated primary keeps acknowledging until it stops
- *   (cluster: up to 1.5 × `cluster-node-timeout`; min-replicas: max-lag + the ACK period; a primary demoted
+ *   (cluster: up to 1.5 × `cluster-node-timeout`; min-replicas: max-lag + 2 s, see minReplicasAllowedMs; a primary demoted
  *   only at the heal, as after the harness's or Sentinel's promotion: the whole cut);
  * - `configuration`: the node was killed without persistence (or with RDB snapshots only) and no
  *   failover took its place, so it restarted empty and its replicas resynced to the empty
@@ -45,7 +45,7 @@ export interface WindowOptions {
   persistence?: Persistence;
   /** min-replicas-max-lag in seconds. Default 10, Redis's default. */
   minReplicasMaxLagS?: number;
-  /** Replicas send REPLCONF ACK this often. Default 1000. */
+  /** Replicas send REPLCONF ACK, and the primary recounts its good replicas (replicationCron), this often. Default 1000. */
   ackPeriodMs?: number;
   /** Writes acknowledged this long before a fault may not have been replicated yet. Default 1000. */
   replicationLagMs?: number;
@@ -94,9 +94,31 @@ export interface LossWindow {
   rule: string;
 }
 
+/**
+ * Redis's min-replicas arithmetic is in whole seconds: a replica is good while
+ * `server.unixtime - repl_ack_time <= max-lag` (both truncated to the second), which holds up to
+ * one second longer than max-lag after the ACK.
+ */
+const WHOLE_SECOND_MS = 1000;
+
+/**
+ * How long after the cut an isolated min-replicas primary may still acknowledge (ms): its last
+ * replica ACK can arrive just before the cut; the count stays good for max-lag + the whole-second
+ * truncation after it, and is recomputed only by the once-a-second replicationCron (refreshGoodSlavesCount;
+ * an ACK does not recount), so a good count can outlive that by one more period.
+ */
+export function minReplicasAllowedMs(o: Pick<ResolvedWindowOptions, 'minReplicasMaxLagS' | 'ackPeriodMs'>): number {
+  return o.minReplicasMaxLagS * 1000 + WHOLE_SECOND_MS + o.ackPeriodMs;
+}
+
 /** How long after isolation a min-replicas primary still acknowledges (ms); Infinity for other writes. */
 function minReplicasAcceptMs(ack: AckKind, o: ResolvedWindowOptions): number {
-  return ack === 'min-replicas' ? o.minReplicasMaxLagS * 1000 + o.ackPeriodMs : Infinity;
+  return ack === 'min-replicas' ? minReplicasAllowedMs(o) : Infinity;
+}
+
+/** The min-replicas bound in words, for rules and messages. */
+export function minReplicasRuleText(o: Pick<ResolvedWindowOptions, 'minReplicasMaxLagS' | 'ackPeriodMs'>): string {
+  return `max-lag ${o.minReplicasMaxLagS} s + 1 s whole-second lag arithmetic + ${msText(o.ackPeriodMs)} recount period`;
 }
 
 /** Time after which the failover mechanism has certainly replaced an unreachable primary (ms); null: never. */
@@ -118,8 +140,7 @@ export function lossWindows(fault: FaultInterval, ack: AckKind, o: ResolvedWindo
   const lo = fault.start - lag;
   const lagText = `${msText(o.replicationLagMs)} replication lag before`;
   const accept = minReplicasAcceptMs(ack, o);
-  const acceptText =
-    accept === Infinity ? '' : ` (min-replicas: at most max-lag ${o.minReplicasMaxLagS} s + ${msText(o.ackPeriodMs)} ACK period after the cut)`;
+  const acceptText = accept === Infinity ? '' : ` (min-replicas: at most ${minReplicasRuleText(o)} after the cut)`;
   const detect = detectMs(o);
   const duration = (fault.end - fault.start) / NS_PER_MS;
   const out: LossWindow[] = [];
@@ -145,7 +166,7 @@ export function lossWindows(fault: FaultInterval, ack: AckKind, o: ResolvedWindo
           rule:
             accept === Infinity
               ? `${lagText} isolation to isolation + 1.5 × node-timeout ${msText(o.nodeTimeoutMs)} (ping after node-timeout / 2, PFAIL node-timeout later) + ${msText(o.slackMs)} slack`
-              : `${lagText} isolation to isolation + min(1.5 × node-timeout ${msText(o.nodeTimeoutMs)}, min-replicas-max-lag ${o.minReplicasMaxLagS} s + ${msText(o.ackPeriodMs)} ack period) + ${msText(o.slackMs)} slack`,
+              : `${lagText} isolation to isolation + min(1.5 × node-timeout ${msText(o.nodeTimeoutMs)}, ${minReplicasRuleText(o)}) + ${msText(o.slackMs)} slack`,
         });
       }
       return out;

@@ -4,7 +4,8 @@
  * the master answers NOREPLICAS. So:
  *
  * - no ok write on an isolated master may have been *invoked* later than isolation (completion of
- *   the start-partition op) + max-lag + ack period + slack and completed before the heal began;
+ *   the start-partition op) + max-lag + 2 s (minReplicasAllowedMs: whole-second lag arithmetic and
+ *   the once-a-second recount) + slack and completed before the heal began;
  *   invoke/complete bounds make the claim certain: the server accepted it in between;
  * - a write that failed with NOREPLICAS is absent from the final state (the check happens before
  *   the command runs);
@@ -15,7 +16,7 @@
 import { type FaultInterval, faultIntervals, fmtS, opIndex, toS } from '../faults.js';
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
 import { type AnalysisOptions, analyzeWrites, checked, valueId } from '../lost-writes/analysis.js';
-import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
+import { minReplicasAllowedMs, minReplicasRuleText, resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 
 export interface MinReplicasOptions extends AnalysisOptions, WindowOptions {
   /** Hold every ok write to the window, not only those with `ack: 'min-replicas'`. Default false. */
@@ -75,7 +76,7 @@ function cutOff(f: FaultInterval, node: string, opts: MinReplicasOptions): boole
 
 export function checkMinReplicas(history: History, opts: MinReplicasOptions = {}): MinReplicasResult {
   const o = resolveWindowOptions(opts);
-  const allowedNs = (o.minReplicasMaxLagS * 1000 + o.ackPeriodMs + o.slackMs) * 1e6;
+  const allowedNs = (minReplicasAllowedMs(o) + o.slackMs) * 1e6;
   const a = analyzeWrites(history, opts);
   const faults = faultIntervals(history).filter((f) => f.family === 'partition' && f.nodes.length > 0);
 
@@ -143,7 +144,7 @@ export function checkMinReplicas(history: History, opts: MinReplicasOptions = {}
               message:
                 `write of ${valueId(op.value)} to key ${op.key ?? '(none)'} accepted by ${node} (invoked at ${fmtS(it)}, ok at ${fmtS(ct)}), ` +
                 `${fmtS(it - f.start)} after ${node} was isolated (op ${f.startIndex}); min-replicas should have refused it after ` +
-                `${fmtS(allowedNs)} (max-lag ${o.minReplicasMaxLagS} s + ${o.ackPeriodMs} ms ACK period + ${o.slackMs} ms slack)`,
+                `${fmtS(allowedNs)} (${minReplicasRuleText(o)} + ${o.slackMs} ms slack)`,
               ops: [opIndex(history, inv), opIndex(history, comp), f.startIndex],
             });
           }

@@ -1290,6 +1290,16 @@ function xdelCommand(c: Client, argv: string[]): void {
 
 // ---- XINFO ----
 
+/** XINFO STREAM FULL's PEL excerpts: the first `count` entries, all of them with COUNT 0. */
+function firstNacks(ordered: Iterable<Nack>, count: number): Nack[] {
+  const out: Nack[] = [];
+  for (const n of ordered) {
+    if (count && out.length >= count) break;
+    out.push(n);
+  }
+  return out;
+}
+
 function xinfoStream(c: Client, s: Stream, argv: string[]): void {
   let full = true;
   let count = 10;
@@ -1361,11 +1371,7 @@ function xinfoStream(c: Client, s: Stream, argv: string[]): void {
     c.addReplyBulk('pel-count');
     c.addReplyInt(g.pel.size);
     c.addReplyBulk('pending');
-    const pel: Nack[] = [];
-    for (const n of g.pel.ordered()) {
-      if (count && pel.length >= count) break;
-      pel.push(n);
-    }
+    const pel = firstNacks(g.pel.ordered(), count);
     c.addReplyArrayLen(pel.length);
     for (const n of pel) {
       c.addReplyArrayLen(4);
@@ -1386,11 +1392,7 @@ function xinfoStream(c: Client, s: Stream, argv: string[]): void {
       c.addReplyBulk('pel-count');
       c.addReplyInt(x.pel.size);
       c.addReplyBulk('pending');
-      const cp: Nack[] = [];
-      for (const n of x.pel.ordered()) {
-        if (count && cp.length >= count) break;
-        cp.push(n);
-      }
+      const cp = firstNacks(x.pel.ordered(), count);
       c.addReplyArrayLen(cp.length);
       for (const n of cp) {
         c.addReplyArrayLen(3);

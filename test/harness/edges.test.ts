@@ -68,7 +68,7 @@ describe.skipIf(!NIGHTLY)('edge scenarios on real runs', () => {
     const bad = await run([...args, '--server-arg', '--debug-min-replicas-extra-lag 60']);
     expect(bad.exitCode, bad.all).toBe(1);
     const blw = bad.results.checkers['lost-writes'] as LostWritesResult;
-    // Acknowledged past max-lag + ACK period into the cut, lost with the stale replica's promotion.
+    // Acknowledged past max-lag + 2 s into the cut, lost with the stale replica's promotion.
     expect(blw.lostAnomalous).toBeGreaterThan(0);
     expect(blw.lostWrites.find((l) => l.class === 'anomalous')!.reason).toMatch(/min-replicas: at most max-lag 2 s/);
   }, 300_000);

@@ -243,15 +243,20 @@ export const partition: IntervalFamily<PartitionSpec> = {
     await ctx.net.cut(partitionLinks(value, ctx.nodes), value.mode);
     if ('groups' in value && value.promote !== undefined) {
       await sleep(value.failoverAfterMs ?? 1000);
-      await promote(ctx, value.promote, value.groups[1] ?? []);
+      const side = value.groups[1] ?? [];
+      const chosen = await chooseReplica(ctx.nodes, value.promote, side);
+      await promote(ctx, chosen.name, side);
+      // The completion restates what was done (checkers/CONVENTIONS.md): the node promoted, and the plan when it differed.
+      return { ...value, promote: chosen.name, ...(chosen.name !== value.promote ? { plannedPromote: value.promote } : {}), promotedInSync: chosen.inSync };
     }
     return value;
   },
   async stop({ value }, ctx) {
     await ctx.net.heal();
     if ('groups' in value && value.promote !== undefined) {
-      // The old primary rejoins as a replica of the promoted one (and loses what it took alone).
-      const np = byName(ctx.nodes, [value.promote])[0]!;
+      // The old primary rejoins as a replica of the promoted one (and loses what it took alone);
+      // the tracker knows which replica start() chose.
+      const np = byName(ctx.nodes, [ctx.primary?.current ?? value.promote])[0]!;
       for (const n of byName(ctx.nodes, value.nodes)) await nodeCommand(n, ['REPLICAOF', np.host, String(np.port)]);
     }
     return { nodes: value.nodes };
@@ -280,6 +285,31 @@ export function partitionLinks(value: PartitionValue, all: readonly NodeHandle[]
     for (const n of all) if (!side.has(n.name)) links.push({ from: 'client', to: n.name });
   }
   return links;
+}
+
+function infoField(info: string, name: string): string | undefined {
+  return new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+}
+
+/**
+ * The replica to promote, as a failover manager would not get it wrong: never one whose link is down
+ * (e.g. still in its initial full resync — repl-diskless-sync-delay alone is 5 s) when one in sync
+ * is on the majority side. The planned replica when it is in sync (so replays keep their plan:
+ * in-sync replicas differ only by bytes in flight), else the in-sync one furthest ahead (Sentinel
+ * and Redis Cluster rank by replication offset). Before this, a replica mid-resync was promoted
+ * with a dataset from before an earlier fault, and every write since was "lost".
+ */
+export async function chooseReplica(nodes: readonly NodeHandle[], planned: string, side: readonly string[]): Promise<{ name: string; inSync: boolean }> {
+  let best: { name: string; offset: number } | undefined;
+  for (const n of byName(nodes, [planned, ...side.filter((x) => x !== planned)])) {
+    const info = await nodeCommand(n, ['INFO', 'replication'], 2000).then(String, () => '');
+    if (infoField(info, 'role') !== 'slave') continue;
+    if (infoField(info, 'master_link_status') !== 'up' || infoField(info, 'master_sync_in_progress') === '1') continue;
+    if (n.name === planned) return { name: planned, inSync: true };
+    const offset = Number(infoField(info, 'slave_repl_offset') ?? NaN);
+    if (best === undefined || offset > best.offset) best = { name: n.name, offset: Number.isFinite(offset) ? offset : -1 };
+  }
+  return best === undefined ? { name: planned, inSync: false } : { name: best.name, inSync: true };
 }
 
 /** Promote `name` (REPLICAOF NO ONE) and point the other members of its side at it. */
