@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../harness/util/ports.js';
@@ -103,7 +103,6 @@ const PHASES: { name: string; match: string; last?: boolean }[] = [
   { name: 'electedLeader', match: '+elected-leader master' },
   { name: 'selectedSlave', match: '+selected-slave' },
   { name: 'promotedSlave', match: '+promoted-slave' },
-  { name: 'failoverEnd', match: '+failover-end master' },
   { name: 'switchMasterFirst', match: '+switch-master' },
   // The other sentinels learn the new config from the leader's hello (the leader's own +switch-master comes at +failover-end).
   { name: 'switchMasterFollowers', match: '+switch-master', last: true },
@@ -196,6 +195,7 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
   }
 }
 
+const loadAtStart = loadavg();
 const runs: { round: number; kind: Kind; agreeMs: number; writeMs: number; timeline: Record<string, number | null> }[] = [];
 for (let r = 1; r <= ROUNDS; r++) {
   // Alternate the order so neither kind always runs on a warmer machine.
@@ -227,6 +227,8 @@ const summary = {
 const result = {
   what: 'master SIGKILL → all 3 sentinels agree / first write accepted by the new master via an ioredis Sentinel client; redis-server nodes, down-after-milliseconds 1000, quorum 2',
   rounds: ROUNDS,
+  // 1/5/15-minute load averages: the machine is shared, and both kinds run on it in alternation.
+  loadavg: { start: loadAtStart.map((x) => +x.toFixed(2)), end: loadavg().map((x) => +x.toFixed(2)) },
   medians: summary,
   phaseMedians: { splitbrain: medTimeline('splitbrain'), redis: medTimeline('redis') },
   ratio: { agree: summary.splitbrain.agreeMs / summary.redis.agreeMs, write: summary.splitbrain.writeMs / summary.redis.writeMs },
