@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LostWritesResult } from '../../checkers/lost-writes/index.js';
-import { runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { runScenario } from '../support/cli.js';
 
 /**
  * What `splitbrain run` prints at the end, through a real run: the primary is cut off while the
@@ -12,39 +10,22 @@ import { runDirs, splitbrain, tempStore } from '../support/cli.js';
  */
 describe('the summary a real run prints', () => {
   it('counts the lost acknowledged writes and their classes, as results.json has them', async () => {
-    const store = tempStore();
-    const r = await splitbrain(
-      [
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'replicated',
-        '--replicas',
-        '1',
-        '--workload',
-        'lost-writes',
-        '--nemesis',
-        'partition-failover',
-        '--interval',
-        '1',
-        '--fault-duration',
-        '3',
-        '--time-limit',
-        '5',
-        '--seed',
-        '1',
-        '--store',
-        store,
-      ],
-      { timeout: 120_000 },
-    );
+    const r = await runScenario({
+      target: 'ts',
+      topology: 'replicated',
+      replicas: 1,
+      workload: 'lost-writes',
+      nemesis: 'partition-failover',
+      interval: 1,
+      'fault-duration': 3,
+      'time-limit': 5,
+      seed: 1,
+    });
     expect(r.exitCode, r.all).toBe(0);
-    const [dir] = runDirs(store);
-    const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as LostWritesResult;
+    const lw = r.results.checkers['lost-writes'] as unknown as LostWritesResult;
     expect(lw.lost).toBeGreaterThan(0);
     expect(lw.lostAnomalous).toBe(0);
-    const out = r.stderr;
+    const out = r.all;
     expect(out).toMatch(/^splitbrain: VALID$/m);
     // The headline: how many, by ack kind, and by class.
     const head = out.match(
