@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
@@ -76,7 +76,21 @@ interface Round {
   launchToOkMs: number;
   createToOkMs: number;
   failoverMs: number;
+  /** Where the bootstrap's time went (ms): see PHASES. */
+  phases: Record<string, number>;
 }
+
+/**
+ * redis-cli's progress lines that close a bootstrap phase: start (launch → all six answer PING),
+ * admin (connect, ADDSLOTS, SET-CONFIG-EPOCH), meet (MEETs + its fixed 1 s sleep), join (polls of
+ * CLUSTER NODES, 1 s apart, until the slot configs agree: joinPolls), replicate+check (REPLICATE and
+ * the final check), ok (until cluster_state:ok everywhere).
+ */
+const PHASES: [string, string][] = [
+  ['admin', '>>> Sending CLUSTER MEET'],
+  ['meet', 'Waiting for the cluster to join'],
+  ['join', '>>> Performing Cluster Check'],
+];
 
 async function round(kind: Kind): Promise<Round> {
   const t0 = performance.now();
@@ -84,19 +98,43 @@ async function round(kind: Kind): Promise<Round> {
   const conns = nodes.map((n) => connect(n.port));
   try {
     const t1 = performance.now();
-    const create = await execa('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
-      reject: false,
-      timeout: 120_000,
+    const phases: Record<string, number> = { start: t1 - t0 };
+    let mark = t1;
+    let out = '';
+    const cli = execa(
+      'stdbuf',
+      ['-oL', 'redis-cli', '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+      {
+        reject: false,
+        timeout: 120_000,
+      },
+    );
+    cli.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const [name, line] of PHASES) {
+        if (phases[name] === undefined && out.includes(line)) {
+          const now = performance.now();
+          phases[name] = now - mark;
+          mark = now;
+        }
+      }
     });
+    const create = await cli;
     if (create.exitCode !== 0) {
       throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}\nlogs: ${nodes.map((n) => n.dir).join(' ')}`);
     }
+    const tCli = performance.now();
+    phases['replicate+check'] = tCli - mark;
+    const joining = out.slice(out.indexOf('Waiting for the cluster to join'), out.indexOf('>>> Performing Cluster Check'));
+    phases.joinPolls = 1 + (joining.match(/\./g)?.length ?? 0);
     for (;;) {
       const ok = await Promise.all(conns.map((c) => clusterOk(c).catch(() => false)));
       if (ok.every(Boolean)) break;
       await sleep(10);
     }
     const t2 = performance.now();
+    phases.ok = t2 - tCli;
+    for (const k of Object.keys(phases)) phases[k] = Math.round(phases[k]!);
     // The victim: the master of slot 0, and its replica (once gossip told node 0 about it).
     let master: string[] | undefined;
     let replicaLine: string[] | undefined;
@@ -130,7 +168,7 @@ async function round(kind: Kind): Promise<Round> {
           await sleep(10);
         }
       }
-      return { launchToOkMs: t2 - t0, createToOkMs: t2 - t1, failoverMs: performance.now() - tKill };
+      return { launchToOkMs: t2 - t0, createToOkMs: t2 - t1, failoverMs: performance.now() - tKill, phases };
     } finally {
       replica.disconnect();
     }
@@ -143,27 +181,49 @@ async function round(kind: Kind): Promise<Round> {
 async function main(): Promise<void> {
   const kinds: Kind[] = ['splitbrain', 'redis'];
   const runs: Record<Kind, Round[]> = { splitbrain: [], redis: [] };
+  // The machine's load (other work shares its cores), before and after: it moves every figure here.
+  const loadBefore = loadavg().map((l) => Math.round(l * 10) / 10);
   for (let i = 0; i < ROUNDS; i++) {
     for (const k of i % 2 === 0 ? kinds : [...kinds].reverse()) {
       const r = await round(k);
       runs[k].push(r);
       process.stderr.write(
-        `round ${i + 1}/${ROUNDS} ${k}: create→ok ${r.createToOkMs.toFixed(0)} ms, launch→ok ${r.launchToOkMs.toFixed(0)} ms, failover ${r.failoverMs.toFixed(0)} ms\n`,
+        `round ${i + 1}/${ROUNDS} ${k}: create→ok ${r.createToOkMs.toFixed(0)} ms, launch→ok ${r.launchToOkMs.toFixed(0)} ms, failover ${r.failoverMs.toFixed(0)} ms; ${JSON.stringify(r.phases)}\n`,
       );
     }
   }
-  const med = (k: Kind, f: keyof Round): number => Math.round(median(runs[k].map((r) => r[f])));
+  const med = (k: Kind, f: Exclude<keyof Round, 'phases'>): number => Math.round(median(runs[k].map((r) => r[f])));
   const summary = Object.fromEntries(
-    kinds.map((k) => [k, { createToOkMs: med(k, 'createToOkMs'), launchToOkMs: med(k, 'launchToOkMs'), failoverMs: med(k, 'failoverMs') }]),
+    kinds.map((k) => [
+      k,
+      {
+        createToOkMs: med(k, 'createToOkMs'),
+        launchToOkMs: med(k, 'launchToOkMs'),
+        failoverMs: med(k, 'failoverMs'),
+        // Each phase's own median (they do not add up to the bootstrap's median).
+        phases: Object.fromEntries(Object.keys(runs[k][0]?.phases ?? {}).map((p) => [p, Math.round(median(runs[k].map((r) => r.phases[p] ?? 0)))])),
+      },
+    ]),
   );
   const ratios = {
     createToOk: Math.round((med('splitbrain', 'createToOkMs') / med('redis', 'createToOkMs')) * 100) / 100,
     failover: Math.round((med('splitbrain', 'failoverMs') / med('redis', 'failoverMs')) * 100) / 100,
   };
   console.log(`six-node cluster, cluster-node-timeout ${NODE_TIMEOUT}, medians of ${ROUNDS} rounds (ms):`);
-  console.table(summary);
+  console.table(
+    Object.fromEntries(kinds.map((k) => [k, { createToOkMs: med(k, 'createToOkMs'), launchToOkMs: med(k, 'launchToOkMs'), failoverMs: med(k, 'failoverMs') }])),
+  );
+  for (const k of kinds) console.log(`${k} phase medians: ${JSON.stringify(summary[k]?.phases)}`);
   console.log(`ours / redis-server: bootstrap ${ratios.createToOk}, failover ${ratios.failover}`);
-  const p = writeResult('cluster.json', { date: new Date().toISOString(), rounds: ROUNDS, nodeTimeoutMs: NODE_TIMEOUT, summary, ratios, runs });
+  const p = writeResult('cluster.json', {
+    date: new Date().toISOString(),
+    rounds: ROUNDS,
+    nodeTimeoutMs: NODE_TIMEOUT,
+    loadavg: { before: loadBefore, after: loadavg().map((l) => Math.round(l * 10) / 10) },
+    summary,
+    ratios,
+    runs,
+  });
   console.log(`written ${p}`);
 }
 

@@ -5,12 +5,14 @@
  * master is SIGKILLed and we measure
  *  - agree: until all three sentinels name the same new master (GET-MASTER-ADDR-BY-NAME),
  *  - write: until the first write accepted by the new master through the ioredis client.
- * The data nodes are redis-server for both kinds, so only the sentinels differ.
+ * The data nodes are redis-server for both kinds, so only the sentinels differ; the replicas are in
+ * sync before the sentinels start. Each round also prints the failover timeline from the sentinels'
+ * logs (ms after the kill: first +sdown, +odown, ... +switch-master) and the JSON keeps it per run.
  * Writes bench/results/sentinel.json. (Not a test: speed lives here.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../harness/util/ports.js';
@@ -22,6 +24,17 @@ type Kind = 'splitbrain' | 'redis';
 interface Sentinel {
   port: number;
   proc: ChildProcess;
+  /** Log lines with their own (ms) timestamps: [time, line]. */
+  log: [number, string][];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The ms timestamp of a Redis log line ("pid:X 06 Dec 2026 04:15:00.123 # msg", local time), or null. */
+function logTime(line: string): number | null {
+  const m = /^\d+:\w (\d\d) (\w{3}) (\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(line);
+  if (!m) return null;
+  return new Date(+m[3]!, MONTHS.indexOf(m[2]!), +m[1]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime();
 }
 
 async function startSentinel(kind: Kind, masterPort: number): Promise<Sentinel> {
@@ -44,6 +57,16 @@ async function startSentinel(kind: Kind, masterPort: number): Promise<Sentinel> 
       ? spawn('/usr/bin/redis-sentinel', [conf], { cwd: dir })
       : spawn(process.execPath, [join(ROOT, 'dist', 'server', 'sentinel', 'main.js'), conf], { cwd: dir });
   let out = '';
+  const log: [number, string][] = [];
+  let partial = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) {
+      const t = logTime(l);
+      if (t !== null) log.push([t, l]);
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${kind} sentinel did not start: ${out}`)), 15000);
     proc.stdout!.on('data', (d: Buffer) => {
@@ -55,7 +78,7 @@ async function startSentinel(kind: Kind, masterPort: number): Promise<Sentinel> 
     });
     proc.once('exit', () => reject(new Error(`${kind} sentinel exited: ${out}`)));
   });
-  return { port, proc };
+  return { port, proc, log };
 }
 
 async function until<T>(f: () => Promise<T | undefined>, ms = 60000, every = 5): Promise<T> {
@@ -72,7 +95,34 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60000, every = 5):
   }
 }
 
-async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> {
+/** Events of the failover timeline, in order; `last` ones are timed when the last follower (not the leader) logs them. */
+const PHASES: { name: string; match: string; last?: boolean }[] = [
+  { name: 'sdown', match: '+sdown master' },
+  { name: 'odown', match: '+odown master' },
+  { name: 'tryFailover', match: '+try-failover master' },
+  { name: 'electedLeader', match: '+elected-leader master' },
+  { name: 'selectedSlave', match: '+selected-slave' },
+  { name: 'promotedSlave', match: '+promoted-slave' },
+  { name: 'switchMasterFirst', match: '+switch-master' },
+  // The other sentinels learn the new config from the leader's hello (the leader's own +switch-master comes at +failover-end).
+  { name: 'switchMasterFollowers', match: '+switch-master', last: true },
+];
+
+/** ms after the kill of each phase (each sentinel's first occurrence; earliest, or latest for `last`), and election retries. */
+function timeline(sentinels: Sentinel[], killedAt: number): Record<string, number | null> {
+  const t: Record<string, number | null> = {};
+  const leaders = sentinels.filter((s) => s.log.some(([at, l]) => at >= killedAt && l.includes('+elected-leader')));
+  for (const ph of PHASES) {
+    const of = ph.last ? sentinels.filter((s) => !leaders.includes(s)) : sentinels;
+    const firsts = of.map((s) => s.log.find(([at, l]) => at >= killedAt && l.includes(ph.match))?.[0] ?? null);
+    const seen = firsts.filter((x): x is number => x !== null);
+    t[ph.name] = seen.length === 0 || (ph.last && seen.length < firsts.length) ? null : (ph.last ? Math.max(...seen) : Math.min(...seen)) - killedAt;
+  }
+  t.tryFailovers = sentinels.reduce((n, s) => n + s.log.filter(([at, l]) => at >= killedAt && l.includes('+try-failover')).length, 0);
+  return t;
+}
+
+async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; timeline: Record<string, number | null> }> {
   const nodes: BenchServer[] = [];
   const sentinels: Sentinel[] = [];
   const conns: Redis[] = [];
@@ -80,6 +130,15 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> 
     const master = await startBenchServer('redis');
     nodes.push(master);
     for (let i = 0; i < 2; i++) nodes.push(await startBenchServer('redis', ['--replicaof', '127.0.0.1', String(master.port)]));
+    // Steady state before any sentinel starts: redis-server delays a diskless full sync by 5 s, and
+    // while a replica reports master_link_down_since_seconds a sentinel polls its INFO every second
+    // instead of every 10 s — which shortens the wait for the promotion. Killing the master during
+    // that window favoured whichever sentinel kind started faster.
+    for (const n of nodes.slice(1)) {
+      const c = new Redis({ port: n.port, host: '127.0.0.1' });
+      conns.push(c);
+      await until(async () => (/master_link_status:up/.test(await c.info('replication')) ? true : undefined), 60000, 100);
+    }
     for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(kind, master.port));
     const sc = sentinels.map((s) => {
       const c = new Redis({ port: s.port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
@@ -122,7 +181,9 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> 
       return app.stream?.remotePort !== master.port ? Date.now() - killedAt : undefined;
     });
     const [agreeMs, writeMs] = await Promise.all([agree, write, killed]);
-    return { agreeMs, writeMs };
+    // A follower's +switch-master line can reach us after the agreement on GET-MASTER-ADDR-BY-NAME.
+    await until(async () => (timeline(sentinels, killedAt).switchMasterFollowers !== null ? true : undefined), 15000, 50).catch(() => {});
+    return { agreeMs, writeMs, timeline: timeline(sentinels, killedAt) };
   } finally {
     for (const c of conns) c.disconnect();
     for (const s of sentinels) {
@@ -134,7 +195,8 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number }> 
   }
 }
 
-const runs: { round: number; kind: Kind; agreeMs: number; writeMs: number }[] = [];
+const loadAtStart = loadavg();
+const runs: { round: number; kind: Kind; agreeMs: number; writeMs: number; timeline: Record<string, number | null> }[] = [];
 for (let r = 1; r <= ROUNDS; r++) {
   // Alternate the order so neither kind always runs on a warmer machine.
   const kinds: Kind[] = r % 2 ? ['redis', 'splitbrain'] : ['splitbrain', 'redis'];
@@ -142,9 +204,22 @@ for (let r = 1; r <= ROUNDS; r++) {
     const res = await round(kind);
     runs.push({ round: r, kind, ...res });
     process.stdout.write(`round ${r} ${kind.padEnd(10)} agree ${res.agreeMs} ms, first write on the new master ${res.writeMs} ms\n`);
+    process.stdout.write(
+      `  ${Object.entries(res.timeline)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
   }
 }
 const med = (kind: Kind, k: 'agreeMs' | 'writeMs'): number => median(runs.filter((x) => x.kind === kind).map((x) => x[k]));
+const medTimeline = (kind: Kind): Record<string, number | null> => {
+  const out: Record<string, number | null> = {};
+  for (const k of [...PHASES.map((p) => p.name), 'tryFailovers']) {
+    const xs = runs.filter((x) => x.kind === kind).flatMap((x) => (x.timeline[k] == null ? [] : [x.timeline[k]!]));
+    out[k] = xs.length ? median(xs) : null;
+  }
+  return out;
+};
 const summary = {
   splitbrain: { agreeMs: med('splitbrain', 'agreeMs'), writeMs: med('splitbrain', 'writeMs') },
   redis: { agreeMs: med('redis', 'agreeMs'), writeMs: med('redis', 'writeMs') },
@@ -152,7 +227,10 @@ const summary = {
 const result = {
   what: 'master SIGKILL → all 3 sentinels agree / first write accepted by the new master via an ioredis Sentinel client; redis-server nodes, down-after-milliseconds 1000, quorum 2',
   rounds: ROUNDS,
+  // 1/5/15-minute load averages: the machine is shared, and both kinds run on it in alternation.
+  loadavg: { start: loadAtStart.map((x) => +x.toFixed(2)), end: loadavg().map((x) => +x.toFixed(2)) },
   medians: summary,
+  phaseMedians: { splitbrain: medTimeline('splitbrain'), redis: medTimeline('redis') },
   ratio: { agree: summary.splitbrain.agreeMs / summary.redis.agreeMs, write: summary.splitbrain.writeMs / summary.redis.writeMs },
   runs,
 };

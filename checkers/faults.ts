@@ -85,6 +85,8 @@ export interface FaultInterval {
   kind?: string;
   /** A replica promoted during the fault (`{promote: 'n2'}`: the harness's failover), when the nemesis says. */
   promote?: string;
+  /** Index into `groups` of the component the clients were confined to (`{clientSide: 0}`); absent: they reach every node. */
+  clientSide?: number;
   /** A kill of the node acknowledging writes at the time (lost-writes/classify.ts markActingPrimaries). */
   actingPrimary?: boolean;
   /** ns: invoke of the opening op, the earliest the fault can have taken effect. */
@@ -108,6 +110,7 @@ interface FaultTargets {
   groups?: string[][];
   kind?: string;
   promote?: string;
+  clientSide?: number;
 }
 
 function isStrings(x: unknown): x is string[] {
@@ -128,6 +131,7 @@ export function faultTargets(value: unknown): FaultTargets {
     }
     if (typeof v['kind'] === 'string') out.kind = v['kind'];
     if (typeof v['promote'] === 'string') out.promote = v['promote'];
+    if (typeof v['clientSide'] === 'number' && out.groups && out.groups[v['clientSide']]) out.clientSide = v['clientSide'];
     if (out.nodes.length === 0 && out.groups) out.nodes = outsideMajority(out.groups);
     return out;
   }
@@ -183,6 +187,7 @@ function targetsOf(inv: Op, comp: Op | undefined): FaultTargets {
     ...((fromComp.groups ?? fromInv.groups) ? { groups: fromComp.groups ?? fromInv.groups } : {}),
     ...((fromComp.kind ?? fromInv.kind) ? { kind: fromComp.kind ?? fromInv.kind } : {}),
     ...((fromComp.promote ?? fromInv.promote) ? { promote: fromComp.promote ?? fromInv.promote } : {}),
+    ...((fromComp.clientSide ?? fromInv.clientSide) !== undefined ? { clientSide: fromComp.clientSide ?? fromInv.clientSide } : {}),
   };
 }
 
@@ -231,6 +236,7 @@ export function faultIntervals(history: History): FaultInterval[] {
         ...(targets.groups ? { groups: targets.groups } : {}),
         ...(targets.kind ? { kind: targets.kind } : {}),
         ...(targets.promote ? { promote: targets.promote } : {}),
+        ...(targets.clientSide !== undefined ? { clientSide: targets.clientSide } : {}),
         start: startT,
         effective: endT,
         stop: null,

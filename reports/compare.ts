@@ -62,10 +62,11 @@ function rows(a: Side, b: Side): Row[] {
   add('failover (kill → next ok write)', 'p50 ms', (s) => s.metrics.failover.p50Ms);
   add('failover (kill → next ok write)', 'p95 ms', (s) => s.metrics.failover.p95Ms);
   add('failover (kill → next ok write)', 'never recovered', (s) => s.metrics.failover.unrecovered);
-  add('unavailability', 'longest gap ms', (s) => s.metrics.unavailability.maxMs);
-  add('unavailability', 'p50 gap per fault ms', (s) => s.metrics.unavailability.p50Ms);
-  add('unavailability', 'ok share overall', (s) => s.metrics.availability.overall);
-  add('unavailability', 'ok share during faults', (s) => s.metrics.availability.duringFaults);
+  add('unavailability', 'cut-off clients without writes, max per fault ms', (s) => s.metrics.unavailability.maxMs);
+  add('unavailability', 'cut-off clients without writes, p50 per fault ms', (s) => s.metrics.unavailability.p50Ms);
+  add('unavailability', 'longest gap without an ok write ms', (s) => s.metrics.unavailability.longestGapMaxMs);
+  add('unavailability', 'time with ok writes overall', (s) => s.metrics.availability.overall);
+  add('unavailability', 'time with ok writes, cut-off clients during faults', (s) => s.metrics.availability.cutOffDuringFaults);
   return out.filter((r) => !(r.a === null && r.b === null));
 }
 

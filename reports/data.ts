@@ -9,7 +9,7 @@ import type { CycleAnomaly, ElleResult } from '../checkers/elle/checker.js';
 import { faultIntervals, pairOps } from '../checkers/faults.js';
 import type { History, Validity } from '../checkers/history/types.js';
 import type { LinearizableResult } from '../checkers/linearizable/checker.js';
-import type { PerfResult } from '../checkers/perf/index.js';
+import type { GroupGap } from '../checkers/perf/availability.js';
 import { type ExplainedAnomaly, explainAnomalies, headline, summarizeChecker } from './explain.js';
 import type { LoadedRun } from './load.js';
 import type { RunMetrics } from './metrics.js';
@@ -60,9 +60,20 @@ export interface ReportFault {
   instant: boolean;
   startPos: number;
   stopPos: number | null;
+  /** Over time (checkers/perf/availability.ts): the clients the fault cut off, and the others; null: instant fault. */
+  cutOff: FaultGroupView | null;
+  others: FaultGroupView | null;
+}
+
+/** What the faults table shows of a client group during a fault. */
+export interface FaultGroupView {
+  clients: number;
+  /** Share of time buckets with an ok write; null: the group did not write. */
   availability: number | null;
-  firstWriteMs: number | null;
-  unavailableMs: number | null;
+  firstOkWriteMs: number | null;
+  longestGapMs: number | null;
+  /** From the fault's start until writes succeeded again (the ok write that ended the longest gap). */
+  recoveredMs: number | null;
 }
 
 export interface LinView {
@@ -226,6 +237,11 @@ function faultLabel(f: { f: string; nodes: string[]; kind?: string }): string {
   return `${what}${f.kind && f.kind !== what ? ` (${f.kind})` : ''}${f.nodes.length ? ` ${f.nodes.join(',')}` : ''}`;
 }
 
+function groupView(g: GroupGap | undefined): FaultGroupView | null {
+  if (!g) return null;
+  return { clients: g.clients, availability: g.availability, firstOkWriteMs: g.firstOkWriteMs, longestGapMs: g.longestGapMs, recoveredMs: g.recoveredMs };
+}
+
 export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: PreviousRun | null): ReportData {
   const history = run.history ?? [];
   const n = history.length;
@@ -256,8 +272,6 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
   if (!identity) ops.ix = history.map((o) => o.index);
   const toPos = (index: number): number => (identity ? (index >= 0 && index < n ? index : -1) : (posOf.get(index) ?? -1));
 
-  const perf = run.results?.checkers['perf'] as PerfResult | undefined;
-  const avail = new Map((perf?.availability?.faults ?? []).map((f) => [f.id, f.availability]));
   const timing = new Map(metrics.faults.map((f) => [f.faultId, f]));
   const faults: ReportFault[] = faultIntervals(history).map((f) => ({
     id: f.id,
@@ -273,9 +287,8 @@ export function buildReportData(run: LoadedRun, metrics: RunMetrics, previous: P
     instant: f.instant,
     startPos: toPos(f.startIndex),
     stopPos: f.stopIndex === null ? null : toPos(f.stopIndex),
-    availability: avail.get(f.id) ?? null,
-    firstWriteMs: timing.get(f.id)?.firstWriteMs ?? null,
-    unavailableMs: timing.get(f.id)?.unavailableMs ?? null,
+    cutOff: groupView(timing.get(f.id)?.cutOff),
+    others: groupView(timing.get(f.id)?.others),
   }));
 
   const { anomalies, truncated } = explainAnomalies(run.results);

@@ -292,7 +292,15 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
         .filter((x) => x !== undefined);
       const p50 = q.length ? Math.max(...q.map((x) => x!.quantiles['0.5'] ?? 0)) : null;
       const p99 = q.length ? Math.max(...q.map((x) => x!.quantiles['0.99'] ?? 0)) : null;
-      return `ok latency p50 ≤ ${p50 ?? '—'} ms, p99 ≤ ${p99 ?? '—'} ms; availability ${pct(p.availability?.overall?.availability)} overall, ${pct(p.availability?.outsideFaults?.availability)} outside faults`;
+      const ot = p.availability?.overTime;
+      // Over time (results stored before it: the share of ops, which a stalled client inflates).
+      const avail = ot
+        ? `writes succeeded in ${pct(ot.overall.availability)} of the ${ot.bucketMs} ms intervals with writes in flight` +
+          (ot.faults.length
+            ? `; during faults: ${pct(ot.duringFaults.cutOff.availability)} for the clients they cut off, ${pct(ot.duringFaults.others.availability)} for the others`
+            : '')
+        : `availability ${pct(p.availability?.overall?.availability)} of ops overall, ${pct(p.availability?.outsideFaults?.availability)} outside faults`;
+      return `ok latency p50 ≤ ${p50 ?? '—'} ms, p99 ≤ ${p99 ?? '—'} ms; ${avail}`;
     }
     case 'log-patterns': {
       const lp = r as LogPatternsResult;

@@ -8,8 +8,9 @@
  *   run of a scenario whose baseline runs never showed that kind. A kind the baseline showed too is
  *   tested like a rate (Fisher's exact test on the number of runs showing it).
  * - **Rates regress only when significantly worse**: expected losses per 1000 acknowledged writes,
- *   failover time (p50 of time from a kill to the next ok write) and unavailability (longest gap
- *   without an ok op around a fault), per run. Per scenario: the exact one-sided Mann-Whitney test
+ *   failover time (p50 of time from a kill to the next ok write of the clients it cut off) and
+ *   unavailability (the longest time a fault's cut-off clients had writes in flight and none
+ *   succeeded, in 100 ms buckets: checkers/perf/availability.ts), per run. Per scenario: the exact one-sided Mann-Whitney test
  *   across seeds; per metric over every scenario: van Elteren's stratified test. All p-values of a
  *   gate go through Holm's procedure at 1 − confidence, and a significant shift must also exceed
  *   the tolerance (`--tolerance` per 1000 writes, `--time-tolerance` ms). Effect sizes (the
@@ -26,7 +27,8 @@ import { computeMetrics, type RunMetrics } from './metrics.js';
 import { cliffsDelta, fisherGreater, hodgesLehmann, holm, mannWhitneyGreater, median, minPValue, type Stratum, vanElterenGreater } from './stats.js';
 import type { ResultsFile, Verdict } from './types.js';
 
-export const GATE_VERSION = 2;
+/** 3: failover and unavailability measured on the clients a fault cut off, over time (2: any client, longest gap). */
+export const GATE_VERSION = 3;
 
 export interface GateEntry {
   /** Suite entry id (`<scenario>#seed<n>#r<k>`) or the run's scenario name. */
@@ -202,14 +204,14 @@ const RATES: readonly Rate[] = [
   },
   {
     check: 'failover-ms',
-    what: 'failover time (p50 from a kill to the next ok write)',
+    what: 'failover time (p50 from a kill to the next ok write of the clients it cut off)',
     unit: 'ms',
     value: (m) => m.failover.p50Ms,
     tolerance: (o) => o.timeToleranceMs,
   },
   {
     check: 'unavailability-ms',
-    what: 'longest unavailability around a fault',
+    what: 'unavailability of the clients a fault cut off (time with writes in flight and none succeeding, max over faults)',
     unit: 'ms',
     value: (m) => m.unavailability.maxMs,
     tolerance: (o) => o.timeToleranceMs,

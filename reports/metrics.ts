@@ -1,21 +1,20 @@
 /**
  * Per-run numbers for trends (store/index.html) and regression gating: lost acknowledged writes per
- * ack kind (from lost-writes / set-full results), failover time and unavailability around faults
- * (from the history: checkers do not measure these), availability (from perf). Stored beside the
- * run as metrics.json (reports/schema/metrics.schema.json) so the index need not re-read histories.
+ * ack kind (from lost-writes / set-full results), and from the history (checkers/perf/availability.ts):
+ * per fault the availability over time of the clients it cut off and of the others, the gap that
+ * matters, failover time and unavailability. Stored beside the run as metrics.json
+ * (reports/schema/metrics.schema.json) so the index need not re-read histories.
  */
 
-import { type FaultInterval, faultIntervals, pairOps } from '../checkers/faults.js';
 import type { AckKind, History, Validity } from '../checkers/history/types.js';
 import type { LostWritesResult } from '../checkers/lost-writes/index.js';
+import { availabilityOverTime, type GroupGap } from '../checkers/perf/availability.js';
 import type { PerfResult } from '../checkers/perf/index.js';
 import type { SetFullResult } from '../checkers/set-full/index.js';
 import { ACK_KINDS, type ResultsFile, type Verdict } from './types.js';
 
-export const METRICS_VERSION = 1;
-
-/** Fs that change state: the first of these to succeed after a kill ends the failover. */
-export const WRITE_FS: ReadonlySet<string> = new Set(['add', 'append', 'write', 'cas', 'incr', 'set']);
+/** 2: availability over time per client group (v1: share of ops; per fault the first ok write of anyone). */
+export const METRICS_VERSION = 2;
 
 export interface LostCounts {
   acknowledged: number;
@@ -28,10 +27,11 @@ export interface FaultTiming {
   f: string;
   nodes: string[];
   startS: number;
-  /** ms from the fault's start to the completion of the first ok write invoked after it; null: none did. */
-  firstWriteMs: number | null;
-  /** Longest stretch without any ok client completion that overlaps the fault, ms. */
-  unavailableMs: number;
+  endS: number;
+  /** The clients the fault cut off (checkers/perf/availability.ts), the others, everyone. */
+  cutOff: GroupGap;
+  others: GroupGap;
+  all: GroupGap;
 }
 
 export interface RunMetrics {
@@ -45,12 +45,18 @@ export interface RunMetrics {
   /** set-full: lost and stale elements. */
   setLost: number | null;
   setStale: number | null;
+  /** Time buckets of availability (ms). */
+  bucketMs: number | null;
   faults: FaultTiming[];
-  /** Time to the first successful write after each kill (ms): samples and nearest-rank quantiles. */
+  /** Per kill, from the kill to the first ok write of the clients it cut off: samples and nearest-rank quantiles. */
   failover: { samples: number; p50Ms: number | null; p95Ms: number | null; maxMs: number | null; unrecovered: number };
-  unavailability: { maxMs: number | null; p50Ms: number | null };
-  /** perf: share of client ops that completed ok, overall and during faults. */
-  availability: { overall: number | null; duringFaults: number | null };
+  /**
+   * Per fault, the time the clients it cut off could not write (demanded buckets without an ok
+   * write × bucket width; everyone when it cut off no one): max and p50; and the longest gap.
+   */
+  unavailability: { maxMs: number | null; p50Ms: number | null; longestGapMaxMs: number | null };
+  /** Share of time buckets with an ok write: all clients over the run and during faults, the cut-off clients during faults. */
+  availability: { overall: number | null; duringFaults: number | null; cutOffDuringFaults: number | null };
 }
 
 /** Nearest-rank quantile of ascending samples. */
@@ -59,82 +65,9 @@ export function quantile(sorted: readonly number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-const ms = (ns: number): number => Math.round(ns / 1000) / 1000;
-
-/** Failover and unavailability for each non-instant fault. */
-export function faultTimings(history: History, faults: FaultInterval[] = faultIntervals(history)): FaultTiming[] {
-  const { completion } = pairOps(history);
-  // Ok client completions (times, ascending) and ok writes as (invoke time, completion time).
-  const okTimes: number[] = [];
-  const writes: Array<[number, number]> = [];
-  let lastClientT = 0;
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i]!;
-    if (op.process === 'nemesis' || op.f === 'final-read') continue;
-    lastClientT = op.time;
-    if (op.type === 'ok') okTimes.push(op.time);
-    if (op.type === 'invoke' && WRITE_FS.has(op.f)) {
-      const c = completion[i]!;
-      if (c >= 0 && history[c]!.type === 'ok') writes.push([op.time, history[c]!.time]);
-    }
-  }
-  const out: FaultTiming[] = [];
-  for (const f of faults) {
-    if (f.instant) continue;
-    // First write invoked at or after the fault began that was acknowledged.
-    let firstWrite: number | null = null;
-    for (let lo = lowerBound(writes, f.start); lo < writes.length; lo++) {
-      const c = writes[lo]![1];
-      if (firstWrite === null || c < firstWrite) firstWrite = c;
-      // Writes are sorted by invoke; a later invoke cannot complete before an earlier best by much,
-      // but it can complete earlier: scan while invokes are before the best completion so far.
-      if (lo + 1 < writes.length && writes[lo + 1]![0] > firstWrite) break;
-    }
-    // Longest gap between consecutive ok completions overlapping [start, end].
-    const end = Math.min(f.end, lastClientT);
-    let gap = 0;
-    let prev = f.start;
-    let k = lowerBoundNum(okTimes, f.start);
-    if (k > 0) prev = okTimes[k - 1]!;
-    for (; k < okTimes.length; k++) {
-      const t = okTimes[k]!;
-      gap = Math.max(gap, t - Math.max(prev, f.start));
-      prev = t;
-      if (t > end) break;
-    }
-    if (k >= okTimes.length) gap = Math.max(gap, lastClientT - Math.max(prev, f.start));
-    out.push({
-      faultId: f.id,
-      f: f.f,
-      nodes: f.nodes,
-      startS: Math.round(f.start / 1e6) / 1000,
-      firstWriteMs: firstWrite === null ? null : ms(firstWrite - f.start),
-      unavailableMs: ms(Math.max(0, gap)),
-    });
-  }
-  return out;
-}
-
-function lowerBound(a: ReadonlyArray<[number, number]>, t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (a[m]![0] < t) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
-function lowerBoundNum(a: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (a[m]! < t) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
+/** The group a fault's figures are judged by: the clients it cut off, or everyone when it cut off no one. */
+export function affectedGroup(t: FaultTiming): GroupGap {
+  return t.cutOff.clients > 0 ? t.cutOff : t.all;
 }
 
 export function computeMetrics(verdict: Verdict, results: ResultsFile | null, history: History | null): RunMetrics {
@@ -151,23 +84,15 @@ export function computeMetrics(verdict: Verdict, results: ResultsFile | null, hi
   }
   const sf = results?.checkers['set-full'] as SetFullResult | undefined;
   const perf = results?.checkers['perf'] as PerfResult | undefined;
-  const timings = history ? faultTimings(history) : [];
+  const ot = history ? availabilityOverTime(history) : (perf?.availability?.overTime ?? null);
+  const timings: FaultTiming[] = ot ? ot.faults.map((f) => ({ ...f })) : [];
   const kills = timings.filter((t) => /^(kill|crash)$/.test(t.f));
   const failSamples = kills
-    .map((t) => t.firstWriteMs)
+    .map((t) => affectedGroup(t).firstOkWriteMs)
     .filter((x): x is number => x !== null)
     .sort((a, b) => a - b);
-  const unav = timings.map((t) => t.unavailableMs).sort((a, b) => a - b);
-  let during: number | null = null;
-  if (perf?.availability?.faults?.length) {
-    let ok = 0;
-    let all = 0;
-    for (const f of perf.availability.faults) {
-      ok += f.ok;
-      all += f.ok + f.fail + f.info;
-    }
-    during = all === 0 ? null : Math.round((ok / all) * 1000) / 1000;
-  }
+  const unav = timings.map((t) => affectedGroup(t).unavailableMs).sort((a, b) => a - b);
+  const gaps = timings.map((t) => affectedGroup(t).longestGapMs).filter((x): x is number => x !== null);
   const durationS = history && history.length > 0 ? Math.round(history[history.length - 1]!.time / 1e6) / 1000 : null;
   return {
     version: METRICS_VERSION,
@@ -178,6 +103,7 @@ export function computeMetrics(verdict: Verdict, results: ResultsFile | null, hi
     lostByAck,
     setLost: sf ? sf.lostCount : null,
     setStale: sf ? sf.staleCount : null,
+    bucketMs: ot?.bucketMs ?? null,
     faults: timings,
     failover: {
       samples: failSamples.length,
@@ -186,7 +112,15 @@ export function computeMetrics(verdict: Verdict, results: ResultsFile | null, hi
       maxMs: failSamples.length ? failSamples[failSamples.length - 1]! : null,
       unrecovered: kills.length - failSamples.length,
     },
-    unavailability: { maxMs: unav.length ? unav[unav.length - 1]! : null, p50Ms: quantile(unav, 0.5) },
-    availability: { overall: perf?.availability?.overall?.availability ?? null, duringFaults: during },
+    unavailability: {
+      maxMs: unav.length ? unav[unav.length - 1]! : null,
+      p50Ms: quantile(unav, 0.5),
+      longestGapMaxMs: gaps.length ? Math.max(...gaps) : null,
+    },
+    availability: {
+      overall: ot?.overall.availability ?? null,
+      duringFaults: ot?.duringFaults.all.availability ?? null,
+      cutOffDuringFaults: ot?.duringFaults.cutOff.availability ?? null,
+    },
   };
 }

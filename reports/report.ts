@@ -61,13 +61,18 @@ function previousRun(run: LoadedRun, m: RunMetrics): PreviousRun | null {
     }
   }
   const t = (x: number | null): string => (x === null ? '—' : `${Math.round(x)} ms`);
-  if (p.failover.samples || m.failover.samples)
-    lines.push(`failover p50 ${t(p.failover.p50Ms)} → ${t(m.failover.p50Ms)}, p95 ${t(p.failover.p95Ms)} → ${t(m.failover.p95Ms)}`);
-  if (p.unavailability.maxMs !== null || m.unavailability.maxMs !== null)
-    lines.push(`longest unavailability around a fault ${t(p.unavailability.maxMs)} → ${t(m.unavailability.maxMs)}`);
-  if (p.availability.overall !== null || m.availability.overall !== null) {
-    const pc = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-    lines.push(`availability ${pc(p.availability.overall)} → ${pc(m.availability.overall)}`);
+  // Times and availability are comparable only when measured the same way (metrics.json's version).
+  if (p.version !== m.version) {
+    lines.push(`failover and availability measured differently then (metrics v${p.version}): not compared`);
+  } else {
+    if (p.failover.samples || m.failover.samples)
+      lines.push(`failover p50 ${t(p.failover.p50Ms)} → ${t(m.failover.p50Ms)}, p95 ${t(p.failover.p95Ms)} → ${t(m.failover.p95Ms)}`);
+    if (p.unavailability.maxMs !== null || m.unavailability.maxMs !== null)
+      lines.push(`unavailability of the clients a fault cut off ${t(p.unavailability.maxMs)} → ${t(m.unavailability.maxMs)}`);
+    if (p.availability.overall !== null || m.availability.overall !== null) {
+      const pc = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+      lines.push(`time with ok writes ${pc(p.availability.overall)} → ${pc(m.availability.overall)}`);
+    }
   }
   return { ts, verdict: p.verdict, href: `../${encodeURIComponent(ts)}/report.html`, lines };
 }

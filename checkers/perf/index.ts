@@ -1,12 +1,14 @@
 /**
  * perf: data for the report's plots, no rendering. Latency quantiles per f and completion type,
- * latency quantiles over time, throughput per time bucket, and availability (share of client ops
- * invoked during a fault that completed ok) for each fault interval, beside the fault intervals
- * themselves for shading. Always valid: performance is informative, not a correctness verdict.
+ * latency quantiles over time, throughput per time bucket, and availability: over time per client
+ * group with the gap that matters (availability.ts: what the report and the gate use), and the
+ * share of client ops invoked during a fault that completed ok for each fault interval. Always
+ * valid: performance is informative, not a correctness verdict.
  */
 
 import { faultIntervals, faultRef, pairOps } from '../faults.js';
 import type { Checker, CheckerResult, History, OpType } from '../history/types.js';
+import { type AvailabilityOverTime, availabilityOverTime } from './availability.js';
 
 export interface PerfOptions {
   /** Width of throughput and latency-over-time buckets, seconds. Default 1. */
@@ -41,9 +43,12 @@ export interface PerfResult extends CheckerResult {
   /** Bucket start times (s) and f → type → completions per second in each bucket. */
   throughput: { bucketStartS: number[]; series: Record<string, Record<Exclude<OpType, 'invoke'>, number[]>> };
   availability: {
+    /** Share of ops that completed ok (ops, not time: a stalled client sends few). */
     overall: Availability;
     outsideFaults: Availability;
     faults: Array<ReturnType<typeof faultRef> & Availability>;
+    /** Time buckets with an ok write, per client group; the gap that matters per fault. */
+    overTime: AvailabilityOverTime;
   };
 }
 
@@ -177,6 +182,7 @@ export function checkPerf(history: History, opts: PerfOptions = {}): PerfResult 
       overall: avail(all[0]!, all[1]!, all[2]!),
       outsideFaults: avail(outside[0]!, outside[1]!, outside[2]!),
       faults: faultAvail,
+      overTime: availabilityOverTime(history, faults),
     },
   };
 }

@@ -13,6 +13,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Network } from '../net/network.js';
 import type { NodeHandle } from '../targets/target.js';
+import { sleep } from '../util/sleep.js';
 
 export type ClientProfile = 'worker' | 'admin' | 'probe';
 
@@ -141,4 +142,29 @@ export async function awaitReady(c: { status: string; once(ev: string, fn: () =>
       resolve();
     });
   });
+}
+
+const CLUSTER_SLOTS = 16384;
+
+/** How many slots the client's slot map assigns to some node. */
+function slotsCovered(c: Cluster): number {
+  let n = 0;
+  for (let i = 0; i < CLUSTER_SLOTS; i++) if ((c.slots[i]?.length ?? 0) > 0) n++;
+  return n;
+}
+
+/**
+ * Waits until a cluster client is ready with a slot map covering every slot: before that ioredis
+ * fails every command ("Cluster isn't ready") without sending it. Its status `connect` is not enough
+ * (a node connected, slots not fetched yet); on two loaded cores fetching them through the client
+ * proxies took more than 5 s. Returns null when ready, else (after `ms`) what is missing.
+ */
+export async function awaitClusterReady(c: Cluster, ms: number): Promise<string | null> {
+  const end = Date.now() + ms;
+  while (c.status !== 'ready' || slotsCovered(c) < CLUSTER_SLOTS) {
+    if (Date.now() > end)
+      return `the cluster client has no full slot map after ${ms} ms (status ${c.status}, ${slotsCovered(c)} of ${CLUSTER_SLOTS} slots mapped)`;
+    await sleep(100);
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { fnv1a } from '../../checkers/util/hash.js';
 import { Prng } from '../../checkers/util/prng.js';
 import { writeReport } from '../../reports/report.js';
@@ -39,7 +39,7 @@ import { OwnerRecord, reapLeftovers } from '../util/leftovers.js';
 import { keySlot } from '../util/slot.js';
 import { startWatchdog } from '../util/watchdog.js';
 import { minReplicasToWrite, type RunResults, recheckRun } from './check.js';
-import { adminClient, awaitReady, clusterClient, nodeClient } from './clients.js';
+import { adminClient, awaitClusterReady, awaitReady, clusterClient, nodeClient } from './clients.js';
 import { clusterAttribution } from './cluster-attribution.js';
 import { recordNodeStates } from './convergence.js';
 import { faultModelOf } from './facts.js';
@@ -65,6 +65,8 @@ export interface RunOutcome {
 
 /** Client process ids of the final reads start here, past every worker's (reports/data.ts knows it too). */
 const FINAL_READ_PROCESS = 1_000_000;
+/** How long a cluster client may take to map every slot (through the client proxies, on loaded cores). */
+const CLUSTER_READY_MS = 60_000;
 
 /** What the threads of a run do: client ops, the nemesis's fault steps, the final heal, settling, final reads. */
 type RunOp =
@@ -260,7 +262,14 @@ class RunThreads {
       for (const c of this.conns) c.conn.disconnect();
       for (const r of this.probeClients.values()) r.disconnect();
     });
-    await Promise.all(this.conns.map((c) => awaitReady(c.conn, 5000)));
+    await Promise.all(
+      this.conns.map(async (c) => {
+        if (!(c.conn instanceof Cluster)) return awaitReady(c.conn, 5000);
+        // A run whose clients never saw the whole cluster (before any fault) measures nothing.
+        const missing = await awaitClusterReady(c.conn, CLUSTER_READY_MS);
+        if (missing) throw new Error(missing);
+      }),
+    );
   }
 
   close(): void {
@@ -471,7 +480,8 @@ class RunThreads {
     if (this.cluster) {
       const c: Cluster = clusterClient(nodes, network, 5000);
       this.closers.push(() => c.disconnect());
-      await awaitReady(c, 10_000);
+      // Not ready after the deadline: the reads go ahead and fail, and are recorded so.
+      await awaitClusterReady(c, CLUSTER_READY_MS);
       const owner = await currentSlotOwners(c, nodes);
       for (const key of keys) this.finalReads.push({ type: 'final-read', process: process++, key, node: owner(key), read: () => workload.finalRead!(c, key) });
       return;

@@ -14,8 +14,11 @@ export interface NodeProcessSpec {
   pidFile?: string;
   /** A line that says the process is ready. */
   readyLine?: string;
+  /** Default 60 s: six Node.js servers (a ts cluster) starting at once on two loaded cores took over 20 s. */
   readyTimeoutMs?: number;
 }
+
+const READY_TIMEOUT_MS = 60_000;
 
 /**
  * One server process we started: logs go to the run's store, readiness is awaited on the
@@ -61,8 +64,10 @@ export class NodeProcess {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanupListeners();
-        reject(new Error(`${this.spec.name} did not become ready within ${this.spec.readyTimeoutMs ?? 20000} ms; its output:\n${this.out.slice(-2000)}`));
-      }, this.spec.readyTimeoutMs ?? 20000);
+        reject(
+          new Error(`${this.spec.name} did not become ready within ${this.spec.readyTimeoutMs ?? READY_TIMEOUT_MS} ms; its output:\n${this.out.slice(-2000)}`),
+        );
+      }, this.spec.readyTimeoutMs ?? READY_TIMEOUT_MS);
       const check = () => {
         if (this.out.includes(readyLine)) {
           cleanupListeners();

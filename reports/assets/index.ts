@@ -124,7 +124,7 @@
         'verdicts',
         'lost acknowledged writes (plain / WAIT / min-replicas)',
         'failover p50',
-        'longest unavailability',
+        'unavailability (cut-off clients)',
         'availability',
         'latest',
       ].map((h) => el('th', { text: h })),

@@ -11,6 +11,7 @@ interface Window {
 (() => {
   type ReportData = import('../data.js').ReportData;
   type ReportFault = import('../data.js').ReportFault;
+  type FaultGroupView = import('../data.js').FaultGroupView;
   type UPlot = uPlot;
   type UPlotOptions = uPlot.Options;
   /** Attributes of `el`: text, class, on<event> handlers, anything else as an attribute. */
@@ -68,6 +69,15 @@ interface Window {
   }
   function pct(x: number | null): string {
     return x == null ? '—' : (x * 100).toFixed(1) + '%';
+  }
+  /** The group a fault is judged by: the clients it cut off, or everyone else when it cut off no one. */
+  function judged(f: ReportFault): FaultGroupView {
+    return f.cutOff && f.cutOff.clients > 0 ? f.cutOff : (f.others ?? f.cutOff!);
+  }
+  /** From the fault's start until writes succeeded again. */
+  function backAfter(g: FaultGroupView): string {
+    if (g.clients === 0 || g.longestGapMs == null) return '—';
+    return g.recoveredMs == null ? 'never' : fmtDur(g.recoveredMs);
   }
   function validWord(v: boolean | 'unknown'): string {
     return v === true ? 'valid' : v === false ? 'invalid' : 'unknown';
@@ -665,6 +675,12 @@ interface Window {
       }
       return null;
     }
+    function groupText(name: string, g: FaultGroupView | null): string {
+      if (!g || g.clients === 0) return name + ': none';
+      return (
+        name + ' (' + g.clients + '): writes in ' + pct(g.availability) + ' of the time, back after ' + backAfter(g) + ', longest gap ' + fmtDur(g.longestGapMs)
+      );
+    }
     function faultText(f: ReportFault): string {
       return (
         f.label +
@@ -672,9 +688,7 @@ interface Window {
         fmtS(f.startMs) +
         ' → ' +
         (f.instant ? 'instant' : fmtS(f.endMs) + (f.healed ? '' : ' (never healed)')) +
-        (f.instant
-          ? ''
-          : '\navailability ' + pct(f.availability) + ', first ok write after ' + fmtDur(f.firstWriteMs) + ', longest gap ' + fmtDur(f.unavailableMs))
+        (f.instant ? '' : '\n' + groupText('cut-off clients', f.cutOff) + '\n' + groupText('other clients', f.others))
       );
     }
     let drag: { x: number; t0: number; t1: number; select: boolean; moved: boolean } | null = null;
@@ -992,7 +1006,18 @@ interface Window {
       el(
         'tr',
         null,
-        ['#', 'fault', 'nodes', 'from', 'to', 'lasted', 'availability', 'first ok write after', 'longest gap without ok'].map((h) => el('th', { text: h })),
+        [
+          '#',
+          'fault',
+          'nodes',
+          'from',
+          'to',
+          'lasted',
+          'cut-off clients',
+          'writes possible (cut off / others)',
+          'writes back after',
+          'longest gap without an ok write',
+        ].map((h) => el('th', { text: h })),
       ),
     );
     D.faults.forEach((f) => {
@@ -1015,9 +1040,10 @@ interface Window {
             el('td', { text: fmtS(f.startMs) }),
             el('td', { text: f.instant ? '—' : f.healed ? fmtS(f.endMs) : 'never healed' }),
             el('td', { text: f.instant ? 'instant' : fmtDur(f.endMs - f.startMs) }),
-            el('td', { text: pct(f.availability) }),
-            el('td', { text: f.instant ? '—' : f.firstWriteMs == null ? 'none' : fmtDur(f.firstWriteMs) }),
-            el('td', { text: f.instant ? '—' : fmtDur(f.unavailableMs) }),
+            el('td', { class: 'cut-clients', text: f.cutOff ? String(f.cutOff.clients) : '—' }),
+            el('td', { class: 'avail', text: f.cutOff && f.others ? pct(f.cutOff.availability) + ' / ' + pct(f.others.availability) : '—' }),
+            el('td', { class: 'back-after', text: f.cutOff ? backAfter(judged(f)) : '—' }),
+            el('td', { class: 'gap', text: f.cutOff ? fmtDur(judged(f).longestGapMs) : '—' }),
           ],
         ),
       );

@@ -38,15 +38,10 @@ export function handleAdmin(b: ClusterBrain, c: AdminCommand): AdminReply {
     }
     case 'addslots':
     case 'delslots':
-      return updateSlots(
-        b,
-        c.slots.map((s) => [s, s]),
-        c.cmd === 'delslots',
-        false,
-      );
+      return updateSlotList(b, c.slots, c.cmd === 'delslots');
     case 'addslotsrange':
     case 'delslotsrange':
-      return updateSlots(b, c.ranges, c.cmd === 'delslotsrange', true);
+      return updateSlotRanges(b, c.ranges, c.cmd === 'delslotsrange');
     case 'flushslots':
       if (!c.dbEmpty) return err('DB must be empty to perform CLUSTER FLUSHSLOTS.');
       b.delNodeSlots(b.myself);
@@ -119,20 +114,46 @@ function meet(b: ClusterBrain, ip: string, port: number, cport: number): AdminRe
   return OK;
 }
 
-/** ADDSLOTS / DELSLOTS [RANGE] with checkSlotAssignmentsOrReply's checks, then clusterUpdateSlots. */
-function updateSlots(b: ClusterBrain, ranges: Array<[number, number]>, del: boolean, isRange: boolean): AdminReply {
+/** checkSlotAssignmentsOrReply for one slot: the error, or '' (counts the slot in `seen`). */
+function slotAssignmentError(b: ClusterBrain, s: number, del: boolean, seen: Uint8Array): string {
+  if (del && b.slotTable.get(s) === null) return `Slot ${s} is already unassigned`;
+  if (!del && b.slotTable.get(s) !== null) return `Slot ${s} is already busy`;
+  if (seen[s]!++ === 1) return `Slot ${s} specified multiple times`;
+  return '';
+}
+
+/**
+ * ADDSLOTS / DELSLOTS: the slots one by one, as given (redis-cli --cluster create sends thousands
+ * in one command to a node that has just started: no range tuple per slot).
+ */
+function updateSlotList(b: ClusterBrain, slots: readonly number[], del: boolean): AdminReply {
+  for (const s of slots) if (!validSlot(s)) return err('Invalid or out of range slot');
+  const seen = new Uint8Array(CLUSTER_SLOTS);
+  for (const s of slots) {
+    const e = slotAssignmentError(b, s, del, seen);
+    if (e !== '') return err(e);
+  }
+  return applySlots(b, seen, del);
+}
+
+/** ADDSLOTSRANGE / DELSLOTSRANGE with checkSlotAssignmentsOrReply's checks, then clusterUpdateSlots. */
+function updateSlotRanges(b: ClusterBrain, ranges: Array<[number, number]>, del: boolean): AdminReply {
   for (const [start, end] of ranges) {
     if (!validSlot(start) || !validSlot(end)) return err('Invalid or out of range slot');
   }
   const seen = new Uint8Array(CLUSTER_SLOTS);
   for (const [start, end] of ranges) {
-    if (isRange && start > end) return err(`start slot number ${start} is greater than end slot number ${end}`);
+    if (start > end) return err(`start slot number ${start} is greater than end slot number ${end}`);
     for (let s = start; s <= end; s++) {
-      if (del && b.slotTable.get(s) === null) return err(`Slot ${s} is already unassigned`);
-      if (!del && b.slotTable.get(s) !== null) return err(`Slot ${s} is already busy`);
-      if (seen[s]!++ === 1) return err(`Slot ${s} specified multiple times`);
+      const e = slotAssignmentError(b, s, del, seen);
+      if (e !== '') return err(e);
     }
   }
+  return applySlots(b, seen, del);
+}
+
+/** clusterUpdateSlots: every slot marked in `seen` is added to (or deleted from) myself. */
+function applySlots(b: ClusterBrain, seen: Uint8Array, del: boolean): AdminReply {
   for (let s = 0; s < CLUSTER_SLOTS; s++) {
     if (!seen[s]) continue;
     // Assigning a slot we were importing: we are its owner now.

@@ -120,8 +120,18 @@ export class ScriptEngine {
     markScriptClient(this.client);
   }
 
+  /**
+   * `onState` completes every Lua state this engine creates (the functions engine adds its library
+   * API): states are made on first use, so a server that runs no script never loads fengari.
+   */
+  onState: ((L: LuaState) => void) | null = null;
+
   get state(): LuaState {
-    if (this.L === null) this.L = this.createState();
+    if (this.L === null) {
+      const L = this.createState();
+      this.onState?.(L);
+      this.L = L;
+    }
     return this.L;
   }
 

@@ -62,8 +62,12 @@ export class FunctionsEngine {
 
   private newEngine(): ScriptEngine {
     const eng = new ScriptEngine(this.server);
-    const L = eng.state;
-    // The API library code sees while it loads: redis.register_function, redis.log, versions.
+    eng.onState = (L) => this.addLibraryApi(L);
+    return eng;
+  }
+
+  /** The API library code sees while it loads: redis.register_function, redis.log, versions. */
+  private addLibraryApi(L: LuaState): void {
     lua.lua_newtable(L);
     lua.lua_newtable(L);
     lua.lua_pushjsfunction(L, (L) => this.registerFunction(L));
@@ -86,7 +90,6 @@ export class FunctionsEngine {
     lua.lua_setmetatable(L, -2);
     lua.lua_setfield(L, -2, lit('redis'));
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lit('__library_api'));
-    return eng;
   }
 
   private registerFunction(L: LuaState): number {

@@ -32,6 +32,7 @@ export function shellOf(server: Server): SentinelShell {
 export class SentinelShell {
   private readonly socks = new Map<string, Socket>();
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private flushing = false;
   private stopped = false;
 
@@ -43,19 +44,32 @@ export class SentinelShell {
     shells.set(server, this);
   }
 
+  /**
+   * Redis's event loop handles the file events that are ready before a due timer (aeProcessEvents);
+   * Node runs due timers before it polls for I/O. So the tick is deferred to the check phase
+   * (setImmediate), after the replies that arrived meanwhile: otherwise, after any stall, the
+   * timer decides on a stale view (a pending PING's PONG not read yet counts toward +sdown; a
+   * promotion seen in an INFO reply waits a whole tick for its hello).
+   */
   start(): void {
-    const loop = (): void => {
+    const tick = (): void => {
+      this.immediate = null;
       if (this.stopped) return;
       this.brain.timer(Date.now());
       this.flush();
-      this.timer = setTimeout(loop, this.brain.nextTimerDelay());
+      this.timer = setTimeout(due, this.brain.nextTimerDelay());
     };
-    this.timer = setTimeout(loop, this.brain.nextTimerDelay());
+    const due = (): void => {
+      this.timer = null;
+      if (!this.stopped) this.immediate = setImmediate(tick);
+    };
+    this.timer = setTimeout(due, this.brain.nextTimerDelay());
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     for (const s of this.socks.values()) s.sock.destroy();
     this.socks.clear();
   }

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConvergenceResult } from '../../checkers/convergence/index.js';
-import { runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { runScenario, type StoredRun } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /**
@@ -11,40 +9,24 @@ import { NIGHTLY } from '../support/nightly.js';
  * (our server's hidden debug-replica-drop-every) diverges silently — nothing else notices — and the
  * check names the keys; the unmodified server converges.
  */
-async function run(extra: string[]): Promise<{ exitCode: number | undefined; results: { checkers: Record<string, { valid: unknown }> }; all: string }> {
-  const store = tempStore();
-  const r = await splitbrain(
-    [
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'replicated',
-      '--replicas',
-      '2',
-      '--workload',
-      'set',
-      '--nemesis',
-      'none',
-      '--time-limit',
-      '4',
-      '--seed',
-      '3',
-      '--store',
-      store,
-      ...extra,
-    ],
-    { timeout: 120_000 },
-  );
-  const [dir] = runDirs(store);
-  return { exitCode: r.exitCode, results: JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')), all: r.all };
+function run(serverArg?: string): Promise<StoredRun> {
+  return runScenario({
+    target: 'ts',
+    topology: 'replicated',
+    replicas: 2,
+    workload: 'set',
+    nemesis: 'none',
+    'time-limit': 4,
+    seed: 3,
+    'server-arg': serverArg,
+  });
 }
 
 describe('replica convergence on real runs', () => {
   it.skipIf(!NIGHTLY)(
     'the unmodified server: every replica equals its primary',
     async () => {
-      const { exitCode, results, all } = await run([]);
+      const { exitCode, results, all } = await run();
       expect(exitCode, all).toBe(0);
       expect(results.checkers['convergence']).toMatchObject({ valid: true, compared: 2, divergences: [] });
     },
@@ -52,7 +34,7 @@ describe('replica convergence on real runs', () => {
   );
 
   it('a replica that silently drops commands: invalid, the keys named, while the loss checkers see nothing', async () => {
-    const { exitCode, results, all } = await run(['--server-arg', '--debug-replica-drop-every 5']);
+    const { exitCode, results, all } = await run('--debug-replica-drop-every 5');
     expect(exitCode, all).toBe(1);
     const c = results.checkers['convergence'] as ConvergenceResult;
     expect(c.valid).toBe(false);

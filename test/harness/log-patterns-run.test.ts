@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogPatternsResult } from '../../checkers/log-patterns/index.js';
-import { runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { runScenario } from '../support/cli.js';
 
 /**
  * The log-pattern check on a real run: a primary that corrupts every 40th command it sends to its
@@ -13,35 +11,19 @@ import { runDirs, splitbrain, tempStore } from '../support/cli.js';
  */
 describe('replication log patterns on a real run', () => {
   it('a corrupted replication stream: invalid by log patterns, while loss and convergence checks pass', async () => {
-    const store = tempStore();
-    const r = await splitbrain(
-      [
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'replicated',
-        '--replicas',
-        '2',
-        '--workload',
-        'set',
-        '--nemesis',
-        'none',
-        '--time-limit',
-        '4',
-        '--seed',
-        '3',
-        '--store',
-        store,
-        '--server-arg',
-        '--debug-repl-corrupt-every 40',
-      ],
-      { timeout: 120_000 },
-    );
+    const r = await runScenario({
+      target: 'ts',
+      topology: 'replicated',
+      replicas: 2,
+      workload: 'set',
+      nemesis: 'none',
+      'time-limit': 4,
+      seed: 3,
+      'server-arg': '--debug-repl-corrupt-every 40',
+    });
     expect(r.exitCode, r.all).toBe(1);
-    const [dir] = runDirs(store);
-    const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as { checkers: Record<string, { valid: unknown }> };
-    const logs = results.checkers['log-patterns'] as LogPatternsResult;
+    const { results } = r;
+    const logs = results.checkers['log-patterns'] as unknown as LogPatternsResult;
     expect(logs.valid).toBe(false);
     expect(logs.byPattern['master-protocol-error']).toBeGreaterThan(0);
     expect(new Set(logs.matches.filter((m) => m.pattern === 'master-protocol-error').map((m) => m.node))).toEqual(new Set(['n2', 'n3']));

@@ -112,6 +112,25 @@ describe('an invalid run with lost writes and XSS-looking values', () => {
     await page.close();
   });
 
+  it("shows each fault's availability over time for the clients it cut off and the others, and when their writes came back", async () => {
+    const { page, errors } = await open(html);
+    const heads = await page.locator('#faults table tr').first().locator('th').allTextContents();
+    expect(heads.slice(6)).toEqual(['cut-off clients', 'writes possible (cut off / others)', 'writes back after', 'longest gap without an ok write']);
+    const rows = page.locator('#faults tr.fault-row');
+    expect(await rows.count()).toBe(4);
+    const cells = async (i: number): Promise<string[]> => rows.nth(i).locator('td').allTextContents();
+    // The partition of n1 (every client writes through n1): no write succeeds until after the heal.
+    const [, , , , , , cut, avail, back, gap] = await cells(0);
+    expect(Number(cut)).toBeGreaterThan(0);
+    expect(avail).toBe('0.0% / —');
+    expect(back).toMatch(/^\d+\.\d\d s$/);
+    expect(gap).toBe(back);
+    // The partition of n2 cuts off no client: the others are shown.
+    expect((await cells(2)).slice(6, 8)).toEqual(['0', '— / 0.0%']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("names each loss's class and the window it missed", async () => {
     const { page, errors } = await open(html);
     const first = page.locator('#anomaly-list li.anomaly').first();

@@ -17,11 +17,13 @@ import {
   expandMatrix,
   loadSuiteFile,
   matrices,
+  parseOnly,
   parseSeeds,
   parseShard,
   runSuiteFile,
   type SuiteFile,
   type SuiteRunResult,
+  selectEntries,
   shardEntries,
 } from '../../harness/cli/commands/suite.js';
 import { validate } from '../../reports/schema.js';
@@ -85,7 +87,18 @@ describe('suite files', () => {
         .map((e) => e.ordinal)
         .sort((a, b) => a - b);
       expect(seen).toEqual(all.map((e) => e.ordinal));
+      // Twins (one scenario, seed and repeat on ts and on redis) share a shard: it writes their compare page.
+      for (let i = 1; i <= n; i++) {
+        const ids = new Set(shardEntries(all, { index: i, count: n }).map((e) => e.id));
+        for (const id of ids) if (id.startsWith('ts-')) expect(ids.has(`redis-${id.slice(3)}`), id).toBe(true);
+      }
     }
+    // --only: the entries whose id matches, then the shard's.
+    const only = selectEntries(all, null, parseOnly('cluster-register-kill-primary#seed2#r1'));
+    expect(only.map((e) => e.id)).toEqual(['ts-cluster-register-kill-primary#seed2#r1', 'redis-cluster-register-kill-primary#seed2#r1']);
+    expect(selectEntries(all, { index: 1, count: 2 }, parseOnly('cluster-register-kill-primary#seed2#r1'))).toEqual(only);
+    expect(selectEntries(all, { index: 2, count: 2 }, parseOnly('cluster-register-kill-primary#seed2#r1'))).toEqual([]);
+    expect(() => parseOnly('cluster(')).toThrow(/not a regular expression/);
     expect(all.find((e) => e.scenario.topology.kind === 'cluster')!.scenario.topology).toEqual({ kind: 'cluster', masters: 3, replicas: 1 });
     expect(() => parseShard('3/2')).toThrow();
   });

@@ -75,3 +75,33 @@ export function livePids(dir: string): number[] {
   }
   return out;
 }
+
+/** `splitbrain run` flags by their CLI names (`{ target: 'ts', 'time-limit': 5 }`); an array repeats the flag. */
+export type RunFlags = Record<string, string | number | readonly string[] | undefined>;
+
+export interface StoredRun {
+  exitCode: number | undefined;
+  /** Everything the CLI printed (stdout and stderr interleaved). */
+  all: string;
+  store: string;
+  /** The run directory (store/<scenario>/<timestamp>); undefined when the run never started. */
+  dir: string | undefined;
+  /** Its results.json, when it was written. */
+  results: { checkers: Record<string, { valid: unknown } & Record<string, unknown>> } & Record<string, unknown>;
+}
+
+/** One `splitbrain run` into a fresh store: what it printed, its run directory and results.json. */
+export async function runScenario(flags: RunFlags, opts: { timeout?: number } = {}): Promise<StoredRun> {
+  const store = tempStore();
+  const argv = ['run'];
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined) continue;
+    for (const x of Array.isArray(v) ? v : [v]) argv.push(`--${k}`, String(x));
+  }
+  argv.push('--store', store);
+  const r = await splitbrain(argv, { timeout: opts.timeout ?? 120_000 });
+  const [dir] = runDirs(store);
+  const resultsPath = dir === undefined ? undefined : join(dir, 'results.json');
+  const results = resultsPath !== undefined && existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : { checkers: {} };
+  return { exitCode: r.exitCode, all: r.all, store, dir, results };
+}

@@ -4,8 +4,12 @@
  * and crashed scenarios, within the suite's time budget; then write the suite summary (summary.json,
  * summary.html, junit.xml under store/suites/<suite>/<ts>/) and the store index.
  *
- * Sharding is by position in the expanded matrix: shard i of n runs entries i-1, i-1+n, … so the
- * shards 1/n … n/n together run every entry exactly once, whatever machine runs which shard.
+ * Sharding is by position in the expanded matrix, twins together: the entries that differ only in
+ * their target (the same scenario, seed and repeat on ts and on redis) form one group, and shard i of
+ * n runs groups i-1, i-1+n, … in matrix order — so the shards 1/n … n/n together run every entry
+ * exactly once, whatever machine runs which shard, and the shard that runs a scenario on both
+ * targets writes its compare page. `--only <regex>` keeps the entries whose id matches (before
+ * sharding).
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -189,13 +193,35 @@ export function parseShard(v: string): Shard {
   return { index, count };
 }
 
+/** What twins share: the entry's id without its target (reports/compare.ts pairs runs the same way). */
+const twinKey = (e: MatrixEntry): string => e.id.slice(e.scenario.target.length + 1);
+
 export function shardEntries(entries: MatrixEntry[], shard: Shard | null): MatrixEntry[] {
-  return shard ? entries.filter((e) => e.ordinal % shard.count === shard.index - 1) : entries;
+  if (!shard) return entries;
+  const groups = new Map<string, number>();
+  for (const e of entries) if (!groups.has(twinKey(e))) groups.set(twinKey(e), groups.size);
+  return entries.filter((e) => groups.get(twinKey(e))! % shard.count === shard.index - 1);
+}
+
+/** `--only`: a regular expression over entry ids (`ts-cluster-set-kill#seed1#r0`). */
+export function parseOnly(v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`not a regular expression: ${(e as Error).message}.`);
+  }
+}
+
+/** The entries a run of the suite takes: those `only` matches, then the shard's. */
+export function selectEntries(entries: MatrixEntry[], shard: Shard | null, only: RegExp | null): MatrixEntry[] {
+  return shardEntries(only ? entries.filter((e) => only.test(e.id)) : entries, shard);
 }
 
 export interface SuiteRunOptions {
   storeRoot: string;
   shard?: Shard | null;
+  /** Only the entries whose id matches. */
+  only?: RegExp | null;
   /** Replaces the seeds of every matrix. */
   seeds?: number[];
   log?: (line: string) => void;
@@ -220,7 +246,7 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
   const now = o.now ?? Date.now;
   const run = o.run ?? runScenario;
   const all = expandMatrix(file, path, o.seeds);
-  const mine = shardEntries(all, o.shard ?? null);
+  const mine = selectEntries(all, o.shard ?? null, o.only ?? null);
   const startedAt = new Date(now());
   const t0 = now();
   const ts = startedAt
@@ -230,7 +256,7 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
   const dir = resolve(join(o.storeRoot, SUITES_DIR, sanitize(file.name), `${ts}${o.shard ? `-shard${o.shard.index}of${o.shard.count}` : ''}`));
   mkdirSync(dir, { recursive: true });
   log(
-    `splitbrain suite ${file.name}: ${mine.length} of ${all.length} scenarios${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}${file.timeBudgetS ? `, budget ${file.timeBudgetS} s` : ''}`,
+    `splitbrain suite ${file.name}: ${mine.length} of ${all.length} scenarios${o.only ? ` (only ${o.only.source})` : ''}${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}${file.timeBudgetS ? `, budget ${file.timeBudgetS} s` : ''}`,
   );
   const entries: SuiteEntry[] = [];
   let stop = false;
@@ -326,17 +352,24 @@ export function suiteCommand(): Command {
     .option('--shard <i/n>', 'run only shard i of n (shards together run every scenario once)', parseShard)
     .option('--store <dir>', 'where runs are stored', 'store')
     .option('--list', 'print the scenarios of the matrix (of this shard) and exit')
+    .option(
+      '--only <regex>',
+      'run only the scenarios whose id matches, e.g. "cluster-lost-writes-partition-primary-with-clients#seed1" (see --list)',
+      parseOnly,
+    )
     .option('--seeds <list>', "replace every matrix's seeds, e.g. 1-5 or 6,7,8 (gate a change on other seeds than its baseline)", parseSeeds)
-    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean; seeds?: number[] }) => {
+    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean; seeds?: number[]; only?: RegExp }) => {
       try {
         if (opts.list) {
           const f = loadSuiteFile(path);
-          for (const e of shardEntries(expandMatrix(f, path, opts.seeds), opts.shard ?? null)) process.stdout.write(`${e.ordinal}\t${e.id}\n`);
+          for (const e of selectEntries(expandMatrix(f, path, opts.seeds), opts.shard ?? null, opts.only ?? null))
+            process.stdout.write(`${e.ordinal}\t${e.id}\n`);
           return;
         }
         const r = await runSuiteFile(path, {
           storeRoot: opts.store,
           shard: opts.shard ?? null,
+          only: opts.only ?? null,
           ...(opts.seeds ? { seeds: opts.seeds } : {}),
           log: (l) => process.stderr.write(l + '\n'),
           progress: 'none',

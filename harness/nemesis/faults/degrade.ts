@@ -5,8 +5,47 @@
  */
 
 import type { Prng } from '../../../checkers/util/prng.js';
-import { type Degradation, type Link, type NetworkCapabilities, requireCapability } from '../../net/network.js';
-import type { FaultContext, FaultEnv, FaultValue, IntervalFamily, PickContext } from './fault.js';
+import { type Degradation, type Link, type LinkChannel, type NetworkCapabilities, requireCapability } from '../../net/network.js';
+import { type FaultContext, type FaultEnv, type FaultValue, type IntervalFamily, type PickContext, primaries } from './fault.js';
+
+/** A degradation of chosen directed node→node links of one channel (a primary's bus links) rather than every link. */
+export interface ChosenLinks {
+  /** Only these directed node→node links [from, to] (of `channel`); absent: every link. */
+  links?: [string, string][];
+  channel?: LinkChannel;
+}
+
+/** The JSON Schema properties of ChosenLinks (optional: values stored before they existed still decode). */
+export const CHOSEN_LINKS_SCHEMA = {
+  links: { type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 } },
+  channel: { enum: ['bus', 'data'] },
+} as const;
+
+/**
+ * Cluster: the bus links between one primary (picked from the seed) and every other node, both
+ * ways — its pings, pongs, failure reports and votes — with client and replication links untouched.
+ */
+export function primaryBusLinks(rng: Prng, ctx: PickContext): { nodes: [string]; links: [string, string][]; channel: 'bus' } {
+  const p = rng.pick(primaries(ctx));
+  const links = ctx.nodes
+    .filter((n) => n !== p)
+    .flatMap((n): [string, string][] => [
+      [p.name, n.name],
+      [n.name, p.name],
+    ]);
+  return { nodes: [p.name], links, channel: 'bus' };
+}
+
+/** The Link list of chosen links (undefined: every link). */
+export function chosenLinks(v: ChosenLinks): Link[] | undefined {
+  return v.links?.map(([from, to]) => (v.channel === undefined ? { from, to } : { from, to, channel: v.channel }));
+}
+
+/** Refuses chosen links on a backend without a proxy per directed link and channel. */
+export function checkChosenLinks(v: ChosenLinks, net: FaultEnv['net'], what: string): void {
+  if (v.links !== undefined) requireCapability(net, 'pairPartitions', `${what} on chosen node→node links`);
+  if (v.channel !== undefined) requireCapability(net, 'linkChannels', `${what} on the ${v.channel} links alone`);
+}
 
 export function everyLink(ctx: FaultContext): Link[] {
   const links: Link[] = [];

@@ -2,9 +2,15 @@
  * A manual failover of a primary, as an operator would do it. Cluster: CLUSTER FAILOVER
  * [FORCE|TAKEOVER] on one of its replicas (found through CLUSTER NODES). Replicated: Redis 6.2's
  * FAILOVER on the primary (FORCE needs TO). An instant event.
+ *
+ * The mode is the nemesis's name, never the seed's choice: `failover` (default: the replica
+ * catches up with a paused primary first, so nothing acknowledged may be lost), `failover-force`
+ * (no handshake with the primary), `failover-takeover` (no election either). Losses are a checked
+ * property only of the default mode.
  */
+import type { Prng } from '../../../checkers/util/prng.js';
 import { nodeCommand } from '../../run/clients.js';
-import { aimValue, byName, type FaultContext, type FaultValue, type InstantFamily, primaries, valueSchema } from './fault.js';
+import { aimValue, byName, type FaultContext, type FaultValue, type InstantFamily, type PickContext, primaries, valueSchema } from './fault.js';
 
 export interface FailoverSpec {
   f: 'failover';
@@ -22,19 +28,25 @@ export const failover: InstantFamily<FailoverSpec> = {
   instant: true,
   valueSchema: valueSchema(['manual-failover'], { failoverMode: { enum: ['default', 'force', 'takeover'] } }),
   nemeses: {
-    failover: (rng, ctx) => ({
-      f: 'failover',
-      value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: rng.pick(['default', 'force'] as const) },
-    }),
-    'failover-takeover': (rng, ctx) => ({
-      f: 'failover',
-      value: { kind: 'manual-failover', nodes: [rng.pick(primaries(ctx)).name], failoverMode: 'takeover' },
-    }),
+    failover: manualFailoverOf('default'),
+    'failover-force': manualFailoverOf('force'),
+    'failover-takeover': manualFailoverOf('takeover'),
   },
   check() {},
   aimAt: (spec, primary) => ({ ...spec, value: aimValue(spec.value, primary) }),
   start: ({ value }, ctx) => manualFailover(ctx, value),
 };
+
+type FailoverMode = FailoverSpec['value']['failoverMode'];
+
+function manualFailoverOf(failoverMode: FailoverMode): (rng: Prng, ctx: PickContext) => FailoverSpec {
+  return (rng, ctx) => {
+    const nodes = [rng.pick(primaries(ctx)).name];
+    // `failover` once drew its mode (default/force) here: the draw stays, so a seed keeps its schedule.
+    if (failoverMode === 'default') rng.int(2);
+    return { f: 'failover', value: { kind: 'manual-failover', nodes, failoverMode } };
+  };
+}
 
 async function manualFailover(ctx: FaultContext, value: FailoverSpec['value']): Promise<unknown> {
   const p = byName(ctx.nodes, value.nodes)[0]!;

@@ -1,18 +1,10 @@
 /** Added latency with jitter on every link, or on chosen links of one channel (a primary's cluster bus links). */
-import { type LinkChannel, requireCapability } from '../../net/network.js';
-import { degradeFamily } from './degrade.js';
-import { type FaultValue, names, primaries, valueSchema } from './fault.js';
+import { CHOSEN_LINKS_SCHEMA, type ChosenLinks, checkChosenLinks, chosenLinks, degradeFamily, primaryBusLinks } from './degrade.js';
+import { type FaultValue, names, valueSchema } from './fault.js';
 
 export interface LatencySpec {
   f: 'start-latency';
-  value: FaultValue & {
-    kind: 'latency' | 'bus-latency';
-    latencyMs: number;
-    jitterMs: number;
-    /** Only these directed node→node links [from, to] (of `channel`); absent: every link. */
-    links?: [string, string][];
-    channel?: LinkChannel;
-  };
+  value: FaultValue & ChosenLinks & { kind: 'latency' | 'bus-latency'; latencyMs: number; jitterMs: number };
 }
 
 declare module './fault.js' {
@@ -27,12 +19,7 @@ export const latency = degradeFamily<LatencySpec>({
   what: 'add latency',
   valueSchema: valueSchema(
     ['latency', 'bus-latency'],
-    {
-      latencyMs: { type: 'integer', minimum: 0 },
-      jitterMs: { type: 'integer', minimum: 0 },
-      links: { type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 } },
-      channel: { enum: ['bus', 'data'] },
-    },
+    { latencyMs: { type: 'integer', minimum: 0 }, jitterMs: { type: 'integer', minimum: 0 }, ...CHOSEN_LINKS_SCHEMA },
     ['latencyMs', 'jitterMs'],
   ),
   nemeses: {
@@ -41,21 +28,12 @@ export const latency = degradeFamily<LatencySpec>({
      * Cluster: the bus links between one primary and every other node slowed both ways (pings and
      * pongs late, failure reports and votes too), client and replication links untouched.
      */
-    'bus-latency': (rng, ctx) => {
-      const p = rng.pick(primaries(ctx));
-      const links: [string, string][] = ctx.nodes
-        .filter((n) => n !== p)
-        .flatMap((n): [string, string][] => [
-          [p.name, n.name],
-          [n.name, p.name],
-        ]);
-      return { f: 'start-latency', value: { kind: 'bus-latency', nodes: [p.name], latencyMs: 200 + rng.int(600), jitterMs: 100, links, channel: 'bus' } };
-    },
+    'bus-latency': (rng, ctx) => ({
+      f: 'start-latency',
+      value: { kind: 'bus-latency', ...primaryBusLinks(rng, ctx), latencyMs: 200 + rng.int(600), jitterMs: 100 },
+    }),
   },
   how: (v) => ({ latencyMs: v.latencyMs, jitterMs: v.jitterMs }),
-  links: (v) => v.links?.map(([from, to]) => (v.channel === undefined ? { from, to } : { from, to, channel: v.channel })),
-  check(v, net) {
-    if (v.links !== undefined) requireCapability(net, 'pairPartitions', 'slow chosen node→node links');
-    if (v.channel !== undefined) requireCapability(net, 'linkChannels', `slow the ${v.channel} links alone`);
-  },
+  links: chosenLinks,
+  check: (v, net) => checkChosenLinks(v, net, 'add latency'),
 });
