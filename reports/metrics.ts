@@ -8,7 +8,7 @@
 
 import type { AckKind, History, Validity } from '../checkers/history/types.js';
 import type { LostWritesResult } from '../checkers/lost-writes/index.js';
-import { availabilityOverTime, type GroupGap } from '../checkers/perf/availability.js';
+import { availabilityOverTime, type FaultAvailability, type GroupGap } from '../checkers/perf/availability.js';
 import type { PerfResult } from '../checkers/perf/index.js';
 import type { SetFullResult } from '../checkers/set-full/index.js';
 import { ACK_KINDS, type ResultsFile, type Verdict } from './types.js';
@@ -22,17 +22,8 @@ export interface LostCounts {
   lostAnomalous: number;
 }
 
-export interface FaultTiming {
-  faultId: number;
-  f: string;
-  nodes: string[];
-  startS: number;
-  endS: number;
-  /** The clients the fault cut off (checkers/perf/availability.ts), the others, everyone. */
-  cutOff: GroupGap;
-  others: GroupGap;
-  all: GroupGap;
-}
+/** Per fault: the clients it cut off (checkers/perf/availability.ts), the others, everyone. */
+export type FaultTiming = FaultAvailability;
 
 export interface RunMetrics {
   version: typeof METRICS_VERSION;
