@@ -18,25 +18,94 @@ export interface KvOutput {
 const UNKNOWN: KvOutput = { value: null };
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
 
-export const kvModel: Model<string, KvInput, KvOutput> = {
+/**
+ * A key's value as the chain of appends that built it, with its length and its FNV-1a hash kept
+ * incrementally (the hash of the whole text). A string state cost a concatenation, a flattening
+ * and an O(length) hash per search step, and most of a 50-client check's time went to collecting
+ * those strings; here a step allocates one small object, and the text is built only when a read
+ * whose length and hash match must be confirmed, or when two cached states' hashes agree.
+ */
+export interface KvState {
+  readonly parent: KvState | null;
+  /** Appended to the parent's text (the whole text on the empty state's children). */
+  readonly value: string;
+  readonly length: number;
+  readonly hash: number;
+  text: string | undefined;
+}
+
+const EMPTY: KvState = { parent: null, value: '', length: 0, hash: fnv1a(''), text: '' };
+
+function append(s: KvState, v: string): KvState {
+  return v.length === 0 ? s : { parent: s, value: v, length: s.length + v.length, hash: fnv1a(v, s.hash), text: undefined };
+}
+
+/** The text, built once per state object (iteratively: a chain can be thousands of appends long). */
+export function kvText(s: KvState): string {
+  if (s.text !== undefined) return s.text;
+  const chain: KvState[] = [];
+  let n: KvState = s;
+  while (n.text === undefined) {
+    chain.push(n);
+    n = n.parent!;
+  }
+  let t = n.text;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    t += chain[i]!.value;
+    chain[i]!.text = t;
+  }
+  return t;
+}
+
+/** FNV-1a of every prefix of an observed value (index = prefix length), computed once per value. */
+const prefixHashes = new Map<string, Int32Array>();
+function prefixHash(v: string): Int32Array {
+  let h = prefixHashes.get(v);
+  if (h === undefined) {
+    h = new Int32Array(v.length + 1);
+    let x = 0x811c9dc5;
+    h[0] = x | 0;
+    for (let i = 0; i < v.length; i++) {
+      x ^= v.charCodeAt(i);
+      x = Math.imul(x, 0x01000193);
+      h[i + 1] = x | 0;
+    }
+    // Values are per-history; a bounded memo keeps a long-lived process from growing without end.
+    if (prefixHashes.size > 100_000) prefixHashes.clear();
+    prefixHashes.set(v, h);
+  }
+  return h;
+}
+
+/** Is `s` a prefix of `v`? Hash first (different hashes: certainly not), text only to confirm. */
+function isPrefix(s: KvState, v: string): boolean {
+  if (s.length > v.length || prefixHash(v)[s.length] !== s.hash) return false;
+  return s.length === 0 || v.startsWith(kvText(s));
+}
+
+export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
-  init: () => '',
+  init: () => EMPTY,
   step(state, input, output) {
     switch (input.f) {
-      case 0:
-        return [output.value === null || output.value === state, state];
+      case 0: {
+        const v = output.value;
+        return [v === null || (v.length === state.length && isPrefix(state, v)), state];
+      }
       case 1:
-        return [true, input.value];
+        return [true, append(EMPTY, input.value)];
       default:
-        return [true, state + input.value];
+        return [true, append(state, input.value)];
     }
   },
-  hash: (s) => fnv1a(s),
+  equal: (a, b) => a === b || (a.length === b.length && a.hash === b.hash && kvText(a) === kvText(b)),
+  hash: (s) => s.hash,
   partition: (input) => input.key,
   // Appends only grow the value; a put replaces it.
   monotone: {
     reset: (input) => input.f === 1,
-    reachable: (state, input, output) => input.f !== 0 || output.value === null || output.value.startsWith(state),
+    // Only a proof that the state is not a prefix prunes: isPrefix is exact.
+    reachable: (state, input, output) => input.f !== 0 || output.value === null || isPrefix(state, output.value),
   },
   describeOperation(input, output) {
     switch (input.f) {
@@ -48,7 +117,7 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
         return `append('${input.key}', '${input.value}')`;
     }
   },
-  describeState: (s) => `'${s}'`,
+  describeState: (s) => `'${kvText(s)}'`,
   fromHistory(invoke, completion) {
     const key = invoke.key ?? '';
     const done = known(completion);
