@@ -224,7 +224,8 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
 
 /**
  * The strict check, then — when it fails and a fault model is given — the relaxed one (./relax.ts):
- * valid with `explained` when the relaxed history is linearizable, else the strict result.
+ * valid with `explained` when the relaxed history is linearizable, unknown (with the keys it did
+ * explain) when some key stays undecided, else the strict result.
  */
 export async function checkLinearizableUnderFaults(history: History, opts: LinearizableOptions = {}): Promise<LinearizableResult> {
   const strict = await checkLinearizable(history, opts);
@@ -232,10 +233,16 @@ export async function checkLinearizableUnderFaults(history: History, opts: Linea
   const r = relaxHistory(history, resolveWindowOptions(opts.faultModel));
   if (r.writesUnknown + r.readsDropped + r.resets === 0) return strict;
   const relaxed = await checkLinearizable(r.history, { ...opts, stopOnIllegal: false });
-  if (relaxed.valid !== true) return strict;
+  // Still not linearizable with every allowance: an anomaly.
+  if (relaxed.valid === false) return strict;
+  // The strict violations the relaxed search decided are explained; a key it could not decide
+  // (unknown: the allowances make its search larger) leaves the verdict unknown, not invalid —
+  // the strict check stopped at its first illegal key and never judged the others.
+  const explainedKeys = strict.invalidKeys.filter((k) => relaxed.partitions.some((p) => p.key === k && p.valid === true));
+  if (explainedKeys.length === 0) return { ...relaxed, valid: 'unknown' };
   return {
     ...relaxed,
-    explained: { keys: strict.invalidKeys, classes: r.classes, writesUnknown: r.writesUnknown, readsDropped: r.readsDropped, resets: r.resets },
+    explained: { keys: explainedKeys, classes: r.classes, writesUnknown: r.writesUnknown, readsDropped: r.readsDropped, resets: r.resets },
   };
 }
 
