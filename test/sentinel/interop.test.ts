@@ -60,10 +60,8 @@ async function failover(nodeKind: ServerKind, kinds: SentinelKind[], rejoin: boo
   });
   await master.stop('SIGKILL');
   const newPort = await waitFor('all sentinels agree on a new master', async () => {
-    const addrs = await Promise.all(sc.map((c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster') as Promise<[string, string]>));
-    const ports = new Set(addrs.map((a) => Number(a[1])));
-    if (ports.size !== 1 || ports.has(master.port)) return undefined;
-    const port = [...ports][0]!;
+    const port = await agreedMaster(sc);
+    if (port === undefined || port === master.port) return undefined;
     const role = (await probe(port).call('ROLE')) as [string];
     return role[0] === 'master' ? port : undefined;
   });
@@ -77,13 +75,26 @@ async function failover(nodeKind: ServerKind, kinds: SentinelKind[], rejoin: boo
   for (const [epoch, n] of leaders) expect(n, `leaders in epoch ${epoch}`).toBe(1);
   expect(leaders.has(Number(epochs[0]))).toBe(true);
   if (!rejoin) return;
-  // The old master comes back (empty, as a master) and is turned into a replica of the new one.
+  // The old master comes back (empty, as a master) and is turned into a replica of the master the
+  // group agrees on. Not necessarily newPort: under load a sentinel that missed the first election's
+  // hello can legitimately run a second failover (real redis-sentinel does, seen in CI), so the
+  // expectation is the settled state, not the first agreement.
   servers.push(await startServer(nodeKind, [], { port: master.port }));
-  await waitFor('the old master rejoins as a replica', async () => {
+  const settled = await waitFor('the old master rejoins as a replica of the agreed master', async () => {
+    const port = await agreedMaster(sc);
+    if (port === undefined || port === master.port) return undefined;
     const role = (await probe(master.port).call('ROLE')) as [string, string, number];
-    return role[0] === 'slave' && Number(role[2]) === newPort ? true : undefined;
+    return role[0] === 'slave' && Number(role[2]) === port ? port : undefined;
   });
-  for (const c of sc) expect(((await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[])[1]).toBe(String(newPort));
+  expect(servers.some((s) => s.port === settled && s.port !== master.port)).toBe(true);
+  expect(((await probe(settled).call('ROLE')) as [string])[0]).toBe('master');
+}
+
+/** The master port every sentinel reports, or undefined while they disagree. */
+async function agreedMaster(sc: Redis[]): Promise<number | undefined> {
+  const addrs = await Promise.all(sc.map((c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster') as Promise<[string, string]>));
+  const ports = new Set(addrs.map((a) => Number(a[1])));
+  return ports.size === 1 ? [...ports][0] : undefined;
 }
 
 /** On failure, the sentinels' logs are the explanation: attach them. */
