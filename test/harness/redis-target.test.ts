@@ -7,7 +7,7 @@ import { RunStore } from '../../harness/store/store.js';
 import { LocalTarget } from '../../harness/targets/local.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
-import { iptablesRules, livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { iptablesRules, livePids, readHistory, runScenario, tempStore } from '../support/cli.js';
 
 async function clusterView(host: string, port: number): Promise<{ info: string; nodes: string }> {
   const r = new Redis({ host, port, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
@@ -66,41 +66,23 @@ describe('--target redis with the iptables backend', () => {
   }, 120_000);
 
   it('runs replicated and cluster topologies end to end with kill, pause and partition nemeses', async () => {
-    for (const topo of [
-      ['--topology', 'replicated', '--replicas', '2'],
-      ['--topology', 'cluster', '--masters', '3', '--replicas', '1', '--node-timeout', '1500'],
-    ]) {
-      const store = tempStore();
-      const r = await splitbrain([
-        'run',
-        '--target',
-        'redis',
-        ...topo,
-        '--net',
-        'iptables',
-        '--workload',
-        'set',
-        '--nemesis',
-        'partition-primary,kill,pause',
-        '--interval',
-        '1',
-        '--fault-duration',
-        '2',
-        '--time-limit',
-        '11',
-        '--store',
-        store,
-      ]);
+    const faults = { net: 'iptables', workload: 'set', nemesis: 'partition-primary,kill,pause', interval: 1, 'fault-duration': 2, 'time-limit': 11 };
+    // The two topologies side by side: independent runs (own nodes, own chain), each mostly waiting out its faults.
+    const runs = await Promise.all([
+      runScenario({ target: 'redis', topology: 'replicated', replicas: 2, ...faults }, { timeout: 180_000 }),
+      runScenario({ target: 'redis', topology: 'cluster', masters: 3, replicas: 1, 'node-timeout': 1500, ...faults }, { timeout: 180_000 }),
+    ]);
+    for (const r of runs) {
       expect([0, 1, 2], r.all).toContain(r.exitCode);
-      const [dir] = runDirs(store);
-      const fs = readHistory(dir!)
+      const dir = r.dir!;
+      const fs = readHistory(dir)
         .filter((o) => o.process === 'nemesis' && o.type === 'invoke')
         .map((o) => o.f);
       expect(fs).toEqual(expect.arrayContaining(['start-partition', 'stop-partition', 'kill', 'start', 'pause', 'resume']));
-      const finals = readHistory(dir!).filter((o) => o.f === 'final-read' && o.type === 'ok');
+      const finals = readHistory(dir).filter((o) => o.f === 'final-read' && o.type === 'ok');
       expect(finals.length).toBeGreaterThan(0);
-      expect(livePids(dir!)).toEqual([]);
-      const chain = JSON.parse(readFileSync(join(dir!, 'scenario.json'), 'utf8')).iptablesChain as string;
+      expect(livePids(dir)).toEqual([]);
+      const chain = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')).iptablesChain as string;
       expect(chain).toMatch(/^SB-/);
       expect(iptablesRules()).not.toContain(chain);
     }

@@ -167,38 +167,3 @@ describe('splitbrain run lifecycle', () => {
     expect(sc.all).toMatch(/\/concurrency: must be >= 1/);
   }, 120_000);
 });
-
-describe('splitbrain check on a stored run', () => {
-  it('re-produces results.json bit for bit', async () => {
-    for (const workload of ['set', 'register']) {
-      const store = tempStore();
-      const r = await splitbrain([
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'replicated',
-        '--replicas',
-        '1',
-        '--workload',
-        workload,
-        '--nemesis',
-        'partition-primary',
-        '--interval',
-        '1',
-        '--fault-duration',
-        '1',
-        '--time-limit',
-        '4',
-        '--store',
-        store,
-      ]);
-      expect([0, 1, 2], r.all).toContain(r.exitCode);
-      const [dir] = runDirs(store);
-      const stored = readFileSync(join(dir!, 'results.json'), 'utf8');
-      const check = await splitbrain(['check', dir!, '--json']);
-      expect(check.exitCode).toBe(r.exitCode);
-      expect(check.stdout + '\n').toBe(stored);
-    }
-  }, 120_000);
-});

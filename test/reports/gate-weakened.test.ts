@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { type RunFlags, runScenario, splitbrain } from '../support/cli.js';
 
 /**
  * The README's gating example, for real: a baseline from the unchanged server, then the same
@@ -8,39 +8,28 @@ import { runDirs, splitbrain, tempStore } from '../support/cli.js';
  */
 describe('splitbrain gate on a failover-related server option', () => {
   it('fails (exit 1) when min-replicas is weakened, against a baseline of the unchanged server', async () => {
-    const common = [
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'replicated',
-      '--replicas',
-      '2',
-      '--workload',
-      'min-replicas',
-      '--nemesis',
-      'partition-replication',
-      '--interval',
-      '2',
-      '--fault-duration',
-      '7',
-      '--time-limit',
-      '12',
-      '--seed',
-      '5',
-    ];
-    const base = tempStore();
-    const cur = tempStore();
-    const a = await splitbrain([...common, '--store', base]);
+    const common: RunFlags = {
+      target: 'ts',
+      topology: 'replicated',
+      replicas: 2,
+      workload: 'min-replicas',
+      nemesis: 'partition-replication',
+      interval: 2,
+      'fault-duration': 7,
+      'time-limit': 12,
+      seed: 5,
+    };
+    // Independent runs, each mostly waiting out its fault: side by side rather than one after the other.
+    const [a, b] = await Promise.all([
+      runScenario(common, { timeout: 180_000 }),
+      runScenario({ ...common, 'server-arg': '--debug-min-replicas-extra-lag 60' }, { timeout: 180_000 }),
+    ]);
     expect(a.exitCode, a.all).toBe(0);
-    const b = await splitbrain([...common, '--server-arg', '--debug-min-replicas-extra-lag 60', '--store', cur]);
     expect(b.exitCode, b.all).toBe(1);
-    const [baseDir] = runDirs(base);
-    const [curDir] = runDirs(cur);
-    const gate = await splitbrain(['gate', '--baseline', baseDir!, '--current', curDir!]);
+    const gate = await splitbrain(['gate', '--baseline', a.dir!, '--current', b.dir!]);
     expect(gate.exitCode, gate.all).toBe(1);
     expect(gate.all).toMatch(/anomaly:min-replicas:accepted-past-window.*REGRESSED/);
-    const same = await splitbrain(['gate', '--baseline', baseDir!, '--current', baseDir!]);
+    const same = await splitbrain(['gate', '--baseline', a.dir!, '--current', a.dir!]);
     expect(same.exitCode, same.all).toBe(0);
   }, 240_000);
 });
