@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { livePids, readHistory, runScenario } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /**
@@ -26,39 +26,24 @@ interface FailoverOutcome {
 }
 
 async function failoverRun(target: 'ts' | 'redis', nemesis: 'failover' | 'failover-takeover') {
-  const store = tempStore();
-  const r = await splitbrain(
-    [
-      'run',
-      '--target',
+  const r = await runScenario(
+    {
       target,
-      '--topology',
-      'cluster',
-      '--masters',
-      '3',
-      '--replicas',
-      '1',
-      '--workload',
-      'lost-writes',
-      '--nemesis',
+      topology: 'cluster',
+      masters: 3,
+      replicas: 1,
+      workload: 'lost-writes',
       nemesis,
-      '--keys',
-      '24',
-      '--seed',
-      '3',
-      '--interval',
-      '2',
-      '--fault-duration',
-      '1',
-      '--time-limit',
-      '6',
-      '--store',
-      store,
-    ],
+      keys: 24,
+      seed: 3,
+      interval: 2,
+      'fault-duration': 1,
+      'time-limit': 6,
+    },
     { timeout: 240_000 },
   );
   expect(r.exitCode, r.all).toBe(0);
-  const [dir] = runDirs(store);
+  const dir = r.dir;
   const history = readHistory(dir!);
   const failovers = history.filter((o) => o.f === 'failover' && o.type === 'info').map((o) => ({ time: o.time as number, ...(o.value as FailoverOutcome) }));
   const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as LostWrites;

@@ -13,7 +13,7 @@ import type { NodeHandle } from '../../harness/targets/target.js';
 import { startToxiproxyServer } from '../../harness/toxiproxy/server.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
-import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { livePids, type RunFlags, readHistory, runDirs, runScenario, splitbrain, tempStore } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /** One command on a node's own address (not through a proxy). */
@@ -60,34 +60,17 @@ async function linkStates(of: NodeHandle): Promise<Map<string, string>> {
   return out;
 }
 
+/** The ts cluster every real run here uses: three masters with a replica each. */
+const CLUSTER_3x1: RunFlags = { target: 'ts', topology: 'cluster', masters: 3, replicas: 1 };
+
 describe('--target ts --topology cluster (every directed link through its own proxy)', () => {
   it.skipIf(!NIGHTLY)(
     'a short run without faults: cluster created, ops through the client proxies, final reads from every master, a valid verdict',
     async () => {
-      const store = tempStore();
-      const r = await splitbrain([
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'cluster',
-        '--masters',
-        '3',
-        '--replicas',
-        '1',
-        '--workload',
-        'set',
-        '--nemesis',
-        'none',
-        '--time-limit',
-        '3',
-        '--store',
-        store,
-      ]);
+      const r = await runScenario({ ...CLUSTER_3x1, workload: 'set', nemesis: 'none', 'time-limit': 3 }, { timeout: 180_000 });
       expect(r.exitCode, r.all).toBe(0);
-      const [dir] = runDirs(store);
-      const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as { valid: unknown };
-      expect(results.valid).toBe(true);
+      const dir = r.dir;
+      expect(r.results.valid).toBe(true);
       const history = readHistory(dir!);
       expect(history.filter((o) => o.f === 'add' && o.type === 'ok').length).toBeGreaterThan(0);
       // Final reads come from every node that is a primary now: the three masters.
@@ -221,34 +204,20 @@ describe('--target ts --topology cluster (every directed link through its own pr
   it.skipIf(!NIGHTLY)(
     'partition-primary-with-clients: the minority master acknowledges writes until node-timeout, the majority fails it over, the losses are expected by design',
     async () => {
-      const store = tempStore();
-      const r = await splitbrain([
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'cluster',
-        '--masters',
-        '3',
-        '--replicas',
-        '1',
-        '--workload',
-        'lost-writes',
-        '--nemesis',
-        'partition-primary-with-clients',
-        '--node-timeout',
-        '3000',
-        '--interval',
-        '3',
-        '--fault-duration',
-        '10',
-        '--time-limit',
-        '16',
-        '--store',
-        store,
-      ]);
+      const r = await runScenario(
+        {
+          ...CLUSTER_3x1,
+          workload: 'lost-writes',
+          nemesis: 'partition-primary-with-clients',
+          'node-timeout': 3000,
+          interval: 3,
+          'fault-duration': 10,
+          'time-limit': 16,
+        },
+        { timeout: 180_000 },
+      );
       expect(r.exitCode, r.all).toBe(0);
-      const [dir] = runDirs(store);
+      const dir = r.dir;
       const lw = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')).checkers['lost-writes'] as {
         lost: number;
         lostAnomalous: number;
@@ -274,33 +243,19 @@ describe('--target ts --topology cluster (every directed link through its own pr
 
   /** A lost-writes run on the ts cluster under one partition shape; the history, results and the fault's start value. */
   async function shapeRun(nemesis: string) {
-    const store = tempStore();
-    const r = await splitbrain([
-      'run',
-      '--target',
-      'ts',
-      '--topology',
-      'cluster',
-      '--masters',
-      '3',
-      '--replicas',
-      '1',
-      '--workload',
-      'lost-writes',
-      '--nemesis',
-      nemesis,
-      '--node-timeout',
-      '3000',
-      '--interval',
-      '2',
-      '--fault-duration',
-      '6',
-      '--time-limit',
-      '10',
-      '--store',
-      store,
-    ]);
-    const [dir] = runDirs(store);
+    const r = await runScenario(
+      {
+        ...CLUSTER_3x1,
+        workload: 'lost-writes',
+        nemesis,
+        'node-timeout': 3000,
+        interval: 2,
+        'fault-duration': 6,
+        'time-limit': 10,
+      },
+      { timeout: 180_000 },
+    );
+    const dir = r.dir;
     const history = readHistory(dir!);
     const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as {
       valid: unknown;
@@ -379,36 +334,21 @@ describe('--target ts --topology cluster (every directed link through its own pr
   it.skipIf(!NIGHTLY)(
     "op → node attribution follows the slot map: after a CLUSTER FAILOVER the shard's ops are the new master's; no acknowledged write lost",
     async () => {
-      const store = tempStore();
-      const r = await splitbrain([
-        'run',
-        '--target',
-        'ts',
-        '--topology',
-        'cluster',
-        '--masters',
-        '3',
-        '--replicas',
-        '1',
-        '--workload',
-        'lost-writes',
-        '--nemesis',
-        'failover',
-        '--keys',
-        '24',
-        '--seed',
-        '3',
-        '--interval',
-        '3',
-        '--fault-duration',
-        '1',
-        '--time-limit',
-        '12',
-        '--store',
-        store,
-      ]);
+      const r = await runScenario(
+        {
+          ...CLUSTER_3x1,
+          workload: 'lost-writes',
+          nemesis: 'failover',
+          keys: 24,
+          seed: 3,
+          interval: 3,
+          'fault-duration': 1,
+          'time-limit': 12,
+        },
+        { timeout: 180_000 },
+      );
       expect(r.exitCode, r.all).toBe(0);
-      const [dir] = runDirs(store);
+      const dir = r.dir;
       const h = readHistory(dir!);
       const fo = h
         .filter((o) => o.f === 'failover' && o.type === 'info')
