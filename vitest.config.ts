@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,7 @@ export default defineConfig({
     // Tests start real servers on dynamic ports; two cores do not gain from more forks.
     pool: 'forks',
     maxWorkers: 2,
+    // Longest files first, also in a fresh clone without vitest's cache of durations.
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
