@@ -240,7 +240,9 @@ describe('save points and the final save', () => {
     const ours = await start('splitbrain', ['--save', '1 2']);
     await ours.c.set('a', '1');
     await ours.c.set('b', '2');
-    await new Promise((r) => setTimeout(r, 2500));
+    // The cron checks the save point once a second: poll for the finished save.
+    const deadline = Date.now() + 30_000;
+    while (!ours.s.output().includes('Background saving terminated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(ours.s.output()).toContain('2 changes in 1 seconds. Saving...');
     expect(ours.s.output()).toContain('Background saving terminated with success');
     expect(existsSync(join(ours.s.dir, 'dump.rdb'))).toBe(true);
