@@ -114,7 +114,7 @@ export class NodeProcess {
       if (this.paused) this.signal('SIGCONT');
       const exited = new Promise<void>((r) => p.once('exit', () => r()));
       process.kill(p.pid!, 'SIGKILL');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000).unref())]);
     }
     this.unregister?.();
     this.unregister = null;
