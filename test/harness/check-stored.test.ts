@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario, splitbrain } from '../support/cli.js';
+import { NO_SYNC_DELAY, runScenario, splitbrain } from '../support/cli.js';
 
 describe('splitbrain check on a stored run', () => {
   it('re-produces results.json bit for bit', async () => {
@@ -17,6 +17,7 @@ describe('splitbrain check on a stored run', () => {
           interval: 1,
           'fault-duration': 1,
           'time-limit': 4,
+          'server-arg': NO_SYNC_DELAY,
         }),
       ),
     );

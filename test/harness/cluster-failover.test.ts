@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { livePids, readHistory, runScenario } from '../support/cli.js';
+import { livePids, NO_SYNC_DELAY, readHistory, runScenario } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /**
@@ -39,6 +39,7 @@ async function failoverRun(target: 'ts' | 'redis', nemesis: 'failover' | 'failov
       interval: 2,
       'fault-duration': 1,
       'time-limit': 6,
+      'server-arg': NO_SYNC_DELAY,
     },
     { timeout: 240_000 },
   );

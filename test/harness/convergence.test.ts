@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvergenceResult } from '../../checkers/convergence/index.js';
-import { runScenario, type StoredRun } from '../support/cli.js';
+import { NO_SYNC_DELAY, runScenario, type StoredRun } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /**
@@ -18,7 +18,7 @@ function run(serverArg?: string): Promise<StoredRun> {
     nemesis: 'none',
     'time-limit': 4,
     seed: 3,
-    'server-arg': serverArg,
+    'server-arg': [NO_SYNC_DELAY, ...(serverArg ? [serverArg] : [])],
   });
 }
 

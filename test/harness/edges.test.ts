@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogPatternsResult } from '../../checkers/log-patterns/index.js';
 import type { LostWritesResult } from '../../checkers/lost-writes/index.js';
-import { runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { NO_SYNC_DELAY, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 type Results = { valid: unknown; checkers: Record<string, { valid: unknown }> };
 
 async function run(args: string[]): Promise<{ exitCode: number | undefined; results: Results; dir: string; all: string }> {
   const store = tempStore();
-  const r = await splitbrain(['run', '--target', 'ts', '--topology', 'replicated', '--replicas', '2', ...args, '--store', store], { timeout: 150_000 });
+  const r = await splitbrain(
+    ['run', '--target', 'ts', '--topology', 'replicated', '--replicas', '2', '--server-arg', NO_SYNC_DELAY, ...args, '--store', store],
+    { timeout: 150_000 },
+  );
   const [dir] = runDirs(store);
   return { exitCode: r.exitCode, results: JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')), dir: dir!, all: r.all };
 }

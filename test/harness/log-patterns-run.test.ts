@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogPatternsResult } from '../../checkers/log-patterns/index.js';
-import { runScenario } from '../support/cli.js';
+import { NO_SYNC_DELAY, runScenario } from '../support/cli.js';
 
 /**
  * The log-pattern check on a real run: a primary that corrupts every 40th command it sends to its
@@ -19,7 +19,7 @@ describe('replication log patterns on a real run', () => {
       nemesis: 'none',
       'time-limit': 4,
       seed: 3,
-      'server-arg': '--debug-repl-corrupt-every 40',
+      'server-arg': [NO_SYNC_DELAY, '--debug-repl-corrupt-every 40'],
     });
     expect(r.exitCode, r.all).toBe(1);
     const { results } = r;

@@ -7,7 +7,7 @@ import { RunStore } from '../../harness/store/store.js';
 import { LocalTarget } from '../../harness/targets/local.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
-import { iptablesRules, livePids, readHistory, runScenario, tempStore } from '../support/cli.js';
+import { iptablesRules, livePids, NO_SYNC_DELAY, readHistory, runScenario, tempStore } from '../support/cli.js';
 
 async function clusterView(host: string, port: number): Promise<{ info: string; nodes: string }> {
   const r = new Redis({ host, port, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
@@ -27,7 +27,7 @@ describe('--target redis with the iptables backend', () => {
       net: 'iptables',
       store,
       seed: 1,
-      serverArgs: [],
+      serverArgs: NO_SYNC_DELAY.split(' '),
       nodeTimeoutMs: 1500,
       runId: 'ct' + process.pid,
     });
@@ -66,7 +66,15 @@ describe('--target redis with the iptables backend', () => {
   }, 120_000);
 
   it('runs replicated and cluster topologies end to end with kill, pause and partition nemeses', async () => {
-    const faults = { net: 'iptables', workload: 'set', nemesis: 'partition-primary,kill,pause', interval: 1, 'fault-duration': 2, 'time-limit': 11 };
+    const faults = {
+      net: 'iptables',
+      workload: 'set',
+      nemesis: 'partition-primary,kill,pause',
+      interval: 1,
+      'fault-duration': 2,
+      'time-limit': 11,
+      'server-arg': NO_SYNC_DELAY,
+    };
     // The two topologies side by side: independent runs (own nodes, own chain), each mostly waiting out its faults.
     const runs = await Promise.all([
       runScenario({ target: 'redis', topology: 'replicated', replicas: 2, ...faults }, { timeout: 180_000 }),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, iptablesRules, livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { CLI, iptablesRules, livePids, NO_SYNC_DELAY, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -34,6 +34,8 @@ describe('splitbrain run lifecycle', () => {
         'set',
         '--time-limit',
         '60',
+        '--server-arg',
+        NO_SYNC_DELAY,
         '--store',
         store,
       ],
@@ -85,6 +87,8 @@ describe('splitbrain run lifecycle', () => {
       'register',
       '--seed',
       '1234',
+      '--server-arg',
+      NO_SYNC_DELAY,
       '--store',
       store,
     ];

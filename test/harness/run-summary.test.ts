@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LostWritesResult } from '../../checkers/lost-writes/index.js';
-import { runScenario } from '../support/cli.js';
+import { NO_SYNC_DELAY, runScenario } from '../support/cli.js';
 
 /**
  * What `splitbrain run` prints at the end, through a real run: the primary is cut off while the
@@ -20,6 +20,7 @@ describe('the summary a real run prints', () => {
       'fault-duration': 3,
       'time-limit': 5,
       seed: 1,
+      'server-arg': NO_SYNC_DELAY,
     });
     expect(r.exitCode, r.all).toBe(0);
     const lw = r.results.checkers['lost-writes'] as unknown as LostWritesResult;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { livePids, NO_SYNC_DELAY, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 interface LostWrite {
@@ -44,6 +44,8 @@ async function sentinelRun(nemesis: string, serverArgs?: string) {
       '3000',
       '--rate',
       '150',
+      '--server-arg',
+      NO_SYNC_DELAY,
       ...(serverArgs ? ['--server-arg', serverArgs] : []),
       '--store',
       store,

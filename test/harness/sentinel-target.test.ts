@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { livePids, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
+import { livePids, NO_SYNC_DELAY, readHistory, runDirs, splitbrain, tempStore } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 interface StoredScenario {
@@ -27,6 +27,8 @@ async function quietRun(target: 'ts' | 'redis'): Promise<{ exitCode: number | un
     '4',
     '--rate',
     '100',
+    '--server-arg',
+    NO_SYNC_DELAY,
     '--store',
     store,
     '--json',

@@ -13,7 +13,7 @@ import type { NodeHandle } from '../../harness/targets/target.js';
 import { startToxiproxyServer } from '../../harness/toxiproxy/server.js';
 import { cleanupAll } from '../../harness/util/cleanup.js';
 import { sleep } from '../../harness/util/sleep.js';
-import { livePids, type RunFlags, readHistory, runDirs, runScenario, splitbrain, tempStore } from '../support/cli.js';
+import { livePids, NO_SYNC_DELAY, type RunFlags, readHistory, runDirs, runScenario, splitbrain, tempStore } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /** One command on a node's own address (not through a proxy). */
@@ -61,7 +61,7 @@ async function linkStates(of: NodeHandle): Promise<Map<string, string>> {
 }
 
 /** The ts cluster every real run here uses: three masters with a replica each. */
-const CLUSTER_3x1: RunFlags = { target: 'ts', topology: 'cluster', masters: 3, replicas: 1 };
+const CLUSTER_3x1: RunFlags = { target: 'ts', topology: 'cluster', masters: 3, replicas: 1, 'server-arg': NO_SYNC_DELAY };
 
 describe('--target ts --topology cluster (every directed link through its own proxy)', () => {
   it.skipIf(!NIGHTLY)(
@@ -89,7 +89,7 @@ describe('--target ts --topology cluster (every directed link through its own pr
       net: 'toxiproxy',
       store,
       seed: 5,
-      serverArgs: [],
+      serverArgs: NO_SYNC_DELAY.split(' '),
       // Long enough that nothing fails over during the test: the cut is what we observe.
       nodeTimeoutMs: 60_000,
       runId: `tc${process.pid}`,
@@ -138,7 +138,7 @@ describe('--target ts --topology cluster (every directed link through its own pr
       toxiproxyUrl: proxy.url,
       store,
       seed: 6,
-      serverArgs: [],
+      serverArgs: NO_SYNC_DELAY.split(' '),
       nodeTimeoutMs: 3000,
       runId: `tb${process.pid}`,
     });

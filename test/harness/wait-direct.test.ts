@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitResult } from '../../checkers/wait/index.js';
-import { readHistory, runScenario, type StoredRun } from '../support/cli.js';
+import { NO_SYNC_DELAY, readHistory, runScenario, type StoredRun } from '../support/cli.js';
 import { NIGHTLY } from '../support/nightly.js';
 
 /**
@@ -18,7 +18,7 @@ function waitRun(serverArg?: string): Promise<StoredRun> {
     nemesis: 'none',
     'time-limit': 8,
     seed: 2,
-    'server-arg': serverArg,
+    'server-arg': [NO_SYNC_DELAY, ...(serverArg ? [serverArg] : [])],
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RunFlags, runScenario, splitbrain } from '../support/cli.js';
+import { NO_SYNC_DELAY, type RunFlags, runScenario, splitbrain } from '../support/cli.js';
 
 /**
  * The README's gating example, for real: a baseline from the unchanged server, then the same
@@ -18,11 +18,12 @@ describe('splitbrain gate on a failover-related server option', () => {
       'fault-duration': 7,
       'time-limit': 12,
       seed: 5,
+      'server-arg': NO_SYNC_DELAY,
     };
     // Independent runs, each mostly waiting out its fault: side by side rather than one after the other.
     const [a, b] = await Promise.all([
       runScenario(common, { timeout: 180_000 }),
-      runScenario({ ...common, 'server-arg': '--debug-min-replicas-extra-lag 60' }, { timeout: 180_000 }),
+      runScenario({ ...common, 'server-arg': [NO_SYNC_DELAY, '--debug-min-replicas-extra-lag 60'] }, { timeout: 180_000 }),
     ]);
     expect(a.exitCode, a.all).toBe(0);
     expect(b.exitCode, b.all).toBe(1);

@@ -76,6 +76,13 @@ export function livePids(dir: string): number[] {
   return out;
 }
 
+/**
+ * The server option for test runs that are not about the initial sync: Redis's default 5 s
+ * repl-diskless-sync-delay is otherwise waited out before every replicated, sentinel or cluster run
+ * starts its workload (the harness starts from synced replicas), and again when a node resyncs.
+ */
+export const NO_SYNC_DELAY = '--repl-diskless-sync-delay 0';
+
 /** `splitbrain run` flags by their CLI names (`{ target: 'ts', 'time-limit': 5 }`); an array repeats the flag. */
 export type RunFlags = Record<string, string | number | readonly string[] | undefined>;
 
