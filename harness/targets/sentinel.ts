@@ -165,7 +165,7 @@ export class SentinelTarget extends LocalProcessTarget implements Target {
       `sentinel announce-ip ${s.host}`,
       `sentinel monitor ${m} ${p.host} ${p.port} ${this.quorum}`,
       `sentinel down-after-milliseconds ${m} ${this.o.nodeTimeoutMs}`,
-      `sentinel failover-timeout ${m} ${Math.max(10_000, 3 * this.o.nodeTimeoutMs)}`,
+      `sentinel failover-timeout ${m} ${this.o.topology.failoverTimeoutMs ?? Math.max(10_000, 3 * this.o.nodeTimeoutMs)}`,
       `sentinel parallel-syncs ${m} 1`,
     ];
     // Links opened from the sentinel's own address, so iptables rules per address pair see them
