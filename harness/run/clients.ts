@@ -161,9 +161,17 @@ function slotsCovered(c: Cluster): number {
  */
 export async function awaitClusterReady(c: Cluster, ms: number): Promise<string | null> {
   const end = Date.now() + ms;
+  let nextRefresh = 0;
   while (c.status !== 'ready' || slotsCovered(c) < CLUSTER_SLOTS) {
     if (Date.now() > end)
       return `the cluster client has no full slot map after ${ms} ms (status ${c.status}, ${slotsCovered(c)} of ${CLUSTER_SLOTS} slots mapped)`;
+    // Ready on a partial map (it read CLUSTER SLOTS while the slots were still being assigned):
+    // ioredis refreshes only on a redirection or a reconnect (no slotsRefreshInterval by default),
+    // so ask it again, once a second.
+    if (c.status === 'ready' && Date.now() >= nextRefresh) {
+      nextRefresh = Date.now() + 1000;
+      c.refreshSlotsCache();
+    }
     await sleep(100);
   }
   return null;
