@@ -13,6 +13,7 @@ import type { LinearizableResult } from '../checkers/linearizable/checker.js';
 import type { LockResult } from '../checkers/lock/index.js';
 import type { LogPatternsResult } from '../checkers/log-patterns/index.js';
 import type { LostWrite, LostWritesResult } from '../checkers/lost-writes/index.js';
+import type { Allowances } from '../checkers/lost-writes/relax.js';
 import type { MinReplicasResult } from '../checkers/min-replicas/index.js';
 import type { PerfResult } from '../checkers/perf/index.js';
 import type { ElementOutcome, SetFullResult } from '../checkers/set-full/index.js';
@@ -45,6 +46,14 @@ export const MAX_ANOMALIES_PER_CHECKER = 500;
 const keyName = (k: string): string => (k === '' ? '(single key)' : k);
 const val = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** The class of violations a relaxed check explained: by a failover's window, else by configuration. */
+const explainedClass = (a: Allowances): LossClassName => (a.classes.includes('expected') ? 'expected' : 'configuration');
+
+/** Why a relaxed check passed, in words. */
+function explainedText(a: Allowances): string {
+  return `all explained by the fault model (${plural(a.writesUnknown, 'op')} acknowledged inside a loss window taken as unknown, ${plural(a.readsDropped, 'read')} of the losing side dropped, ${plural(a.resets, 'reset')} of a primary restarted without persistence)`;
+}
 
 function setElementOps(e: ElementOutcome): number[] {
   return [e.addIndex, e.knownIndex, e.lastPresentIndex, e.lastAbsentIndex].filter((x): x is number => typeof x === 'number');
@@ -166,7 +175,7 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       case 'linearizable': {
         const l = r as LinearizableResult;
         if (l.explained) {
-          const cls: LossClassName = l.explained.classes.includes('expected') ? 'expected' : 'configuration';
+          const cls = explainedClass(l.explained);
           push(
             {
               checker: name,
@@ -195,15 +204,23 @@ export function explainAnomalies(results: ResultsFile | null): { anomalies: Expl
       }
       case 'elle': {
         const e = r as ElleResult;
-        // Anomalies that rule out none of the chosen models are reported, not failures.
+        // Anomalies that rule out none of the chosen models are reported, not failures; those the
+        // fault model explains are expected by design (or lost by configuration).
         const failing = new Set(Object.values(e.ruledOutBy ?? {}).flat());
+        const cls = e.explained ? explainedClass(e.explained) : undefined;
         for (const [type, cases] of Object.entries(e.anomalies ?? {}))
-          for (const a of cases) push({ checker: name, kind: type, expected: !failing.has(type), message: a.message, ops: a.ops }, list);
+          for (const a of cases)
+            push(
+              { checker: name, kind: type, expected: cls !== undefined || !failing.has(type), ...(cls ? { class: cls } : {}), message: a.message, ops: a.ops },
+              list,
+            );
         break;
       }
       case 'lock': {
         const l = r as LockResult;
-        for (const v of l.violations ?? []) push({ checker: name, kind: v.type, expected: false, message: v.message, ops: v.ops }, list);
+        const cls = l.explained ? explainedClass(l.explained) : undefined;
+        for (const v of l.violations ?? [])
+          push({ checker: name, kind: v.type, expected: cls !== undefined, ...(cls ? { class: cls } : {}), message: v.message, ops: v.ops }, list);
         break;
       }
       case 'log-patterns': {
@@ -274,12 +291,12 @@ export function summarizeChecker(name: string, r: CheckerResult): string {
     case 'elle': {
       const e = r as ElleResult;
       const counts = Object.entries(e.anomalyCounts ?? {}).map(([t, n]) => `${t} ×${n}`);
-      return `${e.workload}: ${e.txnCount} transactions, ${e.graph.edges} dependencies (${e.graph.relations.join(', ')})${counts.length ? `; ${counts.join(', ')}` : '; no anomaly'}${e.not?.length ? `; not ${e.not.join(', ')}` : ''}${e.error ? `; ${e.error}` : ''}`;
+      return `${e.workload}: ${e.txnCount} transactions, ${e.graph.edges} dependencies (${e.graph.relations.join(', ')})${counts.length ? `; ${counts.join(', ')}` : '; no anomaly'}${e.not?.length ? `; not ${e.not.join(', ')}` : ''}${e.explained ? `; ${explainedText(e.explained)}` : ''}${e.error ? `; ${e.error}` : ''}`;
     }
     case 'lock': {
       const l = r as LockResult;
       const counts = Object.entries(l.counts ?? {}).filter(([, n]) => n > 0);
-      return `${l.attempts} lock attempts, ${l.acquired} acquired${l.unknownAcquisitions ? `, ${l.unknownAcquisitions} unknown` : ''}; ${counts.length ? counts.map(([t, n]) => `${t} ×${n}`).join(', ') : 'mutual exclusion held'}${l.lostLogWrites ? `; ${l.lostLogWrites} acknowledged log writes lost` : ''}`;
+      return `${l.attempts} lock attempts, ${l.acquired} acquired${l.unknownAcquisitions ? `, ${l.unknownAcquisitions} unknown` : ''}; ${counts.length ? counts.map(([t, n]) => `${t} ×${n}`).join(', ') : 'mutual exclusion held'}${l.explained ? `; ${explainedText(l.explained)}` : ''}${l.lostLogWrites ? `; ${l.lostLogWrites} acknowledged log writes lost` : ''}`;
     }
     case 'stats': {
       const s = r as StatsResult;

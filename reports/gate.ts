@@ -132,6 +132,10 @@ function checkerKinds(name: string, r: CheckerResult): string[] {
     case 'log-patterns':
       for (const m of arr(r['matches'])) out.push(m.pattern ?? 'match');
       break;
+    case 'lock':
+      // Violations the fault model explains (a lock lost in a failover) are not anomalies.
+      if (r['explained'] === undefined) for (const v of arr(r['violations']) as Array<{ type?: string }>) out.push(v.type ?? 'violation');
+      break;
     default:
       for (const v of arr(r['violations'])) out.push(v.kind ?? 'violation');
       for (const v of arr(r['divergences'])) out.push(v.kind ?? 'divergence');

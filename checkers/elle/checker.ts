@@ -8,6 +8,8 @@
  * component.
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { type Allowances, allowancesOf, relaxes, relaxHistory } from '../lost-writes/relax.js';
+import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 import { type Analysis, type DataAnomaly, ref, type TxnRef } from './anomaly.js';
 import { type ComponentResult, CYCLE_EXISTS_TYPES, components, type FoundCycle, searchComponent, shortcut } from './cycles.js';
 import { DepGraph, EdgeList, PROCESS, REALTIME, REL_NAMES, type Rel } from './graph.js';
@@ -34,6 +36,13 @@ export interface ElleOptions {
   lostAppends?: boolean;
   /** Cases kept per anomaly type (the count is always complete). Default 16. */
   maxPerType?: number;
+  /**
+   * The run's fault model (../lost-writes/windows.ts). When the history fails its models, it is
+   * checked again relaxed by what the model allows (../lost-writes/relax.ts): anomalies that
+   * disappear then are `explained` — an asynchronous failover loses acknowledged appends by design,
+   * and that shows as lost appends and real-time cycles — and the run is not invalid for them.
+   */
+  faultModel?: WindowOptions;
 }
 
 export interface CycleStep {
@@ -71,6 +80,8 @@ export interface ElleResult extends CheckerResult {
   alsoNot: string[];
   /** For each chosen model that does not hold: the anomalies that rule it out. */
   ruledOutBy: Record<string, string[]>;
+  /** The anomalies above (found in the history as recorded) are all gone once the fault model's allowances are made. */
+  explained?: Allowances;
   error?: string;
 }
 
@@ -268,7 +279,22 @@ export function checkElle(history: History, opts: ElleOptions = {}): ElleResult 
   };
 }
 
+/**
+ * The strict check, then — when it fails and a fault model is given — the relaxed one: the strict
+ * result (its anomalies are what the report shows) with the relaxed verdict and `explained` when the
+ * relaxed history fails no model; else the strict result.
+ */
+export function checkElleUnderFaults(history: History, opts: ElleOptions = {}): ElleResult {
+  const strict = checkElle(history, opts);
+  if (strict.valid !== false || opts.faultModel === undefined) return strict;
+  const r = relaxHistory(history, resolveWindowOptions(opts.faultModel));
+  if (!relaxes(r)) return strict;
+  const relaxed = checkElle(r.history, opts);
+  if (relaxed.valid === false) return strict;
+  return { ...strict, valid: relaxed.valid, explained: allowancesOf(r) };
+}
+
 export const elleChecker: Checker<ElleResult, ElleOptions> = {
   name: 'elle',
-  check: (history, opts) => checkElle(history, opts),
+  check: (history, opts) => checkElleUnderFaults(history, opts),
 };

@@ -4,13 +4,13 @@
  * threads.
  */
 import type { Checker, CheckerResult, History, Validity } from '../history/types.js';
+import { type Allowances, allowancesOf, relaxes, relaxHistory } from '../lost-writes/relax.js';
 import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 import { getModel, inferModel, type Model, models } from '../models/index.js';
 import { checkInWorkers, defaultWorkerCount, resolveWorkerUrl } from './parallel.js';
 import { describePartition, type PartitionResult, unsearchedPartition } from './partition.js';
 import { type PreparedPartition, prepare } from './prepare.js';
 import { type ReductionReport, reducePartitions } from './reduce.js';
-import { relaxHistory } from './relax.js';
 import { type SearchOutcome, searchFor, viewOutcome } from './search.js';
 
 // The checker is generic over models of any state/input/output types.
@@ -36,19 +36,15 @@ export interface LinearizableOptions {
   stopOnIllegal?: boolean;
   /**
    * The system's fault model (../lost-writes/windows.ts). When given and the history is not
-   * linearizable, it is checked again relaxed by what the model allows (./relax.ts): keys that pass
+   * linearizable, it is checked again relaxed by what the model allows (../lost-writes/relax.ts): keys that pass
    * then are `explained` (expected by design or lost by configuration), not invalid.
    */
   faultModel?: WindowOptions;
 }
 
 /** Non-linearizable keys that the fault model explains. */
-export interface ExplainedViolations {
+export interface ExplainedViolations extends Allowances {
   keys: string[];
-  classes: Array<'expected' | 'configuration'>;
-  writesUnknown: number;
-  readsDropped: number;
-  resets: number;
 }
 
 export interface LinearizableResult extends CheckerResult {
@@ -223,7 +219,7 @@ export async function checkLinearizable(history: History, opts: LinearizableOpti
 }
 
 /**
- * The strict check, then — when it fails and a fault model is given — the relaxed one (./relax.ts):
+ * The strict check, then — when it fails and a fault model is given — the relaxed one (../lost-writes/relax.ts):
  * valid with `explained` when the relaxed history is linearizable, unknown (with the keys it did
  * explain) when some key stays undecided, else the strict result.
  */
@@ -231,7 +227,7 @@ export async function checkLinearizableUnderFaults(history: History, opts: Linea
   const strict = await checkLinearizable(history, opts);
   if (strict.valid !== false || opts.faultModel === undefined) return strict;
   const r = relaxHistory(history, resolveWindowOptions(opts.faultModel));
-  if (r.writesUnknown + r.readsDropped + r.resets === 0) return strict;
+  if (!relaxes(r)) return strict;
   const relaxed = await checkLinearizable(r.history, { ...opts, stopOnIllegal: false });
   // Still not linearizable with every allowance: an anomaly.
   if (relaxed.valid === false) return strict;
@@ -242,7 +238,7 @@ export async function checkLinearizableUnderFaults(history: History, opts: Linea
   if (explainedKeys.length === 0) return { ...relaxed, valid: 'unknown' };
   return {
     ...relaxed,
-    explained: { keys: explainedKeys, classes: r.classes, writesUnknown: r.writesUnknown, readsDropped: r.readsDropped, resets: r.resets },
+    explained: { keys: explainedKeys, ...allowancesOf(r) },
   };
 }
 

@@ -17,6 +17,8 @@
  * Acknowledged log writes missing from the final log are counted (lost writes), not judged here.
  */
 import type { Checker, CheckerResult, History, Op, Validity } from '../history/types.js';
+import { type Allowances, allowancesOf, relaxes, relaxHistory } from '../lost-writes/relax.js';
+import { resolveWindowOptions, type WindowOptions } from '../lost-writes/windows.js';
 
 interface Cycle {
   /** History indices of the invocation and completion. */
@@ -54,6 +56,8 @@ export interface LockResult extends CheckerResult {
   /** Acknowledged log writes absent from the final log (data loss, not a lock violation). */
   lostLogWrites: number;
   finalLogLength: number | null;
+  /** The violations above (in the history as recorded) are all gone once the fault model's allowances are made. */
+  explained?: Allowances & { cyclesUnknown: number };
 }
 
 export interface LockOptions {
@@ -61,6 +65,16 @@ export interface LockOptions {
   slackMs?: number;
   /** Violations listed per type (the counts are complete). Default 20. */
   maxPerType?: number;
+  /**
+   * The run's fault model (../lost-writes/windows.ts). When mutual exclusion or fencing fails, the
+   * check is repeated with the cycles the cut-off side acknowledged inside an allowed loss window
+   * taken as unknown (../lost-writes/relax.ts): a lock granted, and a fencing counter advanced, on
+   * a primary whose writes a failover then discards is Redis's asynchronous replication, by design.
+   * Violations that disappear then are `explained`.
+   */
+  faultModel?: WindowOptions;
+  /** Completions (by `index`) whose cycles count as unknown acquisitions: the relaxed pass. */
+  unknownCompletions?: ReadonlySet<number>;
 }
 
 /** Most telling first. */
@@ -71,7 +85,10 @@ function num(v: unknown): number | undefined {
 }
 
 /** Lock cycles (invocation + completion) that may have held the lock; plus attempts and unknowns. */
-function cycles(history: History): { held: Cycle[]; attempts: number; unknown: number; toHistory: (abs: number) => number; finalLogs: string[][] } {
+function cycles(
+  history: History,
+  unknownCompletions: ReadonlySet<number> = new Set(),
+): { held: Cycle[]; attempts: number; unknown: number; toHistory: (abs: number) => number; finalLogs: string[][] } {
   const pending = new Map<number, Op>();
   const held: Cycle[] = [];
   let attempts = 0;
@@ -94,8 +111,8 @@ function cycles(history: History): { held: Cycle[]; attempts: number; unknown: n
     const v = (op.value ?? {}) as Record<string, unknown>;
     const t0 = num(v.t0);
     if (t0 !== undefined) offset = Math.min(offset, t0 - inv.time);
-    if (v.acquired === null || v.acquired === undefined) {
-      if (op.type === 'info') unknown++;
+    if (v.acquired === null || v.acquired === undefined || unknownCompletions.has(op.index)) {
+      if (op.type === 'info' || unknownCompletions.has(op.index)) unknown++;
       continue;
     }
     if (v.acquired !== true || t0 === undefined) continue;
@@ -125,7 +142,7 @@ function cycles(history: History): { held: Cycle[]; attempts: number; unknown: n
 export function checkLock(history: History, opts: LockOptions = {}): LockResult {
   const slackNs = (opts.slackMs ?? 2) * 1e6;
   const max = opts.maxPerType ?? 20;
-  const { held, attempts, unknown, toHistory, finalLogs } = cycles(history);
+  const { held, attempts, unknown, toHistory, finalLogs } = cycles(history, opts.unknownCompletions);
   const s = (abs: number): string => `${(toHistory(abs) / 1e9).toFixed(3)} s`;
   const violations: LockViolation[] = [];
   const counts: LockResult['counts'] = { overlap: 0, 'foreign-release': 0, 'stale-fence': 0, 'duplicate-fence': 0 };
@@ -234,7 +251,18 @@ export function checkLock(history: History, opts: LockOptions = {}): LockResult 
   };
 }
 
+/** The strict check, then — when it fails and a fault model is given — the relaxed one (see LockOptions.faultModel). */
+export function checkLockUnderFaults(history: History, opts: LockOptions = {}): LockResult {
+  const strict = checkLock(history, opts);
+  if (strict.valid !== false || opts.faultModel === undefined) return strict;
+  const r = relaxHistory(history, resolveWindowOptions(opts.faultModel));
+  if (!relaxes(r)) return strict;
+  const relaxed = checkLock(history, { ...opts, unknownCompletions: r.unknownCompletions });
+  if (relaxed.valid === false) return strict;
+  return { ...strict, valid: relaxed.valid, explained: { ...allowancesOf(r), cyclesUnknown: relaxed.unknownAcquisitions - strict.unknownAcquisitions } };
+}
+
 export const lockChecker: Checker<LockResult, LockOptions> = {
   name: 'lock',
-  check: (history, opts) => checkLock(history, opts),
+  check: (history, opts) => checkLockUnderFaults(history, opts),
 };

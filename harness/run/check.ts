@@ -81,6 +81,8 @@ export function checkerSpecsFor(s: Scenario): CheckerSpec[] {
     'set-full': windows,
     'min-replicas': windows,
     linearizable: { faultModel: windows },
+    elle: { faultModel: windows },
+    lock: { faultModel: windows },
     // WAIT's reply can never exceed the replicas of the primary it ran on.
     wait: { ...windows, maxReplicas: s.topology.kind === 'single' ? 0 : s.topology.replicas },
   };

@@ -55,9 +55,13 @@ export class SentinelShell {
     const tick = (): void => {
       this.immediate = null;
       if (this.stopped) return;
+      // ae schedules the next run from the moment this one started (te->when = now + period, with
+      // now read before the callback), so a slow tick (a config fsync) does not push the next one.
+      const started = performance.now();
       this.brain.timer(Date.now());
       this.flush();
-      this.timer = setTimeout(due, this.brain.nextTimerDelay());
+      const spent = performance.now() - started;
+      this.timer = setTimeout(due, Math.max(0, this.brain.nextTimerDelay() - spent));
     };
     const due = (): void => {
       this.timer = null;

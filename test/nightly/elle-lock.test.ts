@@ -5,6 +5,8 @@
  *   while starting after it) and lost appends; on a single node without faults, 20 seeds, nothing.
  * - lock, replicated, partition-failover + pause-primary: the promoted replica grants the lock
  *   while the old primary's holder still holds it; on a single node without faults, nothing.
+ * Under a failover both are what asynchronous replication allows: reported, and explained by the
+ * run's fault model (expected by design), so the run is not invalid for them (issue 18).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,9 +30,10 @@ describe.skipIf(!NIGHTLY)('issue 15 on redis-server and our server', () => {
     'txn-append on %s under partition-failover: lost appends as real-time cycles',
     async (target) => {
       const c = await results(['--target', target, ...replicated, '--workload', 'txn-append', '--nemesis', 'partition-failover', '--seed', '1']);
-      expect(c.elle.valid).toBe(false);
       expect(c.elle.anomalyTypes.some((t: string) => /^G|incompatible-order|lost-append/.test(t))).toBe(true);
       expect(c.elle.not.length).toBeGreaterThan(0);
+      expect(c.elle.valid).toBe(true);
+      expect(c.elle.explained.classes).toContain('expected');
     },
     900_000,
   );
@@ -59,8 +62,9 @@ describe.skipIf(!NIGHTLY)('issue 15 on redis-server and our server', () => {
     'lock on %s under partition-failover + pause-primary: two holders at once',
     async (target) => {
       const c = await results(['--target', target, ...replicated, '--workload', 'lock', '--nemesis', 'partition-failover,pause-primary', '--seed', '1']);
-      expect(c.lock.valid).toBe(false);
       expect(c.lock.counts.overlap + c.lock.counts['stale-fence'] + c.lock.counts['duplicate-fence']).toBeGreaterThan(0);
+      expect(c.lock.valid).toBe(true);
+      expect(c.lock.explained.classes).toContain('expected');
     },
     900_000,
   );

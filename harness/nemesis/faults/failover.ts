@@ -54,17 +54,16 @@ async function manualFailover(ctx: FaultContext, value: FailoverSpec['value']): 
   // Replicated, failovers followed: every other node replicates the current primary; else its replicas at the start.
   const replicas = ctx.primary ? ctx.nodes.filter((n) => n !== p) : ctx.nodes.filter((n) => n.primary === p.name);
   if (p.slots !== undefined || replicas.length === 0) {
-    // Cluster: ask the primary who its replicas are now.
-    const nodesText = String(await nodeCommand(p, ['CLUSTER', 'NODES']));
-    const myId = nodesText
+    // Cluster: ask the node who its shard's replicas are now. The node was a primary when the
+    // schedule was drawn; an earlier failover may have made it a replica since — then it is itself a
+    // replica of its shard's current primary, and failing that primary over brings it back.
+    const lines = String(await nodeCommand(p, ['CLUSTER', 'NODES']))
       .split('\n')
-      .find((l) => l.includes('myself'))
-      ?.split(' ')[0];
-    const replicaAddr = nodesText
-      .split('\n')
-      .map((l) => l.split(' '))
-      .find((x) => x[3] === myId && x[2]?.includes('slave'))?.[1]
-      ?.split('@')[0];
+      .map((l) => l.split(' '));
+    const myself = lines.find((x) => x[2]?.includes('myself'));
+    const replicaAddr = myself?.[2]?.includes('slave')
+      ? `${p.host}:${p.port}`
+      : lines.find((x) => x[3] === myself?.[0] && x[2]?.includes('slave'))?.[1]?.split('@')[0];
     const r = ctx.nodes.find((n) => `${n.host}:${n.port}` === replicaAddr);
     if (!r) return { ...value, error: 'no replica to fail over to' };
     const reply = await nodeCommand(r, mode === 'default' ? ['CLUSTER', 'FAILOVER'] : ['CLUSTER', 'FAILOVER', mode.toUpperCase()]);

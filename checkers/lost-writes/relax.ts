@@ -1,7 +1,8 @@
 /**
- * Linearizability under the shared fault model (../lost-writes/windows.ts): a Redis failover may
- * lose acknowledged writes by design, and a non-persistent primary restarted empty resets its keys —
- * either makes an honest history non-linearizable. The relaxed history says what the model allows:
+ * The shared fault model (./windows.ts) as a history, for the checkers that judge orders rather than
+ * losses (linearizable, Elle, lock): a Redis failover may lose acknowledged writes by design, and a
+ * non-persistent primary restarted empty resets its keys — either makes an honest history fail a
+ * strict check. The relaxed history says what the model allows:
  *
  * - ops a node acknowledged inside an `expected` loss window (the cut-off primary's writes, and what
  *   it read, during a harness promotion or before a cluster's node-timeout): writes become `info`
@@ -10,25 +11,39 @@
  *   every key that node served, invoked at the kill and completed at the restart (+ slack), so the
  *   register may have been reset then — and only then.
  *
- * A key that is linearizable only once relaxed has a violation explained by the fault model; one
- * that is not linearizable even then is an anomaly.
+ * A violation that disappears once relaxed is explained by the fault model (expected by design, or
+ * lost by configuration); one that stays is an anomaly.
  */
 import { affects, faultIntervals, NS_PER_MS, pairOps } from '../faults.js';
 import type { History, Op } from '../history/types.js';
-import { attributeLoss, markActingPrimaries, wipesGroup } from '../lost-writes/classify.js';
-import { lossWindows, type ResolvedWindowOptions } from '../lost-writes/windows.js';
+import { attributeLoss, markActingPrimaries, wipesGroup } from './classify.js';
+import { lossWindows, type ResolvedWindowOptions } from './windows.js';
 
 const READ_FS = new Set(['read', 'final-read']);
 
-export interface Relaxation {
-  history: History;
+/** What a relaxation allowed: the part of a checker's result that says why a violation is explained. */
+export interface Allowances {
+  /** Classes of the windows used. */
+  classes: Array<'expected' | 'configuration'>;
   /** Writes turned into `info`, reads dropped, synthetic resets added. */
   writesUnknown: number;
   readsDropped: number;
   resets: number;
-  /** Classes of the windows used. */
-  classes: Array<'expected' | 'configuration'>;
 }
+
+export interface Relaxation extends Allowances {
+  history: History;
+  /** `index` of the completions turned from ok into info. */
+  unknownCompletions: Set<number>;
+}
+
+/** The allowances of a relaxation, for a result (without the history). */
+export function allowancesOf(r: Relaxation): Allowances {
+  return { classes: r.classes, writesUnknown: r.writesUnknown, readsDropped: r.readsDropped, resets: r.resets };
+}
+
+/** Whether relaxing changed anything (else the relaxed check is the strict one). */
+export const relaxes = (r: Relaxation): boolean => r.writesUnknown + r.readsDropped + r.resets > 0;
 
 export function relaxHistory(history: History, o: ResolvedWindowOptions): Relaxation {
   const faults = markActingPrimaries(history, faultIntervals(history));
@@ -73,5 +88,6 @@ export function relaxHistory(history: History, o: ResolvedWindowOptions): Relaxa
     }
     if (keys.size > 0) classes.add('configuration');
   }
-  return { history: out, writesUnknown: toInfo.size, readsDropped: drop.size / 2, resets, classes: [...classes].sort() };
+  const unknownCompletions = new Set([...toInfo].map((c) => history[c]!.index));
+  return { history: out, unknownCompletions, writesUnknown: toInfo.size, readsDropped: drop.size / 2, resets, classes: [...classes].sort() };
 }
