@@ -4,7 +4,9 @@
  * /proc/<pid>/stat, 10 ms ticks), for splitbrain-server as users run it (the bin, `node
  * dist/server/main.js`) and redis-server 7.0 in the same run, alternating, as a cluster node (the
  * bootstrap bench's configuration). Medians of STARTS starts each (default 10) go to
- * bench/results/start.json. NODE_FLAGS="--flag ..." adds node flags to ours (to try V8 flags). (Not a test.)
+ * bench/results/start.json. NODE_FLAGS="--flag ..." adds node flags to ours (to try V8 flags);
+ * COMPARE=path/to/entry.js also starts that entry of ours in the same rounds (e.g. tsc's unbundled
+ * main.js, to measure a change against its predecessor). (Not a test.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +17,8 @@ import { median, ROOT, writeResult } from './util.js';
 
 const STARTS = Number(process.env.STARTS ?? 10);
 const NODE_FLAGS = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
-type Kind = 'splitbrain' | 'redis';
+const COMPARE = process.env.COMPARE;
+type Kind = 'splitbrain' | 'redis' | 'compare';
 
 interface Start {
   wallMs: number;
@@ -36,8 +39,8 @@ async function startOnce(kind: Kind): Promise<Start> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000');
   const t0 = performance.now();
-  const proc =
-    kind === 'redis' ? spawn('/usr/bin/redis-server', args) : spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist', 'server', 'main.js'), ...args]);
+  const entry = kind === 'compare' ? COMPARE! : join(ROOT, 'dist', 'server', 'main.js');
+  const proc = kind === 'redis' ? spawn('/usr/bin/redis-server', args) : spawn(process.execPath, [...NODE_FLAGS, entry, ...args]);
   try {
     let out = '';
     const wallMs = await new Promise<number>((resolve, reject) => {
@@ -61,30 +64,34 @@ async function startOnce(kind: Kind): Promise<Start> {
 }
 
 async function main(): Promise<void> {
-  const kinds: Kind[] = ['splitbrain', 'redis'];
-  const runs: Record<Kind, Start[]> = { splitbrain: [], redis: [] };
+  const kinds: Kind[] = COMPARE ? ['splitbrain', 'redis', 'compare'] : ['splitbrain', 'redis'];
+  const runs: Record<Kind, Start[]> = { splitbrain: [], redis: [], compare: [] };
   const loadBefore = loadavg().map((l) => Math.round(l * 10) / 10);
   for (let i = 0; i < STARTS; i++) {
     for (const k of i % 2 === 0 ? kinds : [...kinds].reverse()) runs[k].push(await startOnce(k));
   }
   const summary = Object.fromEntries(
     kinds.map((k) => [k, { wallMs: Math.round(median(runs[k].map((s) => s.wallMs))), cpuMs: Math.round(median(runs[k].map((s) => s.cpuMs))) }]),
-  ) as Record<Kind, Start>;
-  console.log(`one cluster-enabled server, spawn → ready, medians of ${STARTS} starts${NODE_FLAGS.length ? ` (node ${NODE_FLAGS.join(' ')})` : ''}:`);
+  ) as Record<string, Start>;
+  const ours = summary.splitbrain!;
+  const redis = summary.redis!;
+  const flags = NODE_FLAGS.length ? ` (node ${NODE_FLAGS.join(' ')})` : '';
+  console.log(`one cluster-enabled server, spawn → ready, medians of ${STARTS} starts${flags}${COMPARE ? `; compare: ${COMPARE}` : ''}:`);
   console.table(summary);
   const ratios = {
-    wall: Math.round((summary.splitbrain.wallMs / summary.redis.wallMs) * 10) / 10,
-    cpu: Math.round((summary.splitbrain.cpuMs / Math.max(summary.redis.cpuMs, 10)) * 10) / 10,
+    wall: Math.round((ours.wallMs / redis.wallMs) * 10) / 10,
+    cpu: Math.round((ours.cpuMs / Math.max(redis.cpuMs, 10)) * 10) / 10,
   };
   console.log(`ours / redis-server: wall ${ratios.wall}, CPU ${ratios.cpu}`);
   const p = writeResult('start.json', {
     date: new Date().toISOString(),
     starts: STARTS,
     nodeFlags: NODE_FLAGS,
+    compare: COMPARE ?? null,
     loadavg: { before: loadBefore, after: loadavg().map((l) => Math.round(l * 10) / 10) },
     summary,
     ratios,
-    runs,
+    runs: Object.fromEntries(kinds.map((k) => [k, runs[k]])),
   });
   console.log(`written ${p}`);
 }
