@@ -6,11 +6,13 @@
  * emitted them, for the harness and tests that import them; the MIGRATE worker thread is its own
  * file there (dist/server/cluster/data/migrate-worker.js). Runs from `npm run build`, after tsc.
  */
+import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
+const outfile = new URL('../dist/server/main.js', import.meta.url).pathname;
 await build({
   entryPoints: [new URL('../server/main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/server/main.js', import.meta.url).pathname,
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -19,3 +21,5 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// package.json's bin: executable, also when the build rewrites it after npm linked it.
+chmodSync(outfile, 0o755);
