@@ -52,3 +52,41 @@ describe('linearizable under the fault model', () => {
     expect((await checkLinearizableUnderFaults(failedOver(false), { model, faultModel: fm })).valid).toBe(false);
   });
 });
+
+describe('linearizable under the fault model, one key explained and another undecided', () => {
+  /**
+   * Key `r`: the cut-off primary's acknowledged write lost at the heal (explained by the harness's
+   * promotion). Key `b`: 1200 sequential writes of repeated values — no reduction decides it, and its
+   * search needs more steps than the first deadline check (every 1024 steps).
+   */
+  function explainedBesideUndecided(): ReturnType<HistoryBuilder['build']> {
+    const h = new HistoryBuilder();
+    for (let i = 0; i < 1200; i++) h.write(2, 'b', (i % 2) + 1, { node: 'n2' });
+    h.at(3);
+    h.write(0, 'r', 1, { node: 'n1' });
+    h.at(5);
+    h.nemesis('start-partition', { nodes: ['n1'], kind: 'partition-failover', promote: 'n2' });
+    h.at(6);
+    h.write(0, 'r', 2, { node: 'n1' });
+    h.read(0, 'r', 2, { node: 'n1' });
+    h.at(10);
+    h.nemesis('stop-partition', { nodes: ['n1'] });
+    h.at(12);
+    h.read(1, 'r', 1, { node: 'n2' });
+    return h.build();
+  }
+
+  it("is unknown with the explained key listed, not the strict check's invalid (commit 6408966)", async () => {
+    const fm = { failover: 'harness' as const, replicationLagMs: 500, slackMs: 500 };
+    // The budget (shared with other checkers) is spent: a search stops at its first deadline check.
+    const opts = { model, parallel: false, deadline: Date.now() - 1 };
+    const strict = await checkLinearizableUnderFaults(explainedBesideUndecided(), opts);
+    expect(strict.valid).toBe(false);
+    expect(strict.invalidKeys).toContain('r');
+    const r = await checkLinearizableUnderFaults(explainedBesideUndecided(), { ...opts, faultModel: fm });
+    expect(r.partitions.find((p) => p.key === 'r')?.valid).toBe(true);
+    expect(r.partitions.find((p) => p.key === 'b')?.valid).toBe('unknown');
+    expect(r.valid).toBe('unknown');
+    expect(r.explained).toMatchObject({ keys: ['r'], classes: ['expected'] });
+  });
+});

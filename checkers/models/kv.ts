@@ -57,10 +57,13 @@ export function kvText(s: KvState): string {
   return t;
 }
 
-/** FNV-1a of every prefix of an observed value (index = prefix length), computed once per value. */
-const prefixHashes = new Map<string, Int32Array>();
-function prefixHash(v: string): Int32Array {
-  let h = prefixHashes.get(v);
+/**
+ * FNV-1a of every prefix of a read's value (index = prefix length), computed once per read and
+ * kept with it: the memo holds a check's own read outputs weakly, so it ends with the check.
+ */
+const prefixHashes = new WeakMap<KvOutput, Int32Array>();
+function prefixHash(read: KvOutput, v: string): Int32Array {
+  let h = prefixHashes.get(read);
   if (h === undefined) {
     h = new Int32Array(v.length + 1);
     let x = 0x811c9dc5;
@@ -70,16 +73,14 @@ function prefixHash(v: string): Int32Array {
       x = Math.imul(x, 0x01000193);
       h[i + 1] = x | 0;
     }
-    // Values are per-history; a bounded memo keeps a long-lived process from growing without end.
-    if (prefixHashes.size > 100_000) prefixHashes.clear();
-    prefixHashes.set(v, h);
+    prefixHashes.set(read, h);
   }
   return h;
 }
 
-/** Is `s` a prefix of `v`? Hash first (different hashes: certainly not), text only to confirm. */
-function isPrefix(s: KvState, v: string): boolean {
-  if (s.length > v.length || prefixHash(v)[s.length] !== s.hash) return false;
+/** Is `s` a prefix of `v`, the value `read` saw? Hash first (different hashes: certainly not), text only to confirm. */
+function isPrefix(s: KvState, read: KvOutput, v: string): boolean {
+  if (s.length > v.length || prefixHash(read, v)[s.length] !== s.hash) return false;
   return s.length === 0 || v.startsWith(kvText(s));
 }
 
@@ -90,7 +91,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     switch (input.f) {
       case 0: {
         const v = output.value;
-        return [v === null || (v.length === state.length && isPrefix(state, v)), state];
+        return [v === null || (v.length === state.length && isPrefix(state, output, v)), state];
       }
       case 1:
         return [true, append(EMPTY, input.value)];
@@ -105,7 +106,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   monotone: {
     reset: (input) => input.f === 1,
     // Only a proof that the state is not a prefix prunes: isPrefix is exact.
-    reachable: (state, input, output) => input.f !== 0 || output.value === null || isPrefix(state, output.value),
+    reachable: (state, input, output) => input.f !== 0 || output.value === null || isPrefix(state, output, output.value),
   },
   describeOperation(input, output) {
     switch (input.f) {

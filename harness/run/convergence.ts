@@ -11,6 +11,7 @@ import type { Network } from '../net/network.js';
 import type { NodeHandle } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { adminClient } from './clients.js';
+import { infoField } from './info.js';
 
 /** Process ids of the node-state ops: past the final reads'. */
 const NODE_STATE_PROCESS = 1_500_000;
@@ -21,10 +22,6 @@ interface NodeState {
   offset: number | null;
   linkUp: boolean | null;
   keys: Record<string, string>;
-}
-
-function infoField(info: string, name: string): string | undefined {
-  return new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
 }
 
 async function roleOf(r: Redis, byAddr: Map<string, string>): Promise<Omit<NodeState, 'keys'>> {

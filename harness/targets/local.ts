@@ -2,22 +2,21 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Redis } from 'ioredis';
-import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
-import type { Network } from '../net/network.js';
+import { IptablesNetwork } from '../net/iptables-net.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
 import { redisClient } from '../run/clients.js';
 import type { RunStore } from '../store/store.js';
-import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
+import { startToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
-import { leasePort, type PortLease } from '../util/port-lease.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_CLI, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import { plannedNodes, runHosts } from './layout.js';
 import { LazyMount } from './lazyfs.js';
+import { LocalProcessTarget } from './local-processes.js';
 import { NodeProcess } from './node-process.js';
 import { routeNodeLinks } from './node-routes.js';
 import { queryRoles } from './roles.js';
-import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec } from './target.js';
+import type { NodeHandle, NodeRole, Target, TargetFacts, TopologySpec } from './target.js';
 
 export type NetKind = 'toxiproxy' | 'iptables' | 'none';
 
@@ -44,21 +43,16 @@ export interface LocalTargetOptions {
  * redis-server (`redis`), in the single, replicated or cluster topology, wired to a network
  * fault backend.
  */
-export class LocalTarget implements Target, ProcessControl {
-  nodes: NodeHandle[] = [];
-  network: Network = new NoNetwork();
-  readonly processes: ProcessControl = this;
-  readonly canKill = true;
-  readonly canPause = true;
+export class LocalTarget extends LocalProcessTarget implements Target {
   get canDropUnsynced(): boolean {
     return this.o.lazyfs === true;
   }
-  private toxiproxy: ToxiproxyServer | null = null;
-  private readonly leases: PortLease[] = [];
   /** Each node's data directory on the lazyfs layer (option lazyfs). */
   private readonly mounts = new Map<string, LazyMount>();
 
-  constructor(private readonly o: LocalTargetOptions) {}
+  constructor(private readonly o: LocalTargetOptions) {
+    super();
+  }
 
   get kind(): 'ts' | 'redis' {
     return this.o.kind;
@@ -93,15 +87,11 @@ export class LocalTarget implements Target, ProcessControl {
     // Each run gets its own 127.a.b.0/24 block under iptables (layout.ts: runHosts).
     const hostOf = runHosts(this.o.runId, net === 'iptables');
     const cluster = topology.kind === 'cluster';
-    // Leased below the ephemeral range for the whole run, so no other run or outgoing connection
-    // takes a node's port before it binds (or while it is killed); cluster nodes lease the bus port too.
-    const ports: number[] = [];
-    for (let i = 0; i < planned.length; i++) {
-      const lease = await leasePort({ host: hostOf(i), pair: cluster });
-      this.leases.push(lease);
-      ports.push(lease.port);
-    }
-    onCleanup('port leases', () => this.releasePorts());
+    // Cluster nodes lease their bus port too.
+    const ports = await this.leasePorts(
+      planned.map((_, i) => hostOf(i)),
+      cluster,
+    );
     this.nodes = planned.map((n, i) => ({ ...n, host: hostOf(i), port: ports[i]! }));
 
     // Network backend first: for our server the node→node proxies must exist before the nodes
@@ -312,45 +302,17 @@ export class LocalTarget implements Target, ProcessControl {
     }
   }
 
-  // ---- Process faults (by our own PIDs) ----
+  // ---- Process faults beyond LocalProcessTarget's ----
 
-  async kill(n: NodeHandle): Promise<void> {
-    await n.process?.kill();
-  }
   async dropUnsynced(n: NodeHandle): Promise<void> {
     if (n.process?.running) throw new Error(`${n.name} is running: kill it before dropping its unsynced writes`);
     const m = this.mounts.get(n.name);
     if (!m) throw new Error(`${n.name} has no lazyfs layer (the scenario has no -unsynced fault)`);
     m.crash();
   }
-  async restart(n: NodeHandle): Promise<void> {
-    if (n.process && !n.process.running) await n.process.start();
-  }
-  async pause(n: NodeHandle): Promise<void> {
-    n.process?.signal('SIGSTOP');
-  }
-  async resume(n: NodeHandle): Promise<void> {
-    n.process?.signal('SIGCONT');
-  }
-  async recover(): Promise<void> {
-    for (const n of this.nodes) {
-      if (n.process?.paused) await this.resume(n);
-      if (n.process && !n.process.running) await this.restart(n);
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.process?.stop()));
-    for (const n of this.nodes) n.process?.closeLog();
-    await this.network.close();
-    await this.toxiproxy?.close();
+  protected override async afterStop(): Promise<void> {
     for (const m of this.mounts.values()) await m.unmount();
     this.mounts.clear();
-    this.releasePorts();
-  }
-
-  private releasePorts(): void {
-    for (const l of this.leases.splice(0)) l.release();
   }
 }
 

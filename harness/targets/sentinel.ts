@@ -1,20 +1,19 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { IptablesNetwork, NoNetwork } from '../net/iptables-net.js';
-import type { Network } from '../net/network.js';
+import { IptablesNetwork } from '../net/iptables-net.js';
 import { ToxiproxyNetwork } from '../net/toxiproxy-net.js';
 import { redisClient, sentinelWorkerClient } from '../run/clients.js';
-import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
+import { startToxiproxyServer } from '../toxiproxy/server.js';
 import { onCleanup } from '../util/cleanup.js';
-import { freeFixedPort } from '../util/ports.js';
 import { sleep } from '../util/sleep.js';
 import { REDIS_SENTINEL, REDIS_SERVER, SPLITBRAIN_SERVER } from './binaries.js';
 import { DEFAULT_SENTINELS, plannedNodes, runHosts } from './layout.js';
 import type { LocalTargetOptions } from './local.js';
+import { LocalProcessTarget } from './local-processes.js';
 import { NodeProcess } from './node-process.js';
 import { queryRoles } from './roles.js';
-import type { NodeHandle, NodeRole, ProcessControl, Target, TargetFacts, TopologySpec, WorkerClient } from './target.js';
+import type { NodeHandle, NodeRole, Target, TargetFacts, TopologySpec, WorkerClient } from './target.js';
 
 /** The name the sentinels monitor the primary under (what Sentinel clients ask for). */
 export const SENTINEL_MASTER_NAME = 'splitbrain';
@@ -30,15 +29,10 @@ export const SENTINEL_MASTER_NAME = 'splitbrain';
  * (bind-source-addr, which redis-sentinel honours too).
  * `down-after-milliseconds` is the scenario's node timeout.
  */
-export class SentinelTarget implements Target, ProcessControl {
-  nodes: NodeHandle[] = [];
-  network: Network = new NoNetwork();
-  readonly processes: ProcessControl = this;
-  readonly canKill = true;
-  readonly canPause = true;
-  private toxiproxy: ToxiproxyServer | null = null;
-
-  constructor(private readonly o: LocalTargetOptions) {}
+export class SentinelTarget extends LocalProcessTarget implements Target {
+  constructor(private readonly o: LocalTargetOptions) {
+    super();
+  }
 
   get kind(): 'ts' | 'redis' {
     return this.o.kind;
@@ -85,10 +79,10 @@ export class SentinelTarget implements Target, ProcessControl {
     const { kind, net, topology } = this.o;
     SentinelTarget.check(kind);
     const hostOf = runHosts(this.o.runId, net === 'iptables');
-    for (const [i, n] of plannedNodes(topology).entries()) {
-      const host = hostOf(i);
-      this.nodes.push({ ...n, host, port: await freeFixedPort(host) });
-    }
+    const planned = plannedNodes(topology);
+    const hosts = planned.map((_, i) => hostOf(i));
+    const ports = await this.leasePorts(hosts);
+    this.nodes = planned.map((n, i) => ({ ...n, host: hosts[i]!, port: ports[i]! }));
 
     // Proxies before processes: our processes' route tables point at them.
     const routes = new Map<string, string[]>();
@@ -171,7 +165,7 @@ export class SentinelTarget implements Target, ProcessControl {
       `sentinel announce-ip ${s.host}`,
       `sentinel monitor ${m} ${p.host} ${p.port} ${this.quorum}`,
       `sentinel down-after-milliseconds ${m} ${this.o.nodeTimeoutMs}`,
-      `sentinel failover-timeout ${m} ${Math.max(10_000, 3 * this.o.nodeTimeoutMs)}`,
+      `sentinel failover-timeout ${m} ${this.o.topology.failoverTimeoutMs ?? Math.max(10_000, 3 * this.o.nodeTimeoutMs)}`,
       `sentinel parallel-syncs ${m} 1`,
     ];
     // Links opened from the sentinel's own address, so iptables rules per address pair see them
@@ -300,34 +294,6 @@ export class SentinelTarget implements Target, ProcessControl {
     } catch {
       /* the final reads will show what is still broken */
     }
-  }
-
-  // ---- Process faults (by our own PIDs) ----
-
-  async kill(n: NodeHandle): Promise<void> {
-    await n.process?.kill();
-  }
-  async restart(n: NodeHandle): Promise<void> {
-    if (n.process && !n.process.running) await n.process.start();
-  }
-  async pause(n: NodeHandle): Promise<void> {
-    n.process?.signal('SIGSTOP');
-  }
-  async resume(n: NodeHandle): Promise<void> {
-    n.process?.signal('SIGCONT');
-  }
-  async recover(): Promise<void> {
-    for (const n of this.nodes) {
-      if (n.process?.paused) await this.resume(n);
-      if (n.process && !n.process.running) await this.restart(n);
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.process?.stop()));
-    for (const n of this.nodes) n.process?.closeLog();
-    await this.network.close();
-    await this.toxiproxy?.close();
   }
 }
 

@@ -13,6 +13,8 @@ export interface TopologySpec {
   replicas: number;
   /** Sentinel topology: how many sentinels watch the primary (default 3, quorum a majority). */
   sentinels?: number;
+  /** Sentinel topology: the sentinels' failover-timeout in ms (default max(10 s, 3 × the node timeout)). */
+  failoverTimeoutMs?: number;
 }
 
 /** `sentinel`: a Sentinel process of the sentinel topology (no data; partitions and kills may hit it). */

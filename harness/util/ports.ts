@@ -29,15 +29,3 @@ export async function freePortPair(host = '127.0.0.1'): Promise<number> {
   }
   throw new Error(`no free port pair (p, p+10000) found on ${host}`);
 }
-
-/**
- * A free port below Linux's ephemeral range (32768+): a port picked now and bound later by a
- * process cannot be taken meanwhile by a listener on port 0 (proxies) or an outgoing connection.
- */
-export async function freeFixedPort(host = '127.0.0.1'): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = 20000 + Math.floor(Math.random() * 12000);
-    if (await canBind(p, host)) return p;
-  }
-  throw new Error(`no free port in 20000-31999 found on ${host}`);
-}

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { execa } from 'execa';
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
-import { freePortPair } from '../../harness/util/ports.js';
+import { freePortPair } from './ports.js';
 import { type RunningServer, type ServerKind, startServer } from './servers.js';
 
 /** Cluster nodes for tests: our server or redis-server, started the same way, formed by redis-cli. */

@@ -20,6 +20,7 @@ export interface RunFlags {
   masters: number;
   replicas: number;
   sentinels: number;
+  failoverTimeout?: number;
   net: 'toxiproxy' | 'iptables' | 'none';
   toxiproxy?: string;
   workload: string;
@@ -75,6 +76,11 @@ export function addRunOptions(cmd: Command, defaults: Omit<Scenario, 'name'> = D
     .option('--masters <n>', 'cluster masters', integer(1, 100), defaults.topology.masters)
     .option('--replicas <n>', 'replicas per master', integer(0, 20), defaults.topology.replicas)
     .option('--sentinels <n>', 'sentinel topology: sentinels (quorum: a majority)', integer(1, 15), 3)
+    .option(
+      '--failover-timeout <ms>',
+      "sentinel topology: the sentinels' failover-timeout (default: max(10000, 3 × --node-timeout))",
+      integer(1, MAX_TIMEOUT_MS),
+    )
     .addOption(
       new Option('--net <backend>', 'network fault backend: toxiproxy, iptables (per-address-pair rules, root), none')
         .argParser(oneOf(['toxiproxy', 'iptables', 'none'] as const))
@@ -136,12 +142,14 @@ export function scenarioFromFlags(f: RunFlags, cmd: Command): Scenario {
   // A cluster defaults to 3 masters × 1 replica (Redis's minimum), other topologies to the defaults.
   const clusterDefault = (flag: 'masters' | 'replicas', v: number, d: number) => (given(flag) ? v : d);
   const topology =
-    given('topology') || given('masters') || given('replicas') || given('sentinels') || !base.topology
+    given('topology') || given('masters') || given('replicas') || given('sentinels') || given('failoverTimeout') || !base.topology
       ? {
           kind: f.topology,
           masters: f.topology === 'cluster' ? clusterDefault('masters', f.masters, 3) : 1,
           replicas: f.topology === 'single' ? 0 : f.topology === 'cluster' ? clusterDefault('replicas', f.replicas, 1) : f.replicas,
-          ...(f.topology === 'sentinel' ? { sentinels: f.sentinels } : {}),
+          ...(f.topology === 'sentinel'
+            ? { sentinels: f.sentinels, ...(f.failoverTimeout !== undefined ? { failoverTimeoutMs: f.failoverTimeout } : {}) }
+            : {}),
         }
       : base.topology;
   if (topology.kind === 'sentinel' && topology.replicas < 1) throw new UsageError('--replicas: the sentinel topology needs at least 1 replica to fail over to');

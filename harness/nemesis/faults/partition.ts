@@ -8,6 +8,7 @@
 import type { Prng } from '../../../checkers/util/prng.js';
 import { type CutMode, type Link, type LinkChannel, requireCapability } from '../../net/network.js';
 import { nodeCommand } from '../../run/clients.js';
+import { infoField } from '../../run/info.js';
 import type { NodeHandle } from '../../targets/target.js';
 import { sleep } from '../../util/sleep.js';
 import { aimValue, byName, type FaultContext, type IntervalFamily, names, type PickContext, primaries, STRINGS, valueSchema } from './fault.js';
@@ -285,10 +286,6 @@ export function partitionLinks(value: PartitionValue, all: readonly NodeHandle[]
     for (const n of all) if (!side.has(n.name)) links.push({ from: 'client', to: n.name });
   }
   return links;
-}
-
-function infoField(info: string, name: string): string | undefined {
-  return new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
 }
 
 /**
