@@ -11,12 +11,18 @@ import { mergeSelectorArgs, type RuleContext, User } from './user.js';
 export class UserDirectives {
   /** [username, ...rules] per line, selectors merged. */
   readonly staged: string[][] = [];
-  private readonly ctx: RuleContext;
+  private ctxCache: RuleContext | undefined;
 
-  constructor(commands: CommandSpec[]) {
-    const table = new CommandTable();
-    table.add(commands);
-    this.ctx = { index: new CommandIndex(table), allChannelsByDefault: false, warn: () => {} };
+  constructor(private readonly commands: CommandSpec[]) {}
+
+  /** Built on the first `user` line: most configs have none, and the index costs a start several ms. */
+  private get ctx(): RuleContext {
+    if (this.ctxCache === undefined) {
+      const table = new CommandTable();
+      table.add(this.commands);
+      this.ctxCache = { index: new CommandIndex(table), allChannelsByDefault: false, warn: () => {} };
+    }
+    return this.ctxCache;
   }
 
   /** A `user <name> rules...` line: the error text, or null when it is staged. */

@@ -19,7 +19,8 @@ function loadGc(): Gc | null {
   }
 }
 
-const gc = loadGc();
+// Loaded on first need: creating the context costs a process start several ms.
+let gc: Gc | null | undefined;
 const MB = 1024 * 1024;
 
 /**
@@ -65,6 +66,8 @@ export class MemoryReclaimer {
     const shrank = this.peakUsed - used >= Math.max(4 * MB, this.peakUsed / 4);
     const grew = rss > Math.max(this.rssAfterGc * 1.2, this.baselineRss + 1.5 * used + 64 * MB);
     if (!shrank && !grew) return;
+    gc ??= loadGc();
+    if (gc === null) return;
     this.peakUsed = used;
     this.measureAfterGc = true;
     this.collections++;

@@ -16,9 +16,14 @@ import { ACK_OFFSET, ERR_OFFSET, type MigrateRequest, OUTCOME } from './migrate-
 
 let worker: Worker | null = null;
 
+/** The worker's file beside this module's, or — in the bundled executable (dist/server/main.js) — where tsc emitted it. */
+const WORKER_URL = /\/server\/main\.js$/.test(import.meta.url)
+  ? new URL('./cluster/data/migrate-worker.js', import.meta.url)
+  : new URL('./migrate-worker.js', import.meta.url);
+
 function getWorker(): Worker {
   if (worker === null) {
-    const w = new Worker(new URL('./migrate-worker.js', import.meta.url));
+    const w = new Worker(WORKER_URL);
     w.unref();
     w.on('error', () => {
       if (worker === w) worker = null;
