@@ -157,6 +157,16 @@ async function runEntry(dir: string, id?: string, scenario?: string): Promise<Ga
   };
 }
 
+/**
+ * The scenario a suite entry samples: seeds and repeats of one scenario are one sample, so the id
+ * without `#seed<n>#r<k>` — but with the `#<k>` that tells apart two matrix rows of the same name
+ * (e.g. a sentinel split brain with and without min-replicas), which are different scenarios.
+ */
+export function scenarioOfEntry(id: string): string {
+  const m = /^(.*)#seed\d+#r\d+(#\d+)?$/.exec(id);
+  return m ? `${m[1]}${m[2] ?? ''}` : (id.split('#seed')[0] ?? id);
+}
+
 /** A results.json, a run directory, or a suite directory (summary.json) → entries. */
 export async function loadGateInput(path: string): Promise<GateEntry[]> {
   const abs = resolve(path);
@@ -170,8 +180,7 @@ export async function loadGateInput(path: string): Promise<GateEntry[]> {
     const s = JSON.parse(readFileSync(summary, 'utf8')) as { entries: SummaryEntry[] };
     const out: GateEntry[] = [];
     for (const e of s.entries) {
-      // Seeds and repeats of one scenario are one sample: group by the id before `#seed`.
-      const scenario = e.id.split('#seed')[0] ?? e.scenario;
+      const scenario = scenarioOfEntry(e.id);
       if (e.dir && existsSync(e.dir)) out.push(await runEntry(e.dir, e.id, scenario));
       else out.push({ id: e.id, scenario, label: e.scenario, dir: e.dir, verdict: e.status, metrics: null, kinds: anomalyKinds(e.status, null) });
     }
