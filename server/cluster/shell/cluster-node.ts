@@ -178,11 +178,19 @@ export class ClusterNode {
       this.bus.flush();
     } else if (!this.beforeSleepScheduled) {
       this.beforeSleepScheduled = true;
-      setImmediate(() => {
-        this.beforeSleepScheduled = false;
-        this.step({ type: 'beforeSleep' });
-      });
+      setImmediate(() => this.beforeSleep());
     }
+  }
+
+  /**
+   * clusterBeforeSleep, once per event-loop turn: the turn's coalesced save, state update and
+   * failover checks. Also run before the server writes the turn's replies (Hooks.beforeFlush), so
+   * that a reply never precedes the nodes.conf save of the command it answers, pipelined or not.
+   */
+  beforeSleep(): void {
+    if (!this.beforeSleepScheduled) return;
+    this.beforeSleepScheduled = false;
+    this.step({ type: 'beforeSleep' });
   }
 
   /** Our replication state, sent to the brain whenever it changed. */
