@@ -95,7 +95,9 @@ async function warmUp() {
     for (const c of [ca, cb]) {
       for (const argv of [['PING'], ['CLUSTER', 'NODES'], ['INFO'], ['INFO', 'cluster'], ['CLUSTER', 'INFO'], ['INFO', 'keyspace']]) await c.cmd(...argv);
     }
-    await ca.cmd('CLUSTER', 'ADDSLOTSRANGE', '0', '8191');
+    // As redis-cli sends them: ADDSLOTS with every slot as an argument.
+    const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    await ca.cmd('CLUSTER', 'ADDSLOTS', ...range(0, 8191));
     await cb.cmd('CLUSTER', 'ADDSLOTSRANGE', '8192', '16383');
     await ca.cmd('CLUSTER', 'SET-CONFIG-EPOCH', '1');
     await cb.cmd('CLUSTER', 'SET-CONFIG-EPOCH', '2');
