@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../harness/util/ports.js';
+import { type ClientTrace, tracingSentinelConnector } from './sentinel-client-trace.js';
 import { type BenchServer, median, ROOT, startBenchServer, writeResult } from './util.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -122,7 +123,85 @@ function timeline(sentinels: Sentinel[], killedAt: number): Record<string, numbe
   return t;
 }
 
-async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; timeline: Record<string, number | null> }> {
+/** Each sentinel's view of the round, in the client's list order (ms after the kill; null: not logged). */
+interface SentinelView {
+  port: number;
+  electedLeader: number | null;
+  promotedSlave: number | null;
+  configUpdateFrom: number | null;
+  switchMaster: number | null;
+}
+
+/** The client side of a round (ms after the kill): whom it asked, what it heard, when it could write. */
+interface ClientTimeline {
+  /** Index in the client's sentinel list of the sentinel that promoted the replica. */
+  leader: number | null;
+  sentinels: SentinelView[];
+  asks: { sentinel: number; at: number; answeredAt: number; answer: 'old' | 'new' | string }[];
+  connects: {
+    to: 'old' | 'new' | string;
+    at: number;
+    connectedAt: number | null;
+    failedAt: number | null;
+    roleCheckedAt: number | null;
+    role: string | null;
+  }[];
+  /** The first answer naming the new master: when, and from which sentinel. */
+  firstNewAnswer: { sentinel: number; at: number; leader: boolean } | null;
+  /** The client's 'ready' (role check passed) on the new master. */
+  readyAt: number | null;
+}
+
+function clientTimeline(sentinels: Sentinel[], trace: ClientTrace, killedAt: number, oldPort: number, newPort: number, readyAt: number | null): ClientTimeline {
+  const first = (s: Sentinel, match: string): number | null => {
+    const at = s.log.find(([t, l]) => t >= killedAt && l.includes(match))?.[0];
+    return at === undefined ? null : at - killedAt;
+  };
+  const views = sentinels.map((s) => ({
+    port: s.port,
+    electedLeader: first(s, '+elected-leader'),
+    promotedSlave: first(s, '+promoted-slave'),
+    configUpdateFrom: first(s, '+config-update-from'),
+    switchMaster: first(s, '+switch-master'),
+  }));
+  const leader = views.findIndex((v) => v.promotedSlave !== null);
+  const name = (port: string | number): string => (String(port) === String(oldPort) ? 'old' : String(port) === String(newPort) ? 'new' : String(port));
+  const asks = trace.asks
+    .filter((a) => a.at >= killedAt)
+    .map((a) => ({
+      sentinel: sentinels.findIndex((s) => s.port === a.port),
+      at: a.at - killedAt,
+      answeredAt: a.answeredAt - killedAt,
+      answer: name(a.answer),
+    }));
+  const firstNew = asks.find((a) => a.answer === 'new');
+  return {
+    leader: leader < 0 ? null : leader,
+    sentinels: views,
+    asks,
+    connects: trace.connects
+      .filter((c) => c.at >= killedAt)
+      .map((c) => ({
+        to: name(c.port),
+        at: c.at - killedAt,
+        connectedAt: c.connectedAt && c.connectedAt - killedAt,
+        failedAt: c.failedAt && c.failedAt - killedAt,
+        roleCheckedAt: c.roleCheckedAt && c.roleCheckedAt - killedAt,
+        role: c.role,
+      })),
+    firstNewAnswer: firstNew ? { sentinel: firstNew.sentinel, at: firstNew.answeredAt, leader: firstNew.sentinel === leader } : null,
+    readyAt: readyAt === null ? null : readyAt - killedAt,
+  };
+}
+
+interface RoundResult {
+  agreeMs: number;
+  writeMs: number;
+  timeline: Record<string, number | null>;
+  client: ClientTimeline;
+}
+
+async function round(kind: Kind): Promise<RoundResult> {
   const nodes: BenchServer[] = [];
   const sentinels: Sentinel[] = [];
   const conns: Redis[] = [];
@@ -157,7 +236,9 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
       60000,
       100,
     );
+    const trace: ClientTrace = { asks: [], connects: [] };
     const app = new Redis({
+      Connector: tracingSentinelConnector(trace),
       sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       name: 'mymaster',
       maxRetriesPerRequest: 1,
@@ -167,6 +248,10 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
     app.on('error', () => {});
     conns.push(app);
     await app.set('k', '0');
+    let readyAt: number | null = null;
+    app.on('ready', () => {
+      readyAt ??= Date.now();
+    });
     const killedAt = Date.now();
     const killed = master.stop(); // SIGKILL
     nodes.splice(nodes.indexOf(master), 1);
@@ -183,7 +268,8 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
     const [agreeMs, writeMs] = await Promise.all([agree, write, killed]);
     // A follower's +switch-master line can reach us after the agreement on GET-MASTER-ADDR-BY-NAME.
     await until(async () => (timeline(sentinels, killedAt).switchMasterFollowers !== null ? true : undefined), 15000, 50).catch(() => {});
-    return { agreeMs, writeMs, timeline: timeline(sentinels, killedAt) };
+    const newPort = Number(((await sc[0]!.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[])[1]);
+    return { agreeMs, writeMs, timeline: timeline(sentinels, killedAt), client: clientTimeline(sentinels, trace, killedAt, master.port, newPort, readyAt) };
   } finally {
     for (const c of conns) c.disconnect();
     for (const s of sentinels) {
@@ -196,7 +282,7 @@ async function round(kind: Kind): Promise<{ agreeMs: number; writeMs: number; ti
 }
 
 const loadAtStart = loadavg();
-const runs: { round: number; kind: Kind; agreeMs: number; writeMs: number; timeline: Record<string, number | null> }[] = [];
+const runs: ({ round: number; kind: Kind } & RoundResult)[] = [];
 for (let r = 1; r <= ROUNDS; r++) {
   // Alternate the order so neither kind always runs on a warmer machine.
   const kinds: Kind[] = r % 2 ? ['redis', 'splitbrain'] : ['splitbrain', 'redis'];
@@ -208,6 +294,11 @@ for (let r = 1; r <= ROUNDS; r++) {
       `  ${Object.entries(res.timeline)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}\n`,
+    );
+    const c = res.client;
+    process.stdout.write(
+      `  client: leader #${c.leader}; asks ${c.asks.map((a) => `#${a.sentinel}@${a.at}→${a.answer}@${a.answeredAt}`).join(' ')}; ` +
+        `+switch-master ${c.sentinels.map((v, j) => `#${j}@${v.switchMaster}`).join(' ')}; ready ${c.readyAt}\n`,
     );
   }
 }
