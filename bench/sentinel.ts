@@ -154,9 +154,19 @@ interface ClientTimeline {
   firstNewAnswer: { sentinel: number; at: number; leader: boolean } | null;
   /** The client's 'ready' (role check passed) on the new master. */
   readyAt: number | null;
+  /** The random delay of the client's first reconnect after the kill. */
+  firstRetryMs: number;
 }
 
-function clientTimeline(sentinels: Sentinel[], trace: ClientTrace, killedAt: number, oldPort: number, newPort: number, readyAt: number | null): ClientTimeline {
+function clientTimeline(
+  sentinels: Sentinel[],
+  trace: ClientTrace,
+  killedAt: number,
+  oldPort: number,
+  newPort: number,
+  readyAt: number | null,
+  firstRetryMs: number,
+): ClientTimeline {
   const first = (s: Sentinel, match: string): number | null => {
     const at = s.log.find(([t, l]) => t >= killedAt && l.includes(match))?.[0];
     return at === undefined ? null : at - killedAt;
@@ -195,6 +205,7 @@ function clientTimeline(sentinels: Sentinel[], trace: ClientTrace, killedAt: num
       })),
     firstNewAnswer: firstNew ? { sentinel: firstNew.sentinel, at: firstNew.answeredAt, leader: firstNew.sentinel === leader } : null,
     readyAt: readyAt === null ? null : readyAt - killedAt,
+    firstRetryMs,
   };
 }
 
@@ -242,12 +253,21 @@ async function round(kind: Kind): Promise<RoundResult> {
       100,
     );
     const trace: ClientTrace = { asks: [], connects: [] };
+    const firstRetryMs = Math.floor(Math.random() * 100);
     const app = new Redis({
       Connector: tracingSentinelConnector(trace),
       sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       name: 'mymaster',
       maxRetriesPerRequest: 1,
-      retryStrategy: () => 20,
+      // The first reconnect waits a random 0–99 ms, then 20 ms as before. With a fixed schedule the
+      // client's round over its sentinels (one question each ≈ 22 ms, ≈ 90 ms a round) is
+      // phase-locked to the kill, while the promotion comes ≈ 2.2 s ± 40 ms later: whether the
+      // leader is asked just after its promotion then depended on the leader's place in the list
+      // and on how far the schedule drifted over 24 rounds (a question to our sentinel takes ≈ 1 ms
+      // longer), not on the sentinels — runs with it showed the same sentinels' timeline and a
+      // client side that leaned to one kind or the other from run to run. An application notices
+      // the failure at a moment unrelated to the sentinels' timers; the random start restores that.
+      retryStrategy: (times) => (times === 1 ? firstRetryMs : 20),
       sentinelRetryStrategy: () => 20,
     });
     app.on('error', () => {});
@@ -274,7 +294,12 @@ async function round(kind: Kind): Promise<RoundResult> {
     // A follower's +switch-master line can reach us after the agreement on GET-MASTER-ADDR-BY-NAME.
     await until(async () => (timeline(sentinels, killedAt).switchMasterFollowers !== null ? true : undefined), 15000, 50).catch(() => {});
     const newPort = Number(((await sc[0]!.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[])[1]);
-    return { agreeMs, writeMs, timeline: timeline(sentinels, killedAt), client: clientTimeline(sentinels, trace, killedAt, master.port, newPort, readyAt) };
+    return {
+      agreeMs,
+      writeMs,
+      timeline: timeline(sentinels, killedAt),
+      client: clientTimeline(sentinels, trace, killedAt, master.port, newPort, readyAt, firstRetryMs),
+    };
   } finally {
     for (const c of conns) c.disconnect();
     for (const s of sentinels) {
