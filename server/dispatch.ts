@@ -38,6 +38,8 @@ export class Hooks {
   readonly keyModified: ((db: Db, key: string) => void)[] = [];
   /** A client connection closed (after it was unblocked). */
   readonly clientClosed: ((c: Client) => void)[] = [];
+  /** Each turn's pending replies are about to be written (Redis's beforeSleep runs clusterBeforeSleep first: a reply follows the save it depends on). */
+  readonly beforeFlush: (() => void)[] = [];
   /** Every server cron tick (hz times a second). */
   readonly cron: ((now: number, tick: number) => void)[] = [];
   /** Databases were emptied (FLUSHALL/FLUSHDB, a full resync): tracking invalidates everything. */

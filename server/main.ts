@@ -34,22 +34,27 @@ if (args[0] === '-h' || args[0] === '--help') {
   process.exit(0);
 }
 
-try {
-  if (isSentinelMode(path.basename(process.argv[1] ?? ''), args)) {
-    await startSentinelFromArgs(args);
-  } else {
-    const users = new UserDirectives(buildCommandTable());
-    const config = loadConfig(args, undefined, {
-      directives: { user: (a) => (a.length === 0 ? 'Bad directive or wrong number of arguments' : users.add(['user', ...a])) },
-    });
-    await startServer(config, { handleSignals: true, users: users.staged });
-  }
-} catch (err) {
-  if (err instanceof AclStartupError) process.exit(1); // already logged as Redis does
-  if (err instanceof FatalConfigError) {
-    process.stderr.write(err.message + '\n');
+/** No top-level await: the bundle is a CommonJS script (see scripts/bundle-server.mjs). */
+async function main(): Promise<void> {
+  try {
+    if (isSentinelMode(path.basename(process.argv[1] ?? ''), args)) {
+      await startSentinelFromArgs(args);
+    } else {
+      const users = new UserDirectives(buildCommandTable());
+      const config = loadConfig(args, undefined, {
+        directives: { user: (a) => (a.length === 0 ? 'Bad directive or wrong number of arguments' : users.add(['user', ...a])) },
+      });
+      await startServer(config, { handleSignals: true, users: users.staged });
+    }
+  } catch (err) {
+    if (err instanceof AclStartupError) process.exit(1); // already logged as Redis does
+    if (err instanceof FatalConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    process.stderr.write(`# ${(err as Error).message}\n`);
     process.exit(1);
   }
-  process.stderr.write(`# ${(err as Error).message}\n`);
-  process.exit(1);
 }
+
+void main();

@@ -402,6 +402,7 @@ export class Server implements DbHooks {
 
   private flushPendingWrites(): void {
     this.flushScheduled = false;
+    for (const f of this.hooks.beforeFlush) f();
     // Swap lists: output produced while flushing for a client already flushed (close hooks
     // replying to others) lands in the fresh list and gets its own turn.
     const list = this.pendingWrites;

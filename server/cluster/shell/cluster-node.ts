@@ -87,6 +87,7 @@ export class ClusterNode {
   private lastReport = '';
   private beforeSleepScheduled = false;
   private tickTimer: NodeJS.Timeout | null = null;
+  private firstTick: NodeJS.Timeout | null = null;
   /** The end of the write pause we set (a CLIENT PAUSE given meanwhile is not ours to end), or 0. */
   private pausedUntil = 0;
   private releaseLock: (() => void) | null = null;
@@ -132,17 +133,23 @@ export class ClusterNode {
     await this.bus.listen(cport);
     for (const name of [...CONFIG_OPTIONS, 'loglevel'] as ConfigName[])
       server.configStore.onApply(name, () => this.step({ type: 'config', config: brainConfig(server) }));
-    this.tickTimer = setInterval(() => {
+    const tick = (): void => {
       // clusterCron's cluster-link-sendbuf-limit check: freed links are reported closed to the brain.
       const limit = server.config.clusterLinkSendbufLimit;
       if (limit > 0) this.bus.enforceSendBufferLimit(limit, (id) => this.linkNodeName(id));
       this.step({ type: 'tick' });
-    }, 100);
+    };
+    // The first clusterCron runs at once, as Redis's first serverCron (1 ms after initServer) runs
+    // it: that first call starts the 2 s a master waits before turning cluster_state ok.
+    this.firstTick = setTimeout(tick, 1);
+    this.firstTick.unref();
+    this.tickTimer = setInterval(tick, 100);
     this.tickTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.firstTick) clearTimeout(this.firstTick);
     await this.bus.closeAll();
     this.releaseLock?.();
   }
@@ -178,11 +185,19 @@ export class ClusterNode {
       this.bus.flush();
     } else if (!this.beforeSleepScheduled) {
       this.beforeSleepScheduled = true;
-      setImmediate(() => {
-        this.beforeSleepScheduled = false;
-        this.step({ type: 'beforeSleep' });
-      });
+      setImmediate(() => this.beforeSleep());
     }
+  }
+
+  /**
+   * clusterBeforeSleep, once per event-loop turn: the turn's coalesced save, state update and
+   * failover checks. Also run before the server writes the turn's replies (Hooks.beforeFlush), so
+   * that a reply never precedes the nodes.conf save of the command it answers, pipelined or not.
+   */
+  beforeSleep(): void {
+    if (!this.beforeSleepScheduled) return;
+    this.beforeSleepScheduled = false;
+    this.step({ type: 'beforeSleep' });
   }
 
   /** Our replication state, sent to the brain whenever it changed. */

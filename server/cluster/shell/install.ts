@@ -43,6 +43,7 @@ export async function installCluster(server: Server): Promise<void> {
     return err;
   });
   h.clusterConnections.push(() => (view.nodes.size - 1) * 2);
+  h.beforeFlush.push(() => node.beforeSleep());
   h.publish.push((channel, message, sharded) => node.publish(channel, message, sharded));
 
   // clientsCron's clusterRedirectBlockedClientIfNeeded, once per second.
