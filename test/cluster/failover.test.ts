@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NO_SYNC_DELAY } from '../support/cli.js';
 import {
   type ClusterNodeProc,
   clusterClient,
@@ -11,8 +12,8 @@ import {
   nodeCall,
   portPairs,
   Relay,
+  settledTopology,
   startClusterNode,
-  topology,
   waitClusterOk,
   waitFor,
   waitReplicasSynced,
@@ -68,7 +69,11 @@ async function startOurs(): Promise<{ nodes: ClusterNodeProc[]; net: Net }> {
           routes.push(`127.0.0.1:${to + 10000}=127.0.0.1:${relays.get(`${p}>${to}:bus`)!.port}`);
           routes.push(`127.0.0.1:${to}=127.0.0.1:${relays.get(`${p}>${to}:port`)!.port}`);
         }
-        started.push(await startClusterNode('splitbrain', ['--cluster-node-timeout', String(NODE_TIMEOUT), '--route', routes.join(' ')], { port: p }));
+        started.push(
+          await startClusterNode('splitbrain', ['--cluster-node-timeout', String(NODE_TIMEOUT), '--route', routes.join(' '), ...NO_SYNC_DELAY.split(' ')], {
+            port: p,
+          }),
+        );
       }),
     );
   } catch (e) {
@@ -127,7 +132,17 @@ async function startRedis(chain: string): Promise<{ nodes: ClusterNodeProc[]; ne
       started.push(
         await startClusterNode(
           'redis',
-          ['--cluster-node-timeout', String(NODE_TIMEOUT), '--bind', `${addr} 127.0.0.1`, '--bind-source-addr', addr, '--protected-mode', 'no'],
+          [
+            '--cluster-node-timeout',
+            String(NODE_TIMEOUT),
+            '--bind',
+            `${addr} 127.0.0.1`,
+            '--bind-source-addr',
+            addr,
+            '--protected-mode',
+            'no',
+            ...NO_SYNC_DELAY.split(' '),
+          ],
           { port },
         ),
       );
@@ -206,6 +221,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
   });
 
   const alive = (): ClusterNodeProc[] => nodes.filter((n) => n.proc.exitCode === null && n.proc.signalCode === null);
+  const alivePorts = (): number[] => alive().map((n) => n.port);
 
   async function roleOf(port: number, seenFrom: number): Promise<{ master: boolean; masterPort: number | null; slots: number }> {
     const lines = await clusterNodes(seenFrom);
@@ -271,7 +287,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
   }
 
   it('kill -9 of a master under load: its replica is promoted; restarted, the old master rejoins as a replica', async () => {
-    const shard = (await topology(nodes[0]!.port))[0]!;
+    const shard = (await settledTopology(alivePorts(), 1))[0]!;
     const load = writeLoad('kill');
     await moreAcked(load, 20);
     const victim = nodes.find((n) => n.port === shard.master)!;
@@ -300,7 +316,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
   }, 180_000);
 
   it('a master cut off from the majority refuses writes after node-timeout; the majority promotes its replica; healed, it follows the new master', async () => {
-    const shard = (await topology(nodes[1]!.port))[0]!;
+    const shard = (await settledTopology(alivePorts(), 1))[0]!;
     const owned = (await clusterNodes(shard.master)).find((l) => l.port === shard.master)!.slots[0]!;
     const slot = Number(owned.split('-')[0]);
     // A key of the isolated master's first slot.
@@ -353,7 +369,7 @@ describe.each<ServerKind>(['splitbrain', 'redis'])('failures of a six-node %s cl
   }, 180_000);
 
   it('CLUSTER FAILOVER under a continuous write load loses no acknowledged write', async () => {
-    const shard = (await topology(nodes[2]!.port))[1]!;
+    const shard = (await settledTopology(alivePorts(), 1))[1]!;
     const replica = shard.replicas[0]!;
     const load = writeLoad('mf');
     await moreAcked(load, 50);

@@ -205,6 +205,27 @@ export async function topology(port: number): Promise<{ master: number; id: stri
   return masters.map((m) => ({ master: m.port, id: m.id, replicas: lines.filter((l) => l.master === m.id).map((l) => l.port) }));
 }
 
+/**
+ * The topology once every node in `ports` reports the same one and each master has `replicas`
+ * replicas. A replica's role reaches the other nodes by gossip, which a replica's sync can beat
+ * (always with repl-diskless-sync-delay 0): one node's view right after waitReplicasSynced may
+ * still show a synced replica as a master without slots.
+ */
+export async function settledTopology(ports: number[], replicas: number, timeoutMs = 60_000): Promise<{ master: number; id: string; replicas: number[] }[]> {
+  return waitFor(
+    `every node to see the same masters, each with ${replicas} replica(s)`,
+    async () => {
+      const views = await Promise.all(ports.map((p) => topology(p)));
+      const shape = (t: { master: number; replicas: number[] }[]): string =>
+        JSON.stringify(t.map((m) => [m.master, [...m.replicas].sort((a, b) => a - b)]).sort((a, b) => Number(a[0]) - Number(b[0])));
+      const first = views[0]!;
+      const agreed = views.every((v) => shape(v) === shape(first)) && first.every((m) => m.replicas.length === replicas);
+      return agreed ? first : null;
+    },
+    timeoutMs,
+  );
+}
+
 /** An ioredis Cluster client that follows MOVED/ASK but does not hide failures behind long retries. */
 export function clusterClient(ports: number[], opts: ClusterOptions = {}): Cluster {
   return new Cluster(
