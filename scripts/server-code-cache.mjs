@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 
 const entry = new URL('../dist/server/main.js', import.meta.url).pathname;
 const cacheFile = new URL('../dist/server/main.bundle.cache', import.meta.url).pathname;
@@ -40,47 +41,29 @@ function startNode(port, dir, writeCache) {
   return { proc, port, exited: new Promise((r) => proc.once('exit', r)) };
 }
 
-/** A minimal RESP client: one command at a time, the reply's raw text. */
+/** An ioredis connection to a node that is still starting: retried until `deadline`. */
 async function connect(port, deadline) {
   for (;;) {
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      disconnectTimeout: 10,
+    });
+    redis.on('error', () => {});
     try {
-      const sock = await new Promise((resolve, reject) => {
-        const s = net.connect(port, '127.0.0.1', () => resolve(s));
-        s.once('error', reject);
-      });
-      let buf = '';
-      let waiting = null;
-      sock.on('data', (d) => {
-        buf += d.toString('latin1');
-        if (waiting && complete(buf)) {
-          const w = waiting;
-          waiting = null;
-          const r = buf;
-          buf = '';
-          w(r);
-        }
-      });
-      sock.on('error', () => {});
-      const cmd = (...argv) =>
-        new Promise((resolve) => {
-          waiting = resolve;
-          sock.write(`*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
-        });
-      return { sock, cmd };
+      await redis.connect();
+      // Error replies are answers too: the warm-up only needs the server to have run the command.
+      return { redis, cmd: (...argv) => redis.call(...argv).then(String, (e) => String(e.message)) };
     } catch (e) {
+      redis.disconnect();
       if (Date.now() > deadline) throw e;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-}
-
-/** Whether `s` holds one whole reply (enough for the simple and bulk replies used here). */
-function complete(s) {
-  const eol = s.indexOf('\r\n');
-  if (eol < 0) return false;
-  if (s[0] !== '$') return true;
-  const n = Number(s.slice(1, eol));
-  return n < 0 || s.length >= eol + 2 + n + 2;
 }
 
 async function warmUp() {
@@ -113,9 +96,10 @@ async function warmUp() {
     ])
       await ca.cmd(...argv);
     // No reply: the node exits (and writes the cache).
-    ca.sock.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+    ca.redis.call('SHUTDOWN', 'NOSAVE').catch(() => {});
     await Promise.race([a.exited, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
-    cb.sock.destroy();
+    ca.redis.disconnect();
+    cb.redis.disconnect();
     return fs.existsSync(cacheFile);
   } finally {
     for (const n of [a, b]) if (n.proc.exitCode === null) n.proc.kill('SIGKILL');
