@@ -10,11 +10,9 @@ import type { CheckerResult, Validity } from '../../../checkers/history/types.js
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
 import { ModelError, models } from '../../../checkers/models/index.js';
 import { getChecker } from '../../../checkers/registry.js';
-import { writeReport } from '../../../reports/report.js';
 import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
-import { recheckRun, resultsText } from '../../run/check.js';
 
 export interface CheckCliOptions {
   checker?: string;
@@ -94,6 +92,8 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
   try {
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
+      // Loaded here: a stored run's checkers and report are the bulk of what a check could need.
+      const [{ recheckRun, resultsText }, { writeReport }] = await Promise.all([import('../../run/check.js'), import('../../../reports/report.js')]);
       const results = await recheckRun(target, (w) => io.err(`warning: ${w}`));
       if (opts.update) {
         // Re-judge a stored run with today's checkers: results.json and the report follow.
