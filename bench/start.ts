@@ -58,9 +58,11 @@ async function startOne(kind: Kind, t0: number): Promise<{ start: Start; stop: (
         ? spawn(process.execPath, ['-e', FLOOR_SOURCE, String(port)])
         : spawn(process.execPath, [...NODE_FLAGS, entry, ...args]);
   const stop = async (): Promise<void> => {
-    const done = new Promise((r) => proc.once('exit', r));
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await done;
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await done;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
