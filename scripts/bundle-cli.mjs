@@ -3,9 +3,10 @@
  * harness/cli/program/ and what they import statically (commander, cli/options, cli/usage,
  * run/scenario's defaults; the dependency rule cli-declarations-stay-light keeps that list short) —
  * into dist/harness/cli/main.js, over tsc's output: a call then reads one file instead of resolving
- * and linking some thirty modules before it knows what to do. Every `import()` (the actions'
- * implementations, the registries that help texts list) stays a dynamic import of tsc's own output,
- * its path rewritten to be relative to the bundle, so an action loads what it runs as before.
+ * and linking two dozen modules (eight of them commander's) before it knows what to do. Every
+ * `import()` (the actions' implementations, the registries that help texts list) stays a dynamic
+ * import of tsc's own output, its path rewritten to be relative to the bundle, so an action loads
+ * what it runs as before.
  *
  * The bundle has its own copies of the modules it inlines: they hold no state and no class that an
  * implementation checks with instanceof against the bundle's copy (usage.ts's UsageError is thrown
