@@ -41,6 +41,18 @@ module.exports = {
       to: { path: '^(server|harness)/' },
     },
     {
+      name: 'cli-declarations-stay-light',
+      comment:
+        "the CLI's command line (harness/cli/main, program/) loads before every call: it imports the harness only with import() inside an action (ARCHITECTURE.md, CLI)",
+      severity: 'error',
+      from: { path: '^harness/(cli/(main|listings|options|usage)\\.ts$|cli/program/|toxiproxy/command\\.ts$)', pathNot: tests },
+      to: {
+        dependencyTypesNot: ['dynamic-import', 'type-only', 'core'],
+        pathNot:
+          '^(harness/cli/(listings|options|usage)\\.ts|harness/cli/program/|harness/toxiproxy/command\\.ts|harness/run/scenario\\.ts|node_modules/commander/)',
+      },
+    },
+    {
       name: 'no-circular',
       comment: 'value import cycles make load order matter (type-only imports vanish at compile time and may form cycles)',
       severity: 'error',

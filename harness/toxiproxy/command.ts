@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { integer } from '../cli/options.js';
-import { startToxiproxyServer } from './server.js';
 
 export function toxiproxyCommand(): Command {
   return new Command('toxiproxy')
@@ -12,6 +11,7 @@ export function toxiproxyCommand(): Command {
     .option('--seed <n>', 'seed for jitter, toxicity and slicer randomness', integer(0))
     .option('--config <file>', 'JSON file of proxies to create at start (as POST /populate)')
     .action(async (opts: { host: string; port: number; seed?: number; config?: string }) => {
+      const { startToxiproxyServer } = await import('./server.js');
       const server = await startToxiproxyServer({ host: opts.host, port: opts.port, seed: opts.seed });
       if (opts.config) {
         const res = await fetch(`${server.url}/populate`, { method: 'POST', body: await readFile(opts.config, 'utf8') });

@@ -7,7 +7,8 @@ import { historyToJsonl } from '../../../checkers/history/format.js';
 import { corruptOneRead, generateHistory } from '../../../checkers/linearizable/generate.js';
 import { setHistory } from '../../../reports/testing/fixtures.js';
 import { DEFAULTS } from '../../run/scenario.js';
-import { checkCommand, runCheck } from './check.js';
+import { checkCommand } from '../program/check.js';
+import { runCheck } from './check.js';
 
 const testdata = fileURLToPath(new URL('../../../../shared/testdata/porcupine/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'splitbrain-check-'));

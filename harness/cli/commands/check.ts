@@ -4,19 +4,15 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
 import type { CycleAnomaly, ElleResult } from '../../../checkers/elle/checker.js';
 import { HistoryError } from '../../../checkers/history/errors.js';
 import type { CheckerResult, Validity } from '../../../checkers/history/types.js';
 import type { LinearizableResult } from '../../../checkers/linearizable/checker.js';
 import { ModelError, models } from '../../../checkers/models/index.js';
-import { checkers, getChecker } from '../../../checkers/registry.js';
-import { writeReport } from '../../../reports/report.js';
+import { getChecker } from '../../../checkers/registry.js';
 import { EXIT_CODES, exitCodeOf, validWord } from '../../../reports/types.js';
 import { workloads } from '../../../workloads/index.js';
 import { readHistoryFile, resolveHistoryInput } from '../../history/read.js';
-import { recheckRun, resultsText } from '../../run/check.js';
-import { MAX_SECONDS } from '../options.js';
 
 export interface CheckCliOptions {
   checker?: string;
@@ -96,6 +92,8 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
   try {
     // A stored run without --checker: judge it as the run did, reproducing results.json exactly.
     if (opts.checker === undefined && (await isRunDir(target))) {
+      // Loaded here: a stored run's checkers and report are the bulk of what a check could need.
+      const [{ recheckRun, resultsText }, { writeReport }] = await Promise.all([import('../../run/check.js'), import('../../../reports/report.js')]);
       const results = await recheckRun(target, (w) => io.err(`warning: ${w}`));
       if (opts.update) {
         // Re-judge a stored run with today's checkers: results.json and the report follow.
@@ -140,28 +138,6 @@ export async function runCheck(target: string, opts: CheckCliOptions, io: CheckI
     io.err(`splitbrain check: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT_CODES.crashed;
   }
-}
-
-function seconds(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_SECONDS)
-    throw new InvalidArgumentError(`expected a non-negative number of seconds no larger than ${MAX_SECONDS}`);
-  return n;
-}
-
-export function checkCommand(): Command {
-  return new Command('check')
-    .description('check a stored history (history.jsonl, Jepsen EDN, or a Porcupine test log) or a run directory')
-    .argument('<path>', 'history file, or run directory holding history.jsonl (and scenario.json)')
-    .option('--checker <name>', `checker to run (${[...checkers.keys()].join(', ')}); default: a run directory's own checkers, else linearizable`)
-    .option('--model <name>', `model for the linearizable checker (${[...models.keys()].join(', ')}); default: from the format, scenario.json or the ops`)
-    .option('--consistency-models <list>', 'elle: comma-separated models the history must satisfy (default strict-serializable)')
-    .option('--json', 'print the full result as JSON')
-    .option('--time-limit <s>', 'give up after this many seconds (verdict unknown, exit 2)', seconds)
-    .option('--update', "a run directory: rewrite its results.json and report with today's checkers")
-    .action(async (path: string, opts: CheckCliOptions) => {
-      process.exitCode = await runCheck(path, opts);
-    });
 }
 
 /** A splitbrain run directory: history.jsonl plus a scenario.json naming one of our workloads. */

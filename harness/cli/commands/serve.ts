@@ -7,10 +7,8 @@
 import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { Command } from 'commander';
 import { escapeHtml } from '../../../reports/embed.js';
 import { writeStoreIndex } from '../../../reports/store-index.js';
-import { integer } from '../options.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -88,21 +86,4 @@ export async function startServer(o: { port: number; host?: string; store: strin
     server.listen(o.port, o.host ?? '127.0.0.1', () => ok());
   });
   return server;
-}
-
-export function serveCommand(): Command {
-  return new Command('serve')
-    .description('serve the run store over HTTP (index of all runs, reports, histories)')
-    .option('--port <p>', 'port', integer(1, 65535), 8080)
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--store <dir>', 'the store directory', 'store')
-    .action(async (o: { port: number; host: string; store: string }) => {
-      if (!existsSync(o.store)) {
-        process.stderr.write(`splitbrain serve: ${o.store} does not exist\n`);
-        process.exitCode = 3;
-        return;
-      }
-      await startServer(o);
-      process.stderr.write(`splitbrain: serving ${resolve(o.store)} at http://${o.host}:${o.port}/ (Ctrl-C to stop)\n`);
-    });
 }

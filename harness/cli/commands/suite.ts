@@ -14,7 +14,6 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { writeSuiteComparisons } from '../../../reports/compare.js';
 import { writeReport } from '../../../reports/report.js';
@@ -37,6 +36,10 @@ import { DEFAULTS, type Scenario, scenarioName } from '../../run/scenario.js';
 import { scenarioErrors } from '../../run/scenario-file.js';
 import { RunStore, sanitize } from '../../store/store.js';
 import type { TopologyKind, TopologySpec } from '../../targets/target.js';
+import type { Shard } from '../program/suite-options.js';
+
+// The argument parsers live with the command line (program/), light to load; tests take them from here.
+export { parseOnly, parseSeeds, parseShard } from '../program/suite-options.js';
 
 type TopologyItem = TopologyKind | { kind: TopologyKind; masters?: number; replicas?: number; sentinels?: number; topologyFile?: string };
 
@@ -66,11 +69,6 @@ export interface MatrixEntry {
   id: string;
   repeat: number;
   scenario: Scenario;
-}
-
-export interface Shard {
-  index: number;
-  count: number;
 }
 
 export class SuiteFileError extends Error {}
@@ -170,29 +168,6 @@ export function expandMatrix(s: SuiteFile, suitePath = '.', seedsOverride?: numb
   return out;
 }
 
-/** "1-5", "6,7,8" or "3" → seeds. */
-export function parseSeeds(v: string): number[] {
-  const out: number[] = [];
-  for (const part of v.split(',')) {
-    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
-    if (!m) throw new InvalidArgumentError('must look like 1-5 or 1,2,3.');
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a || b - a > 10_000) throw new InvalidArgumentError('a range must go upwards (1-5).');
-    for (let x = a; x <= b; x++) out.push(x);
-  }
-  return out;
-}
-
-export function parseShard(v: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('must look like i/n, e.g. 1/2.');
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) throw new InvalidArgumentError('needs 1 ≤ i ≤ n.');
-  return { index, count };
-}
-
 /** What twins share: the entry's id without its target (reports/compare.ts pairs runs the same way). */
 const twinKey = (e: MatrixEntry): string => e.id.slice(e.scenario.target.length + 1);
 
@@ -201,15 +176,6 @@ export function shardEntries(entries: MatrixEntry[], shard: Shard | null): Matri
   const groups = new Map<string, number>();
   for (const e of entries) if (!groups.has(twinKey(e))) groups.set(twinKey(e), groups.size);
   return entries.filter((e) => groups.get(twinKey(e))! % shard.count === shard.index - 1);
-}
-
-/** `--only`: a regular expression over entry ids (`ts-cluster-set-kill#seed1#r0`). */
-export function parseOnly(v: string): RegExp {
-  try {
-    return new RegExp(v);
-  } catch (e) {
-    throw new InvalidArgumentError(`not a regular expression: ${(e as Error).message}.`);
-  }
 }
 
 /** The entries a run of the suite takes: those `only` matches, then the shard's. */
@@ -343,45 +309,4 @@ export async function runSuiteFile(path: string, o: SuiteRunOptions): Promise<Su
   for (const page of pages) log(`compare: ${page}`);
   const index = await writeStoreIndex(o.storeRoot);
   return { summary, dir, files, index };
-}
-
-export function suiteCommand(): Command {
-  return new Command('suite')
-    .description('run a matrix of scenarios (JSON or YAML suite file); writes a suite summary (HTML, JSON, JUnit)')
-    .argument('<file>', 'suite file, e.g. harness/suites/nightly.json')
-    .option('--shard <i/n>', 'run only shard i of n (shards together run every scenario once)', parseShard)
-    .option('--store <dir>', 'where runs are stored', 'store')
-    .option('--list', 'print the scenarios of the matrix (of this shard) and exit')
-    .option(
-      '--only <regex>',
-      'run only the scenarios whose id matches, e.g. "cluster-lost-writes-partition-primary-with-clients#seed1" (see --list)',
-      parseOnly,
-    )
-    .option('--seeds <list>', "replace every matrix's seeds, e.g. 1-5 or 6,7,8 (gate a change on other seeds than its baseline)", parseSeeds)
-    .action(async (path: string, opts: { shard?: Shard; store: string; list?: boolean; seeds?: number[]; only?: RegExp }) => {
-      try {
-        if (opts.list) {
-          const f = loadSuiteFile(path);
-          for (const e of selectEntries(expandMatrix(f, path, opts.seeds), opts.shard ?? null, opts.only ?? null))
-            process.stdout.write(`${e.ordinal}\t${e.id}\n`);
-          return;
-        }
-        const r = await runSuiteFile(path, {
-          storeRoot: opts.store,
-          shard: opts.shard ?? null,
-          only: opts.only ?? null,
-          ...(opts.seeds ? { seeds: opts.seeds } : {}),
-          log: (l) => process.stderr.write(l + '\n'),
-          progress: 'none',
-        });
-        const c = r.summary.counts;
-        process.stderr.write(
-          `\nsuite ${r.summary.suite}: ${c.valid} valid, ${c.invalid} invalid, ${c.unknown} unknown, ${c.crashed} crashed, ${c.skipped} skipped\nsummary: ${r.files.html}\njunit: ${r.files.junit}\nindex: ${r.index}\n`,
-        );
-        process.exitCode = r.summary.exitCode;
-      } catch (e) {
-        process.stderr.write(`splitbrain suite: ${(e as Error).message}\n`);
-        process.exitCode = 3;
-      }
-    });
 }

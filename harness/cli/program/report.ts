@@ -4,7 +4,6 @@
  * 2 unknown, 3 crashed), so `report` can stand in for `check` in scripts.
  */
 import { Command } from 'commander';
-import { writeReport } from '../../../reports/report.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -12,6 +11,7 @@ export function reportCommand(): Command {
     .argument('<run dirs...>', 'run directories (store/<scenario>/<timestamp>)')
     .option('--no-index', 'do not regenerate the store index.html')
     .action(async (dirs: string[], opts: { index: boolean }) => {
+      const { writeReport } = await import('../../../reports/report.js');
       let worst = 0;
       for (const dir of dirs) {
         try {

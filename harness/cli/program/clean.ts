@@ -4,13 +4,13 @@
  * does this before it starts; this command does it alone.
  */
 import { Command } from 'commander';
-import { reapLeftovers } from '../../util/leftovers.js';
 
 export function cleanCommand(): Command {
   return new Command('clean')
     .description('stop node processes and remove iptables chains left behind by runs whose harness died')
     .option('--store <dir>', 'the store directory', 'store')
     .action(async (o: { store: string }) => {
+      const { reapLeftovers } = await import('../../util/leftovers.js');
       const done = await reapLeftovers(o.store);
       for (const l of done) process.stdout.write(`${l}\n`);
       process.stderr.write(done.length ? `splitbrain clean: ${done.length} leftover(s) reaped\n` : 'splitbrain clean: nothing left over\n');

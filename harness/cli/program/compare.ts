@@ -3,7 +3,6 @@
  * Exit 0 when written, 3 when a run directory cannot be read.
  */
 import { Command } from 'commander';
-import { writeComparePage } from '../../../reports/compare.js';
 
 export function compareCommand(): Command {
   return new Command('compare')
@@ -12,6 +11,7 @@ export function compareCommand(): Command {
     .argument('<run B>', 'run directory')
     .option('--out <file>', 'where to write the page (default: compare.html in run A)')
     .action(async (a: string, b: string, opts: { out?: string }) => {
+      const { writeComparePage } = await import('../../../reports/compare.js');
       try {
         process.stdout.write(`compare: ${await writeComparePage(a, b, opts.out)}\n`);
       } catch (e) {
