@@ -37,7 +37,8 @@ export async function startBenchServer(kind: 'splitbrain' | 'redis', extra: stri
     port,
     proc,
     stop: async () => {
-      if (proc.exitCode !== null) return;
+      // Killed by a signal, a process has a signalCode and no exitCode; either way its exit event is past.
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
       const done = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await done;
